@@ -1,0 +1,188 @@
+//! The resolved schema model: a layer of its own between the syntax tree and
+//! everything that consumes the schema (slicer, emitters, diff).
+
+mod resolve;
+mod types;
+pub mod vocab;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use resolve::resolve;
+pub use types::*;
+
+use crate::csdl::syntax::{Annotation, Term};
+
+/// A resolved CSDL document. Names are fully qualified (`microsoft.graph.user`).
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub file: String,
+    /// `(namespace, alias)` in document order.
+    pub schemas: Vec<(String, Option<String>)>,
+    pub enums: BTreeMap<String, EnumDef>,
+    pub type_definitions: BTreeMap<String, TypeDefinitionDef>,
+    pub structs: BTreeMap<String, StructDef>,
+    pub operations: Vec<OperationDef>,
+    pub terms: BTreeMap<String, Term>,
+    pub container_name: Option<String>,
+    pub container_annotations: Vec<Annotation>,
+    pub entity_sets: BTreeMap<String, EntitySetDef>,
+    pub singletons: BTreeMap<String, SingletonDef>,
+    /// Direct derived types of each structured type, sorted.
+    pub derived: BTreeMap<String, Vec<String>>,
+    /// Bound operations by `(binding type, binding is a collection)`.
+    bound: HashMap<(String, bool), Vec<usize>>,
+}
+
+impl Model {
+    pub(crate) fn index(&mut self) {
+        self.bound.clear();
+        for (i, op) in self.operations.iter().enumerate() {
+            if let Some(b) = &op.binding {
+                if let Some(name) = b.ty.kind.defined_name() {
+                    self.bound.entry((name.to_string(), b.ty.collection)).or_default().push(i);
+                }
+            }
+        }
+    }
+
+    pub fn struct_def(&self, name: &str) -> Option<&StructDef> {
+        self.structs.get(name)
+    }
+
+    /// The type and its ancestors, root first.
+    pub fn base_chain(&self, name: &str) -> Vec<&StructDef> {
+        let mut chain = Vec::new();
+        let mut current = self.structs.get(name);
+        while let Some(s) = current {
+            if chain.iter().any(|c: &&StructDef| c.name == s.name) {
+                break; // cycles are reported by the resolver; never loop here
+            }
+            chain.push(s);
+            current = s.base_type.as_deref().and_then(|b| self.structs.get(b));
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Declared and inherited structural properties, ancestors' first.
+    pub fn all_properties(&self, name: &str) -> Vec<&PropertyDef> {
+        self.base_chain(name).into_iter().flat_map(|s| s.properties.iter()).collect()
+    }
+
+    pub fn all_navigation_properties(&self, name: &str) -> Vec<&NavigationDef> {
+        self.base_chain(name)
+            .into_iter()
+            .flat_map(|s| s.navigation_properties.iter())
+            .collect()
+    }
+
+    /// The key of an entity type (declared on the root of its hierarchy).
+    pub fn key(&self, name: &str) -> &[KeyPart] {
+        self.base_chain(name)
+            .into_iter()
+            .find(|s| !s.key.is_empty())
+            .map(|s| s.key.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Every type derived from `name`, directly or not, sorted.
+    pub fn derived_closure(&self, name: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut stack: Vec<&str> = vec![name];
+        while let Some(n) = stack.pop() {
+            for d in self.derived.get(n).map(Vec::as_slice).unwrap_or(&[]) {
+                if !out.contains(&d.as_str()) {
+                    out.push(d);
+                    stack.push(d);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    pub fn is_same_or_derived(&self, name: &str, ancestor: &str) -> bool {
+        self.base_chain(name).iter().any(|s| s.name == ancestor)
+    }
+
+    /// Operations bound to `ty` (or to one of its ancestors), to a single
+    /// instance or to a collection.
+    pub fn bound_operations(&self, ty: &str, collection: bool) -> Vec<&OperationDef> {
+        let mut out: Vec<&OperationDef> = Vec::new();
+        for s in self.base_chain(ty) {
+            if let Some(list) = self.bound.get(&(s.name.clone(), collection)) {
+                out.extend(list.iter().map(|&i| &self.operations[i]));
+            }
+        }
+        out
+    }
+
+    /// Counts used by `cargo xtask inspect` and tests.
+    pub fn counts(&self) -> Counts {
+        use crate::csdl::syntax::{OperationKind, StructuredKind};
+        Counts {
+            schemas: self.schemas.len(),
+            enum_types: self.enums.len(),
+            type_definitions: self.type_definitions.len(),
+            complex_types: self.structs.values().filter(|s| s.kind == StructuredKind::Complex).count(),
+            entity_types: self.structs.values().filter(|s| s.kind == StructuredKind::Entity).count(),
+            actions: self.operations.iter().filter(|o| o.kind == OperationKind::Action).count(),
+            functions: self.operations.iter().filter(|o| o.kind == OperationKind::Function).count(),
+            entity_sets: self.entity_sets.len(),
+            singletons: self.singletons.len(),
+            terms: self.terms.len(),
+        }
+    }
+
+    /// Every deprecated element, with its qualified name (and member), sorted.
+    pub fn deprecations(&self) -> Vec<(String, vocab::Revision)> {
+        let mut out = Vec::new();
+        let mut push = |name: String, annotations: &[Annotation]| {
+            for r in vocab::revisions(annotations) {
+                if r.is_deprecation() {
+                    out.push((name.clone(), r));
+                }
+            }
+        };
+        for e in self.enums.values() {
+            push(e.name.clone(), &e.annotations);
+            for m in &e.members {
+                push(format!("{}/{}", e.name, m.name), &m.annotations);
+            }
+        }
+        for s in self.structs.values() {
+            push(s.name.clone(), &s.annotations);
+            for p in &s.properties {
+                push(format!("{}/{}", s.name, p.name), &p.annotations);
+            }
+            for n in &s.navigation_properties {
+                push(format!("{}/{}", s.name, n.name), &n.annotations);
+            }
+        }
+        for o in &self.operations {
+            push(o.signature(), &o.annotations);
+        }
+        for es in self.entity_sets.values() {
+            push(es.name.clone(), &es.annotations);
+        }
+        for s in self.singletons.values() {
+            push(s.name.clone(), &s.annotations);
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub schemas: usize,
+    pub enum_types: usize,
+    pub type_definitions: usize,
+    pub complex_types: usize,
+    pub entity_types: usize,
+    pub actions: usize,
+    pub functions: usize,
+    pub entity_sets: usize,
+    pub singletons: usize,
+    pub terms: usize,
+}

@@ -1,0 +1,313 @@
+//! The resolved model's data: every name fully qualified, every type
+//! reference resolved to a definition or an Edm primitive.
+
+use std::fmt;
+
+use crate::csdl::syntax::{Annotation, Facets, OperationKind, Pos, StructuredKind};
+
+/// Every Edm primitive type, including the abstract ones CSDL allows in
+/// references (`Edm.PrimitiveType`, `Edm.Untyped`) and the spatial family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Primitive {
+    Binary,
+    Boolean,
+    Byte,
+    Date,
+    DateTimeOffset,
+    Decimal,
+    Double,
+    Duration,
+    Guid,
+    Int16,
+    Int32,
+    Int64,
+    SByte,
+    Single,
+    Stream,
+    String,
+    TimeOfDay,
+    Untyped,
+    PrimitiveType,
+    Geography,
+    GeographyPoint,
+    GeographyLineString,
+    GeographyPolygon,
+    GeographyMultiPoint,
+    GeographyMultiLineString,
+    GeographyMultiPolygon,
+    GeographyCollection,
+    Geometry,
+    GeometryPoint,
+    GeometryLineString,
+    GeometryPolygon,
+    GeometryMultiPoint,
+    GeometryMultiLineString,
+    GeometryMultiPolygon,
+    GeometryCollection,
+    /// `Edm.EntityType`, `Edm.ComplexType`, `Edm.AnnotationPath` and the
+    /// other abstract or path types that only terms use.
+    Abstract(&'static str),
+}
+
+const PRIMITIVES: &[(&str, Primitive)] = &[
+    ("Binary", Primitive::Binary),
+    ("Boolean", Primitive::Boolean),
+    ("Byte", Primitive::Byte),
+    ("Date", Primitive::Date),
+    ("DateTimeOffset", Primitive::DateTimeOffset),
+    ("Decimal", Primitive::Decimal),
+    ("Double", Primitive::Double),
+    ("Duration", Primitive::Duration),
+    ("Guid", Primitive::Guid),
+    ("Int16", Primitive::Int16),
+    ("Int32", Primitive::Int32),
+    ("Int64", Primitive::Int64),
+    ("SByte", Primitive::SByte),
+    ("Single", Primitive::Single),
+    ("Stream", Primitive::Stream),
+    ("String", Primitive::String),
+    ("TimeOfDay", Primitive::TimeOfDay),
+    ("Untyped", Primitive::Untyped),
+    ("PrimitiveType", Primitive::PrimitiveType),
+    ("Geography", Primitive::Geography),
+    ("GeographyPoint", Primitive::GeographyPoint),
+    ("GeographyLineString", Primitive::GeographyLineString),
+    ("GeographyPolygon", Primitive::GeographyPolygon),
+    ("GeographyMultiPoint", Primitive::GeographyMultiPoint),
+    ("GeographyMultiLineString", Primitive::GeographyMultiLineString),
+    ("GeographyMultiPolygon", Primitive::GeographyMultiPolygon),
+    ("GeographyCollection", Primitive::GeographyCollection),
+    ("Geometry", Primitive::Geometry),
+    ("GeometryPoint", Primitive::GeometryPoint),
+    ("GeometryLineString", Primitive::GeometryLineString),
+    ("GeometryPolygon", Primitive::GeometryPolygon),
+    ("GeometryMultiPoint", Primitive::GeometryMultiPoint),
+    ("GeometryMultiLineString", Primitive::GeometryMultiLineString),
+    ("GeometryMultiPolygon", Primitive::GeometryMultiPolygon),
+    ("GeometryCollection", Primitive::GeometryCollection),
+    ("EntityType", Primitive::Abstract("EntityType")),
+    ("ComplexType", Primitive::Abstract("ComplexType")),
+    ("AnnotationPath", Primitive::Abstract("AnnotationPath")),
+    ("PropertyPath", Primitive::Abstract("PropertyPath")),
+    ("NavigationPropertyPath", Primitive::Abstract("NavigationPropertyPath")),
+    ("AnyPropertyPath", Primitive::Abstract("AnyPropertyPath")),
+    ("ModelElementPath", Primitive::Abstract("ModelElementPath")),
+    ("Path", Primitive::Abstract("Path")),
+];
+
+impl Primitive {
+    /// Looks up the part after `Edm.`.
+    pub fn from_edm_name(name: &str) -> Option<Primitive> {
+        PRIMITIVES.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    pub fn edm_name(self) -> &'static str {
+        if let Primitive::Abstract(n) = self {
+            return n;
+        }
+        PRIMITIVES
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map(|(n, _)| *n)
+            .expect("every primitive is in the table")
+    }
+
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        PRIMITIVES.iter().map(|(n, _)| *n)
+    }
+}
+
+/// What a resolved name refers to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeKind {
+    Primitive(Primitive),
+    Enum(String),
+    TypeDefinition(String),
+    Complex(String),
+    Entity(String),
+}
+
+impl TypeKind {
+    /// The qualified name of a defined type (`None` for primitives).
+    pub fn defined_name(&self) -> Option<&str> {
+        match self {
+            TypeKind::Primitive(_) => None,
+            TypeKind::Enum(n) | TypeKind::TypeDefinition(n) | TypeKind::Complex(n) | TypeKind::Entity(n) => {
+                Some(n)
+            }
+        }
+    }
+
+    pub fn structured_name(&self) -> Option<&str> {
+        match self {
+            TypeKind::Complex(n) | TypeKind::Entity(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A resolved type reference.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeRef {
+    pub collection: bool,
+    pub kind: TypeKind,
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = match &self.kind {
+            TypeKind::Primitive(p) => format!("Edm.{}", p.edm_name()),
+            TypeKind::Enum(n) | TypeKind::TypeDefinition(n) | TypeKind::Complex(n) | TypeKind::Entity(n) => {
+                n.clone()
+            }
+        };
+        if self.collection {
+            write!(f, "Collection({inner})")
+        } else {
+            f.write_str(&inner)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDef {
+    pub name: String,
+    pub underlying_type: Primitive,
+    pub is_flags: bool,
+    /// Members with their effective values (implicit values numbered as
+    /// CSDL prescribes: previous + 1, starting at 0).
+    pub members: Vec<EnumMemberDef>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumMemberDef {
+    pub name: String,
+    pub value: i64,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDefinitionDef {
+    pub name: String,
+    pub underlying_type: Primitive,
+    pub facets: Facets,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    pub name: String,
+    pub kind: StructuredKind,
+    pub base_type: Option<String>,
+    pub is_abstract: bool,
+    pub open_type: bool,
+    pub has_stream: bool,
+    /// The key as declared on this type (only root entity types declare one).
+    pub key: Vec<KeyPart>,
+    pub properties: Vec<PropertyDef>,
+    pub navigation_properties: Vec<NavigationDef>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPart {
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropertyDef {
+    pub name: String,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub facets: Facets,
+    pub default_value: Option<String>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NavigationDef {
+    pub name: String,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub contains_target: bool,
+    pub partner: Option<String>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationDef {
+    pub kind: OperationKind,
+    /// Qualified name, e.g. `microsoft.graph.cancel`.
+    pub name: String,
+    pub is_bound: bool,
+    pub is_composable: bool,
+    pub entity_set_path: Option<String>,
+    /// The binding parameter (first parameter of a bound operation).
+    pub binding: Option<ParameterDef>,
+    /// Parameters after the binding parameter.
+    pub parameters: Vec<ParameterDef>,
+    pub return_type: Option<ReturnDef>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+impl OperationDef {
+    /// The overload signature used by annotation targets:
+    /// `microsoft.graph.cancel(microsoft.graph.crossTenantMigrationJob)`.
+    /// Actions are identified by their binding parameter only; functions by
+    /// all their parameters.
+    pub fn signature(&self) -> String {
+        let mut types: Vec<String> = Vec::new();
+        if let Some(b) = &self.binding {
+            types.push(b.ty.to_string());
+        }
+        if self.kind == OperationKind::Function {
+            types.extend(self.parameters.iter().map(|p| p.ty.to_string()));
+        }
+        format!("{}({})", self.name, types.join(","))
+    }
+
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterDef {
+    pub name: String,
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub facets: Facets,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReturnDef {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntitySetDef {
+    pub name: String,
+    pub entity_type: String,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SingletonDef {
+    pub name: String,
+    pub ty: String,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
