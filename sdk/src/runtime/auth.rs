@@ -1,0 +1,184 @@
+//! Authentication: [`TokenProvider`] and its implementations.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use super::error::{Error, Result};
+
+/// A boxed, `Send` future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A secret string whose `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret value. Use only to put it on the wire.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+impl From<String> for Secret {
+    fn from(v: String) -> Self {
+        Self(v)
+    }
+}
+impl From<&str> for Secret {
+    fn from(v: &str) -> Self {
+        Self(v.to_string())
+    }
+}
+
+/// A bearer token and when it expires.
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    pub token: Secret,
+    pub expires_on: Option<time::OffsetDateTime>,
+}
+
+impl AccessToken {
+    /// A token with an unknown expiry.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self {
+            token: token.into(),
+            expires_on: None,
+        }
+    }
+    /// A token with an expiry.
+    pub fn with_expiry(token: impl Into<Secret>, expires_on: time::OffsetDateTime) -> Self {
+        Self {
+            token: token.into(),
+            expires_on: Some(expires_on),
+        }
+    }
+}
+
+/// Supplies bearer tokens. The client calls it before every attempt (providers
+/// are expected to cache; the Azure SDK credentials do).
+///
+/// Written with a boxed future so that it stays object safe:
+/// ```ignore
+/// impl TokenProvider for MyProvider {
+///     fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+///         Box::pin(async move { Ok(AccessToken::new(self.fetch(scopes).await?)) })
+///     }
+/// }
+/// ```
+pub trait TokenProvider: Send + Sync {
+    /// A token for `scopes` (the client passes `https://<graph host>/.default`).
+    fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>>;
+}
+
+impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
+    fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+        (**self).token(scopes)
+    }
+}
+
+/// A fixed token (tests, short scripts, tokens acquired elsewhere).
+#[derive(Clone)]
+pub struct StaticToken(Secret);
+
+impl StaticToken {
+    pub fn new(token: impl Into<Secret>) -> Self {
+        Self(token.into())
+    }
+}
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StaticToken").field(&self.0).finish()
+    }
+}
+impl TokenProvider for StaticToken {
+    fn token<'a>(&'a self, _scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+        let t = AccessToken::new(self.0.clone());
+        Box::pin(async move { Ok(t) })
+    }
+}
+
+/// A provider built from a closure `Fn(Vec<String>) -> impl Future<Output = Result<AccessToken>>`.
+pub struct FnTokenProvider<F>(F);
+
+/// Build a [`TokenProvider`] from an async closure receiving the scopes.
+pub fn token_fn<F, Fut>(f: F) -> FnTokenProvider<F>
+where
+    F: Fn(Vec<String>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<AccessToken>> + Send + 'static,
+{
+    FnTokenProvider(f)
+}
+
+impl<F> fmt::Debug for FnTokenProvider<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FnTokenProvider")
+    }
+}
+
+impl<F, Fut> TokenProvider for FnTokenProvider<F>
+where
+    F: Fn(Vec<String>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<AccessToken>> + Send + 'static,
+{
+    fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+        Box::pin((self.0)(scopes.iter().map(|s| s.to_string()).collect()))
+    }
+}
+
+/// Adapter for any `azure_core::credentials::TokenCredential`
+/// (`azure_identity::ClientSecretCredential`, `ManagedIdentityCredential`,
+/// `WorkloadIdentityCredential`, `AzureCliCredential`, ...).
+#[cfg(feature = "azure-identity")]
+#[derive(Clone, Debug)]
+pub struct AzureCredential(pub Arc<dyn azure_core::credentials::TokenCredential>);
+
+#[cfg(feature = "azure-identity")]
+impl AzureCredential {
+    pub fn new(credential: Arc<dyn azure_core::credentials::TokenCredential>) -> Self {
+        Self(credential)
+    }
+}
+
+#[cfg(feature = "azure-identity")]
+impl TokenProvider for AzureCredential {
+    fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+        Box::pin(async move {
+            let t = self
+                .0
+                .get_token(scopes, None)
+                .await
+                .map_err(|e| Error::Auth {
+                    // azure_core errors never contain the token value itself
+                    message: format!("azure credential failed for scopes {scopes:?}: {e}"),
+                    source: Some(Box::new(e)),
+                })?;
+            Ok(AccessToken {
+                token: Secret::new(t.token.secret()),
+                expires_on: Some(t.expires_on),
+            })
+        })
+    }
+}
+
+pub(crate) fn auth_error(message: impl Into<String>) -> Error {
+    Error::Auth {
+        message: message.into(),
+        source: None,
+    }
+}

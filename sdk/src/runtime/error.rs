@@ -1,0 +1,451 @@
+//! The one [`Error`] type of the SDK.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, Method, StatusCode};
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong. Never contains a bearer token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Microsoft Graph answered with a non-success status.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+
+    /// The request could not be sent or its response could not be read.
+    #[error("transport error on {method} {path_template} after {attempts} attempt(s): {source}")]
+    Transport {
+        method: Method,
+        path_template: String,
+        attempts: u32,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A success response whose body did not match the expected type.
+    #[error(
+        "cannot decode response of {method} {path_template} ({status}) at `{json_path}`: {message}"
+    )]
+    Decode {
+        method: Method,
+        path_template: String,
+        status: StatusCode,
+        /// JSON path of the value that failed (`value[3].status`, `.` for the root).
+        json_path: String,
+        message: String,
+        /// The `request-id` response header, if any.
+        request_id: Option<String>,
+    },
+
+    /// A paging `@odata.nextLink` pointing outside the client's base URL
+    /// origin; nothing was sent to it.
+    #[error(
+        "refusing to follow @odata.nextLink to {link_origin}: expected origin {expected_origin}"
+    )]
+    InvalidNextLink {
+        link_origin: String,
+        expected_origin: String,
+    },
+
+    /// The client was configured inconsistently.
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// The request could not be built (bad header, key, body...); nothing was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// The token provider failed.
+    #[error("authentication failed: {message}")]
+    Auth {
+        message: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// A waiter gave up before the resource reached a terminal status.
+    #[error("timed out after {elapsed:?} waiting for a terminal status (last status: {})", last_status.as_deref().unwrap_or("none"))]
+    WaitTimeout {
+        elapsed: Duration,
+        last_status: Option<String>,
+    },
+
+    /// A waiter observed a terminal failure status.
+    #[error("operation ended in failure status {status:?}")]
+    WaitFailed { status: String },
+}
+
+/// The details of a Graph error response.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    pub method: Method,
+    /// The path template (never the full URL).
+    pub path_template: String,
+    pub status: StatusCode,
+    /// `error.code`.
+    pub code: Option<String>,
+    /// `error.message`.
+    pub message: Option<String>,
+    /// `error.innerError.code` when present.
+    pub inner_code: Option<String>,
+    /// `innerError.request-id`, else the `request-id` header.
+    pub request_id: Option<String>,
+    /// `innerError.client-request-id`, else the `client-request-id` header.
+    pub client_request_id: Option<String>,
+    /// `innerError.date`, else the `Date` header.
+    pub date: Option<String>,
+    /// Parsed `Retry-After` (seconds or HTTP date).
+    pub retry_after: Option<Duration>,
+    /// The whole `error` object when the body was a Graph error.
+    pub error_json: Option<serde_json::Value>,
+    /// The body as text when it was not a JSON Graph error (gateways answer in HTML).
+    pub raw_body: Option<String>,
+    /// The response content type.
+    pub content_type: Option<String>,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceError")
+            .field("method", &self.method)
+            .field("path_template", &self.path_template)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("inner_code", &self.inner_code)
+            .field("request_id", &self.request_id)
+            .field("client_request_id", &self.client_request_id)
+            .field("date", &self.date)
+            .field("retry_after", &self.retry_after)
+            .field(
+                "raw_body",
+                &self.raw_body.as_ref().map(|b| truncate(b, 512)),
+            )
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+fn truncate(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Graph returned {} for {} {}",
+            self.status, self.method, self.path_template
+        )?;
+        if let Some(code) = &self.code {
+            write!(f, ": {code}")?;
+        }
+        if let Some(msg) = &self.message {
+            write!(f, ": {msg}")?;
+        } else if let Some(raw) = &self.raw_body {
+            let t = truncate(raw.trim(), 200);
+            if !t.is_empty() {
+                write!(f, ": non-JSON body: {t}")?;
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request-id {id}")?;
+            if let Some(c) = &self.client_request_id {
+                write!(f, ", client-request-id {c}")?;
+            }
+            if let Some(d) = &self.date {
+                write!(f, ", date {d}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Parse a `Retry-After` value: delta-seconds or an HTTP date (relative to now;
+/// a date in the past gives zero). Also `retry-after-ms`/`x-ms-retry-after-ms`.
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    for ms in ["retry-after-ms", "x-ms-retry-after-ms"] {
+        if let Some(v) = headers.get(ms).and_then(|v| v.to_str().ok()) {
+            if let Ok(n) = v.trim().parse::<f64>() {
+                if n.is_finite() && n >= 0.0 {
+                    return Some(Duration::from_secs_f64(n / 1000.0));
+                }
+            }
+        }
+    }
+    let v = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = v.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Some(Duration::from_secs_f64(secs));
+        }
+    }
+    let when =
+        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
+    let diff = when - time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(diff).unwrap_or(Duration::ZERO))
+}
+
+impl ServiceError {
+    /// Build from a response status, headers and body.
+    pub(crate) fn from_response(
+        method: Method,
+        path_template: String,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+        attempts: u32,
+    ) -> Self {
+        let content_type = header_str(headers, "content-type");
+        let mut e = ServiceError {
+            method,
+            path_template,
+            status,
+            code: None,
+            message: None,
+            inner_code: None,
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            retry_after: parse_retry_after(headers),
+            error_json: None,
+            raw_body: None,
+            content_type,
+            attempts,
+        };
+        let parsed = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| match v {
+                serde_json::Value::Object(mut m) => m.remove("error"),
+                _ => None,
+            })
+            .filter(|e| e.is_object());
+        match parsed {
+            Some(err) => {
+                let s =
+                    |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_string);
+                e.code = s(err.get("code"));
+                e.message = s(err.get("message"));
+                let inner = err.get("innerError").or_else(|| err.get("innererror"));
+                if let Some(inner) = inner {
+                    e.inner_code = s(inner.get("code"));
+                    e.request_id = s(inner.get("request-id"));
+                    e.client_request_id = s(inner.get("client-request-id"));
+                    e.date = s(inner.get("date"));
+                }
+                e.error_json = Some(err);
+            }
+            None => {
+                if !body.is_empty() {
+                    e.raw_body = Some(String::from_utf8_lossy(body).into_owned());
+                }
+            }
+        }
+        e.request_id = e.request_id.or_else(|| header_str(headers, "request-id"));
+        e.client_request_id = e
+            .client_request_id
+            .or_else(|| header_str(headers, "client-request-id"));
+        e.date = e.date.or_else(|| header_str(headers, "date"));
+        e
+    }
+
+    fn message_contains(&self, needle: &str) -> bool {
+        let needle = needle.to_ascii_lowercase();
+        self.message
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains(&needle))
+    }
+
+    fn code_is(&self, code: &str) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(code))
+            || self
+                .inner_code
+                .as_deref()
+                .is_some_and(|c| c.eq_ignore_ascii_case(code))
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Error::Service(Box::new(e))
+    }
+}
+
+impl Error {
+    /// The Graph service error, if this is one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of a service error (or of a decode error).
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// `error.code` of a service error.
+    pub fn code(&self) -> Option<&str> {
+        self.service().and_then(|e| e.code.as_deref())
+    }
+
+    /// `error.message` of a service error.
+    pub fn message(&self) -> Option<&str> {
+        self.service().and_then(|e| e.message.as_deref())
+    }
+
+    /// The request id support engineers ask for.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `client-request-id` of a service error.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.service().and_then(|e| e.client_request_id.as_deref())
+    }
+
+    /// The server's `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.service().and_then(|e| e.retry_after)
+    }
+
+    fn status_is(&self, s: u16) -> bool {
+        self.status().is_some_and(|x| x.as_u16() == s)
+    }
+
+    fn svc_matches(&self, status: u16, f: impl Fn(&ServiceError) -> bool) -> bool {
+        self.service()
+            .is_some_and(|e| e.status.as_u16() == status && f(e))
+    }
+
+    /// 400: "Cannot process the request because the required parameter {paramName} is missing."
+    pub fn is_missing_parameter(&self) -> bool {
+        self.svc_matches(400, |e| {
+            (e.message_contains("required parameter") && e.message_contains("missing"))
+                || e.code_is("missingParameter")
+        })
+    }
+
+    /// 400 of any kind.
+    pub fn is_bad_request(&self) -> bool {
+        self.status_is(400)
+    }
+
+    /// 401.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status_is(401)
+    }
+
+    /// 403 ("Access denied").
+    pub fn is_forbidden(&self) -> bool {
+        self.status_is(403)
+    }
+
+    /// 404 (e.g. "The specified crossTenantMigrationJob wasn't found.").
+    pub fn is_not_found(&self) -> bool {
+        self.status_is(404)
+    }
+
+    /// 409 of any kind.
+    pub fn is_conflict(&self) -> bool {
+        self.status_is(409)
+    }
+
+    /// 409 "The job isn't in a valid status for migration." (migrate), and the
+    /// 409 returned when canceling or deleting a job/task that is not in a state
+    /// allowing it. Not true for [`Error::is_validation_expired`].
+    pub fn is_conflict_invalid_status(&self) -> bool {
+        self.svc_matches(409, |e| !Self::expired(e))
+    }
+
+    fn expired(e: &ServiceError) -> bool {
+        e.message_contains("expired")
+            || e.code_is("validationExpired")
+            || e.code_is("validationResultsExpired")
+    }
+
+    /// 409 "The validation results expired (more than seven days ago).
+    /// Revalidate the job before you call the migrate API."
+    pub fn is_validation_expired(&self) -> bool {
+        self.svc_matches(409, Self::expired)
+    }
+
+    /// 422 "There is no Cross-Tenant relationship established for partner {siteUrl} and role {source/target}."
+    pub fn is_no_trust_relationship(&self) -> bool {
+        self.svc_matches(422, |e| {
+            e.message_contains("cross-tenant relationship")
+                || e.message_contains("crosstenant relationship")
+        })
+    }
+
+    /// 422 "Unable to get a OneDrive URL for source user UPN {sourceUserUpn}."
+    pub fn is_no_onedrive(&self) -> bool {
+        self.svc_matches(422, |e| e.message_contains("onedrive url"))
+    }
+
+    /// 422 "Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant."
+    pub fn is_identity_map_missing(&self) -> bool {
+        self.svc_matches(422, |e| e.message_contains("identity map entry"))
+    }
+
+    /// 501 "It has been detected that partners reside in the same SPO location
+    /// that prevents them from migrating..."
+    pub fn is_same_farm(&self) -> bool {
+        self.svc_matches(501, |e| {
+            e.message_contains("same spo location") || e.message_contains("same farm")
+        })
+    }
+
+    /// 429 Too Many Requests.
+    pub fn is_throttled(&self) -> bool {
+        self.status_is(429)
+    }
+
+    /// Whether the condition is transient (429, 503, 504, or a transport error).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Transport { .. })
+            || self
+                .status()
+                .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504))
+    }
+
+    /// A timeout from a waiter.
+    pub fn is_wait_timeout(&self) -> bool {
+        matches!(self, Error::WaitTimeout { .. })
+    }
+}

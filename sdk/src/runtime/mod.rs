@@ -1,0 +1,40 @@
+//! The hand-written runtime that the generated models and request builders call.
+//!
+//! * [`Client`] / [`ClientBuilder`]: base URL, national [`Cloud`]s, auth
+//!   ([`TokenProvider`]), [`RetryPolicy`], timeouts, User-Agent.
+//! * [`RequestPath`] / [`ODataLiteral`]: safe path building.
+//! * [`Request`]: `send`, `send_optional`, `send_empty`, `send_count`, `pager`.
+//! * [`Pager`] / [`Page`]: origin-checked `@odata.nextLink` paging.
+//! * [`Field`]: tri-state model properties; [`edm`]: Edm primitive types.
+//! * [`Error`]: the one error type with helpers for documented Graph conditions.
+//! * [`delta`], [`wait`], [`batch`]: delta updates, waiters and JSON batching.
+
+pub mod auth;
+// PHASE2 pub mod batch;
+pub mod client;
+// PHASE2 pub mod delta;
+pub mod edm;
+pub mod error;
+pub mod field;
+pub mod paging;
+pub mod path;
+pub mod request;
+// PHASE2 pub mod wait;
+
+#[cfg(feature = "azure-identity")]
+pub use auth::AzureCredential;
+pub use auth::{
+    AccessToken, BoxFuture, FnTokenProvider, Secret, StaticToken, TokenProvider, token_fn,
+};
+// PHASE2 pub use batch::{Batch, BatchItemResponse, BatchResponse};
+pub use client::{Client, ClientBuilder, Cloud, RetryPolicy, USER_AGENT};
+// PHASE2 pub use delta::{DeltaChange, DeltaReport, RemovedReason, delta_update};
+pub use error::{Error, Result, ServiceError};
+pub use field::Field;
+pub use paging::{Page, Pager};
+pub use path::{
+    ODataLiteral, RequestPath, decode_odata_string_literal, decode_path_segment,
+    encode_odata_literal, encode_path_segment,
+};
+pub use request::Request;
+// PHASE2 pub use wait::{Outcome, Waiter};

@@ -1,0 +1,554 @@
+//! [`Request`]: one logical Graph request, sent with retries.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use backon::Retryable as _;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+use url::Url;
+
+use super::client::{Client, same_origin};
+use super::error::{Error, Result, ServiceError, parse_retry_after};
+use super::paging::Pager;
+use super::path::{RequestPath, UNRESERVED};
+
+/// Query names and values: everything outside `unreserved` is encoded except
+/// the characters OData expressions use that are harmless in a query (`$ ( ) , : / @`).
+const QUERY: &AsciiSet = &UNRESERVED
+    .remove(b'$')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'@');
+
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    Path(RequestPath),
+    /// An absolute URL already checked against the base origin (paging).
+    Absolute {
+        url: Url,
+        template: String,
+    },
+}
+
+/// A request being built; send it with one of the `send*` methods or page it
+/// with [`Request::pager`]. Holds a clone of the [`Client`].
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) client: Client,
+    pub(crate) method: Method,
+    pub(crate) target: Target,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<std::result::Result<Bytes, Arc<serde_json::Error>>>,
+    pub(crate) json_body: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.template())
+            .field("query", &self.query)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// A raw HTTP response after retries.
+#[derive(Clone, Debug)]
+pub(crate) struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub attempts: u32,
+}
+
+pub(crate) fn is_idempotent(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+    )
+}
+
+/// What one attempt produced.
+enum Attempt {
+    /// An HTTP response that may be retried.
+    Retryable(RawResponse),
+    /// A transport error; `retryable` decided by method and error kind.
+    Transport {
+        error: reqwest::Error,
+        retryable: bool,
+    },
+    /// Not retryable at all (auth failure, bad request construction).
+    Fatal(Error),
+}
+
+struct Prepared {
+    url: Url,
+    method: Method,
+    template: String,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    client_request_id: String,
+}
+
+impl Request {
+    pub(crate) fn new(client: Client, method: Method, path: RequestPath) -> Self {
+        Self {
+            client,
+            method,
+            target: Target::Path(path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            json_body: None,
+        }
+    }
+
+    /// Add a query option (`$top`, `10`); names and values are percent-encoded.
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Add a header. An invalid name or value fails at send time.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Set a JSON body. A serialisation error surfaces when sending.
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_value(body) {
+            Ok(v) => {
+                let bytes = serde_json::to_vec(&v).map(Bytes::from).map_err(Arc::new);
+                self.body = Some(bytes);
+                self.json_body = Some(v);
+            }
+            Err(e) => {
+                self.body = Some(Err(Arc::new(e)));
+                self.json_body = None;
+            }
+        }
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path template (for tracing).
+    pub fn template(&self) -> &str {
+        match &self.target {
+            Target::Path(p) => p.template(),
+            Target::Absolute { template, .. } => template,
+        }
+    }
+
+    /// The path relative to the base URL plus query, as used in a JSON batch.
+    pub(crate) fn relative_url(&self) -> Result<String> {
+        match &self.target {
+            Target::Path(p) => {
+                if let Some(reason) = p.invalid_reason() {
+                    return Err(Error::InvalidRequest(reason.to_string()));
+                }
+                Ok(format!("{}{}", p.as_str(), self.query_string()))
+            }
+            Target::Absolute { .. } => Err(Error::InvalidRequest(
+                "an absolute (nextLink) request cannot be batched".into(),
+            )),
+        }
+    }
+
+    fn query_string(&self) -> String {
+        if self.query.is_empty() {
+            return String::new();
+        }
+        let mut s = String::from("?");
+        for (i, (n, v)) in self.query.iter().enumerate() {
+            if i > 0 {
+                s.push('&');
+            }
+            s.push_str(&utf8_percent_encode(n, QUERY).to_string());
+            s.push('=');
+            s.push_str(&utf8_percent_encode(v, QUERY).to_string());
+        }
+        s
+    }
+
+    fn build_url(&self) -> Result<Url> {
+        let inner = &self.client.inner;
+        match &self.target {
+            Target::Absolute { url, .. } => {
+                if !same_origin(&inner.base_url, url) {
+                    return Err(Error::InvalidRequest(
+                        "absolute URL outside the base origin".into(),
+                    ));
+                }
+                Ok(url.clone())
+            }
+            Target::Path(p) => {
+                if let Some(reason) = p.invalid_reason() {
+                    return Err(Error::InvalidRequest(reason.to_string()));
+                }
+                let s = format!("{}{}{}", inner.base_str, p.as_str(), self.query_string());
+                let url = Url::parse(&s)
+                    .map_err(|e| Error::InvalidRequest(format!("cannot build URL: {e}")))?;
+                // Defence in depth: the path must be exactly base path + our path.
+                let expected = format!(
+                    "{}{}",
+                    inner.base_url.path().trim_end_matches('/'),
+                    p.as_str()
+                );
+                let expected = if expected.is_empty() {
+                    "/".to_string()
+                } else {
+                    expected
+                };
+                if url.path() != expected || !same_origin(&inner.base_url, &url) {
+                    return Err(Error::InvalidRequest(format!(
+                        "path {:?} would not stay under the base URL",
+                        p.template()
+                    )));
+                }
+                Ok(url)
+            }
+        }
+    }
+
+    fn prepare(&self) -> Result<Prepared> {
+        let inner = &self.client.inner;
+        let url = self.build_url()?;
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_str(&inner.user_agent).expect("checked at build"),
+        );
+        let mut client_request_id = None;
+        for (n, v) in &self.headers {
+            let name = HeaderName::from_bytes(n.as_bytes())
+                .map_err(|_| Error::InvalidRequest(format!("invalid header name {n:?}")))?;
+            let mut value = HeaderValue::from_str(v)
+                .map_err(|_| Error::InvalidRequest(format!("invalid value for header {n:?}")))?;
+            if name == http::header::AUTHORIZATION {
+                value.set_sensitive(true);
+            }
+            if name.as_str() == "client-request-id" {
+                client_request_id = Some(v.clone());
+                continue;
+            }
+            if name == http::header::ACCEPT || name == http::header::USER_AGENT {
+                headers.insert(name, value);
+            } else {
+                headers.append(name, value);
+            }
+        }
+        let client_request_id =
+            client_request_id.unwrap_or_else(|| uuid::Uuid::new_v4().hyphenated().to_string());
+        headers.insert(
+            HeaderName::from_static("client-request-id"),
+            HeaderValue::from_str(&client_request_id)
+                .map_err(|_| Error::InvalidRequest("invalid client-request-id".into()))?,
+        );
+        let body = match &self.body {
+            None => None,
+            Some(Ok(b)) => {
+                if !headers.contains_key(http::header::CONTENT_TYPE) {
+                    headers.insert(
+                        http::header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
+                }
+                Some(b.clone())
+            }
+            Some(Err(e)) => {
+                return Err(Error::InvalidRequest(format!(
+                    "cannot serialise request body: {e}"
+                )));
+            }
+        };
+        Ok(Prepared {
+            url,
+            method: self.method.clone(),
+            template: self.template().to_string(),
+            headers,
+            body,
+            client_request_id,
+        })
+    }
+
+    async fn attempt(&self, p: &Prepared, n: u32) -> std::result::Result<RawResponse, Attempt> {
+        let inner = &self.client.inner;
+        let span = tracing::debug_span!(
+            "graph.attempt",
+            attempt = n,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut headers = p.headers.clone();
+            if let Some(provider) = &inner.token {
+                let scopes: Vec<&str> = inner.scopes.iter().map(String::as_str).collect();
+                let token = provider.token(&scopes).await.map_err(Attempt::Fatal)?;
+                let mut v =
+                    HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret()))
+                        .map_err(|_| {
+                            Attempt::Fatal(super::auth::auth_error(
+                                "token provider returned a token that is not a valid header value",
+                            ))
+                        })?;
+                v.set_sensitive(true);
+                headers.insert(http::header::AUTHORIZATION, v);
+            }
+            let mut rb = inner
+                .http
+                .request(p.method.clone(), p.url.clone())
+                .headers(headers);
+            if let Some(t) = inner.timeout {
+                rb = rb.timeout(t);
+            }
+            if let Some(b) = &p.body {
+                rb = rb.body(b.clone());
+            }
+            let idempotent = is_idempotent(&p.method);
+            let transport = |error: reqwest::Error| {
+                let retryable = error.is_connect()
+                    || (idempotent && !error.is_builder() && !error.is_redirect());
+                Attempt::Transport {
+                    error: error.without_url(),
+                    retryable,
+                }
+            };
+            let resp = rb.send().await.map_err(transport)?;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let body = resp.bytes().await.map_err(transport)?;
+            let elapsed = started.elapsed();
+            let span = tracing::Span::current();
+            span.record("status", status.as_u16());
+            span.record("duration_ms", elapsed.as_millis() as u64);
+            tracing::debug!(
+                status = status.as_u16(),
+                duration_ms = elapsed.as_millis() as u64,
+                "graph attempt finished"
+            );
+            let raw = RawResponse {
+                status,
+                headers,
+                body,
+                attempts: n,
+            };
+            let retry_status = match status.as_u16() {
+                429 => true,
+                503 => idempotent || parse_retry_after(&raw.headers).is_some(),
+                504 => idempotent,
+                _ => false,
+            };
+            if retry_status {
+                Err(Attempt::Retryable(raw))
+            } else {
+                Ok(raw)
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Send with retries; any HTTP response (success or not) is `Ok`.
+    pub(crate) async fn execute(&self) -> Result<RawResponse> {
+        let p = self.prepare()?;
+        let policy = self.client.inner.retry.clone();
+        let span = tracing::info_span!(
+            "graph.request",
+            method = %p.method,
+            path = %p.template,
+            client_request_id = %p.client_request_id,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let attempts = AtomicU32::new(0);
+        let start = Instant::now();
+        let max_total = policy.max_total;
+        let respect = policy.respect_retry_after;
+        let result = async {
+            (|| async {
+                let n = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+                self.attempt(&p, n).await
+            })
+            .retry(policy.backoff())
+            .sleep(tokio::time::sleep)
+            .when(|a: &Attempt| match a {
+                Attempt::Retryable(_) => true,
+                Attempt::Transport { retryable, .. } => *retryable,
+                Attempt::Fatal(_) => false,
+            })
+            .adjust(|a: &Attempt, proposed: Option<Duration>| {
+                let proposed = proposed?;
+                let retry_after = match a {
+                    Attempt::Retryable(r) if respect => parse_retry_after(&r.headers),
+                    _ => None,
+                };
+                let delay = retry_after.map_or(proposed, |ra| ra.max(proposed));
+                if start.elapsed() + delay > max_total {
+                    tracing::debug!(
+                        delay_ms = delay.as_millis() as u64,
+                        "retry budget exhausted"
+                    );
+                    return None;
+                }
+                Some(delay)
+            })
+            .notify(|a: &Attempt, delay: Duration| {
+                let what = match a {
+                    Attempt::Retryable(r) => format!("status {}", r.status.as_u16()),
+                    Attempt::Transport { error, .. } => format!("transport error: {error}"),
+                    Attempt::Fatal(_) => "fatal".into(),
+                };
+                tracing::info!(delay_ms = delay.as_millis() as u64, "retrying after {what}");
+            })
+            .await
+        }
+        .instrument(span.clone())
+        .await;
+        let n = attempts.load(Ordering::SeqCst);
+        span.record("attempts", n);
+        span.record("duration_ms", start.elapsed().as_millis() as u64);
+        let raw = match result {
+            Ok(r) | Err(Attempt::Retryable(r)) => r,
+            Err(Attempt::Transport { error, .. }) => {
+                span.in_scope(|| tracing::warn!(attempts = n, "graph request failed: {error}"));
+                return Err(Error::Transport {
+                    method: p.method,
+                    path_template: p.template,
+                    attempts: n,
+                    source: error,
+                });
+            }
+            Err(Attempt::Fatal(e)) => return Err(e),
+        };
+        span.record("status", raw.status.as_u16());
+        if let Some(id) = raw.headers.get("request-id").and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
+        }
+        span.in_scope(|| {
+            tracing::debug!(
+                status = raw.status.as_u16(),
+                attempts = n,
+                "graph request finished"
+            )
+        });
+        Ok(RawResponse { attempts: n, ..raw })
+    }
+
+    pub(crate) fn service_error(&self, raw: &RawResponse) -> Error {
+        ServiceError::from_response(
+            self.method.clone(),
+            self.template().to_string(),
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            raw.attempts,
+        )
+        .into()
+    }
+
+    pub(crate) fn decode<T: DeserializeOwned>(&self, raw: &RawResponse) -> Result<T> {
+        decode_json(&raw.body).map_err(|(json_path, message)| Error::Decode {
+            method: self.method.clone(),
+            path_template: self.template().to_string(),
+            status: raw.status,
+            json_path,
+            message,
+            request_id: raw
+                .headers
+                .get("request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        })
+    }
+
+    async fn execute_success(&self) -> Result<RawResponse> {
+        let raw = self.execute().await?;
+        if raw.status.is_success() {
+            Ok(raw)
+        } else {
+            Err(self.service_error(&raw))
+        }
+    }
+
+    /// Send and decode the JSON response body.
+    pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
+        let raw = self.execute_success().await?;
+        self.decode(&raw)
+    }
+
+    /// Send; `204 No Content` (or an empty 2xx body) gives `None`.
+    pub async fn send_optional<T: DeserializeOwned>(self) -> Result<Option<T>> {
+        let raw = self.execute_success().await?;
+        if raw.status == StatusCode::NO_CONTENT || raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.decode(&raw).map(Some)
+    }
+
+    /// Send; any 2xx is success and the body is ignored.
+    pub async fn send_empty(self) -> Result<()> {
+        self.execute_success().await.map(|_| ())
+    }
+
+    /// Send a `$count` request: the body is a `text/plain` integer.
+    pub async fn send_count(self) -> Result<u64> {
+        let raw = self.execute_success().await?;
+        let text = String::from_utf8_lossy(&raw.body);
+        text.trim()
+            .trim_start_matches('\u{feff}')
+            .parse::<u64>()
+            .map_err(|e| Error::Decode {
+                method: self.method.clone(),
+                path_template: self.template().to_string(),
+                status: raw.status,
+                json_path: ".".into(),
+                message: format!("expected a text/plain integer: {e}"),
+                request_id: raw
+                    .headers
+                    .get("request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+            })
+    }
+
+    /// Page through a collection, following same-origin `@odata.nextLink`s.
+    pub fn pager<T: DeserializeOwned + Send + 'static>(self) -> Pager<T> {
+        Pager::new(self)
+    }
+}
+
+/// Decode JSON, reporting the JSON path of a failure.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    body: &[u8],
+) -> std::result::Result<T, (String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let v: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))?;
+    de.end().map_err(|e| (".".to_string(), e.to_string()))?;
+    Ok(v)
+}
