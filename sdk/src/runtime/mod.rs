@@ -10,25 +10,28 @@
 //! * [`delta`], [`wait`], [`batch`]: delta updates, waiters and JSON batching.
 
 pub mod auth;
-// PHASE2 pub mod batch;
+pub mod batch;
 pub mod client;
-// PHASE2 pub mod delta;
+pub mod delta;
 pub mod edm;
 pub mod error;
 pub mod field;
 pub mod paging;
 pub mod path;
 pub mod request;
-// PHASE2 pub mod wait;
+pub mod wait;
 
 #[cfg(feature = "azure-identity")]
 pub use auth::AzureCredential;
 pub use auth::{
     AccessToken, BoxFuture, FnTokenProvider, Secret, StaticToken, TokenProvider, token_fn,
 };
-// PHASE2 pub use batch::{Batch, BatchItemResponse, BatchResponse};
+pub use batch::{Batch, BatchItemResponse, BatchResponse};
 pub use client::{Client, ClientBuilder, Cloud, RetryPolicy, USER_AGENT};
-// PHASE2 pub use delta::{DeltaChange, DeltaReport, RemovedReason, delta_update};
+pub use delta::{
+    ChunkResult, DeltaChange, DeltaOptions, DeltaPayload, DeltaReport, RemovedReason, delta_update,
+    delta_update_with,
+};
 pub use error::{Error, Result, ServiceError};
 pub use field::Field;
 pub use paging::{Page, Pager};
@@ -37,4 +40,4 @@ pub use path::{
     encode_odata_literal, encode_path_segment,
 };
 pub use request::Request;
-// PHASE2 pub use wait::{Outcome, Waiter};
+pub use wait::{Finished, Outcome, Waiter};

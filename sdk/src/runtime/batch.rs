@@ -1,0 +1,322 @@
+//! JSON batching (`POST /$batch`), at most 20 requests per batch.
+
+use std::collections::{BTreeMap, HashSet};
+
+use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::client::Client;
+use super::error::{Error, Result, ServiceError};
+use super::path::RequestPath;
+use super::request::{RawResponse, Request};
+
+/// The maximum number of requests Graph accepts in one JSON batch.
+pub const MAX_BATCH_REQUESTS: usize = 20;
+
+/// Collects up to [`MAX_BATCH_REQUESTS`] requests for one `POST /$batch`.
+///
+/// Sending more than 20 is refused with [`Error::InvalidRequest`] before
+/// anything is sent (the batch is not split: `dependsOn` chains cannot cross
+/// batches). Duplicate ids and `dependsOn` naming an unknown or later id are
+/// refused too.
+#[derive(Debug)]
+pub struct Batch {
+    client: Client,
+    items: Vec<(String, Request, Vec<String>)>,
+}
+
+#[derive(Serialize)]
+struct WireRequest<'a> {
+    id: &'a str,
+    method: &'a str,
+    url: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    headers: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a serde_json::Value>,
+    #[serde(rename = "dependsOn", skip_serializing_if = "<[String]>::is_empty")]
+    depends_on: &'a [String],
+}
+
+#[derive(Serialize)]
+struct WireBatch<'a> {
+    requests: Vec<WireRequest<'a>>,
+}
+
+#[derive(Deserialize)]
+struct WireResponses {
+    responses: Vec<WireResponse>,
+}
+
+#[derive(Deserialize)]
+struct WireResponse {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: Option<serde_json::Value>,
+}
+
+impl Client {
+    /// Start a JSON batch.
+    pub fn batch(&self) -> Batch {
+        Batch {
+            client: self.clone(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl Batch {
+    /// Add a request with the next free numeric id ("1", "2", ...); returns the id.
+    pub fn add(&mut self, request: Request) -> String {
+        let mut n = self.items.len() + 1;
+        let id = loop {
+            let id = n.to_string();
+            if !self.items.iter().any(|(i, _, _)| *i == id) {
+                break id;
+            }
+            n += 1;
+        };
+        self.items.push((id.clone(), request, Vec::new()));
+        id
+    }
+
+    /// Add a request with an explicit id and `dependsOn` ids.
+    pub fn add_with_id(
+        &mut self,
+        id: impl Into<String>,
+        request: Request,
+        depends_on: &[&str],
+    ) -> &mut Self {
+        self.items.push((
+            id.into(),
+            request,
+            depends_on.iter().map(|s| s.to_string()).collect(),
+        ));
+        self
+    }
+
+    /// Number of requests.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.items.is_empty() {
+            return Err(Error::InvalidRequest("empty batch".into()));
+        }
+        if self.items.len() > MAX_BATCH_REQUESTS {
+            return Err(Error::InvalidRequest(format!(
+                "a JSON batch holds at most {MAX_BATCH_REQUESTS} requests, got {}",
+                self.items.len()
+            )));
+        }
+        let mut seen = HashSet::new();
+        for (id, _, deps) in &self.items {
+            if id.is_empty() {
+                return Err(Error::InvalidRequest("empty batch request id".into()));
+            }
+            for d in deps {
+                if !seen.contains(d.as_str()) {
+                    return Err(Error::InvalidRequest(format!(
+                        "batch request {id:?} depends on {d:?}, which is not an earlier request"
+                    )));
+                }
+            }
+            if !seen.insert(id.as_str()) {
+                return Err(Error::InvalidRequest(format!(
+                    "duplicate batch request id {id:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Send the batch. The outer request is retried like any POST; the
+    /// individual responses (in the order the requests were added) each carry
+    /// their own status, headers and body.
+    pub async fn send(self) -> Result<BatchResponse> {
+        self.validate()?;
+        let mut wire = Vec::with_capacity(self.items.len());
+        for (id, req, deps) in &self.items {
+            if let Some(Err(e)) = &req.body {
+                return Err(Error::InvalidRequest(format!(
+                    "cannot serialise body of batch request {id:?}: {e}"
+                )));
+            }
+            let mut headers = BTreeMap::new();
+            for (n, v) in &req.headers {
+                headers.insert(n.clone(), v.clone());
+            }
+            if req.json_body.is_some()
+                && !headers
+                    .keys()
+                    .any(|k| k.eq_ignore_ascii_case("content-type"))
+            {
+                headers.insert("Content-Type".into(), "application/json".into());
+            }
+            wire.push(WireRequest {
+                id,
+                method: req.method.as_str(),
+                url: req.relative_url()?,
+                headers,
+                body: req.json_body.as_ref(),
+                depends_on: deps,
+            });
+        }
+        let outer = self
+            .client
+            .request(Method::POST, RequestPath::root().segment("$batch"))
+            .json(&WireBatch { requests: wire });
+        let parsed: WireResponses = outer.send().await?;
+        let mut by_id: BTreeMap<String, WireResponse> = parsed
+            .responses
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        let mut responses = Vec::with_capacity(self.items.len());
+        for (id, req, _) in self.items {
+            let r = by_id.remove(&id);
+            responses.push(match r {
+                Some(r) => BatchItemResponse {
+                    id,
+                    method: req.method.clone(),
+                    path_template: req.template().to_string(),
+                    status: StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_GATEWAY),
+                    headers: r.headers,
+                    body: r.body,
+                    missing: false,
+                },
+                None => BatchItemResponse {
+                    id,
+                    method: req.method.clone(),
+                    path_template: req.template().to_string(),
+                    status: StatusCode::BAD_GATEWAY,
+                    headers: BTreeMap::new(),
+                    body: None,
+                    missing: true,
+                },
+            });
+        }
+        Ok(BatchResponse { responses })
+    }
+}
+
+/// The responses of a batch, in request order.
+#[derive(Clone, Debug)]
+pub struct BatchResponse {
+    pub responses: Vec<BatchItemResponse>,
+}
+
+impl BatchResponse {
+    /// The response for `id`.
+    pub fn get(&self, id: &str) -> Option<&BatchItemResponse> {
+        self.responses.iter().find(|r| r.id == id)
+    }
+    /// Iterate the responses.
+    pub fn iter(&self) -> impl Iterator<Item = &BatchItemResponse> {
+        self.responses.iter()
+    }
+}
+
+/// One response inside a batch.
+#[derive(Clone, Debug)]
+pub struct BatchItemResponse {
+    pub id: String,
+    pub method: Method,
+    pub path_template: String,
+    pub status: StatusCode,
+    pub headers: BTreeMap<String, String>,
+    /// The body as sent by Graph (JSON, or a base64 string for non-JSON content).
+    pub body: Option<serde_json::Value>,
+    /// True when Graph returned no response for this id (status is then 502).
+    pub missing: bool,
+}
+
+impl BatchItemResponse {
+    /// 2xx?
+    pub fn is_success(&self) -> bool {
+        self.status.is_success() && !self.missing
+    }
+
+    /// A header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn raw(&self) -> RawResponse {
+        let mut headers = http::HeaderMap::new();
+        for (k, v) in &self.headers {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                http::HeaderValue::from_str(v),
+            ) {
+                headers.append(n, v);
+            }
+        }
+        let body = match &self.body {
+            None => bytes::Bytes::new(),
+            Some(v) => serde_json::to_vec(v).unwrap_or_default().into(),
+        };
+        RawResponse {
+            status: self.status,
+            headers,
+            body,
+            attempts: 1,
+        }
+    }
+
+    /// The error for a non-2xx response (same fields as a direct call).
+    pub fn error(&self) -> Option<Error> {
+        if self.is_success() {
+            return None;
+        }
+        let raw = self.raw();
+        Some(
+            ServiceError::from_response(
+                self.method.clone(),
+                self.path_template.clone(),
+                raw.status,
+                &raw.headers,
+                &raw.body,
+                1,
+            )
+            .into(),
+        )
+    }
+
+    /// Decode the body as `T` (a non-2xx response gives its [`Error`]).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        if let Some(e) = self.error() {
+            return Err(e);
+        }
+        let raw = self.raw();
+        super::request::decode_json(&raw.body).map_err(|(json_path, message)| Error::Decode {
+            method: self.method.clone(),
+            path_template: self.path_template.clone(),
+            status: self.status,
+            json_path,
+            message,
+            request_id: self.header("request-id").map(str::to_string),
+        })
+    }
+
+    /// Like [`Self::json`], but 204 / no body gives `None`.
+    pub fn json_optional<T: DeserializeOwned>(&self) -> Result<Option<T>> {
+        if self.is_success() && (self.status == StatusCode::NO_CONTENT || self.body.is_none()) {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+}

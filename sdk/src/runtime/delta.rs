@@ -1,0 +1,288 @@
+//! OData delta updates (`PATCH` of a collection with a `#$delta` payload), as
+//! used by `crossOrganizationUserMappings` / `crossOrganizationGroupMappings`.
+//!
+//! ```json
+//! { "@context": "#$delta",
+//!   "value": [ { ...upserted entity... },
+//!              { "@removed": { "reason": "deleted" }, ...key fields... } ] }
+//! ```
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::client::Client;
+use super::error::{Error, Result};
+use super::path::RequestPath;
+
+/// The most items Graph accepts in one delta payload.
+pub const MAX_DELTA_CHUNK: usize = 50;
+
+/// Why an entity is removed (`@removed.reason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum RemovedReason {
+    /// `"deleted"`: the entity is deleted.
+    #[default]
+    Deleted,
+    /// `"changed"`: removed from the collection, not deleted.
+    Changed,
+}
+
+impl RemovedReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemovedReason::Deleted => "deleted",
+            RemovedReason::Changed => "changed",
+        }
+    }
+}
+
+/// One change in a delta payload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeltaChange<T> {
+    /// Add or update: the entity is sent as is.
+    Upsert(T),
+    /// Remove: the entity (typically only its key fields are set) is sent with
+    /// an `@removed` annotation.
+    Remove { item: T, reason: RemovedReason },
+}
+
+impl<T> DeltaChange<T> {
+    /// A removal with reason `deleted`.
+    pub fn remove(item: T) -> Self {
+        DeltaChange::Remove {
+            item,
+            reason: RemovedReason::Deleted,
+        }
+    }
+    /// The entity.
+    pub fn item(&self) -> &T {
+        match self {
+            DeltaChange::Upsert(t) | DeltaChange::Remove { item: t, .. } => t,
+        }
+    }
+    /// Whether this is a removal.
+    pub fn is_remove(&self) -> bool {
+        matches!(self, DeltaChange::Remove { .. })
+    }
+}
+
+impl<T: Serialize> Serialize for DeltaChange<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        match self {
+            DeltaChange::Upsert(t) => t.serialize(s),
+            DeltaChange::Remove { item, reason } => {
+                let v = serde_json::to_value(item).map_err(S::Error::custom)?;
+                let serde_json::Value::Object(map) = v else {
+                    return Err(S::Error::custom(
+                        "a removed delta item must serialise to a JSON object",
+                    ));
+                };
+                // "@odata.type" first when present, then "@removed", then the rest.
+                let mut out = serde_json::Map::new();
+                if let Some(t) = map.get("@odata.type") {
+                    out.insert("@odata.type".into(), t.clone());
+                }
+                out.insert(
+                    "@removed".into(),
+                    serde_json::json!({ "reason": reason.as_str() }),
+                );
+                for (k, v) in map {
+                    if k != "@odata.type" {
+                        out.insert(k, v);
+                    }
+                }
+                out.serialize(s)
+            }
+        }
+    }
+}
+
+/// The request body of a delta update.
+#[derive(Serialize, Debug)]
+pub struct DeltaPayload<'a, T> {
+    #[serde(rename = "@context")]
+    pub context: &'static str,
+    pub value: &'a [DeltaChange<T>],
+}
+
+impl<'a, T> DeltaPayload<'a, T> {
+    pub fn new(value: &'a [DeltaChange<T>]) -> Self {
+        Self {
+            context: "#$delta",
+            value,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(bound = "R: DeserializeOwned")]
+struct Collection<R> {
+    #[serde(default = "Vec::new")]
+    value: Vec<R>,
+}
+
+/// The outcome of one chunk.
+#[derive(Debug)]
+pub struct ChunkResult<R> {
+    /// Indices into the changes given to [`delta_update`].
+    pub range: Range<usize>,
+    /// The items the service returned, or the error.
+    pub result: Result<Vec<R>>,
+}
+
+/// Per-chunk results of a [`delta_update`]; resume with [`DeltaReport::remaining`].
+#[derive(Debug)]
+pub struct DeltaReport<T, R> {
+    changes: Vec<DeltaChange<T>>,
+    /// One entry per chunk that was sent, in order.
+    pub chunks: Vec<ChunkResult<R>>,
+}
+
+impl<T, R> DeltaReport<T, R> {
+    /// Whether every change was applied.
+    pub fn is_complete(&self) -> bool {
+        self.applied_count() == self.changes.len()
+    }
+
+    /// How many changes were applied.
+    pub fn applied_count(&self) -> usize {
+        self.chunks
+            .iter()
+            .filter(|c| c.result.is_ok())
+            .map(|c| c.range.len())
+            .sum()
+    }
+
+    fn applied(&self, i: usize) -> bool {
+        self.chunks
+            .iter()
+            .any(|c| c.result.is_ok() && c.range.contains(&i))
+    }
+
+    /// The changes not applied (failed or not attempted), in their original
+    /// order: pass them to [`delta_update`] again to resume.
+    pub fn remaining(&self) -> Vec<&DeltaChange<T>> {
+        (0..self.changes.len())
+            .filter(|i| !self.applied(*i))
+            .map(|i| &self.changes[i])
+            .collect()
+    }
+
+    /// Owned version of [`Self::remaining`].
+    pub fn into_remaining(self) -> Vec<DeltaChange<T>> {
+        let applied: Vec<bool> = (0..self.changes.len()).map(|i| self.applied(i)).collect();
+        self.changes
+            .into_iter()
+            .zip(applied)
+            .filter(|(_, a)| !a)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// The first error, if any chunk failed.
+    pub fn first_error(&self) -> Option<&Error> {
+        self.chunks.iter().find_map(|c| c.result.as_ref().err())
+    }
+
+    /// Items returned by all successful chunks.
+    pub fn returned_items(&self) -> impl Iterator<Item = &R> {
+        self.chunks
+            .iter()
+            .filter_map(|c| c.result.as_ref().ok())
+            .flatten()
+    }
+
+    /// The changes that were submitted.
+    pub fn changes(&self) -> &[DeltaChange<T>] {
+        &self.changes
+    }
+}
+
+/// Options for [`delta_update_with`].
+#[derive(Clone, Copy, Debug)]
+pub struct DeltaOptions {
+    /// Items per PATCH (1..=50).
+    pub chunk_size: usize,
+    /// Stop at the first failed chunk (default true: later changes may depend
+    /// on earlier ones). When false every chunk is attempted.
+    pub stop_on_error: bool,
+}
+
+impl Default for DeltaOptions {
+    fn default() -> Self {
+        Self {
+            chunk_size: MAX_DELTA_CHUNK,
+            stop_on_error: true,
+        }
+    }
+}
+
+/// PATCH `path` with the changes in chunks of `chunk_size` (1..=50), stopping
+/// at the first failed chunk. Returns `Err` only when `chunk_size` is out of
+/// range; request failures are in the report.
+pub async fn delta_update<T, R>(
+    client: &Client,
+    path: RequestPath,
+    changes: Vec<DeltaChange<T>>,
+    chunk_size: usize,
+) -> Result<DeltaReport<T, R>>
+where
+    T: Serialize,
+    R: DeserializeOwned,
+{
+    delta_update_with(
+        client,
+        path,
+        changes,
+        DeltaOptions {
+            chunk_size,
+            ..DeltaOptions::default()
+        },
+    )
+    .await
+}
+
+/// [`delta_update`] with options.
+pub async fn delta_update_with<T, R>(
+    client: &Client,
+    path: RequestPath,
+    changes: Vec<DeltaChange<T>>,
+    options: DeltaOptions,
+) -> Result<DeltaReport<T, R>>
+where
+    T: Serialize,
+    R: DeserializeOwned,
+{
+    if options.chunk_size == 0 || options.chunk_size > MAX_DELTA_CHUNK {
+        return Err(Error::InvalidRequest(format!(
+            "delta chunk size must be between 1 and {MAX_DELTA_CHUNK}, got {}",
+            options.chunk_size
+        )));
+    }
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < changes.len() {
+        let end = (start + options.chunk_size).min(changes.len());
+        let slice = &changes[start..end];
+        let result = client
+            .request(http::Method::PATCH, path.clone())
+            .json(&DeltaPayload::new(slice))
+            .send_optional::<Collection<R>>()
+            .await
+            .map(|c| c.map(|c| c.value).unwrap_or_default());
+        let failed = result.is_err();
+        tracing::debug!(from = start, to = end, ok = !failed, "delta chunk");
+        chunks.push(ChunkResult {
+            range: start..end,
+            result,
+        });
+        if failed && options.stop_on_error {
+            break;
+        }
+        start = end;
+    }
+    Ok(DeltaReport { changes, chunks })
+}
