@@ -1,9 +1,254 @@
-//! Placeholder: the streaming quick-xml parser lands here.
-use super::{Diagnostics, syntax::{Document, Schema, Pos}};
+//! The streaming CSDL parser: CSDL XML text to [`syntax`](super::syntax)
+//! tree, with a position on every element.
+//!
+//! The parser is a recursive descent over quick-xml's event stream: no DOM
+//! is built, attribute values are borrowed from the input and only the
+//! strings the tree keeps are allocated. Positions come from quick-xml byte
+//! offsets, turned into line and column by binary search in a table of line
+//! starts computed once per input.
+//!
+//! Errors are located [`Diagnostic`]s. XML syntax errors, unclosed or
+//! mismatched elements, DOCTYPE declarations and excessive nesting stop the
+//! parse; everything else (missing or malformed attributes, misplaced
+//! elements, bad values) is collected and the parse goes on, so one run
+//! reports every such problem. Elements that are not CSDL are skipped with a
+//! warning, or an error under [`ParseOptions::strict`].
+//!
+//! What the parser checks is syntax: that required attributes are present,
+//! that booleans, integers and type references are well formed, that
+//! elements appear where CSDL allows them. Whether names resolve, types are
+//! unique or base types form cycles is the resolver's business.
+//!
+//! Mapping notes:
+//! - An `<Annotation>` placed directly in a `<Schema>` (the schema
+//!   annotating itself) is stored as an external [`Annotations`] block whose
+//!   target is the schema namespace, since [`Schema`] has no annotation list.
+//! - CSDL elements the syntax tree cannot hold (`OnDelete`,
+//!   `IncludeAnnotations`, annotations on return types or on annotations,
+//!   dynamic expressions such as `<If>` or `<Apply>`) are skipped with an
+//!   "unsupported element" warning. An annotation or property value whose
+//!   value is such an expression is dropped as a whole, so that it is never
+//!   mistaken for its default value.
 
+mod events;
+mod grammar;
+mod lines;
+mod values;
+
+use quick_xml::Reader;
+
+use super::syntax::{Annotations, Document, Pos, Schema};
+use super::{Diagnostic, Diagnostics};
+use events::{Elem, NsBinding, RawAttr, Top};
+use lines::LineIndex;
+
+/// How tolerant the parser is.
 #[derive(Clone, Debug, Default)]
-pub struct ParseOptions { pub strict: bool }
+pub struct ParseOptions {
+    /// Turn the warnings for unknown or unsupported elements and stray text
+    /// into errors.
+    pub strict: bool,
+}
+
+/// A successfully parsed document and the warnings met on the way.
 #[derive(Clone, Debug)]
-pub struct Parsed { pub document: Document, pub warnings: Vec<super::Diagnostic> }
-pub fn parse(_file: &str, _text: &str, _options: &ParseOptions) -> Result<Parsed, Diagnostics> { unimplemented!() }
-pub fn parse_fragment(_file: &str, _text: &str, _base: Pos, _namespace: &str) -> Result<Schema, Diagnostics> { unimplemented!() }
+pub struct Parsed {
+    pub document: Document,
+    pub warnings: Vec<super::Diagnostic>,
+}
+
+/// Parses a whole `edmx:Edmx` document. `file` is only used in diagnostics.
+///
+/// On failure the diagnostics hold every error found (and the warnings met
+/// before), in document order.
+pub fn parse(file: &str, text: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
+    let mut parser = Parser::new(file, text, Pos { line: 1, col: 1 }, options.strict)?;
+    let document = parser.document();
+    parser
+        .finish(document)
+        .map(|(document, warnings)| Parsed { document, warnings })
+}
+
+/// Parses a sequence of schema-level elements (`EnumType`, `TypeDefinition`,
+/// `ComplexType`, `EntityType`, `Action`, `Function`, `Term`,
+/// `EntityContainer`, `Annotations`, `Annotation`) that are not wrapped in
+/// `edmx:Edmx` and `Schema`, as metadata patches store them, into a
+/// [`Schema`] with the given namespace.
+///
+/// Line 1 of `text` is reported as `base.line`, and columns on that first
+/// line are shifted by `base.col - 1`, so that diagnostics point into the
+/// file the fragment was taken from.
+///
+/// Fragments are parsed strictly: there is no way to return warnings, so
+/// unknown elements are errors rather than silently dropped. Elements
+/// without a namespace are read as CSDL.
+pub fn parse_fragment(
+    file: &str,
+    text: &str,
+    base: Pos,
+    namespace: &str,
+) -> Result<Schema, Diagnostics> {
+    let base = Pos {
+        line: base.line.max(1),
+        col: base.col.max(1),
+    };
+    let mut parser = Parser::new(file, text, base, true)?;
+    let schema = parser.fragment(namespace, base);
+    parser.finish(schema).map(|(schema, _)| schema)
+}
+
+/// The marker of an error that stops the parse; the diagnostic itself is
+/// already recorded in [`Parser::diags`].
+#[derive(Debug)]
+struct Fatal;
+
+type PResult<T> = Result<T, Fatal>;
+
+/// Element nesting limit, root included.
+const MAX_DEPTH: usize = 256;
+/// Longest attribute value or element text accepted.
+const MAX_VALUE_LEN: usize = 1 << 20;
+
+struct Parser<'a> {
+    file: &'a str,
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    lines: LineIndex,
+    strict: bool,
+    /// The attributes of the element opened last (xmlns ones included).
+    attrs: Vec<RawAttr<'a>>,
+    /// In-scope namespace declarations, innermost last.
+    ns: Vec<NsBinding<'a>>,
+    depth: usize,
+    diags: Vec<Diagnostic>,
+    has_error: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(file: &'a str, text: &'a str, base: Pos, strict: bool) -> Result<Self, Diagnostics> {
+        if text.len() >= u32::MAX as usize {
+            return Err(Diagnostic::error(
+                file,
+                base,
+                format!(
+                    "input too large: {} bytes, expected less than 4 GiB",
+                    text.len()
+                ),
+            )
+            .into());
+        }
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        // End tags are matched by the parser itself, which knows where the
+        // open element started and can say so.
+        config.check_end_names = false;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        Ok(Parser {
+            file,
+            text,
+            reader,
+            lines: LineIndex::new(text, base),
+            strict,
+            attrs: Vec::with_capacity(16),
+            ns: Vec::new(),
+            depth: 0,
+            diags: Vec::new(),
+            has_error: false,
+        })
+    }
+
+    fn finish<T>(mut self, result: PResult<T>) -> Result<(T, Vec<Diagnostic>), Diagnostics> {
+        match result {
+            Ok(value) if !self.has_error => Ok((value, self.diags)),
+            _ => {
+                if !self.has_error {
+                    // Cannot happen: every Fatal records an error first.
+                    let end = self.text.len();
+                    self.error(end, "internal error: parse stopped without a diagnostic");
+                }
+                Err(Diagnostics(self.diags))
+            }
+        }
+    }
+
+    fn pos(&self, offset: usize) -> Pos {
+        self.lines.pos(offset)
+    }
+
+    fn error(&mut self, offset: usize, message: impl Into<String>) {
+        let pos = self.pos(offset);
+        self.diags.push(Diagnostic::error(self.file, pos, message));
+        self.has_error = true;
+    }
+
+    fn warning(&mut self, offset: usize, message: impl Into<String>) {
+        let pos = self.pos(offset);
+        self.diags
+            .push(Diagnostic::warning(self.file, pos, message));
+    }
+
+    /// A warning, or an error in strict mode.
+    fn lenient(&mut self, offset: usize, message: impl Into<String>) {
+        if self.strict {
+            self.error(offset, message);
+        } else {
+            self.warning(offset, message);
+        }
+    }
+
+    fn fatal(&mut self, offset: usize, message: impl Into<String>) -> Fatal {
+        self.error(offset, message);
+        Fatal
+    }
+
+    /// The whole document: `edmx:Edmx` and nothing else but comments.
+    fn document(&mut self) -> PResult<Document> {
+        let Some(root) = self.next_top(Top::BeforeRoot)? else {
+            let end = self.text.len();
+            return Err(self.fatal(
+                end,
+                "unexpected end of file: expected root element <edmx:Edmx>",
+            ));
+        };
+        let document = self.edmx(root)?;
+        if let Some(extra) = self.next_top(Top::AfterRoot)? {
+            return Err(self.fatal(
+                extra.offset,
+                format!(
+                    "unexpected element <{}> after the root element: expected the end of the document",
+                    extra.qname
+                ),
+            ));
+        }
+        Ok(document)
+    }
+
+    /// Schema-level elements without any wrapper.
+    fn fragment(&mut self, namespace: &str, base: Pos) -> PResult<Schema> {
+        let mut schema = Schema {
+            namespace: namespace.to_string(),
+            pos: base,
+            ..Schema::default()
+        };
+        let parent = Elem::synthetic("Schema");
+        while let Some(child) = self.next_top(Top::Fragment)? {
+            self.schema_item(&mut schema, &parent, child)?;
+            // next_top does not track the depth of top-level elements'
+            // parents: each top-level element closes itself.
+        }
+        Ok(schema)
+    }
+}
+
+/// An annotation on the schema itself, kept as an external block targeting
+/// the namespace.
+fn schema_annotation(schema: &mut Schema, annotation: super::syntax::Annotation) {
+    let pos = annotation.pos;
+    schema.annotations.push(Annotations {
+        target: schema.namespace.clone(),
+        qualifier: None,
+        annotations: vec![annotation],
+        pos,
+    });
+}

@@ -1,0 +1,785 @@
+//! The layer between quick-xml events and the CSDL grammar: opening and
+//! closing elements (with namespace resolution, depth limit and end tag
+//! matching), reading attributes and text, skipping unwanted content.
+
+use std::borrow::Cow;
+
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::events::attributes::{AttrError, Attributes};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
+
+use super::values::{self, excerpt};
+use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
+
+pub(super) const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+pub(super) const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
+
+/// The namespace an element name resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ns<'a> {
+    /// No namespace (no default namespace in scope).
+    None,
+    Edm,
+    Edmx,
+    /// Any other namespace, as written in its declaration.
+    Other(&'a str),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct NsBinding<'a> {
+    prefix: &'a str,
+    ns: Ns<'a>,
+}
+
+/// An attribute of the element opened last, value still escaped.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RawAttr<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+    /// Byte offset of the attribute name.
+    pub offset: usize,
+}
+
+/// An attribute value, unescaped, with the offset of the attribute.
+pub(super) struct Val<'a> {
+    pub text: Cow<'a, str>,
+    pub offset: usize,
+}
+
+/// An open element.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Elem<'a> {
+    /// The name as written, prefix included.
+    pub qname: &'a str,
+    pub local: &'a str,
+    pub ns: Ns<'a>,
+    /// Byte offset of the `<`.
+    pub offset: usize,
+    /// `<x/>`: there is no content and no end tag to read.
+    pub empty: bool,
+    /// The length of the namespace stack before this element's declarations.
+    ns_mark: usize,
+    /// False for the stand-in parent of fragment elements.
+    real: bool,
+}
+
+impl<'a> Elem<'a> {
+    /// A parent for messages about top-level fragment elements.
+    pub(super) fn synthetic(name: &'static str) -> Self {
+        Elem {
+            qname: name,
+            local: name,
+            ns: Ns::Edm,
+            offset: 0,
+            empty: true,
+            ns_mark: 0,
+            real: false,
+        }
+    }
+
+    /// The local name if the element is a CSDL one: in the edm namespace,
+    /// or in no namespace at all (tolerated for hand-written input).
+    pub(super) fn csdl(&self) -> Option<&'a str> {
+        match self.ns {
+            Ns::Edm | Ns::None => Some(self.local),
+            _ => None,
+        }
+    }
+
+    pub(super) fn edmx(&self) -> Option<&'a str> {
+        match self.ns {
+            Ns::Edmx => Some(self.local),
+            _ => None,
+        }
+    }
+}
+
+/// Where [`Parser::next_top`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Top {
+    BeforeRoot,
+    AfterRoot,
+    Fragment,
+}
+
+/// What to do with non-blank text between child elements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextMode {
+    Report,
+    Ignore,
+}
+
+/// The CSDL elements (edm namespace) the syntax tree holds.
+const SUPPORTED_EDM: &[&str] = &[
+    "Schema",
+    "EnumType",
+    "Member",
+    "TypeDefinition",
+    "ComplexType",
+    "EntityType",
+    "Key",
+    "PropertyRef",
+    "Property",
+    "NavigationProperty",
+    "ReferentialConstraint",
+    "Action",
+    "Function",
+    "Parameter",
+    "ReturnType",
+    "Term",
+    "EntityContainer",
+    "EntitySet",
+    "Singleton",
+    "NavigationPropertyBinding",
+    "ActionImport",
+    "FunctionImport",
+    "Annotations",
+    "Annotation",
+    "String",
+    "Bool",
+    "Int",
+    "Float",
+    "Decimal",
+    "Date",
+    "DateTimeOffset",
+    "Duration",
+    "Guid",
+    "TimeOfDay",
+    "Binary",
+    "EnumMember",
+    "Path",
+    "PropertyPath",
+    "NavigationPropertyPath",
+    "AnnotationPath",
+    "Null",
+    "Record",
+    "PropertyValue",
+    "Collection",
+];
+
+/// CSDL elements (edm namespace) the syntax tree cannot hold.
+pub(super) const UNSUPPORTED_EDM: &[&str] = &[
+    "OnDelete",
+    "ModelElementPath",
+    "If",
+    "Apply",
+    "Cast",
+    "IsOf",
+    "LabeledElement",
+    "LabeledElementReference",
+    "UrlRef",
+    "And",
+    "Or",
+    "Not",
+    "Eq",
+    "Ne",
+    "Gt",
+    "Ge",
+    "Lt",
+    "Le",
+    "Has",
+    "In",
+    "Add",
+    "Sub",
+    "Neg",
+    "Mul",
+    "Div",
+    "DivBy",
+    "Mod",
+];
+
+const SUPPORTED_EDMX: &[&str] = &["Edmx", "DataServices", "Reference", "Include"];
+const UNSUPPORTED_EDMX: &[&str] = &["IncludeAnnotations"];
+
+impl<'a> Parser<'a> {
+    /// The offset and text of a slice of the input (quick-xml borrows every
+    /// event from it), found by pointer arithmetic.
+    fn locate(&self, bytes: &[u8]) -> Option<(usize, &'a str)> {
+        let start = (bytes.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let end = start.checked_add(bytes.len())?;
+        Some((start, self.text.get(start..end)?))
+    }
+
+    fn read(&mut self) -> PResult<Event<'a>> {
+        match self.reader.read_event() {
+            Ok(event) => Ok(event),
+            Err(error) => Err(self.xml_error(error)),
+        }
+    }
+
+    fn xml_error(&mut self, error: XmlError) -> Fatal {
+        let offset = (self.reader.error_position() as usize).min(self.text.len());
+        let message = match error {
+            XmlError::Syntax(SyntaxError::UnclosedTag) => {
+                "unexpected end of file: tag not closed: expected \">\"".to_string()
+            }
+            XmlError::Syntax(SyntaxError::UnclosedComment) => {
+                "unexpected end of file: comment not closed: expected \"-->\"".to_string()
+            }
+            XmlError::Syntax(SyntaxError::UnclosedCData) => {
+                "unexpected end of file: CDATA section not closed: expected \"]]>\"".to_string()
+            }
+            XmlError::Syntax(SyntaxError::UnclosedDoctype) => {
+                "unexpected end of file: DOCTYPE not closed: expected \">\"".to_string()
+            }
+            XmlError::Syntax(SyntaxError::UnclosedPIOrXmlDecl) => {
+                "unexpected end of file: processing instruction not closed: expected \"?>\""
+                    .to_string()
+            }
+            XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                "malformed XML: unknown markup after \"<!\": expected a comment or a CDATA section"
+                    .to_string()
+            }
+            XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                format!("unexpected closing tag </{name}>: no element is open")
+            }
+            XmlError::IllFormed(IllFormedError::UnclosedReference) => {
+                "malformed XML: entity reference not closed: expected \";\" after \"&\"".to_string()
+            }
+            XmlError::IllFormed(IllFormedError::MissingDeclVersion(_)) => {
+                "malformed XML declaration: expected a version attribute first".to_string()
+            }
+            XmlError::IllFormed(IllFormedError::MissingDoctypeName) => DOCTYPE_MESSAGE.to_string(),
+            other => format!("malformed XML: {other}"),
+        };
+        self.fatal(offset, message)
+    }
+
+    /// Opens an element from its start tag: checks the depth, reads the
+    /// attributes into [`Parser::attrs`], applies its namespace
+    /// declarations and resolves its name.
+    fn open(&mut self, start: &BytesStart<'_>, empty: bool) -> PResult<Elem<'a>> {
+        let Some((content_offset, content)) = self.locate(start) else {
+            let at = self.reader.buffer_position() as usize;
+            return Err(self.fatal(at, "internal error: element outside the input"));
+        };
+        let offset = content_offset.saturating_sub(1);
+        let name_len = start.name().as_ref().len();
+        let qname = content.get(..name_len).unwrap_or(content);
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.fatal(
+                offset,
+                format!(
+                    "element <{qname}> is nested too deeply: at most {MAX_DEPTH} levels of elements are allowed"
+                ),
+            ));
+        }
+        let ns_mark = self.ns.len();
+        self.attrs.clear();
+        let mut attributes = Attributes::new(content, name_len);
+        attributes.with_checks(false);
+        for attribute in attributes {
+            let attribute = match attribute {
+                Ok(a) => a,
+                Err(e) => return Err(self.attr_syntax(qname, content_offset, e)),
+            };
+            let key = attribute.key.into_inner();
+            let value: &[u8] = match &attribute.value {
+                Cow::Borrowed(v) => v,
+                Cow::Owned(v) => v,
+            };
+            let (Some((key_offset, key)), Some((_, value))) =
+                (self.locate(key), self.locate(value))
+            else {
+                return Err(self.fatal(offset, "internal error: attribute outside the input"));
+            };
+            if self.attrs.iter().any(|a| a.key == key) {
+                return Err(self.fatal(
+                    key_offset,
+                    format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
+                ));
+            }
+            self.attrs.push(RawAttr {
+                key,
+                value,
+                offset: key_offset,
+            });
+            if key == "xmlns" {
+                self.bind("", value, key_offset)?;
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.bind(prefix, value, key_offset)?;
+            }
+        }
+        let (prefix, local) = match qname.split_once(':') {
+            Some((prefix, local)) => (prefix, local),
+            None => ("", qname),
+        };
+        let Some(ns) = self.resolve(prefix) else {
+            return Err(self.fatal(
+                offset,
+                format!(
+                    "unbound namespace prefix \"{prefix}\" in <{qname}>: expected an xmlns:{prefix}=\"...\" declaration"
+                ),
+            ));
+        };
+        Ok(Elem {
+            qname,
+            local,
+            ns,
+            offset,
+            empty,
+            ns_mark,
+            real: true,
+        })
+    }
+
+    fn bind(&mut self, prefix: &'a str, raw: &'a str, offset: usize) -> PResult<()> {
+        let uri = match values::decode_attr(raw) {
+            Ok(uri) => uri,
+            Err(message) => return Err(self.fatal(offset, message)),
+        };
+        let ns = match &*uri {
+            EDM_NS => Ns::Edm,
+            EDMX_NS => Ns::Edmx,
+            "" if prefix.is_empty() => Ns::None,
+            "" => {
+                return Err(self.fatal(
+                    offset,
+                    format!(
+                        "empty namespace declaration xmlns:{prefix}=\"\": expected a namespace name"
+                    ),
+                ));
+            }
+            _ => Ns::Other(raw),
+        };
+        self.ns.push(NsBinding { prefix, ns });
+        Ok(())
+    }
+
+    fn resolve(&self, prefix: &str) -> Option<Ns<'a>> {
+        if let Some(binding) = self.ns.iter().rev().find(|b| b.prefix == prefix) {
+            return Some(binding.ns);
+        }
+        match prefix {
+            "" => Some(Ns::None),
+            "xml" => Some(Ns::Other("http://www.w3.org/XML/1998/namespace")),
+            _ => None,
+        }
+    }
+
+    fn attr_syntax(&mut self, qname: &str, content_offset: usize, error: AttrError) -> Fatal {
+        let (at, what) = match error {
+            AttrError::ExpectedEq(at) => {
+                (at, "expected \"=\" after the attribute name".to_string())
+            }
+            AttrError::ExpectedValue(at) => (at, "expected a quoted value after \"=\"".to_string()),
+            AttrError::UnquotedValue(at) => (
+                at,
+                "expected a value in quotes, found an unquoted value".to_string(),
+            ),
+            AttrError::ExpectedQuote(at, quote) => (
+                at,
+                format!(
+                    "expected the closing {} of the attribute value",
+                    quote as char
+                ),
+            ),
+            AttrError::Duplicated(at, _) => (at, "duplicate attribute".to_string()),
+        };
+        self.fatal(
+            content_offset + at,
+            format!("malformed attribute in <{qname}>: {what}"),
+        )
+    }
+
+    fn close(&mut self, el: &Elem<'a>) {
+        if el.real {
+            self.ns.truncate(el.ns_mark);
+            self.depth = self.depth.saturating_sub(1);
+        }
+    }
+
+    fn end_tag(&mut self, el: &Elem<'a>, end: &BytesEnd<'_>) -> PResult<()> {
+        let name = end.name();
+        if name.as_ref() == el.qname.as_bytes() {
+            self.close(el);
+            return Ok(());
+        }
+        let at = match self.locate(name.as_ref()) {
+            Some((offset, _)) => offset.saturating_sub(2),
+            None => self.reader.buffer_position() as usize,
+        };
+        let found = String::from_utf8_lossy(name.as_ref()).into_owned();
+        let opened = self.pos(el.offset);
+        Err(self.fatal(
+            at,
+            format!(
+                "mismatched closing tag </{found}>: expected </{}> (opened at {opened})",
+                el.qname
+            ),
+        ))
+    }
+
+    fn unclosed(&mut self, el: &Elem<'a>) -> Fatal {
+        let opened = self.pos(el.offset);
+        let end = self.text.len();
+        self.fatal(
+            end,
+            format!(
+                "unexpected end of file: <{}> opened at {opened} is not closed",
+                el.qname
+            ),
+        )
+    }
+
+    fn doctype(&mut self, bytes: &[u8]) -> Fatal {
+        let at = match self.locate(bytes) {
+            // The event holds the text after "<!DOCTYPE".
+            Some((offset, _)) => self.text[..offset].rfind("<!").unwrap_or(offset),
+            None => self.reader.buffer_position() as usize,
+        };
+        self.fatal(at, DOCTYPE_MESSAGE)
+    }
+
+    fn stray_text(&mut self, parent: &Elem<'a>, bytes: &[u8]) {
+        let (at, text) = match self.locate(bytes) {
+            Some((offset, text)) => {
+                let trimmed = text.trim_start();
+                (offset + (text.len() - trimmed.len()), trimmed.trim_end())
+            }
+            None => (self.reader.buffer_position() as usize, "?"),
+        };
+        let message = format!(
+            "unexpected text \"{}\" in <{}>: ignored",
+            excerpt(text, 40),
+            parent.qname
+        );
+        self.lenient(at, message);
+    }
+
+    /// The next child element of `parent`, or `None` once its end tag has
+    /// been read (and `parent` closed).
+    pub(super) fn next_child(
+        &mut self,
+        parent: &Elem<'a>,
+        text: TextMode,
+    ) -> PResult<Option<Elem<'a>>> {
+        if parent.empty {
+            self.close(parent);
+            return Ok(None);
+        }
+        loop {
+            match self.read()? {
+                Event::Start(start) => return self.open(&start, false).map(Some),
+                Event::Empty(start) => return self.open(&start, true).map(Some),
+                Event::End(end) => {
+                    self.end_tag(parent, &end)?;
+                    return Ok(None);
+                }
+                Event::Text(t) => {
+                    if text == TextMode::Report && !is_blank(&t) {
+                        self.stray_text(parent, &t);
+                    }
+                }
+                Event::CData(t) => {
+                    if text == TextMode::Report && !is_blank(&t) {
+                        self.stray_text(parent, &t);
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if text == TextMode::Report {
+                        self.stray_text(parent, &r);
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(d) => return Err(self.doctype(&d)),
+                Event::Eof => return Err(self.unclosed(parent)),
+            }
+        }
+    }
+
+    /// The next element outside any element: the root, something after it,
+    /// or the next element of a fragment. `None` at the end of input.
+    pub(super) fn next_top(&mut self, place: Top) -> PResult<Option<Elem<'a>>> {
+        loop {
+            let bytes: Cow<'a, [u8]> = match self.read()? {
+                Event::Start(start) => return self.open(&start, false).map(Some),
+                Event::Empty(start) => return self.open(&start, true).map(Some),
+                Event::End(end) => {
+                    let name = String::from_utf8_lossy(end.name().as_ref()).into_owned();
+                    let at = match self.locate(end.name().as_ref()) {
+                        Some((offset, _)) => offset.saturating_sub(2),
+                        None => self.reader.buffer_position() as usize,
+                    };
+                    return Err(self.fatal(
+                        at,
+                        format!("unexpected closing tag </{name}>: no element is open"),
+                    ));
+                }
+                Event::Text(t) if is_blank(&t) => continue,
+                Event::CData(t) if is_blank(&t) => continue,
+                Event::Text(t) => t.into_inner(),
+                Event::CData(t) => t.into_inner(),
+                Event::GeneralRef(r) => r.into_inner(),
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
+                Event::DocType(d) => return Err(self.doctype(&d)),
+                Event::Eof => return Ok(None),
+            };
+            let (at, text) = match self.locate(&bytes) {
+                Some((offset, text)) => {
+                    let trimmed = text.trim_start();
+                    (offset + (text.len() - trimmed.len()), trimmed.trim_end())
+                }
+                None => (self.reader.buffer_position() as usize, "?"),
+            };
+            let text = excerpt(text, 40);
+            match place {
+                Top::BeforeRoot => {
+                    return Err(self.fatal(
+                        at,
+                        format!("expected root element <edmx:Edmx>, found text \"{text}\""),
+                    ));
+                }
+                Top::AfterRoot => {
+                    return Err(self.fatal(
+                        at,
+                        format!(
+                            "unexpected text \"{text}\" after the root element: expected the end of the document"
+                        ),
+                    ));
+                }
+                Top::Fragment => self.error(
+                    at,
+                    format!("unexpected text \"{text}\" between fragment elements: expected schema elements such as <EntityType>"),
+                ),
+            }
+        }
+    }
+
+    /// The text content of `el` (entities resolved, CDATA included), up to
+    /// its end tag. Child elements are errors.
+    pub(super) fn text_of(&mut self, el: &Elem<'a>) -> PResult<Cow<'a, str>> {
+        if el.empty {
+            self.close(el);
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut out: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            match self.read()? {
+                Event::Text(t) => self.append_text(&mut out, &t),
+                Event::CData(t) => self.append_text(&mut out, &t),
+                Event::GeneralRef(r) => {
+                    let name = String::from_utf8_lossy(&r);
+                    match values::resolve_entity(&name) {
+                        Ok(c) => out.to_mut().push(c),
+                        Err(message) => {
+                            let at = match self.locate(&r) {
+                                Some((offset, _)) => offset.saturating_sub(1),
+                                None => self.reader.buffer_position() as usize,
+                            };
+                            self.error(at, format!("{message} in <{}>", el.qname));
+                        }
+                    }
+                }
+                Event::Start(start) => {
+                    let child = self.open(&start, false)?;
+                    self.child_in_text(el, child)?;
+                }
+                Event::Empty(start) => {
+                    let child = self.open(&start, true)?;
+                    self.child_in_text(el, child)?;
+                }
+                Event::End(end) => {
+                    self.end_tag(el, &end)?;
+                    break;
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(d) => return Err(self.doctype(&d)),
+                Event::Eof => return Err(self.unclosed(el)),
+            }
+        }
+        if out.len() > MAX_VALUE_LEN {
+            self.error(
+                el.offset,
+                format!(
+                    "text of <{}> too long: {} bytes, expected at most {MAX_VALUE_LEN}",
+                    el.qname,
+                    out.len()
+                ),
+            );
+        }
+        Ok(out)
+    }
+
+    fn append_text(&mut self, out: &mut Cow<'a, str>, bytes: &[u8]) {
+        let piece: Cow<'a, str> = match self.locate(bytes) {
+            Some((_, text)) => values::normalize_newlines(text),
+            None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        };
+        if out.is_empty() {
+            *out = piece;
+        } else {
+            out.to_mut().push_str(&piece);
+        }
+    }
+
+    fn child_in_text(&mut self, parent: &Elem<'a>, child: Elem<'a>) -> PResult<()> {
+        self.error(
+            child.offset,
+            format!(
+                "unexpected element <{}> in <{}>: expected text",
+                child.qname, parent.qname
+            ),
+        );
+        self.skip(child)
+    }
+
+    /// Reads past the end of `el`, ignoring its content.
+    pub(super) fn skip(&mut self, el: Elem<'a>) -> PResult<()> {
+        while let Some(child) = self.next_child(&el, TextMode::Ignore)? {
+            self.skip(child)?;
+        }
+        Ok(())
+    }
+
+    /// Reports `child`, which CSDL does not allow in `parent`, and skips it.
+    /// Misplaced CSDL elements are errors; elements that are not CSDL, or
+    /// that the syntax tree cannot hold, are warnings (errors when strict).
+    pub(super) fn unexpected(
+        &mut self,
+        child: Elem<'a>,
+        parent: &Elem<'a>,
+        expected: &str,
+    ) -> PResult<()> {
+        let (c, p) = (child.qname, parent.qname);
+        match child.ns {
+            Ns::Edm | Ns::None if SUPPORTED_EDMX.contains(&child.local) => self.error(
+                child.offset,
+                format!("element <{c}> is not in the edmx namespace: expected it in \"{EDMX_NS}\""),
+            ),
+            Ns::Edm | Ns::None if SUPPORTED_EDM.contains(&child.local) => self.error(
+                child.offset,
+                format!("unexpected element <{c}> in <{p}>: expected {expected}"),
+            ),
+            Ns::Edm | Ns::None if UNSUPPORTED_EDM.contains(&child.local) => {
+                return self.unsupported(child, parent);
+            }
+            Ns::Edmx if SUPPORTED_EDMX.contains(&child.local) => self.error(
+                child.offset,
+                format!("unexpected element <{c}> in <{p}>: expected {expected}"),
+            ),
+            Ns::Edmx if UNSUPPORTED_EDMX.contains(&child.local) => {
+                return self.unsupported(child, parent);
+            }
+            Ns::Other(uri) => {
+                let message = if self.strict {
+                    format!(
+                        "unknown element <{c}> (namespace \"{uri}\") in <{p}>: expected {expected}"
+                    )
+                } else {
+                    format!("unknown element <{c}> (namespace \"{uri}\") in <{p}>: ignored")
+                };
+                self.lenient(child.offset, message);
+            }
+            _ => {
+                let message = if self.strict {
+                    format!("unknown element <{c}> in <{p}>: expected {expected}")
+                } else {
+                    format!("unknown element <{c}> in <{p}>: ignored")
+                };
+                self.lenient(child.offset, message);
+            }
+        }
+        self.skip(child)
+    }
+
+    /// Skips a CSDL element the syntax tree has no place for, with a warning
+    /// (an error when strict).
+    pub(super) fn unsupported(&mut self, child: Elem<'a>, parent: &Elem<'a>) -> PResult<()> {
+        let message = if self.strict {
+            format!(
+                "unsupported element <{}> in <{}>: not allowed in strict mode",
+                child.qname, parent.qname
+            )
+        } else {
+            format!(
+                "unsupported element <{}> in <{}>: ignored",
+                child.qname, parent.qname
+            )
+        };
+        self.lenient(child.offset, message);
+        self.skip(child)
+    }
+
+    /// Reads an element that holds nothing the tree keeps: annotations are
+    /// unsupported there, anything else unexpected.
+    pub(super) fn no_children(&mut self, el: &Elem<'a>) -> PResult<()> {
+        while let Some(child) = self.next_child(el, TextMode::Report)? {
+            if child.csdl() == Some("Annotation") {
+                self.unsupported(child, el)?;
+            } else {
+                self.unexpected(child, el, "no child elements")?;
+            }
+        }
+        Ok(())
+    }
+
+    // Attributes of the element opened last.
+
+    fn raw_attr(&self, name: &str) -> Option<RawAttr<'a>> {
+        self.attrs.iter().find(|a| a.key == name).copied()
+    }
+
+    /// The attributes of the element opened last, for scans.
+    pub(super) fn attr_list(&self) -> &[RawAttr<'a>] {
+        &self.attrs
+    }
+
+    /// Unescapes a raw attribute value; errors are recorded.
+    pub(super) fn decode(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
+        match values::decode_attr(attr.value) {
+            Ok(text) if text.len() > MAX_VALUE_LEN => {
+                self.error(
+                    attr.offset,
+                    format!(
+                        "attribute {} of <{}> too long: {} bytes, expected at most {MAX_VALUE_LEN}",
+                        attr.key,
+                        el.qname,
+                        text.len()
+                    ),
+                );
+                None
+            }
+            Ok(text) => Some(Val {
+                text,
+                offset: attr.offset,
+            }),
+            Err(message) => {
+                self.error(
+                    attr.offset,
+                    format!("{message} in attribute {} of <{}>", attr.key, el.qname),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional attribute.
+    pub(super) fn attr(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
+        let raw = self.raw_attr(name)?;
+        self.decode(el, raw)
+    }
+
+    /// A required attribute; its absence is an error.
+    pub(super) fn required(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
+        match self.raw_attr(name) {
+            Some(raw) => self.decode(el, raw),
+            None => {
+                self.error(
+                    el.offset,
+                    format!("expected attribute {name} on <{}>", el.qname),
+                );
+                None
+            }
+        }
+    }
+}
+
+const DOCTYPE_MESSAGE: &str = "unexpected <!DOCTYPE>: document type declarations are not allowed (their entities could expand without bound)";
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}

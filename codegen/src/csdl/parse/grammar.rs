@@ -1,0 +1,1208 @@
+//! The CSDL grammar: one method per element kind, each reading the
+//! element's attributes, then its children up to its end tag.
+
+use std::borrow::Cow;
+
+use super::events::{Elem, Ns, TextMode, UNSUPPORTED_EDM};
+use super::values::{self, excerpt};
+use super::{PResult, Parser, schema_annotation};
+use crate::csdl::syntax::*;
+
+const EDMX_CHILDREN: &str = "<edmx:Reference> or <edmx:DataServices>";
+const REFERENCE_CHILDREN: &str = "<edmx:Include> or <edmx:IncludeAnnotations>";
+const SCHEMA_CHILDREN: &str = "<EnumType>, <TypeDefinition>, <ComplexType>, <EntityType>, <Action>, <Function>, <Term>, <EntityContainer>, <Annotations> or <Annotation>";
+const ENUM_CHILDREN: &str = "<Member> or <Annotation>";
+const ANNOTATION_ONLY: &str = "<Annotation>";
+const COMPLEX_CHILDREN: &str = "<Property>, <NavigationProperty> or <Annotation>";
+const ENTITY_CHILDREN: &str = "<Key>, <Property>, <NavigationProperty> or <Annotation>";
+const NAVIGATION_CHILDREN: &str = "<ReferentialConstraint>, <OnDelete> or <Annotation>";
+const OPERATION_CHILDREN: &str = "<Parameter>, <ReturnType> or <Annotation>";
+const CONTAINER_CHILDREN: &str =
+    "<EntitySet>, <Singleton>, <ActionImport>, <FunctionImport> or <Annotation>";
+const SET_CHILDREN: &str = "<NavigationPropertyBinding> or <Annotation>";
+const ANNOTATION_CHILDREN: &str = "an expression such as <String>, <Record> or <Collection>";
+const RECORD_CHILDREN: &str = "<PropertyValue> or <Annotation>";
+const COLLECTION_CHILDREN: &str = "expressions such as <String>, <Record> or <Collection>";
+
+/// Constant and path expressions, which have both an attribute and an
+/// element form.
+const CONSTANT_EXPRESSIONS: &[&str] = &[
+    "String",
+    "Bool",
+    "Int",
+    "Float",
+    "Decimal",
+    "Date",
+    "DateTimeOffset",
+    "Duration",
+    "Guid",
+    "TimeOfDay",
+    "Binary",
+    "EnumMember",
+    "Path",
+    "PropertyPath",
+    "NavigationPropertyPath",
+    "AnnotationPath",
+];
+
+/// Expressions in attribute form the syntax tree cannot hold.
+const UNSUPPORTED_EXPRESSION_ATTRIBUTES: &[&str] = &["ModelElementPath", "UrlRef"];
+
+enum Outcome {
+    Value(Expr),
+    /// A dynamic expression, skipped with a warning: the annotation or
+    /// property value holding it is dropped.
+    Unsupported,
+    /// Not an expression (already reported), or an invalid one.
+    Nothing,
+}
+
+/// Where an annotation's or property value's value came from so far.
+#[derive(Default)]
+struct ValueSlot {
+    value: Option<Expr>,
+    attribute: Option<&'static str>,
+    dropped: bool,
+}
+
+fn trim_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+    }
+}
+
+impl<'a> Parser<'a> {
+    // ----- attribute conveniences -------------------------------------
+
+    fn string(&mut self, el: &Elem<'a>, name: &str) -> Option<String> {
+        self.attr(el, name).map(|v| v.text.into_owned())
+    }
+
+    fn required_string(&mut self, el: &Elem<'a>, name: &str) -> String {
+        self.required(el, name)
+            .map(|v| v.text.into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A SimpleIdentifier attribute.
+    fn identifier(&mut self, el: &Elem<'a>, name: &str, required: bool) -> Option<String> {
+        let v = if required {
+            self.required(el, name)?
+        } else {
+            self.attr(el, name)?
+        };
+        if !values::is_simple_identifier(&v.text) {
+            self.error(
+                v.offset,
+                format!(
+                    "invalid {name} \"{}\" on <{}>: expected a simple identifier (a letter or \"_\" followed by letters, digits or \"_\")",
+                    excerpt(&v.text, 60),
+                    el.qname
+                ),
+            );
+        }
+        Some(v.text.into_owned())
+    }
+
+    /// The required `Name` attribute.
+    fn name(&mut self, el: &Elem<'a>) -> String {
+        self.identifier(el, "Name", true).unwrap_or_default()
+    }
+
+    /// A qualified name attribute (`Namespace.Name`).
+    fn qualified(&mut self, el: &Elem<'a>, name: &str, required: bool) -> Option<String> {
+        let v = if required {
+            self.required(el, name)?
+        } else {
+            self.attr(el, name)?
+        };
+        if !values::is_qualified_name(&v.text) {
+            self.error(
+                v.offset,
+                format!(
+                    "invalid {name} \"{}\" on <{}>: expected a qualified name such as Namespace.Name",
+                    excerpt(&v.text, 60),
+                    el.qname
+                ),
+            );
+        }
+        Some(v.text.into_owned())
+    }
+
+    /// A namespace attribute: dot-separated identifiers.
+    fn namespace(&mut self, el: &Elem<'a>, name: &str) -> String {
+        let Some(v) = self.required(el, name) else {
+            return String::new();
+        };
+        if !values::is_dotted(&v.text, 1) {
+            self.error(
+                v.offset,
+                format!(
+                    "invalid {name} \"{}\" on <{}>: expected dot-separated simple identifiers such as microsoft.graph",
+                    excerpt(&v.text, 60),
+                    el.qname
+                ),
+            );
+        }
+        v.text.into_owned()
+    }
+
+    fn boolean(&mut self, el: &Elem<'a>, name: &str) -> Option<bool> {
+        let v = self.attr(el, name)?;
+        match values::parse_bool(&v.text) {
+            Some(b) => Some(b),
+            None => {
+                self.error(
+                    v.offset,
+                    format!(
+                        "invalid {name} value \"{}\": expected \"true\" or \"false\"",
+                        excerpt(&v.text, 40)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required type reference attribute.
+    fn type_ref(&mut self, el: &Elem<'a>, name: &str) -> TypeRef {
+        let pos = self.pos(el.offset);
+        let Some(v) = self.required(el, name) else {
+            return TypeRef {
+                pos,
+                ..TypeRef::default()
+            };
+        };
+        match values::parse_type_ref(&v.text) {
+            Ok((collection, type_name)) => TypeRef {
+                collection,
+                name: type_name.to_string(),
+                pos,
+            },
+            Err(message) => {
+                self.error(v.offset, message);
+                TypeRef {
+                    collection: false,
+                    name: v.text.into_owned(),
+                    pos,
+                }
+            }
+        }
+    }
+
+    fn facets(&mut self, el: &Elem<'a>) -> Facets {
+        let max_length = self.attr(el, "MaxLength").map(|v| {
+            if v.text != "max" && !values::is_digits(&v.text) {
+                self.error(
+                    v.offset,
+                    format!(
+                        "invalid MaxLength value \"{}\": expected a non-negative integer or \"max\"",
+                        excerpt(&v.text, 40)
+                    ),
+                );
+            }
+            v.text.into_owned()
+        });
+        let precision = self
+            .attr(el, "Precision")
+            .and_then(|v| match values::parse_u32(&v.text) {
+                Some(n) => Some(n),
+                None => {
+                    self.error(
+                        v.offset,
+                        format!(
+                            "invalid Precision value \"{}\": expected a non-negative integer",
+                            excerpt(&v.text, 40)
+                        ),
+                    );
+                    None
+                }
+            });
+        let scale = self.attr(el, "Scale").map(|v| {
+            if !matches!(&*v.text, "variable" | "floating") && !values::is_digits(&v.text) {
+                self.error(
+                    v.offset,
+                    format!(
+                        "invalid Scale value \"{}\": expected a non-negative integer, \"variable\" or \"floating\"",
+                        excerpt(&v.text, 40)
+                    ),
+                );
+            }
+            v.text.into_owned()
+        });
+        let unicode = self.boolean(el, "Unicode");
+        let srid = self.attr(el, "SRID").map(|v| {
+            if v.text != "variable" && !values::is_digits(&v.text) {
+                self.error(
+                    v.offset,
+                    format!(
+                        "invalid SRID value \"{}\": expected a non-negative integer or \"variable\"",
+                        excerpt(&v.text, 40)
+                    ),
+                );
+            }
+            v.text.into_owned()
+        });
+        Facets {
+            max_length,
+            precision,
+            scale,
+            unicode,
+            srid,
+        }
+    }
+
+    // ----- document structure -----------------------------------------
+
+    /// `edmx:Edmx`, the root.
+    pub(super) fn edmx(&mut self, root: Elem<'a>) -> PResult<Document> {
+        if root.local != "Edmx" {
+            return Err(self.fatal(
+                root.offset,
+                format!("expected root element <edmx:Edmx>, found <{}>", root.qname),
+            ));
+        }
+        if root.ns != Ns::Edmx {
+            return Err(self.fatal(
+                root.offset,
+                format!(
+                    "root element <{}> is not in the edmx namespace: expected xmlns:edmx=\"{}\"",
+                    root.qname,
+                    super::events::EDMX_NS
+                ),
+            ));
+        }
+        let mut document = Document {
+            file: self.file.to_string(),
+            ..Document::default()
+        };
+        if let Some(v) = self.required(&root, "Version") {
+            if v.text != "4.0" && v.text != "4.01" {
+                self.error(
+                    v.offset,
+                    format!(
+                        "unsupported Version \"{}\" on <{}>: expected \"4.0\" or \"4.01\"",
+                        excerpt(&v.text, 20),
+                        root.qname
+                    ),
+                );
+            }
+            document.version = v.text.into_owned();
+        }
+        let mut data_services: Option<usize> = None;
+        while let Some(child) = self.next_child(&root, TextMode::Report)? {
+            match child.edmx() {
+                Some("Reference") => {
+                    let reference = self.reference(child)?;
+                    document.references.push(reference);
+                }
+                Some("DataServices") => {
+                    if let Some(first) = data_services {
+                        let first = self.pos(first);
+                        self.error(
+                            child.offset,
+                            format!(
+                                "unexpected second <{}> in <{}>: expected one (the first is at {first})",
+                                child.qname, root.qname
+                            ),
+                        );
+                        self.skip(child)?;
+                    } else {
+                        data_services = Some(child.offset);
+                        self.data_services(child, &mut document.schemas)?;
+                    }
+                }
+                _ => self.unexpected(child, &root, EDMX_CHILDREN)?,
+            }
+        }
+        if data_services.is_none() {
+            self.error(
+                root.offset,
+                format!("expected <edmx:DataServices> in <{}>", root.qname),
+            );
+        }
+        Ok(document)
+    }
+
+    fn reference(&mut self, el: Elem<'a>) -> PResult<Reference> {
+        let pos = self.pos(el.offset);
+        let uri = self.required_string(&el, "Uri");
+        let mut reference = Reference {
+            uri,
+            includes: Vec::new(),
+            pos,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if child.edmx() == Some("Include") {
+                let pos = self.pos(child.offset);
+                let namespace = self.namespace(&child, "Namespace");
+                let alias = self.identifier(&child, "Alias", false);
+                self.no_children(&child)?;
+                reference.includes.push(Include {
+                    namespace,
+                    alias,
+                    pos,
+                });
+            } else if child.csdl() == Some("Annotation") {
+                self.unsupported(child, &el)?;
+            } else {
+                self.unexpected(child, &el, REFERENCE_CHILDREN)?;
+            }
+        }
+        Ok(reference)
+    }
+
+    fn data_services(&mut self, el: Elem<'a>, schemas: &mut Vec<Schema>) -> PResult<()> {
+        let before = schemas.len();
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if child.csdl() == Some("Schema") {
+                let schema = self.schema(child)?;
+                schemas.push(schema);
+            } else {
+                self.unexpected(child, &el, "<Schema>")?;
+            }
+        }
+        if schemas.len() == before {
+            self.error(
+                el.offset,
+                format!("expected at least one <Schema> in <{}>", el.qname),
+            );
+        }
+        Ok(())
+    }
+
+    fn schema(&mut self, el: Elem<'a>) -> PResult<Schema> {
+        let pos = self.pos(el.offset);
+        let namespace = self.namespace(&el, "Namespace");
+        let alias = self.identifier(&el, "Alias", false);
+        let mut schema = Schema {
+            namespace,
+            alias,
+            pos,
+            ..Schema::default()
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            self.schema_item(&mut schema, &el, child)?;
+        }
+        Ok(schema)
+    }
+
+    /// One element of a schema (or of a fragment).
+    pub(super) fn schema_item(
+        &mut self,
+        schema: &mut Schema,
+        parent: &Elem<'a>,
+        child: Elem<'a>,
+    ) -> PResult<()> {
+        match child.csdl() {
+            Some("EnumType") => {
+                let x = self.enum_type(child)?;
+                schema.enum_types.push(x);
+            }
+            Some("TypeDefinition") => {
+                let x = self.type_definition(child)?;
+                schema.type_definitions.push(x);
+            }
+            Some("ComplexType") => {
+                let x = self.structured(child, StructuredKind::Complex)?;
+                schema.complex_types.push(x);
+            }
+            Some("EntityType") => {
+                let x = self.structured(child, StructuredKind::Entity)?;
+                schema.entity_types.push(x);
+            }
+            Some("Action") => {
+                let x = self.operation(child, OperationKind::Action)?;
+                schema.operations.push(x);
+            }
+            Some("Function") => {
+                let x = self.operation(child, OperationKind::Function)?;
+                schema.operations.push(x);
+            }
+            Some("Term") => {
+                let x = self.term(child)?;
+                schema.terms.push(x);
+            }
+            Some("EntityContainer") => {
+                let x = self.container(child)?;
+                schema.containers.push(x);
+            }
+            Some("Annotations") => {
+                let x = self.annotations_block(child)?;
+                schema.annotations.push(x);
+            }
+            Some("Annotation") => {
+                if let Some(annotation) = self.annotation(child)? {
+                    schema_annotation(schema, annotation);
+                }
+            }
+            _ => self.unexpected(child, parent, SCHEMA_CHILDREN)?,
+        }
+        Ok(())
+    }
+
+    /// Children that may only be annotations.
+    fn annotations_only(&mut self, el: &Elem<'a>, out: &mut Vec<Annotation>) -> PResult<()> {
+        while let Some(child) = self.next_child(el, TextMode::Report)? {
+            if child.csdl() == Some("Annotation") {
+                self.push_annotation(child, out)?;
+            } else {
+                self.unexpected(child, el, ANNOTATION_ONLY)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn push_annotation(&mut self, el: Elem<'a>, out: &mut Vec<Annotation>) -> PResult<()> {
+        if let Some(annotation) = self.annotation(el)? {
+            out.push(annotation);
+        }
+        Ok(())
+    }
+
+    // ----- types ------------------------------------------------------
+
+    fn enum_type(&mut self, el: Elem<'a>) -> PResult<EnumType> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let underlying_type = self.qualified(&el, "UnderlyingType", false);
+        let is_flags = self.boolean(&el, "IsFlags").unwrap_or(false);
+        let mut enum_type = EnumType {
+            name,
+            underlying_type,
+            is_flags,
+            members: Vec::new(),
+            annotations: Vec::new(),
+            pos,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("Member") => {
+                    let member = self.member(child)?;
+                    enum_type.members.push(member);
+                }
+                Some("Annotation") => self.push_annotation(child, &mut enum_type.annotations)?,
+                _ => self.unexpected(child, &el, ENUM_CHILDREN)?,
+            }
+        }
+        Ok(enum_type)
+    }
+
+    fn member(&mut self, el: Elem<'a>) -> PResult<EnumMember> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let value = self.attr(&el, "Value").and_then(|v| match v.text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(e) => {
+                let message = match e.kind() {
+                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                        format!(
+                            "enum member \"{name}\" has Value \"{}\" out of range: expected an integer between {} and {}",
+                            excerpt(&v.text, 40),
+                            i64::MIN,
+                            i64::MAX
+                        )
+                    }
+                    _ => format!(
+                        "enum member \"{name}\" has non-numeric Value \"{}\": expected an integer",
+                        excerpt(&v.text, 40)
+                    ),
+                };
+                self.error(v.offset, message);
+                None
+            }
+        });
+        let mut member = EnumMember {
+            name,
+            value,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut member.annotations)?;
+        Ok(member)
+    }
+
+    fn type_definition(&mut self, el: Elem<'a>) -> PResult<TypeDefinition> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let underlying_type = self
+            .qualified(&el, "UnderlyingType", true)
+            .unwrap_or_default();
+        let facets = self.facets(&el);
+        let mut definition = TypeDefinition {
+            name,
+            underlying_type,
+            facets,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut definition.annotations)?;
+        Ok(definition)
+    }
+
+    fn structured(&mut self, el: Elem<'a>, kind: StructuredKind) -> PResult<StructuredType> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let base_type = self.qualified(&el, "BaseType", false);
+        let is_abstract = self.boolean(&el, "Abstract").unwrap_or(false);
+        let open_type = self.boolean(&el, "OpenType").unwrap_or(false);
+        let has_stream = self.boolean(&el, "HasStream").unwrap_or(false);
+        let mut ty = StructuredType {
+            kind,
+            name,
+            base_type,
+            is_abstract,
+            open_type,
+            has_stream,
+            key: None,
+            properties: Vec::new(),
+            navigation_properties: Vec::new(),
+            annotations: Vec::new(),
+            pos,
+        };
+        let expected = match kind {
+            StructuredKind::Complex => COMPLEX_CHILDREN,
+            StructuredKind::Entity => ENTITY_CHILDREN,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("Property") => {
+                    let property = self.property(child)?;
+                    ty.properties.push(property);
+                }
+                Some("NavigationProperty") => {
+                    let navigation = self.navigation_property(child)?;
+                    ty.navigation_properties.push(navigation);
+                }
+                Some("Annotation") => self.push_annotation(child, &mut ty.annotations)?,
+                Some("Key") if kind == StructuredKind::Entity => {
+                    if ty.key.is_some() {
+                        self.error(
+                            child.offset,
+                            format!(
+                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
+                                child.qname, el.qname, ty.name
+                            ),
+                        );
+                        self.skip(child)?;
+                    } else {
+                        ty.key = Some(self.key(child)?);
+                    }
+                }
+                _ => self.unexpected(child, &el, expected)?,
+            }
+        }
+        Ok(ty)
+    }
+
+    fn key(&mut self, el: Elem<'a>) -> PResult<Key> {
+        let pos = self.pos(el.offset);
+        let mut key = Key {
+            property_refs: Vec::new(),
+            pos,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if child.csdl() == Some("PropertyRef") {
+                let pos = self.pos(child.offset);
+                let name = self.required_string(&child, "Name");
+                let alias = self.identifier(&child, "Alias", false);
+                self.no_children(&child)?;
+                key.property_refs.push(PropertyRef { name, alias, pos });
+            } else {
+                self.unexpected(child, &el, "<PropertyRef>")?;
+            }
+        }
+        if key.property_refs.is_empty() {
+            self.error(
+                el.offset,
+                format!("expected <PropertyRef> in <{}>", el.qname),
+            );
+        }
+        Ok(key)
+    }
+
+    fn property(&mut self, el: Elem<'a>) -> PResult<Property> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let ty = self.type_ref(&el, "Type");
+        let nullable = self.boolean(&el, "Nullable");
+        let facets = self.facets(&el);
+        let default_value = self.string(&el, "DefaultValue");
+        let mut property = Property {
+            name,
+            ty,
+            nullable,
+            facets,
+            default_value,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut property.annotations)?;
+        Ok(property)
+    }
+
+    fn navigation_property(&mut self, el: Elem<'a>) -> PResult<NavigationProperty> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let ty = self.type_ref(&el, "Type");
+        let nullable = self.boolean(&el, "Nullable");
+        let contains_target = self.boolean(&el, "ContainsTarget").unwrap_or(false);
+        let partner = self.string(&el, "Partner");
+        let mut navigation = NavigationProperty {
+            name,
+            ty,
+            nullable,
+            contains_target,
+            partner,
+            referential_constraints: Vec::new(),
+            annotations: Vec::new(),
+            pos,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("ReferentialConstraint") => {
+                    let pos = self.pos(child.offset);
+                    let property = self.required_string(&child, "Property");
+                    let referenced_property = self.required_string(&child, "ReferencedProperty");
+                    self.no_children(&child)?;
+                    navigation
+                        .referential_constraints
+                        .push(ReferentialConstraint {
+                            property,
+                            referenced_property,
+                            pos,
+                        });
+                }
+                Some("Annotation") => self.push_annotation(child, &mut navigation.annotations)?,
+                _ => self.unexpected(child, &el, NAVIGATION_CHILDREN)?,
+            }
+        }
+        Ok(navigation)
+    }
+
+    // ----- operations and terms ---------------------------------------
+
+    fn operation(&mut self, el: Elem<'a>, kind: OperationKind) -> PResult<Operation> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let is_bound = self.boolean(&el, "IsBound").unwrap_or(false);
+        let is_composable = self.boolean(&el, "IsComposable").unwrap_or(false);
+        let entity_set_path = self.string(&el, "EntitySetPath");
+        let mut operation = Operation {
+            kind,
+            name,
+            is_bound,
+            is_composable,
+            entity_set_path,
+            parameters: Vec::new(),
+            return_type: None,
+            annotations: Vec::new(),
+            pos,
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("Parameter") => {
+                    let parameter = self.parameter(child)?;
+                    operation.parameters.push(parameter);
+                }
+                Some("ReturnType") => {
+                    if operation.return_type.is_some() {
+                        self.error(
+                            child.offset,
+                            format!(
+                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
+                                child.qname, el.qname, operation.name
+                            ),
+                        );
+                        self.skip(child)?;
+                    } else {
+                        operation.return_type = Some(self.return_type(child)?);
+                    }
+                }
+                Some("Annotation") => self.push_annotation(child, &mut operation.annotations)?,
+                _ => self.unexpected(child, &el, OPERATION_CHILDREN)?,
+            }
+        }
+        if kind == OperationKind::Function && operation.return_type.is_none() {
+            self.error(
+                el.offset,
+                format!(
+                    "expected <ReturnType> in <{} Name=\"{}\">",
+                    el.qname, operation.name
+                ),
+            );
+        }
+        if operation.is_bound && operation.parameters.is_empty() {
+            self.error(
+                el.offset,
+                format!(
+                    "<{} Name=\"{}\"> is bound but has no <Parameter>: expected the binding parameter first",
+                    el.qname, operation.name
+                ),
+            );
+        }
+        Ok(operation)
+    }
+
+    fn parameter(&mut self, el: Elem<'a>) -> PResult<Parameter> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let ty = self.type_ref(&el, "Type");
+        let nullable = self.boolean(&el, "Nullable");
+        let facets = self.facets(&el);
+        let mut parameter = Parameter {
+            name,
+            ty,
+            nullable,
+            facets,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut parameter.annotations)?;
+        Ok(parameter)
+    }
+
+    fn return_type(&mut self, el: Elem<'a>) -> PResult<ReturnType> {
+        let pos = self.pos(el.offset);
+        let ty = self.type_ref(&el, "Type");
+        let nullable = self.boolean(&el, "Nullable");
+        let facets = self.facets(&el);
+        self.no_children(&el)?;
+        Ok(ReturnType {
+            ty,
+            nullable,
+            facets,
+            pos,
+        })
+    }
+
+    fn term(&mut self, el: Elem<'a>) -> PResult<Term> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let ty = self.type_ref(&el, "Type");
+        let nullable = self.boolean(&el, "Nullable");
+        let default_value = self.string(&el, "DefaultValue");
+        let applies_to = self.string(&el, "AppliesTo");
+        let base_term = self.qualified(&el, "BaseTerm", false);
+        let mut term = Term {
+            name,
+            ty,
+            nullable,
+            default_value,
+            applies_to,
+            base_term,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut term.annotations)?;
+        Ok(term)
+    }
+
+    // ----- entity container -------------------------------------------
+
+    fn container(&mut self, el: Elem<'a>) -> PResult<EntityContainer> {
+        let pos = self.pos(el.offset);
+        let name = self.name(&el);
+        let mut container = EntityContainer {
+            name,
+            pos,
+            ..EntityContainer::default()
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("EntitySet") => {
+                    let pos = self.pos(child.offset);
+                    let name = self.name(&child);
+                    let entity_type = self
+                        .qualified(&child, "EntityType", true)
+                        .unwrap_or_default();
+                    let include_in_service_document =
+                        self.boolean(&child, "IncludeInServiceDocument");
+                    let mut set = EntitySet {
+                        name,
+                        entity_type,
+                        include_in_service_document,
+                        bindings: Vec::new(),
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.set_children(&child, &mut set.bindings, &mut set.annotations)?;
+                    container.entity_sets.push(set);
+                }
+                Some("Singleton") => {
+                    let pos = self.pos(child.offset);
+                    let name = self.name(&child);
+                    let ty = self.qualified(&child, "Type", true).unwrap_or_default();
+                    let mut singleton = Singleton {
+                        name,
+                        ty,
+                        bindings: Vec::new(),
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.set_children(&child, &mut singleton.bindings, &mut singleton.annotations)?;
+                    container.singletons.push(singleton);
+                }
+                Some("ActionImport") => {
+                    let pos = self.pos(child.offset);
+                    let name = self.name(&child);
+                    let action = self.qualified(&child, "Action", true).unwrap_or_default();
+                    let entity_set = self.string(&child, "EntitySet");
+                    let mut import = ActionImport {
+                        name,
+                        action,
+                        entity_set,
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.annotations_only(&child, &mut import.annotations)?;
+                    container.action_imports.push(import);
+                }
+                Some("FunctionImport") => {
+                    let pos = self.pos(child.offset);
+                    let name = self.name(&child);
+                    let function = self.qualified(&child, "Function", true).unwrap_or_default();
+                    let entity_set = self.string(&child, "EntitySet");
+                    let include_in_service_document =
+                        self.boolean(&child, "IncludeInServiceDocument");
+                    let mut import = FunctionImport {
+                        name,
+                        function,
+                        entity_set,
+                        include_in_service_document,
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.annotations_only(&child, &mut import.annotations)?;
+                    container.function_imports.push(import);
+                }
+                Some("Annotation") => self.push_annotation(child, &mut container.annotations)?,
+                _ => self.unexpected(child, &el, CONTAINER_CHILDREN)?,
+            }
+        }
+        Ok(container)
+    }
+
+    /// The children of an entity set or singleton.
+    fn set_children(
+        &mut self,
+        el: &Elem<'a>,
+        bindings: &mut Vec<NavigationPropertyBinding>,
+        annotations: &mut Vec<Annotation>,
+    ) -> PResult<()> {
+        while let Some(child) = self.next_child(el, TextMode::Report)? {
+            match child.csdl() {
+                Some("NavigationPropertyBinding") => {
+                    let pos = self.pos(child.offset);
+                    let path = self.required_string(&child, "Path");
+                    let target = self.required_string(&child, "Target");
+                    self.no_children(&child)?;
+                    bindings.push(NavigationPropertyBinding { path, target, pos });
+                }
+                Some("Annotation") => self.push_annotation(child, annotations)?,
+                _ => self.unexpected(child, el, SET_CHILDREN)?,
+            }
+        }
+        Ok(())
+    }
+
+    // ----- annotations ------------------------------------------------
+
+    fn annotations_block(&mut self, el: Elem<'a>) -> PResult<Annotations> {
+        let pos = self.pos(el.offset);
+        let target = self.required_string(&el, "Target");
+        let qualifier = self.string(&el, "Qualifier");
+        let mut block = Annotations {
+            target,
+            qualifier,
+            annotations: Vec::new(),
+            pos,
+        };
+        self.annotations_only(&el, &mut block.annotations)?;
+        Ok(block)
+    }
+
+    /// `<Annotation>`; `None` when its value is an unsupported expression.
+    fn annotation(&mut self, el: Elem<'a>) -> PResult<Option<Annotation>> {
+        let pos = self.pos(el.offset);
+        let term = self.qualified(&el, "Term", true).unwrap_or_default();
+        let qualifier = self.string(&el, "Qualifier");
+        let mut slot = self.value_attributes(&el);
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if child.csdl() == Some("Annotation") {
+                self.unsupported(child, &el)?;
+                continue;
+            }
+            self.child_value(&mut slot, child, &el, ANNOTATION_CHILDREN)?;
+        }
+        if slot.dropped {
+            return Ok(None);
+        }
+        Ok(Some(Annotation {
+            term,
+            qualifier,
+            value: slot.value,
+            pos,
+        }))
+    }
+
+    /// The value given in attribute form (`String="..."`), if any.
+    fn value_attributes(&mut self, el: &Elem<'a>) -> ValueSlot {
+        let mut slot = ValueSlot::default();
+        let count = self.attr_list().len();
+        for i in 0..count {
+            let raw = self.attr_list()[i];
+            let Some(&kind) = CONSTANT_EXPRESSIONS.iter().find(|k| **k == raw.key) else {
+                if UNSUPPORTED_EXPRESSION_ATTRIBUTES.contains(&raw.key) {
+                    let message = if self.strict {
+                        format!(
+                            "unsupported expression attribute {} on <{}>: not allowed in strict mode",
+                            raw.key, el.qname
+                        )
+                    } else {
+                        format!(
+                            "unsupported expression attribute {} on <{}>: ignored",
+                            raw.key, el.qname
+                        )
+                    };
+                    self.lenient(raw.offset, message);
+                    slot.dropped = true;
+                }
+                continue;
+            };
+            let Some(v) = self.decode(el, raw) else {
+                continue;
+            };
+            if let Some(first) = slot.attribute {
+                self.error(
+                    raw.offset,
+                    format!(
+                        "unexpected second value attribute {kind} on <{}>: the value is already given by attribute {first}",
+                        el.qname
+                    ),
+                );
+                continue;
+            }
+            let pos = self.pos(raw.offset);
+            if let Some(value) = self.constant(kind, v.text, raw.offset) {
+                slot.value = Some(Expr::new(value, pos));
+            }
+            slot.attribute = Some(kind);
+        }
+        slot
+    }
+
+    /// A child of an annotation or property value, which should be its
+    /// value.
+    fn child_value(
+        &mut self,
+        slot: &mut ValueSlot,
+        child: Elem<'a>,
+        parent: &Elem<'a>,
+        expected: &str,
+    ) -> PResult<()> {
+        let (qname, offset) = (child.qname, child.offset);
+        match self.expression(child, parent, expected)? {
+            Outcome::Value(value) => {
+                if let Some(attribute) = slot.attribute {
+                    self.error(
+                        offset,
+                        format!(
+                            "unexpected <{qname}> in <{}>: the value is already given by attribute {attribute}",
+                            parent.qname
+                        ),
+                    );
+                } else if slot.value.is_some() {
+                    self.error(
+                        offset,
+                        format!(
+                            "unexpected second value <{qname}> in <{}>: expected a single expression",
+                            parent.qname
+                        ),
+                    );
+                } else {
+                    slot.value = Some(value);
+                }
+            }
+            Outcome::Unsupported => slot.dropped = true,
+            Outcome::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// A constant from its lexical form; errors are recorded.
+    fn constant(&mut self, kind: &str, text: Cow<'a, str>, offset: usize) -> Option<ExprKind> {
+        let invalid = |s: &str, expected: &str| {
+            format!(
+                "invalid {kind} value \"{}\": expected {expected}",
+                excerpt(s, 40)
+            )
+        };
+        let value = match kind {
+            "String" => ExprKind::String(text.into_owned()),
+            "Bool" => match values::parse_bool(&text) {
+                Some(b) => ExprKind::Bool(b),
+                None => {
+                    self.error(offset, invalid(&text, "\"true\" or \"false\""));
+                    return None;
+                }
+            },
+            "Int" => match text.parse::<i64>() {
+                Ok(n) => ExprKind::Int(n),
+                Err(e) => {
+                    let expected = match e.kind() {
+                        std::num::IntErrorKind::PosOverflow
+                        | std::num::IntErrorKind::NegOverflow => "a 64-bit integer",
+                        _ => "an integer",
+                    };
+                    self.error(offset, invalid(&text, expected));
+                    return None;
+                }
+            },
+            "Float" | "Decimal" => {
+                let ok = if kind == "Float" {
+                    values::is_float(&text)
+                } else {
+                    values::is_decimal(&text)
+                };
+                if !ok {
+                    let expected = if kind == "Float" {
+                        "a floating-point number"
+                    } else {
+                        "a decimal number"
+                    };
+                    self.error(offset, invalid(&text, expected));
+                    return None;
+                }
+                let text = text.into_owned();
+                if kind == "Float" {
+                    ExprKind::Float(text)
+                } else {
+                    ExprKind::Decimal(text)
+                }
+            }
+            "Date" => ExprKind::Date(text.into_owned()),
+            "DateTimeOffset" => ExprKind::DateTimeOffset(text.into_owned()),
+            "Duration" => ExprKind::Duration(text.into_owned()),
+            "Guid" => ExprKind::Guid(text.into_owned()),
+            "TimeOfDay" => ExprKind::TimeOfDay(text.into_owned()),
+            "Binary" => ExprKind::Binary(text.into_owned()),
+            "EnumMember" => ExprKind::EnumMember(text.into_owned()),
+            "Path" => ExprKind::Path(text.into_owned()),
+            "PropertyPath" => ExprKind::PropertyPath(text.into_owned()),
+            "NavigationPropertyPath" => ExprKind::NavigationPropertyPath(text.into_owned()),
+            "AnnotationPath" => ExprKind::AnnotationPath(text.into_owned()),
+            _ => return None,
+        };
+        Some(value)
+    }
+
+    /// An expression element.
+    fn expression(&mut self, el: Elem<'a>, parent: &Elem<'a>, expected: &str) -> PResult<Outcome> {
+        let Some(local) = el.csdl() else {
+            self.unexpected(el, parent, expected)?;
+            return Ok(Outcome::Nothing);
+        };
+        let pos = self.pos(el.offset);
+        if let Some(&kind) = CONSTANT_EXPRESSIONS.iter().find(|k| **k == local) {
+            let text = self.text_of(&el)?;
+            let text = if kind == "String" {
+                text
+            } else {
+                trim_cow(text)
+            };
+            return Ok(match self.constant(kind, text, el.offset) {
+                Some(value) => Outcome::Value(Expr::new(value, pos)),
+                None => Outcome::Nothing,
+            });
+        }
+        let kind = match local {
+            "Null" => {
+                self.no_children(&el)?;
+                ExprKind::Null
+            }
+            "Record" => ExprKind::Record(self.record(el)?),
+            "Collection" => ExprKind::Collection(self.collection(el)?),
+            _ if local != "OnDelete" && UNSUPPORTED_EDM.contains(&local) => {
+                self.unsupported(el, parent)?;
+                return Ok(Outcome::Unsupported);
+            }
+            _ => {
+                self.unexpected(el, parent, expected)?;
+                return Ok(Outcome::Nothing);
+            }
+        };
+        Ok(Outcome::Value(Expr::new(kind, pos)))
+    }
+
+    fn record(&mut self, el: Elem<'a>) -> PResult<Record> {
+        let ty = self.qualified(&el, "Type", false);
+        let mut record = Record {
+            ty,
+            property_values: Vec::new(),
+            annotations: Vec::new(),
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            match child.csdl() {
+                Some("PropertyValue") => {
+                    if let Some(value) = self.property_value(child)? {
+                        record.property_values.push(value);
+                    }
+                }
+                Some("Annotation") => self.push_annotation(child, &mut record.annotations)?,
+                _ => self.unexpected(child, &el, RECORD_CHILDREN)?,
+            }
+        }
+        Ok(record)
+    }
+
+    fn property_value(&mut self, el: Elem<'a>) -> PResult<Option<PropertyValue>> {
+        let pos = self.pos(el.offset);
+        let property = self.identifier(&el, "Property", true);
+        let mut slot = self.value_attributes(&el);
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if child.csdl() == Some("Annotation") {
+                self.unsupported(child, &el)?;
+                continue;
+            }
+            self.child_value(&mut slot, child, &el, ANNOTATION_CHILDREN)?;
+        }
+        let Some(property) = property else {
+            return Ok(None);
+        };
+        if slot.dropped {
+            return Ok(None);
+        }
+        match slot.value {
+            Some(value) => Ok(Some(PropertyValue {
+                property,
+                value,
+                pos,
+            })),
+            None => {
+                if slot.attribute.is_none() {
+                    self.error(
+                        el.offset,
+                        format!(
+                            "expected a value for <{} Property=\"{property}\">: an attribute such as String=\"...\" or a child expression",
+                            el.qname
+                        ),
+                    );
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn collection(&mut self, el: Elem<'a>) -> PResult<Vec<Expr>> {
+        let mut items = Vec::new();
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            if let Outcome::Value(item) = self.expression(child, &el, COLLECTION_CHILDREN)? {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+}
