@@ -1,0 +1,334 @@
+//! Retries: counts, Retry-After (seconds and HTTP date), disabled policy,
+//! idempotency rules, client-request-id stability.
+
+mod runtime_support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use graph_migrations::runtime::{Error, RequestPath, RetryPolicy};
+use http::Method;
+use runtime_support::*;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn jobs() -> RequestPath {
+    RequestPath::root()
+        .segment("solutions")
+        .segment("migrations")
+        .segment("crossTenantMigrationJobs")
+}
+
+async fn mount_ok(server: &MockServer, m: &str) {
+    Mock::given(method(m))
+        .and(path("/beta/solutions/migrations/crossTenantMigrationJobs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(server)
+        .await;
+}
+
+async fn mount_failures(server: &MockServer, m: &str, t: ResponseTemplate, n: u64) {
+    Mock::given(method(m))
+        .and(path("/beta/solutions/migrations/crossTenantMigrationJobs"))
+        .respond_with(t)
+        .up_to_n_times(n)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn retries_429_honouring_retry_after_seconds() {
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+        2,
+    )
+    .await;
+    mount_ok(&server, "GET").await;
+    let c = client(&server);
+    let t = Instant::now();
+    let v: Value = c.request(Method::GET, jobs()).send().await.unwrap();
+    let elapsed = t.elapsed();
+    assert_eq!(v, json!({"ok": true}));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // two waits of (at least) one second each, not the 5 ms backoff
+    assert!(elapsed >= Duration::from_millis(1950), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn retries_503_honouring_retry_after_http_date() {
+    let server = MockServer::start().await;
+    // An HTTP date 2 s ahead (second resolution: the wait is in (1 s, 2 s]).
+    let when = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let date = when.format(fmt).unwrap();
+    mount_failures(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("Retry-After", date.as_str()),
+        1,
+    )
+    .await;
+    mount_ok(&server, "GET").await;
+    let c = client(&server);
+    let t = Instant::now();
+    let _: Value = c.request(Method::GET, jobs()).send().await.unwrap();
+    let elapsed = t.elapsed();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert!(elapsed >= Duration::from_millis(900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn gives_up_after_max_retries_and_reports_attempts() {
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "GET",
+        ResponseTemplate::new(504).set_body_string("<html>gateway timeout</html>"),
+        100,
+    )
+    .await;
+    let c = builder(&server).retry_policy(fast_retry(2)).build().unwrap();
+    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    let svc = err.service().expect("service error");
+    assert_eq!(svc.status.as_u16(), 504);
+    assert_eq!(svc.attempts, 3);
+    assert!(err.is_transient());
+}
+
+#[tokio::test]
+async fn retry_after_longer_than_budget_is_not_waited_for() {
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
+        10,
+    )
+    .await;
+    let c = builder(&server)
+        .retry_policy(fast_retry(3).with_max_total(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let t = Instant::now();
+    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert!(err.is_throttled());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn no_retry_when_disabled() {
+    let server = MockServer::start().await;
+    mount_failures(&server, "GET", ResponseTemplate::new(503), 5).await;
+    mount_ok(&server, "GET").await;
+    let c = builder(&server)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 503);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn same_client_request_id_across_retries_and_new_one_per_request() {
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
+        2,
+    )
+    .await;
+    mount_ok(&server, "GET").await;
+    let c = client(&server);
+    let _: Value = c.request(Method::GET, jobs()).send().await.unwrap();
+    let _: Value = c.request(Method::GET, jobs()).send().await.unwrap();
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 4);
+    let ids: Vec<String> = reqs
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("client-request-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(ids[1], ids[2]);
+    assert_ne!(ids[2], ids[3]);
+    let u = uuid::Uuid::parse_str(&ids[0]).unwrap();
+    assert_eq!(u.get_version_num(), 4);
+    // standard headers
+    let r = &reqs[0];
+    assert_eq!(
+        r.headers.get("user-agent").unwrap(),
+        &format!("graph-migrations/{}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        r.headers.get("authorization").unwrap(),
+        &format!("Bearer {TOKEN}")
+    );
+}
+
+#[tokio::test]
+async fn post_retried_on_429_and_on_503_with_retry_after_only() {
+    // 429: the request was not processed -> retried
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "POST",
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+        1,
+    )
+    .await;
+    mount_ok(&server, "POST").await;
+    let c = client(&server);
+    let _: Value = c
+        .request(Method::POST, jobs())
+        .json(&json!({"displayName": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // 503 with Retry-After -> retried
+    let server = MockServer::start().await;
+    mount_failures(
+        &server,
+        "POST",
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
+        1,
+    )
+    .await;
+    mount_ok(&server, "POST").await;
+    let c = client(&server);
+    let _: Value = c.request(Method::POST, jobs()).send().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // 503 without Retry-After, and 504: may have been processed -> not retried
+    for status in [503u16, 504] {
+        let server = MockServer::start().await;
+        mount_failures(&server, "POST", ResponseTemplate::new(status), 1).await;
+        mount_ok(&server, "POST").await;
+        let c = client(&server);
+        let err = c.request(Method::POST, jobs()).send::<Value>().await.unwrap_err();
+        assert_eq!(err.status().unwrap().as_u16(), status);
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        // PATCH behaves the same
+        let err = c
+            .request(Method::PATCH, jobs())
+            .send_empty()
+            .await
+            .unwrap_err();
+        assert!(err.status().is_some());
+    }
+}
+
+#[tokio::test]
+async fn non_retryable_statuses_are_not_retried() {
+    let server = MockServer::start().await;
+    mount_failures(&server, "GET", ResponseTemplate::new(500), 5).await;
+    let c = client(&server);
+    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 500);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// A server that accepts TCP connections, reads a little, and closes them
+/// without answering. Counts connections.
+async fn hang_up_server() -> (String, Arc<AtomicU32>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicU32::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                break;
+            };
+            c.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                use tokio::io::AsyncReadExt;
+                let mut buf = [0u8; 1024];
+                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                drop(sock);
+            });
+        }
+    });
+    (format!("http://{addr}/beta"), count)
+}
+
+#[tokio::test]
+async fn connection_errors_retried_only_for_idempotent_methods() {
+    let (base, count) = hang_up_server().await;
+    let c = graph_migrations::Client::builder()
+        .base_url(&base)
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(2))
+        .build()
+        .unwrap();
+
+    for m in [Method::GET, Method::PUT, Method::DELETE] {
+        count.store(0, Ordering::SeqCst);
+        let err = c.request(m.clone(), jobs()).send_empty().await.unwrap_err();
+        match &err {
+            Error::Transport { attempts, .. } => assert_eq!(*attempts, 3, "{m}"),
+            other => panic!("expected transport error, got {other:?}"),
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 3, "{m}");
+    }
+    for m in [Method::POST, Method::PATCH] {
+        count.store(0, Ordering::SeqCst);
+        let err = c
+            .request(m.clone(), jobs())
+            .json(&json!({}))
+            .send_empty()
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Transport { attempts, .. } => assert_eq!(*attempts, 1, "{m}"),
+            other => panic!("expected transport error, got {other:?}"),
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 1, "{m}");
+    }
+}
+
+#[tokio::test]
+async fn connect_failures_are_retried_even_for_post() {
+    // Nothing listens on this port: the request is never sent.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}/beta"))
+        .retry_policy(fast_retry(2))
+        .build()
+        .unwrap();
+    let err = c
+        .request(Method::POST, jobs())
+        .json(&json!({}))
+        .send_empty()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Transport { attempts, .. } => assert_eq!(attempts, 3),
+        other => panic!("expected transport error, got {other:?}"),
+    }
+}
