@@ -1,0 +1,237 @@
+//! Paging: nextLink following, @odata.count, origin check (the other host
+//! receives nothing), and redirects never carrying the token to another host.
+
+mod runtime_support;
+
+use futures::StreamExt;
+use graph_migrations::runtime::{Error, RequestPath};
+use http::Method;
+use runtime_support::*;
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct User {
+    id: String,
+}
+
+fn users() -> RequestPath {
+    RequestPath::root()
+        .segment("solutions")
+        .segment("migrations")
+        .segment("crossTenantMigrationJobs")
+        .key("crossTenantMigrationJob-id", "job1")
+        .segment("users")
+}
+
+const USERS_PATH: &str = "/beta/solutions/migrations/crossTenantMigrationJobs/job1/users";
+
+#[tokio::test]
+async fn follows_same_origin_next_links_with_count() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.context": "ctx",
+            "value": [{"id": "c"}],
+            "@odata.nextLink": format!("{base}/beta/solutions/migrations/crossTenantMigrationJobs/job1/users?$skiptoken=p3"),
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": "d"}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$count", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.context": "https://graph.microsoft.com/beta/$metadata#users",
+            "@odata.count": "4",
+            "value": [{"id": "a"}, {"id": "b"}],
+            "@odata.nextLink": format!("{base}/beta/solutions/migrations/crossTenantMigrationJobs/job1/users?$skiptoken=p2"),
+        })))
+        .mount(&server)
+        .await;
+
+    let c = client(&server);
+    let req = || {
+        c.request(Method::GET, users())
+            .query("$count", "true")
+            .header("ConsistencyLevel", "eventual")
+    };
+    let pages: Vec<_> = req().pager::<User>().pages().collect().await;
+    assert_eq!(pages.len(), 3);
+    let p0 = pages[0].as_ref().unwrap();
+    assert_eq!(p0.count, Some(4));
+    assert_eq!(
+        p0.context.as_deref(),
+        Some("https://graph.microsoft.com/beta/$metadata#users")
+    );
+    assert!(p0.next_link.is_some());
+    assert!(pages[2].as_ref().unwrap().next_link.is_none());
+
+    let all = req().pager::<User>().collect_all().await.unwrap();
+    let ids: Vec<_> = all.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+
+    let items: Vec<_> = req().pager::<User>().items().collect().await;
+    assert_eq!(items.len(), 4);
+
+    // headers travel to the next pages too, each page is its own logical request
+    let reqs = server.received_requests().await.unwrap();
+    assert!(reqs.iter().all(|r| r.headers.get("consistencylevel").is_some()
+        && r.headers.get("authorization").is_some()));
+}
+
+#[tokio::test]
+async fn next_link_to_another_host_is_refused_and_never_contacted() {
+    let server = MockServer::start().await;
+    let evil = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .expect(0)
+        .mount(&evil)
+        .await;
+    // Same host name (127.0.0.1) but another port, and a different host name.
+    for link in [
+        format!("{}/beta/users?$skiptoken=x", evil.uri()),
+        format!(
+            "http://localhost:{}/beta/users?$skiptoken=x",
+            evil.address().port()
+        ),
+        format!("https://{}/beta/users", server.address()),
+        "not a url".to_string(),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(USERS_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": "a"}],
+                "@odata.nextLink": link,
+            })))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        let c = client(&server);
+        let mut pages = Box::pin(c.request(Method::GET, users()).pager::<User>().pages());
+        let first = pages.next().await.unwrap().unwrap();
+        assert_eq!(first.items, vec![User { id: "a".into() }]);
+        let second = pages.next().await.unwrap();
+        match second {
+            Err(Error::InvalidNextLink { expected_origin, .. }) => {
+                assert_eq!(expected_origin, server.uri());
+            }
+            other => panic!("expected InvalidNextLink for {link}, got {other:?}"),
+        }
+        assert!(pages.next().await.is_none(), "stream ends after the error");
+        // collect_all surfaces the error too
+        Mock::given(method("GET"))
+            .and(path(USERS_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [],
+                "@odata.nextLink": link,
+            })))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        let err = c
+            .request(Method::GET, users())
+            .pager::<User>()
+            .collect_all()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidNextLink { .. }));
+    }
+    assert!(evil.received_requests().await.unwrap().is_empty());
+    evil.verify().await;
+}
+
+#[tokio::test]
+async fn cross_host_redirect_is_not_followed() {
+    let server = MockServer::start().await;
+    let other = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&other)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/steal", other.uri()).as_str()),
+        )
+        .mount(&server)
+        .await;
+    // Built-in client: redirects to another origin are not followed at all.
+    let c = client(&server);
+    let err = c
+        .request(Method::GET, users())
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 302);
+    assert!(other.received_requests().await.unwrap().is_empty());
+
+    // An injected reqwest client follows, but reqwest strips Authorization.
+    let c = builder(&server)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let _: serde_json::Value = c.request(Method::GET, users()).send().await.unwrap();
+    let got = other.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn same_origin_redirect_is_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/beta/moved"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/moved"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": "z"}]})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let all = c
+        .request(Method::GET, users())
+        .pager::<User>()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all, vec![User { id: "z".into() }]);
+}
+
+#[tokio::test]
+async fn page_error_and_decode_error_end_the_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}, {"id": 7}]
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let err = c
+        .request(Method::GET, users())
+        .pager::<User>()
+        .collect_all()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode { json_path, .. } => assert_eq!(json_path, "value[1].id"),
+        other => panic!("{other:?}"),
+    }
+}
