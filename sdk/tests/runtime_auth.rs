@@ -1,0 +1,217 @@
+//! Authentication and token redaction (Debug, Display, errors, tracing output).
+
+mod runtime_support;
+
+use std::sync::{Arc, Mutex};
+
+use graph_migrations::runtime::{
+    AccessToken, Cloud, Error, RequestPath, Secret, StaticToken, TokenProvider, token_fn,
+};
+use http::Method;
+use runtime_support::*;
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn job(id: &str) -> RequestPath {
+    RequestPath::root()
+        .segment("solutions")
+        .segment("migrations")
+        .segment("crossTenantMigrationJobs")
+        .key("crossTenantMigrationJob-id", id)
+}
+
+#[test]
+fn secret_and_token_types_redact() {
+    let s = Secret::new(TOKEN);
+    assert!(!format!("{s:?}").contains("SECRET"));
+    assert!(!format!("{s}").contains("SECRET"));
+    assert_eq!(s.expose_secret(), TOKEN);
+    let t = AccessToken::new(TOKEN);
+    assert!(!format!("{t:?}").contains("SECRET"));
+    let p = StaticToken::new(TOKEN);
+    assert!(!format!("{p:?}").contains("SECRET"));
+    let c = graph_migrations::Client::builder()
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    assert!(!format!("{c:?}").contains("SECRET"));
+    let b = graph_migrations::Client::builder().bearer_token(TOKEN);
+    assert!(!format!("{b:?}").contains("SECRET"));
+}
+
+#[tokio::test]
+async fn token_never_in_errors_or_tracing() {
+    let (cap, _guard) = capture_tracing();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/beta/solutions/migrations/crossTenantMigrationJobs/job-secret-key",
+        ))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "0")
+                .set_body_json(json!({"error": {"code": "serviceUnavailable", "message": "later"}})),
+        )
+        .mount(&server)
+        .await;
+    let c = builder(&server).retry_policy(fast_retry(1)).build().unwrap();
+    let err = c
+        .request(Method::GET, job("job-secret-key"))
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("SUPER-SECRET"), "{shown}");
+    // a transport error too
+    let dead = graph_migrations::Client::builder()
+        .base_url("http://127.0.0.1:9/beta")
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(0))
+        .build()
+        .unwrap();
+    let err = dead
+        .request(Method::GET, job("x"))
+        .send_empty()
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("SUPER-SECRET"), "{shown}");
+
+    let out = cap.text();
+    assert!(!out.is_empty());
+    assert!(!out.contains("SUPER-SECRET"), "token leaked into tracing:\n{out}");
+    // our spans carry the path template, method, status and attempt, not the URL
+    let ours: Vec<&str> = out.lines().filter(|l| l.contains("graph.")).collect();
+    assert!(!ours.is_empty(), "{out}");
+    let joined = ours.join("\n");
+    assert!(
+        joined.contains("path=/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}"),
+        "{joined}"
+    );
+    assert!(joined.contains("method=GET"), "{joined}");
+    assert!(joined.contains("status=503"), "{joined}");
+    assert!(joined.contains("attempt=2"), "{joined}");
+    assert!(joined.contains("duration_ms="), "{joined}");
+    assert!(!joined.contains("job-secret-key"), "{joined}");
+    assert!(!joined.contains(&server.uri()), "{joined}");
+}
+
+#[tokio::test]
+async fn provider_receives_cloud_scope_and_is_called_per_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
+    let s2 = seen.clone();
+    let c = graph_migrations::Client::builder()
+        .cloud(Cloud::UsGov)
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(token_fn(move |scopes| {
+            s2.lock().unwrap().push(scopes);
+            async { Ok(AccessToken::new("t1")) }
+        }))
+        .build()
+        .unwrap();
+    let _: serde_json::Value = c.request(Method::GET, job("a")).send().await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![vec!["https://graph.microsoft.us/.default".to_string()]]
+    );
+    let r = &server.received_requests().await.unwrap()[0];
+    assert_eq!(r.headers.get("authorization").unwrap(), "Bearer t1");
+}
+
+#[tokio::test]
+async fn provider_failure_is_an_auth_error_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    struct Failing;
+    impl TokenProvider for Failing {
+        fn token<'a>(
+            &'a self,
+            _scopes: &'a [&'a str],
+        ) -> graph_migrations::runtime::BoxFuture<'a, graph_migrations::Result<AccessToken>>
+        {
+            Box::pin(async {
+                Err(Error::Auth {
+                    message: "no credential".into(),
+                    source: None,
+                })
+            })
+        }
+    }
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(Failing)
+        .build()
+        .unwrap();
+    let err = c.request(Method::GET, job("a")).send_empty().await.unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[cfg(feature = "azure-identity")]
+#[tokio::test]
+async fn azure_credential_adapter() {
+    use azure_core::credentials::{TokenCredential, TokenRequestOptions};
+
+    #[derive(Debug)]
+    struct Fake(Mutex<Vec<String>>);
+    // `TokenCredential` is an `async_trait`; this is its desugared form.
+    impl TokenCredential for Fake {
+        fn get_token<'a, 'b, 'c, 'd, 't>(
+            &'a self,
+            scopes: &'b [&'c str],
+            _options: Option<TokenRequestOptions<'d>>,
+        ) -> std::pin::Pin<
+            Box<
+                dyn std::future::Future<
+                        Output = azure_core::Result<azure_core::credentials::AccessToken>,
+                    > + Send
+                    + 't,
+            >,
+        >
+        where
+            'a: 't,
+            'b: 't,
+            'c: 't,
+            'd: 't,
+            Self: 't,
+        {
+            Box::pin(async move {
+                self.0
+                    .lock()
+                    .unwrap()
+                    .extend(scopes.iter().map(|s| s.to_string()));
+                Ok(azure_core::credentials::AccessToken::new(
+                    "azure-token",
+                    time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+                ))
+            })
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer azure-token"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let fake = Arc::new(Fake(Mutex::default()));
+    let c = graph_migrations::Client::builder()
+        .cloud(Cloud::China)
+        .base_url(format!("{}/beta", server.uri()))
+        .credential(fake.clone())
+        .build()
+        .unwrap();
+    c.request(Method::GET, job("a")).send_empty().await.unwrap();
+    assert_eq!(
+        *fake.0.lock().unwrap(),
+        vec!["https://microsoftgraph.chinacloudapi.cn/.default".to_string()]
+    );
+    server.verify().await;
+}
