@@ -1,0 +1,285 @@
+//! Error fields from Graph error bodies, documented-condition helpers, raw
+//! HTML bodies, decode errors naming the JSON path, and the send variants.
+
+mod runtime_support;
+
+use graph_migrations::runtime::{Error, RequestPath};
+use http::Method;
+use runtime_support::*;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn tasks() -> RequestPath {
+    RequestPath::root()
+        .segment("solutions")
+        .segment("sharePoint")
+        .segment("migrations")
+        .segment("crossOrganizationMigrationTasks")
+}
+
+fn graph_error(code: &str, message: &str) -> Value {
+    json!({
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {
+                "date": "2025-11-02T10:11:12",
+                "request-id": "5f4c3b2a-1111-2222-3333-444455556666",
+                "client-request-id": "0e9d8c7b-aaaa-bbbb-cccc-ddddeeeeffff"
+            }
+        }
+    })
+}
+
+async fn error_for(status: u16, body: Value) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    client(&server)
+        .request(Method::POST, tasks())
+        .json(&json!({"parameters": {}}))
+        .send::<Value>()
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn graph_error_body_fields() {
+    let err = error_for(
+        403,
+        graph_error("accessDenied", "Access denied"),
+    )
+    .await;
+    let svc = err.service().unwrap();
+    assert_eq!(svc.status.as_u16(), 403);
+    assert_eq!(svc.code.as_deref(), Some("accessDenied"));
+    assert_eq!(svc.message.as_deref(), Some("Access denied"));
+    assert_eq!(svc.request_id.as_deref(), Some("5f4c3b2a-1111-2222-3333-444455556666"));
+    assert_eq!(err.request_id(), Some("5f4c3b2a-1111-2222-3333-444455556666"));
+    assert_eq!(
+        err.client_request_id(),
+        Some("0e9d8c7b-aaaa-bbbb-cccc-ddddeeeeffff")
+    );
+    assert_eq!(svc.date.as_deref(), Some("2025-11-02T10:11:12"));
+    assert_eq!(svc.path_template, "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks");
+    assert_eq!(svc.method, Method::POST);
+    assert!(svc.raw_body.is_none());
+    assert!(err.is_forbidden());
+    assert!(!err.is_not_found());
+    let shown = err.to_string();
+    assert!(shown.contains("403"), "{shown}");
+    assert!(shown.contains("Access denied"), "{shown}");
+    assert!(shown.contains("5f4c3b2a-1111-2222-3333-444455556666"), "{shown}");
+}
+
+#[tokio::test]
+async fn documented_conditions_of_the_create_and_migrate_apis() {
+    let cases: Vec<(u16, &str, &str, fn(&Error) -> bool)> = vec![
+        (400, "badRequest", "Cannot process the request because the required parameter sourceSiteUrl is missing.", Error::is_missing_parameter),
+        (403, "accessDenied", "Access denied", Error::is_forbidden),
+        (422, "unprocessableEntity", "There is no Cross-Tenant relationship established for partner https://fabrico.sharepoint.com and role target.", Error::is_no_trust_relationship),
+        (422, "unprocessableEntity", "Unable to get a OneDrive URL for source user UPN source-user@contoso.onmicrosoft.com.", Error::is_no_onedrive),
+        (422, "unprocessableEntity", "Identity map entry for source UPN source-user@contoso.onmicrosoft.com does not exist on the target tenant.", Error::is_identity_map_missing),
+        (501, "notImplemented", "It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.", Error::is_same_farm),
+        (404, "itemNotFound", "The specified crossTenantMigrationJob wasn't found.", Error::is_not_found),
+        (409, "conflict", "The job isn't in a valid status for migration. The job must be in validatePassed, failed, or completedWithErrors status.", Error::is_conflict_invalid_status),
+        (409, "conflict", "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.", Error::is_validation_expired),
+        (429, "TooManyRequests", "Too many requests", Error::is_throttled),
+    ];
+    let all: [fn(&Error) -> bool; 10] = [
+        Error::is_missing_parameter,
+        Error::is_forbidden,
+        Error::is_no_trust_relationship,
+        Error::is_no_onedrive,
+        Error::is_identity_map_missing,
+        Error::is_same_farm,
+        Error::is_not_found,
+        Error::is_conflict_invalid_status,
+        Error::is_validation_expired,
+        Error::is_throttled,
+    ];
+    for (i, (status, code, message, check)) in cases.iter().enumerate() {
+        // no retries for 429 here: build a client with retries disabled
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(*status).set_body_json(graph_error(code, message)))
+            .mount(&server)
+            .await;
+        let c = builder(&server)
+            .retry_policy(graph_migrations::runtime::RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        let err = c
+            .request(Method::POST, tasks())
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(check(&err), "case {i}: {err}");
+        // exactly one helper matches each documented condition
+        let matching = all.iter().filter(|f| f(&err)).count();
+        assert_eq!(matching, 1, "case {i} matched {matching} helpers: {err}");
+        assert_eq!(err.message(), Some(*message));
+        assert_eq!(err.code(), Some(*code));
+    }
+}
+
+#[tokio::test]
+async fn html_gateway_body_is_kept_raw() {
+    let server = MockServer::start().await;
+    let html = "<html><head><title>502 Bad Gateway</title></head><body>upstream</body></html>";
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw(html, "text/html")
+                .insert_header("request-id", "hdr-req-id"),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(Method::GET, tasks())
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    let svc = err.service().unwrap();
+    assert_eq!(svc.status.as_u16(), 502);
+    assert_eq!(svc.raw_body.as_deref(), Some(html));
+    assert_eq!(svc.content_type.as_deref(), Some("text/html"));
+    assert!(svc.code.is_none());
+    assert_eq!(err.request_id(), Some("hdr-req-id"));
+    assert!(err.to_string().contains("502 Bad Gateway"));
+}
+
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+struct Task {
+    id: String,
+    status: String,
+    parameters: Params,
+}
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+struct Params {
+    #[serde(rename = "sourceUserIdentity")]
+    source_user_identity: Identity,
+}
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+struct Identity {
+    id: uuid::Uuid,
+}
+
+#[tokio::test]
+async fn decode_error_names_the_json_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", "rid-1")
+                .set_body_json(json!({
+                    "id": "3ed6d46d-13a3-4995-b6ea-a74a20b1fac0",
+                    "status": "notStarted",
+                    "parameters": {
+                        "@odata.type": "#microsoft.graph.sharePointUserMigrationTaskParameters",
+                        "sourceUserIdentity": {"id": "not-a-guid"}
+                    }
+                })),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(Method::GET, tasks().key("sharePointMigrationTask-id", "t1"))
+        .send::<Task>()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode {
+            json_path,
+            status,
+            path_template,
+            request_id,
+            ..
+        } => {
+            assert_eq!(json_path, "parameters.sourceUserIdentity.id");
+            assert_eq!(status.as_u16(), 200);
+            assert_eq!(
+                path_template,
+                "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTask-id}"
+            );
+            assert_eq!(request_id.as_deref(), Some("rid-1"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("parameters.sourceUserIdentity.id"));
+}
+
+#[tokio::test]
+async fn send_variants() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("42", "text/plain"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"a": 1})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"a": 2})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    assert_eq!(
+        c.request(Method::DELETE, tasks().key("id", "x"))
+            .send_optional::<Value>()
+            .await
+            .unwrap(),
+        None
+    );
+    c.request(Method::DELETE, tasks().key("id", "x"))
+        .send_empty()
+        .await
+        .unwrap();
+    c.request(Method::POST, tasks()).send_empty().await.unwrap();
+    assert_eq!(
+        c.request(Method::PATCH, tasks())
+            .send_optional::<Value>()
+            .await
+            .unwrap(),
+        Some(json!({"a": 2}))
+    );
+    assert_eq!(
+        c.request(Method::GET, tasks().segment("$count"))
+            .send_count()
+            .await
+            .unwrap(),
+        42
+    );
+    // body serialisation failure surfaces at send, nothing is sent
+    let before = server.received_requests().await.unwrap().len();
+    let mut bad = std::collections::HashMap::new();
+    bad.insert(vec![1u8], 1); // non-string map keys cannot be JSON
+    let err = c
+        .request(Method::POST, tasks())
+        .json(&bad)
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    let err = c
+        .request(Method::POST, tasks())
+        .header("bad header", "x")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
