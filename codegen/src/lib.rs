@@ -1,8 +1,14 @@
 //! The generator behind the `graph-migrations` SDK.
 //!
 //! The pipeline reads in one direction:
-//! CSDL text → [`csdl::syntax`] (with positions) → [`model`] (resolved types,
-//! inheritance, operations, paths) → slice → Rust tokens → formatted files.
+//! CSDL text → [`csdl::syntax`] (with positions) → [`patch`] → [`model`]
+//! (resolved types, inheritance, operations, paths) → [`slice`] → normalised
+//! CSDL → Rust tokens ([`emit`]) → formatted files. [`pipeline`] strings the
+//! stages together for `cargo xtask`.
 
 pub mod csdl;
+pub mod emit;
 pub mod model;
+pub mod patch;
+pub mod pipeline;
+pub mod slice;

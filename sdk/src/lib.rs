@@ -1,5 +1,9 @@
 //! Typed client for the Microsoft Graph beta cross-tenant migration APIs.
 
+mod generated;
 pub mod runtime;
+pub mod support;
+
+pub use generated::{builders, models};
 
 pub use runtime::{Client, ClientBuilder, Error, Field, Result};

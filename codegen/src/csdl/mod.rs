@@ -4,6 +4,7 @@
 pub mod diagnostic;
 pub mod parse;
 pub mod syntax;
+pub mod write;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use parse::{ParseOptions, Parsed, parse, parse_fragment};

@@ -1,6 +1,7 @@
 //! The resolved schema model: a layer of its own between the syntax tree and
 //! everything that consumes the schema (slicer, emitters, diff).
 
+pub mod paths;
 mod resolve;
 mod types;
 pub mod vocab;
@@ -29,17 +30,39 @@ pub struct Model {
     pub singletons: BTreeMap<String, SingletonDef>,
     /// Direct derived types of each structured type, sorted.
     pub derived: BTreeMap<String, Vec<String>>,
+    /// alias or namespace → namespace, for qualifying names written in the source.
+    pub aliases: HashMap<String, String>,
     /// Bound operations by `(binding type, binding is a collection)`.
     bound: HashMap<(String, bool), Vec<usize>>,
 }
 
 impl Model {
+    /// `graph.user` → `microsoft.graph.user`; `Collection(graph.x)` likewise.
+    pub fn qualify(&self, name: &str) -> String {
+        if let Some(inner) = name
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            return format!("Collection({})", self.qualify(inner.trim()));
+        }
+        match name.rsplit_once('.') {
+            Some((prefix, local)) => match self.aliases.get(prefix) {
+                Some(ns) => format!("{ns}.{local}"),
+                None => name.to_string(),
+            },
+            None => name.to_string(),
+        }
+    }
+
     pub(crate) fn index(&mut self) {
         self.bound.clear();
         for (i, op) in self.operations.iter().enumerate() {
             if let Some(b) = &op.binding {
                 if let Some(name) = b.ty.kind.defined_name() {
-                    self.bound.entry((name.to_string(), b.ty.collection)).or_default().push(i);
+                    self.bound
+                        .entry((name.to_string(), b.ty.collection))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
@@ -66,7 +89,10 @@ impl Model {
 
     /// Declared and inherited structural properties, ancestors' first.
     pub fn all_properties(&self, name: &str) -> Vec<&PropertyDef> {
-        self.base_chain(name).into_iter().flat_map(|s| s.properties.iter()).collect()
+        self.base_chain(name)
+            .into_iter()
+            .flat_map(|s| s.properties.iter())
+            .collect()
     }
 
     pub fn all_navigation_properties(&self, name: &str) -> Vec<&NavigationDef> {
@@ -124,10 +150,26 @@ impl Model {
             schemas: self.schemas.len(),
             enum_types: self.enums.len(),
             type_definitions: self.type_definitions.len(),
-            complex_types: self.structs.values().filter(|s| s.kind == StructuredKind::Complex).count(),
-            entity_types: self.structs.values().filter(|s| s.kind == StructuredKind::Entity).count(),
-            actions: self.operations.iter().filter(|o| o.kind == OperationKind::Action).count(),
-            functions: self.operations.iter().filter(|o| o.kind == OperationKind::Function).count(),
+            complex_types: self
+                .structs
+                .values()
+                .filter(|s| s.kind == StructuredKind::Complex)
+                .count(),
+            entity_types: self
+                .structs
+                .values()
+                .filter(|s| s.kind == StructuredKind::Entity)
+                .count(),
+            actions: self
+                .operations
+                .iter()
+                .filter(|o| o.kind == OperationKind::Action)
+                .count(),
+            functions: self
+                .operations
+                .iter()
+                .filter(|o| o.kind == OperationKind::Function)
+                .count(),
             entity_sets: self.entity_sets.len(),
             singletons: self.singletons.len(),
             terms: self.terms.len(),

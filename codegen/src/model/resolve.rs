@@ -48,6 +48,8 @@ struct Resolver<'d> {
     /// Namespaces only referenced through `edmx:Include`.
     referenced: HashSet<String>,
     declared: HashMap<String, (Declared, Pos)>,
+    /// Where each type's `Key` element is, for diagnostics.
+    key_pos: HashMap<String, Pos>,
     model: Model,
     errors: Vec<Diagnostic>,
 }
@@ -61,6 +63,7 @@ impl<'d> Resolver<'d> {
             namespaces: HashSet::new(),
             referenced: HashSet::new(),
             declared: HashMap::new(),
+            key_pos: HashMap::new(),
             model: Model {
                 file: doc.file.clone(),
                 ..Model::default()
@@ -70,7 +73,8 @@ impl<'d> Resolver<'d> {
     }
 
     fn error(&mut self, pos: Pos, message: impl Into<String>) {
-        self.errors.push(Diagnostic::error(self.file.clone(), pos, message));
+        self.errors
+            .push(Diagnostic::error(self.file.clone(), pos, message));
     }
 
     fn collect_aliases(&mut self) {
@@ -86,7 +90,8 @@ impl<'d> Resolver<'d> {
                 return;
             }
             seen.insert(alias.to_string(), (namespace.to_string(), pos));
-            this.aliases.insert(alias.to_string(), namespace.to_string());
+            this.aliases
+                .insert(alias.to_string(), namespace.to_string());
         };
         for reference in &self.doc.references {
             for include in &reference.includes {
@@ -103,7 +108,10 @@ impl<'d> Resolver<'d> {
             }
             if let Some(alias) = &schema.alias {
                 if self.namespaces.contains(alias.as_str()) && alias != &schema.namespace {
-                    let msg = format!("alias \"{alias}\" of namespace \"{}\" is also a namespace name", schema.namespace);
+                    let msg = format!(
+                        "alias \"{alias}\" of namespace \"{}\" is also a namespace name",
+                        schema.namespace
+                    );
                     self.error(schema.pos, msg);
                 }
                 add(self, alias, &schema.namespace, schema.pos);
@@ -134,39 +142,55 @@ impl<'d> Resolver<'d> {
         for schema in &doc.schemas {
             let ns = &schema.namespace;
             let mut items: Vec<(&str, Declared, Pos)> = Vec::new();
-            items.extend(schema.enum_types.iter().map(|e| (e.name.as_str(), Declared::Enum, e.pos)));
+            items.extend(
+                schema
+                    .enum_types
+                    .iter()
+                    .map(|e| (e.name.as_str(), Declared::Enum, e.pos)),
+            );
             items.extend(
                 schema
                     .type_definitions
                     .iter()
                     .map(|t| (t.name.as_str(), Declared::TypeDefinition, t.pos)),
             );
-            items.extend(schema.complex_types.iter().map(|t| (t.name.as_str(), Declared::Complex, t.pos)));
-            items.extend(schema.entity_types.iter().map(|t| (t.name.as_str(), Declared::Entity, t.pos)));
-            items.extend(schema.terms.iter().map(|t| (t.name.as_str(), Declared::Term, t.pos)));
-            items.extend(schema.containers.iter().map(|c| (c.name.as_str(), Declared::Container, c.pos)));
+            items.extend(
+                schema
+                    .complex_types
+                    .iter()
+                    .map(|t| (t.name.as_str(), Declared::Complex, t.pos)),
+            );
+            items.extend(
+                schema
+                    .entity_types
+                    .iter()
+                    .map(|t| (t.name.as_str(), Declared::Entity, t.pos)),
+            );
+            items.extend(
+                schema
+                    .terms
+                    .iter()
+                    .map(|t| (t.name.as_str(), Declared::Term, t.pos)),
+            );
+            items.extend(
+                schema
+                    .containers
+                    .iter()
+                    .map(|c| (c.name.as_str(), Declared::Container, c.pos)),
+            );
             for (name, what, pos) in items {
                 let q = format!("{ns}.{name}");
                 if let Some((_, first)) = self.declared.get(&q) {
-                    let msg = format!("duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}");
+                    let msg = format!(
+                        "duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}"
+                    );
                     self.error(pos, msg);
                     continue;
                 }
                 self.declared.insert(q, (what, pos));
             }
-            // An operation name may be overloaded but must not reuse a type's name.
-            for op in &schema.operations {
-                let q = format!("{ns}.{}", op.name);
-                if let Some((what, first)) = self.declared.get(&q).copied() {
-                    if what != Declared::Term {
-                        let msg = format!(
-                            "duplicate name \"{}\" in namespace \"{ns}\": an operation cannot share the name of the type declared at {first}",
-                            op.name
-                        );
-                        self.error(op.pos, msg);
-                    }
-                }
-            }
+            // Operations may be overloaded, and Graph reuses type names for
+            // operations (`image`), so operation names are not checked here.
         }
     }
 
@@ -179,7 +203,10 @@ impl<'d> Resolver<'d> {
                     let hint = did_you_mean(edm, Primitive::all_names())
                         .map(|s| format!("; did you mean \"Edm.{s}\"?"))
                         .unwrap_or_default();
-                    self.error(ty.pos, format!("unknown primitive type \"{}\"{hint}", ty.name));
+                    self.error(
+                        ty.pos,
+                        format!("unknown primitive type \"{}\"{hint}", ty.name),
+                    );
                     return None;
                 }
             }
@@ -190,7 +217,10 @@ impl<'d> Resolver<'d> {
                 Some(Declared::Complex) => TypeKind::Complex(q),
                 Some(Declared::Entity) => TypeKind::Entity(q),
                 Some(other) => {
-                    self.error(ty.pos, format!("\"{}\" names a {other:?}, expected a type", ty.name));
+                    self.error(
+                        ty.pos,
+                        format!("\"{}\" names a {other:?}, expected a type", ty.name),
+                    );
                     return None;
                 }
                 None => {
@@ -217,11 +247,22 @@ impl<'d> Resolver<'d> {
         let candidates: Vec<&String> = self
             .declared
             .iter()
-            .filter(|(_, (d, _))| matches!(d, Declared::Enum | Declared::TypeDefinition | Declared::Complex | Declared::Entity))
+            .filter(|(_, (d, _))| {
+                matches!(
+                    d,
+                    Declared::Enum
+                        | Declared::TypeDefinition
+                        | Declared::Complex
+                        | Declared::Entity
+                )
+            })
             .map(|(k, _)| k)
             .collect();
         // Compare local names first (the usual typo), then whole names.
-        let by_local = did_you_mean(local, candidates.iter().map(|c| c.rsplit('.').next().unwrap_or(c)));
+        let by_local = did_you_mean(
+            local,
+            candidates.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
+        );
         let suggestion = by_local
             .and_then(|l| {
                 let mut matches: Vec<&&String> = candidates
@@ -231,9 +272,16 @@ impl<'d> Resolver<'d> {
                 matches.sort_by_key(|c| (!c.starts_with(ns), c.len(), c.as_str()));
                 matches.first().map(|c| c.to_string())
             })
-            .or_else(|| did_you_mean(qualified, candidates.iter().map(|c| c.as_str())).map(str::to_string));
-        let hint = suggestion.map(|s| format!("; did you mean \"{s}\"?")).unwrap_or_default();
-        self.error(pos, format!("unresolved {what} reference \"{written}\"{hint}"));
+            .or_else(|| {
+                did_you_mean(qualified, candidates.iter().map(|c| c.as_str())).map(str::to_string)
+            });
+        let hint = suggestion
+            .map(|s| format!("; did you mean \"{s}\"?"))
+            .unwrap_or_default();
+        self.error(
+            pos,
+            format!("unresolved {what} reference \"{written}\"{hint}"),
+        );
     }
 
     fn define(&mut self) {
@@ -247,7 +295,10 @@ impl<'d> Resolver<'d> {
             for t in &schema.type_definitions {
                 let q = format!("{ns}.{}", t.name);
                 let underlying = self.qualify(&t.underlying_type);
-                let Some(p) = underlying.strip_prefix("Edm.").and_then(Primitive::from_edm_name) else {
+                let Some(p) = underlying
+                    .strip_prefix("Edm.")
+                    .and_then(Primitive::from_edm_name)
+                else {
                     self.error(t.pos, format!("type definition \"{q}\" has UnderlyingType \"{}\": expected an Edm primitive type", t.underlying_type));
                     continue;
                 };
@@ -273,7 +324,9 @@ impl<'d> Resolver<'d> {
                 }
             }
             for term in &schema.terms {
-                self.model.terms.insert(format!("{ns}.{}", term.name), term.clone());
+                self.model
+                    .terms
+                    .insert(format!("{ns}.{}", term.name), term.clone());
             }
             for c in &schema.containers {
                 self.model.container_name = Some(format!("{ns}.{}", c.name));
@@ -317,8 +370,18 @@ impl<'d> Resolver<'d> {
         let name = format!("{ns}.{}", e.name);
         let underlying = match e.underlying_type.as_deref() {
             None => Primitive::Int32,
-            Some(u) => match self.qualify(u).strip_prefix("Edm.").and_then(Primitive::from_edm_name) {
-                Some(p @ (Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64)) => p,
+            Some(u) => match self
+                .qualify(u)
+                .strip_prefix("Edm.")
+                .and_then(Primitive::from_edm_name)
+            {
+                Some(
+                    p @ (Primitive::Byte
+                    | Primitive::SByte
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64),
+                ) => p,
                 _ => {
                     self.error(e.pos, format!("enum type \"{name}\" has UnderlyingType \"{u}\": expected Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64"));
                     Primitive::Int32
@@ -379,7 +442,13 @@ impl<'d> Resolver<'d> {
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
             if let Some(first) = member_names.insert(p.name.as_str(), p.pos) {
-                self.error(p.pos, format!("duplicate property \"{}\" in \"{name}\": first declared at {first}", p.name));
+                self.error(
+                    p.pos,
+                    format!(
+                        "duplicate property \"{}\" in \"{name}\": first declared at {first}",
+                        p.name
+                    ),
+                );
                 continue;
             }
             if let Some(ty) = self.resolve_type(&p.ty) {
@@ -397,12 +466,24 @@ impl<'d> Resolver<'d> {
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
         for n in &t.navigation_properties {
             if let Some(first) = member_names.insert(n.name.as_str(), n.pos) {
-                self.error(n.pos, format!("duplicate property \"{}\" in \"{name}\": first declared at {first}", n.name));
+                self.error(
+                    n.pos,
+                    format!(
+                        "duplicate property \"{}\" in \"{name}\": first declared at {first}",
+                        n.name
+                    ),
+                );
                 continue;
             }
             if let Some(ty) = self.resolve_type(&n.ty) {
                 if !matches!(ty.kind, TypeKind::Entity(_)) {
-                    self.error(n.ty.pos, format!("navigation property \"{}\" has type \"{}\": expected an entity type", n.name, n.ty));
+                    self.error(
+                        n.ty.pos,
+                        format!(
+                            "navigation property \"{}\" has type \"{}\": expected an entity type",
+                            n.name, n.ty
+                        ),
+                    );
                     continue;
                 }
                 navigation_properties.push(NavigationDef {
@@ -415,6 +496,9 @@ impl<'d> Resolver<'d> {
                     pos: n.pos,
                 });
             }
+        }
+        if let Some(k) = &t.key {
+            self.key_pos.insert(name.clone(), k.pos);
         }
         let key = t
             .key
@@ -429,9 +513,6 @@ impl<'d> Resolver<'d> {
                     .collect()
             })
             .unwrap_or_default();
-        if let (Some(k), Some(b)) = (&t.key, &base_type) {
-            self.error(k.pos, format!("key declared on derived type \"{name}\": only the root of an entity hierarchy may declare a key (base type \"{b}\")"));
-        }
         Some(StructDef {
             name,
             kind: t.kind,
@@ -478,7 +559,10 @@ impl<'d> Resolver<'d> {
             None => None,
         };
         if op.kind == OperationKind::Function && op.return_type.is_none() {
-            self.error(op.pos, format!("function \"{name}\" has no ReturnType: expected one"));
+            self.error(
+                op.pos,
+                format!("function \"{name}\" has no ReturnType: expected one"),
+            );
             ok = false;
         }
         let binding = if op.is_bound {
@@ -510,9 +594,15 @@ impl<'d> Resolver<'d> {
         for start in names {
             let mut chain = vec![start.clone()];
             let mut current = start.clone();
-            while let Some(base) = self.model.structs.get(&current).and_then(|s| s.base_type.clone()) {
+            while let Some(base) = self
+                .model
+                .structs
+                .get(&current)
+                .and_then(|s| s.base_type.clone())
+            {
                 if let Some(i) = chain.iter().position(|n| *n == base) {
-                    let cycle: Vec<String> = chain[i..].iter().cloned().chain([base.clone()]).collect();
+                    let cycle: Vec<String> =
+                        chain[i..].iter().cloned().chain([base.clone()]).collect();
                     if cycle.iter().all(|c| !reported.contains(c)) {
                         let pos = self.model.structs[&base].pos;
                         let msg = format!("BaseType cycle: {}", cycle.join(" -> "));
@@ -528,6 +618,31 @@ impl<'d> Resolver<'d> {
         }
         if !reported.is_empty() {
             return;
+        }
+        // A key may be declared below an abstract, keyless base (Graph's
+        // policyDeletableItem), but never redeclared under a keyed ancestor.
+        let mut key_errors = Vec::new();
+        for s in self.model.structs.values() {
+            if s.key.is_empty() {
+                continue;
+            }
+            let mut base = s.base_type.clone();
+            while let Some(b) = base {
+                let Some(def) = self.model.structs.get(&b) else {
+                    break;
+                };
+                if !def.key.is_empty() {
+                    key_errors.push((self.key_pos.get(&s.name).copied().unwrap_or(s.pos), format!(
+                        "key declared on derived type \"{}\": its ancestor \"{b}\" already declares the key",
+                        s.name
+                    )));
+                    break;
+                }
+                base = def.base_type.clone();
+            }
+        }
+        for (pos, msg) in key_errors {
+            self.error(pos, msg);
         }
         let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for s in self.model.structs.values() {
@@ -568,7 +683,9 @@ impl<'d> Resolver<'d> {
         };
         if let Some((op_name, args)) = head.split_once('(') {
             let q = self.qualify(op_name.trim());
-            let args = args.strip_suffix(')').ok_or_else(|| nothing("expected \")\" after the parameter types"))?;
+            let args = args
+                .strip_suffix(')')
+                .ok_or_else(|| nothing("expected \")\" after the parameter types"))?;
             let wanted: Vec<String> = split_params(args)
                 .into_iter()
                 .map(|a| self.normalise_type_name(&a))
@@ -612,7 +729,8 @@ impl<'d> Resolver<'d> {
                 Some(m) => {
                     if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
                         Ok(&mut p.annotations)
-                    } else if let Some(n) = s.navigation_properties.iter_mut().find(|n| n.name == m) {
+                    } else if let Some(n) = s.navigation_properties.iter_mut().find(|n| n.name == m)
+                    {
                         Ok(&mut n.annotations)
                     } else {
                         Err(nothing("the type has no property of that name"))
@@ -656,13 +774,17 @@ impl<'d> Resolver<'d> {
 
     fn normalise_type_name(&self, written: &str) -> String {
         let written = written.trim();
-        match written.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
+        match written
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             Some(inner) => format!("Collection({})", self.qualify(inner.trim())),
             None => self.qualify(written),
         }
     }
 
     fn finish(mut self) -> Model {
+        self.model.aliases = std::mem::take(&mut self.aliases);
         self.model.index();
         self.model
     }
@@ -719,5 +841,8 @@ fn overload_matches(op: &OperationDef, wanted: &[String]) -> bool {
     if all == wanted {
         return true;
     }
-    op.kind == OperationKind::Action && op.binding.is_some() && wanted.len() == 1 && all.first() == wanted.first()
+    op.kind == OperationKind::Action
+        && op.binding.is_some()
+        && wanted.len() == 1
+        && all.first() == wanted.first()
 }

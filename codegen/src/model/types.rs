@@ -74,7 +74,10 @@ const PRIMITIVES: &[(&str, Primitive)] = &[
     ("GeographyLineString", Primitive::GeographyLineString),
     ("GeographyPolygon", Primitive::GeographyPolygon),
     ("GeographyMultiPoint", Primitive::GeographyMultiPoint),
-    ("GeographyMultiLineString", Primitive::GeographyMultiLineString),
+    (
+        "GeographyMultiLineString",
+        Primitive::GeographyMultiLineString,
+    ),
     ("GeographyMultiPolygon", Primitive::GeographyMultiPolygon),
     ("GeographyCollection", Primitive::GeographyCollection),
     ("Geometry", Primitive::Geometry),
@@ -82,14 +85,20 @@ const PRIMITIVES: &[(&str, Primitive)] = &[
     ("GeometryLineString", Primitive::GeometryLineString),
     ("GeometryPolygon", Primitive::GeometryPolygon),
     ("GeometryMultiPoint", Primitive::GeometryMultiPoint),
-    ("GeometryMultiLineString", Primitive::GeometryMultiLineString),
+    (
+        "GeometryMultiLineString",
+        Primitive::GeometryMultiLineString,
+    ),
     ("GeometryMultiPolygon", Primitive::GeometryMultiPolygon),
     ("GeometryCollection", Primitive::GeometryCollection),
     ("EntityType", Primitive::Abstract("EntityType")),
     ("ComplexType", Primitive::Abstract("ComplexType")),
     ("AnnotationPath", Primitive::Abstract("AnnotationPath")),
     ("PropertyPath", Primitive::Abstract("PropertyPath")),
-    ("NavigationPropertyPath", Primitive::Abstract("NavigationPropertyPath")),
+    (
+        "NavigationPropertyPath",
+        Primitive::Abstract("NavigationPropertyPath"),
+    ),
     ("AnyPropertyPath", Primitive::Abstract("AnyPropertyPath")),
     ("ModelElementPath", Primitive::Abstract("ModelElementPath")),
     ("Path", Primitive::Abstract("Path")),
@@ -132,9 +141,10 @@ impl TypeKind {
     pub fn defined_name(&self) -> Option<&str> {
         match self {
             TypeKind::Primitive(_) => None,
-            TypeKind::Enum(n) | TypeKind::TypeDefinition(n) | TypeKind::Complex(n) | TypeKind::Entity(n) => {
-                Some(n)
-            }
+            TypeKind::Enum(n)
+            | TypeKind::TypeDefinition(n)
+            | TypeKind::Complex(n)
+            | TypeKind::Entity(n) => Some(n),
         }
     }
 
@@ -157,9 +167,10 @@ impl fmt::Display for TypeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = match &self.kind {
             TypeKind::Primitive(p) => format!("Edm.{}", p.edm_name()),
-            TypeKind::Enum(n) | TypeKind::TypeDefinition(n) | TypeKind::Complex(n) | TypeKind::Entity(n) => {
-                n.clone()
-            }
+            TypeKind::Enum(n)
+            | TypeKind::TypeDefinition(n)
+            | TypeKind::Complex(n)
+            | TypeKind::Entity(n) => n.clone(),
         };
         if self.collection {
             write!(f, "Collection({inner})")

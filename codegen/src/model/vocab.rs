@@ -26,7 +26,11 @@ pub fn term_is(term: &str, namespace: &str, local: &str) -> bool {
             .is_some_and(|alias| alias == prefix)
 }
 
-pub fn find<'a>(annotations: &'a [Annotation], namespace: &str, local: &str) -> Option<&'a Annotation> {
+pub fn find<'a>(
+    annotations: &'a [Annotation],
+    namespace: &str,
+    local: &str,
+) -> Option<&'a Annotation> {
     annotations
         .iter()
         .find(|a| a.qualifier.is_none() && term_is(&a.term, namespace, local))
@@ -41,7 +45,8 @@ fn string_of(annotations: &[Annotation], namespace: &str, local: &str) -> Option
 
 /// A boolean-valued term; a bare annotation without value means `true`.
 fn bool_of(annotations: &[Annotation], namespace: &str, local: &str) -> Option<bool> {
-    find(annotations, namespace, local).map(|a| a.value.as_ref().and_then(Expr::as_bool).unwrap_or(true))
+    find(annotations, namespace, local)
+        .map(|a| a.value.as_ref().and_then(Expr::as_bool).unwrap_or(true))
 }
 
 pub fn description(annotations: &[Annotation]) -> Option<String> {
@@ -66,10 +71,16 @@ pub fn permissions(annotations: &[Annotation]) -> Vec<String> {
         return Vec::new();
     };
     match &value.kind {
-        ExprKind::EnumMember(s) => s.split_whitespace().map(|m| m.rsplit('/').next().unwrap_or(m).to_string()).collect(),
+        ExprKind::EnumMember(s) => s
+            .split_whitespace()
+            .map(|m| m.rsplit('/').next().unwrap_or(m).to_string())
+            .collect(),
         ExprKind::Collection(items) => items
             .iter()
-            .filter_map(|i| i.as_str().map(|s| s.rsplit('/').next().unwrap_or(s).to_string()))
+            .filter_map(|i| {
+                i.as_str()
+                    .map(|s| s.rsplit('/').next().unwrap_or(s).to_string())
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -137,7 +148,9 @@ pub fn revisions(annotations: &[Annotation]) -> Vec<Revision> {
 }
 
 pub fn deprecation(annotations: &[Annotation]) -> Option<Revision> {
-    revisions(annotations).into_iter().find(Revision::is_deprecation)
+    revisions(annotations)
+        .into_iter()
+        .find(Revision::is_deprecation)
 }
 
 /// One alternate key: `(alias, property path)` pairs.
@@ -163,7 +176,11 @@ pub fn alternate_keys(annotations: &[Annotation]) -> Vec<AlternateKey> {
                 .filter_map(Expr::as_record)
                 .filter_map(|r| {
                     let name = r.get("Name")?.as_str()?.to_string();
-                    let alias = r.get("Alias").and_then(Expr::as_str).map(str::to_string).unwrap_or_else(|| name.clone());
+                    let alias = r
+                        .get("Alias")
+                        .and_then(Expr::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| name.clone());
                     Some((alias, name))
                 })
                 .collect();
@@ -245,7 +262,10 @@ pub fn delta_update(annotations: &[Annotation]) -> Option<DeltaUpdate> {
             _ => None,
         })
         .unwrap_or(50);
-    let docs = record.and_then(|r| r.get("Documentation")).and_then(Expr::as_str).map(str::to_string);
+    let docs = record
+        .and_then(|r| r.get("Documentation"))
+        .and_then(Expr::as_str)
+        .map(str::to_string);
     Some(DeltaUpdate { max_items, docs })
 }
 

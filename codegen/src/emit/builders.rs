@@ -1,0 +1,785 @@
+//! Request builders: one chain per URL path, so users never assemble URL
+//! strings; and the API surface listing produced from the same walk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Ctx;
+use super::models::{Member, deprecated_attr, doc_lines, docs};
+use super::names::{ident, pascal, snake, type_ident};
+use crate::csdl::Diagnostics;
+use crate::csdl::syntax::{Annotation, OperationKind};
+use crate::model::paths::{self, PathNode, SegmentKind};
+use crate::model::{OperationDef, Primitive, TypeKind, TypeRef, vocab};
+
+/// One line of `metadata/api-surface.txt`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ApiOperation {
+    pub template: String,
+    pub method: String,
+    pub returns: String,
+    pub notes: Vec<String>,
+}
+
+impl ApiOperation {
+    pub fn line(&self) -> String {
+        let mut s = format!("{} {} -> {}", self.method, self.template, self.returns);
+        for n in &self.notes {
+            s.push_str(&format!("  [{n}]"));
+        }
+        s
+    }
+}
+
+/// A resource node of the builder tree.
+struct Node {
+    path: PathNode,
+    /// Whether the slice includes this path itself (not just paths below it).
+    included: bool,
+    base: String,
+}
+
+pub struct BuilderFile {
+    pub module: String,
+    pub tokens: TokenStream,
+}
+
+pub fn generate(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<BuilderFile>, Vec<ApiOperation>, TokenStream), Diagnostics> {
+    let mut nodes: Vec<PathNode> = Vec::new();
+    paths::walk(
+        ctx.model,
+        &mut |n| ctx.config.may_include_below(&n.segment_texts()),
+        &mut |n| nodes.push(n.clone()),
+    );
+    let bases = short_names(&nodes);
+    let nodes: Vec<Node> = nodes
+        .into_iter()
+        .map(|path| {
+            let included = ctx.config.includes(&path.segment_texts());
+            let base = bases[&path.template()].clone();
+            Node {
+                path,
+                included,
+                base,
+            }
+        })
+        .collect();
+    let by_template: BTreeMap<String, &Node> =
+        nodes.iter().map(|n| (n.path.template(), n)).collect();
+    let mut files: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let mut surface = Vec::new();
+    for node in &nodes {
+        let children: Vec<&Node> = nodes
+            .iter()
+            .filter(|c| {
+                c.path.segments.len() == node.path.segments.len() + 1
+                    && c.path.segments.starts_with(&node.path.segments)
+            })
+            .collect();
+        let tokens = node_builder(ctx, node, &children, &mut surface)?;
+        // A collection and its items share a file.
+        let owner = match node.path.segments.last().map(|s| &s.kind) {
+            Some(SegmentKind::Key) => {
+                let parent: String = node
+                    .path
+                    .template()
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
+                by_template[&parent].base.clone()
+            }
+            _ => node.base.clone(),
+        };
+        files.entry(snake(&owner)).or_default().extend(tokens);
+    }
+    let roots: Vec<TokenStream> = nodes
+        .iter()
+        .filter(|n| n.path.segments.len() == 1)
+        .map(|n| {
+            let seg = &n.path.segments[0].text;
+            let method = ident(&snake(seg));
+            let builder = builder_ident(n);
+            let doc = format!(" `/{seg}`");
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> crate::builders::#builder {
+                    crate::builders::#builder::new(self.clone(), crate::runtime::RequestPath::root().segment(#seg))
+                }
+            }
+        })
+        .collect();
+    let root = quote! {
+        impl crate::runtime::Client {
+            #(#roots)*
+        }
+    };
+    surface.sort();
+    surface.dedup();
+    Ok((
+        files
+            .into_iter()
+            .map(|(module, tokens)| BuilderFile { module, tokens })
+            .collect(),
+        surface,
+        root,
+    ))
+}
+
+/// The shortest unique PascalCase name for each node, from its last
+/// non-key segments (`/solutions/sharePoint/migrations` → `SharePointMigrations`
+/// because `/solutions/migrations` is `SolutionsMigrations`); item nodes add `Item`.
+fn short_names(nodes: &[PathNode]) -> BTreeMap<String, String> {
+    let words = |n: &PathNode, depth: usize| -> String {
+        let names: Vec<&str> = n
+            .segments
+            .iter()
+            .filter(|s| s.kind != SegmentKind::Key)
+            .map(|s| s.text.as_str())
+            .collect();
+        let start = names.len().saturating_sub(depth);
+        let mut s: String = names[start..].iter().map(|w| pascal(w)).collect();
+        if matches!(n.segments.last().map(|s| &s.kind), Some(SegmentKind::Key)) {
+            s.push_str("Item");
+        }
+        s
+    };
+    let mut out = BTreeMap::new();
+    for n in nodes {
+        let max = n.segments.len();
+        let mut depth = 1;
+        loop {
+            let candidate = words(n, depth);
+            let clash = nodes
+                .iter()
+                .any(|o| o.template() != n.template() && words(o, depth) == candidate);
+            if !clash || depth >= max {
+                out.insert(n.template(), candidate);
+                break;
+            }
+            depth += 1;
+        }
+    }
+    out
+}
+
+fn builder_ident(n: &Node) -> proc_macro2::Ident {
+    format_ident!("{}RequestBuilder", n.base)
+}
+
+fn struct_builder(name: &proc_macro2::Ident, template: &str, doc: &[String]) -> TokenStream {
+    let d = docs(doc);
+    quote! {
+        #d
+        #[derive(Clone)]
+        pub struct #name {
+            client: crate::runtime::Client,
+            path: crate::runtime::RequestPath,
+        }
+
+        impl #name {
+            /// The URL template this builder addresses.
+            pub const TEMPLATE: &'static str = #template;
+
+            pub(crate) fn new(client: crate::runtime::Client, path: crate::runtime::RequestPath) -> Self {
+                Self { client, path }
+            }
+
+            /// The path this builder addresses, percent-encoded.
+            pub fn path(&self) -> &crate::runtime::RequestPath {
+                &self.path
+            }
+        }
+
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!(#name)).field("template", &Self::TEMPLATE).finish()
+            }
+        }
+    }
+}
+
+fn notes_for(annotations: &[Annotation]) -> Vec<String> {
+    let mut notes: Vec<String> = vocab::patched(annotations)
+        .into_iter()
+        .map(|p| format!("patched: {}", p.split(':').next().unwrap_or(&p)))
+        .collect();
+    if let Some(d) = vocab::deprecation(annotations) {
+        notes.push(format!(
+            "deprecated, removal {}",
+            d.removal_date.unwrap_or_else(|| "unannounced".into())
+        ));
+    }
+    notes
+}
+
+fn node_builder(
+    ctx: &Ctx<'_>,
+    node: &Node,
+    children: &[&Node],
+    surface: &mut Vec<ApiOperation>,
+) -> Result<TokenStream, Diagnostics> {
+    let name = builder_ident(node);
+    let template = node.path.template();
+    let entity = &node.path.ty;
+    let entity_ty = ctx.value_type(entity);
+    let entity_name = entity.clone();
+    let type_annotations: Vec<Annotation> = ctx
+        .model
+        .base_chain(entity)
+        .iter()
+        .flat_map(|s| s.annotations.clone())
+        .collect();
+    let nav_annotations = nav_annotations(ctx, &node.path);
+    let mut all_annotations = type_annotations.clone();
+    all_annotations.extend(nav_annotations.iter().cloned());
+    let caps = vocab::capabilities(&nav_annotations);
+    let notes = notes_for(&type_annotations);
+    let mut doc = vec![format!(
+        "`{template}`: {} `{entity_name}`.",
+        if node.path.collection {
+            "a collection of"
+        } else {
+            "a"
+        }
+    )];
+    if let Some(d) = vocab::deprecation(&type_annotations) {
+        doc.push(String::new());
+        doc.push(format!("The type is {}.", d.note()));
+    }
+    let mut out = struct_builder(&name, &template, &doc);
+    let mut methods = Vec::new();
+    let mut extra = TokenStream::new();
+    let push = |surface: &mut Vec<ApiOperation>,
+                method: &str,
+                template: &str,
+                returns: String,
+                notes: &[String]| {
+        surface.push(ApiOperation {
+            template: template.to_string(),
+            method: method.to_string(),
+            returns,
+            notes: notes.to_vec(),
+        });
+    };
+    let dep = deprecated_attr(&type_annotations);
+    let coll = format!("Collection({entity_name})");
+    let options = query_options(ctx, node, &caps, &mut extra);
+    if node.included {
+        if node.path.collection {
+            if caps.readable != Some(false) {
+                let d = format!(
+                    " `GET {template}`: lists `{entity_name}` items; page through them with `.items()` or `.pages()`."
+                );
+                methods.push(quote! {
+                    #[doc = #d]
+                    #dep
+                    pub fn get(&self) -> crate::support::ListRequest<#entity_ty, #options> {
+                        crate::support::ListRequest::new(self.client.request(http::Method::GET, self.path.clone()))
+                    }
+                });
+                push(surface, "GET", &template, coll.clone(), &notes);
+                if caps.countable != Some(false) {
+                    let d = format!(" `GET {template}/$count`");
+                    methods.push(quote! {
+                        #[doc = #d]
+                        pub fn count(&self) -> crate::support::CountRequest {
+                            crate::support::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
+                        }
+                    });
+                    push(
+                        surface,
+                        "GET",
+                        &format!("{template}/$count"),
+                        "Edm.Int64".into(),
+                        &notes,
+                    );
+                }
+            }
+            if caps.insertable != Some(false) {
+                let d = format!(" `POST {template}`: creates a `{entity_name}`.");
+                methods.push(quote! {
+                    #[doc = #d]
+                    #dep
+                    pub fn post(&self, body: &#entity_ty) -> crate::support::SendRequest<#entity_ty> {
+                        crate::support::SendRequest::new(self.client.request(http::Method::POST, self.path.clone()).json(body))
+                    }
+                });
+                push(surface, "POST", &template, entity_name.clone(), &notes);
+            }
+            if let Some(delta) = vocab::delta_update(&nav_annotations) {
+                let max = delta.max_items as usize;
+                let mut d = vec![
+                    format!(
+                        "`PATCH {template}` with an OData delta payload (`\"@context\": \"#$delta\"`): adds, updates and removes items in bulk,"
+                    ),
+                    format!(
+                        "split into requests of at most {max} items. The report says which chunks were applied, so a caller can resume after a failure."
+                    ),
+                ];
+                d.extend(
+                    vocab::patched(&nav_annotations)
+                        .into_iter()
+                        .map(|p| format!("\n**Metadata patch in force**: {p}")),
+                );
+                let dd = docs(&d);
+                methods.push(quote! {
+                    #dd
+                    #dep
+                    pub async fn delta_update(&self, changes: Vec<crate::runtime::delta::DeltaChange<#entity_ty>>) -> crate::runtime::Result<crate::runtime::delta::DeltaReport<#entity_ty, #entity_ty>> {
+                        crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, #max).await
+                    }
+                });
+                let mut n = notes.clone();
+                n.extend(notes_for(&nav_annotations));
+                push(surface, "PATCH", &template, coll.clone(), &n);
+            }
+            // Items by key and by every alternate key.
+            if let Some(item) = children.iter().find(|c| {
+                matches!(
+                    c.path.segments.last().map(|s| &s.kind),
+                    Some(SegmentKind::Key)
+                )
+            }) {
+                let item_builder = builder_ident(item);
+                let placeholder = item
+                    .path
+                    .segments
+                    .last()
+                    .unwrap()
+                    .text
+                    .trim_matches(|c| c == '{' || c == '}')
+                    .to_string();
+                let d = format!(" `{}`: one item by its key.", item.path.template());
+                methods.push(quote! {
+                    #[doc = #d]
+                    pub fn by_id(&self, id: impl AsRef<str>) -> crate::builders::#item_builder {
+                        crate::builders::#item_builder::new(self.client.clone(), self.path.key(#placeholder, id.as_ref()))
+                    }
+                });
+                for key in ctx.alternate_keys(entity) {
+                    for (a, p) in &key.parts {
+                        let pos = ctx
+                            .model
+                            .struct_def(entity)
+                            .map(|s| s.pos)
+                            .unwrap_or_default();
+                        check_string_parameter(
+                            ctx,
+                            ctx.key_property_type(entity, p),
+                            &format!("alternate key {a} of {entity}"),
+                            pos,
+                        )?;
+                    }
+                    let method = format_ident!(
+                        "by_{}",
+                        key.parts
+                            .iter()
+                            .map(|(a, _)| snake(a))
+                            .collect::<Vec<_>>()
+                            .join("_and_")
+                    );
+                    let params: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(a))).collect();
+                    let aliases: Vec<&str> = key.parts.iter().map(|(a, _)| a.as_str()).collect();
+                    let lits: Vec<TokenStream> = key
+                        .parts
+                        .iter()
+                        .map(|(a, p)| {
+                            let v = ident(&snake(a));
+                            literal(ctx.key_property_type(entity, p), quote!(#v.as_ref()))
+                        })
+                        .collect();
+                    let alt_template = format!(
+                        "{template}({})",
+                        key.parts
+                            .iter()
+                            .map(|(a, _)| format!("{a}='{{{a}}}'"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    );
+                    let d = format!(" `{alt_template}`: one item by its alternate key.");
+                    methods.push(quote! {
+                        #[doc = #d]
+                        pub fn #method(&self, #( #params: impl AsRef<str> ),*) -> crate::builders::#item_builder {
+                            crate::builders::#item_builder::new(self.client.clone(), self.path.with_call_on_last(&[#( (#aliases, #lits) ),*]))
+                        }
+                    });
+                    item_surface(ctx, item, &alt_template, &entity_name, &notes, surface);
+                }
+            }
+        } else {
+            let is_key = matches!(
+                node.path.segments.last().map(|s| &s.kind),
+                Some(SegmentKind::Key)
+            );
+            if caps.readable != Some(false) {
+                let d = format!(" `GET {template}`");
+                methods.push(quote! {
+                    #[doc = #d]
+                    #dep
+                    pub fn get(&self) -> crate::support::ItemRequest<#entity_ty, #options> {
+                        crate::support::ItemRequest::new(self.client.request(http::Method::GET, self.path.clone()))
+                    }
+                });
+            }
+            if caps.updatable != Some(false) {
+                let d = format!(
+                    " `PATCH {template}`: sends only the properties set on `body` (and explicit nulls)."
+                );
+                methods.push(quote! {
+                    #[doc = #d]
+                    #dep
+                    pub fn patch(&self, body: &#entity_ty) -> crate::support::OptionalRequest<#entity_ty> {
+                        crate::support::OptionalRequest::new(self.client.request(http::Method::PATCH, self.path.clone()).json(body))
+                    }
+                });
+            }
+            if is_key && caps.deletable != Some(false) {
+                let d = format!(" `DELETE {template}`");
+                methods.push(quote! {
+                    #[doc = #d]
+                    #dep
+                    pub fn delete(&self) -> crate::support::EmptyRequest {
+                        crate::support::EmptyRequest::new(self.client.request(http::Method::DELETE, self.path.clone()))
+                    }
+                });
+            }
+            item_surface_with(&caps, is_key, &template, &entity_name, &notes, surface);
+        }
+    }
+    // Navigation.
+    for child in children.iter().filter(|c| {
+        matches!(
+            c.path.segments.last().map(|s| &s.kind),
+            Some(SegmentKind::Navigation { .. })
+        )
+    }) {
+        let seg = &child.path.segments.last().unwrap().text;
+        let method = ident(&snake(seg));
+        let b = builder_ident(child);
+        let d = format!(" `{}`", child.path.template());
+        methods.push(quote! {
+            #[doc = #d]
+            pub fn #method(&self) -> crate::builders::#b {
+                crate::builders::#b::new(self.client.clone(), self.path.segment(#seg))
+            }
+        });
+    }
+    // Bound operations included in the slice.
+    for op in ctx.model.bound_operations(entity, node.path.collection) {
+        let seg = paths::operation_segment(op);
+        let mut segs = node.path.segment_texts();
+        segs.push(&seg);
+        if !ctx.config.includes(&segs) {
+            continue;
+        }
+        let (method, tokens) = operation(ctx, node, op, &format!("{template}/{seg}"), surface)?;
+        methods.push(method);
+        extra.extend(tokens);
+    }
+    out.extend(quote! {
+        impl #name {
+            #(#methods)*
+        }
+        #extra
+    });
+    Ok(out)
+}
+
+fn item_surface(
+    ctx: &Ctx<'_>,
+    item: &Node,
+    template: &str,
+    entity: &str,
+    notes: &[String],
+    surface: &mut Vec<ApiOperation>,
+) {
+    let caps = vocab::capabilities(&nav_annotations(ctx, &item.path));
+    item_surface_with(&caps, true, template, entity, notes, surface);
+}
+
+fn item_surface_with(
+    caps: &vocab::Capabilities,
+    is_key: bool,
+    template: &str,
+    entity: &str,
+    notes: &[String],
+    surface: &mut Vec<ApiOperation>,
+) {
+    let mut add = |m: &str, r: &str| {
+        surface.push(ApiOperation {
+            template: template.to_string(),
+            method: m.to_string(),
+            returns: r.to_string(),
+            notes: notes.to_vec(),
+        })
+    };
+    if caps.readable != Some(false) {
+        add("GET", entity);
+    }
+    if caps.updatable != Some(false) {
+        add("PATCH", entity);
+    }
+    if is_key && caps.deletable != Some(false) {
+        add("DELETE", "None");
+    }
+}
+
+/// Annotations on the navigation property, entity set or singleton that
+/// leads to a node (capabilities, our DeltaUpdate term).
+fn nav_annotations(ctx: &Ctx<'_>, path: &PathNode) -> Vec<Annotation> {
+    let mut segs = path.segments.iter().rev();
+    let mut last = segs.next();
+    if matches!(last.map(|s| &s.kind), Some(SegmentKind::Key)) {
+        last = segs.next();
+    }
+    match last {
+        Some(s) => match &s.kind {
+            SegmentKind::Navigation { owner, .. } => ctx
+                .model
+                .all_navigation_properties(owner)
+                .into_iter()
+                .find(|n| n.name == s.text)
+                .map(|n| n.annotations.clone())
+                .unwrap_or_default(),
+            SegmentKind::EntitySet => ctx
+                .model
+                .entity_sets
+                .get(&s.text)
+                .map(|e| e.annotations.clone())
+                .unwrap_or_default(),
+            SegmentKind::Singleton => ctx
+                .model
+                .singletons
+                .get(&s.text)
+                .map(|e| e.annotations.clone())
+                .unwrap_or_default(),
+            SegmentKind::Key => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// The query-option marker type for a node: `AllOptions` unless the
+/// capability annotations restrict something, then a generated marker that
+/// implements only the allowed options.
+fn query_options(
+    ctx: &Ctx<'_>,
+    node: &Node,
+    caps: &vocab::Capabilities,
+    extra: &mut TokenStream,
+) -> TokenStream {
+    let flags = [
+        ("Select", caps.selectable),
+        ("Expand", caps.expandable),
+        ("Filter", caps.filterable),
+        ("OrderBy", caps.sortable),
+        ("Top", caps.top_supported),
+        ("Skip", caps.skip_supported),
+        ("Search", caps.searchable),
+        ("Count", caps.countable),
+    ];
+    let _ = ctx;
+    if flags.iter().all(|(_, v)| *v != Some(false)) {
+        return quote!(crate::support::AllOptions);
+    }
+    let marker = format_ident!("{}QueryOptions", node.base);
+    let allowed: Vec<_> = flags
+        .iter()
+        .filter(|(_, v)| *v != Some(false))
+        .map(|(n, _)| format_ident!("{}", n))
+        .collect();
+    let d = format!(
+        " The query options the metadata allows on `{}`.",
+        node.path.template()
+    );
+    extra.extend(quote! {
+        #[doc = #d]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #marker;
+        #( impl crate::support::options::#allowed for #marker {} )*
+    });
+    quote!(#marker)
+}
+
+/// An OData literal for a key or function parameter value. The migration
+/// APIs only take strings here; other types are refused at generation time
+/// (see [`check_string_parameter`]) rather than encoded wrongly.
+fn literal(_ty: Option<&TypeRef>, value: TokenStream) -> TokenStream {
+    quote!(crate::runtime::ODataLiteral::String(#value))
+}
+
+fn check_string_parameter(
+    ctx: &Ctx<'_>,
+    ty: Option<&TypeRef>,
+    what: &str,
+    pos: crate::csdl::syntax::Pos,
+) -> Result<(), Diagnostics> {
+    match ty {
+        None => Ok(()),
+        Some(t) if !t.collection && matches!(t.kind, TypeKind::Primitive(Primitive::String) | TypeKind::Enum(_)) => Ok(()),
+        Some(t) => Err(crate::csdl::Diagnostic::error(
+            ctx.file.clone(),
+            pos,
+            format!("{what} has type {t}: the generator supports only string-valued keys and function parameters in URLs"),
+        )
+        .into()),
+    }
+}
+
+fn operation(
+    ctx: &Ctx<'_>,
+    node: &Node,
+    op: &OperationDef,
+    template: &str,
+    surface: &mut Vec<ApiOperation>,
+) -> Result<(TokenStream, TokenStream), Diagnostics> {
+    let short = op.short_name();
+    let method = ident(&snake(short));
+    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal(short));
+    let mut doc = doc_lines(&op.annotations);
+    doc.insert(
+        0,
+        format!(
+            "`{} {template}`",
+            if op.kind == OperationKind::Action {
+                "POST"
+            } else {
+                "GET"
+            }
+        ),
+    );
+    let mut tokens = struct_builder(&builder, template, &doc);
+    let dep = deprecated_attr(&op.annotations);
+    let returns = op
+        .return_type
+        .as_ref()
+        .map(|r| r.ty.to_string())
+        .unwrap_or_else(|| "None".into());
+    let ret_ty = op.return_type.as_ref().map(|r| ctx.rust_type(&r.ty, None));
+    let notes = notes_for(&op.annotations);
+    let d = docs(&doc);
+    let method_tokens = if op.kind == OperationKind::Function {
+        for p in &op.parameters {
+            check_string_parameter(
+                ctx,
+                Some(&p.ty),
+                &format!("parameter {} of {}", p.name, op.signature()),
+                p.pos,
+            )?;
+        }
+        let params: Vec<_> = op
+            .parameters
+            .iter()
+            .map(|p| ident(&snake(&p.name)))
+            .collect();
+        let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+        let lits: Vec<TokenStream> = op
+            .parameters
+            .iter()
+            .map(|p| {
+                let v = ident(&snake(&p.name));
+                literal(Some(&p.ty), quote!(#v.as_ref()))
+            })
+            .collect();
+        let ret = ret_ty.unwrap_or_else(|| quote!(serde_json::Value));
+        tokens.extend(quote! {
+            impl #builder {
+                #d
+                #dep
+                pub fn get(&self) -> crate::support::ItemRequest<#ret> {
+                    crate::support::ItemRequest::new(self.client.request(http::Method::GET, self.path.clone()))
+                }
+            }
+        });
+        surface.push(ApiOperation {
+            template: template.to_string(),
+            method: "GET".into(),
+            returns,
+            notes,
+        });
+        quote! {
+            #d
+            #dep
+            pub fn #method(&self, #( #params: impl AsRef<str> ),*) -> #builder {
+                #builder::new(self.client.clone(), self.path.call(#short, &[#( (#names, #lits) ),*]))
+            }
+        }
+    } else {
+        let send = match &ret_ty {
+            Some(t) => quote!(crate::support::SendRequest<#t>),
+            None => quote!(crate::support::EmptyRequest),
+        };
+        let ctor = match &ret_ty {
+            Some(_) => quote!(crate::support::SendRequest::new),
+            None => quote!(crate::support::EmptyRequest::new),
+        };
+        if op.parameters.is_empty() {
+            tokens.extend(quote! {
+                impl #builder {
+                    #d
+                    #dep
+                    pub fn post(&self) -> #send {
+                        #ctor(self.client.request(http::Method::POST, self.path.clone()))
+                    }
+                }
+            });
+        } else {
+            let body_name = format!("{}{}PostRequestBody", node.base, pascal(short));
+            let body = type_ident(&body_name);
+            let members: Vec<Member<'_>> = op
+                .parameters
+                .iter()
+                .map(|p| Member {
+                    json: &p.name,
+                    ty: &p.ty,
+                    nullable: p.nullable,
+                    navigation: false,
+                    annotations: &p.annotations,
+                    pos: p.pos,
+                })
+                .collect();
+            let mut body_annotations = vec![];
+            body_annotations.extend(
+                op.annotations
+                    .iter()
+                    .filter(|a| !vocab::term_is(&a.term, vocab::CORE, "Revisions"))
+                    .cloned(),
+            );
+            let body_struct = ctx.structure(
+                &body_name,
+                &format!("parameters of {}", op.signature()),
+                &members,
+                &body_annotations,
+                None,
+            )?;
+            tokens.extend(body_struct);
+            tokens.extend(quote! {
+                impl #builder {
+                    #d
+                    #dep
+                    pub fn post(&self, body: &#body) -> #send {
+                        #ctor(self.client.request(http::Method::POST, self.path.clone()).json(body))
+                    }
+                }
+            });
+        }
+        surface.push(ApiOperation {
+            template: template.to_string(),
+            method: "POST".into(),
+            returns,
+            notes,
+        });
+        quote! {
+            #d
+            pub fn #method(&self) -> #builder {
+                #builder::new(self.client.clone(), self.path.segment(#short))
+            }
+        }
+    };
+    let _ = BTreeSet::<()>::new();
+    Ok((method_tokens, tokens))
+}

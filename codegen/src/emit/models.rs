@@ -1,0 +1,508 @@
+//! Model emitters: one Rust item per enum type, one struct per complex or
+//! entity type (inherited properties flattened in), and an `AnyX` enum for
+//! every type used polymorphically.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Ctx;
+use super::names::{assign_unique, ident, pascal, type_ident};
+use crate::csdl::Diagnostics;
+use crate::csdl::syntax::{Annotation, Pos};
+use crate::model::{EnumDef, Primitive, TypeKind, TypeRef, vocab};
+
+/// A member of a generated struct, whatever it came from (property,
+/// navigation property, action parameter).
+pub struct Member<'a> {
+    pub json: &'a str,
+    pub ty: &'a TypeRef,
+    pub nullable: bool,
+    pub navigation: bool,
+    pub annotations: &'a [Annotation],
+    pub pos: Pos,
+}
+
+/// Doc lines: description, long description, patch notes.
+pub fn doc_lines(annotations: &[Annotation]) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(d) = vocab::description(annotations) {
+        lines.push(d);
+    }
+    if let Some(d) = vocab::long_description(annotations) {
+        lines.push(String::new());
+        lines.push(d);
+    }
+    for p in vocab::patched(annotations) {
+        lines.push(String::new());
+        lines.push(format!("**Metadata patch in force**: {p}"));
+    }
+    lines
+}
+
+pub fn docs(lines: &[String]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for l in lines {
+        let text = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.replace('\n', " "))
+        };
+        out.extend(quote!(#[doc = #text]));
+    }
+    out
+}
+
+pub fn deprecated_attr(annotations: &[Annotation]) -> TokenStream {
+    match vocab::deprecation(annotations) {
+        Some(r) => {
+            let note = r.note();
+            quote!(#[deprecated(note = #note)])
+        }
+        None => quote!(),
+    }
+}
+
+impl Ctx<'_> {
+    /// The Rust type of a value (collections as `Vec`), without `Field`.
+    pub fn rust_type(&self, ty: &TypeRef, owner: Option<&str>) -> TokenStream {
+        let inner = match &ty.kind {
+            TypeKind::Primitive(p) => primitive(*p),
+            TypeKind::TypeDefinition(n) => {
+                primitive(self.model.type_definitions[n].underlying_type)
+            }
+            TypeKind::Enum(n) => {
+                let id = type_ident(&self.names[n]);
+                if self.model.enums[n].is_flags {
+                    quote!(crate::support::Flags<crate::models::#id>)
+                } else {
+                    quote!(crate::models::#id)
+                }
+            }
+            TypeKind::Complex(n) | TypeKind::Entity(n) => {
+                let id = if self.polymorphic.contains(n) {
+                    format_ident!("Any{}", self.names[n])
+                } else {
+                    type_ident(&self.names[n])
+                };
+                let t = quote!(crate::models::#id);
+                match owner {
+                    Some(o) if !ty.collection && self.reaches(n, o) => quote!(Box<#t>),
+                    _ => t,
+                }
+            }
+        };
+        if ty.collection {
+            quote!(Vec<#inner>)
+        } else {
+            inner
+        }
+    }
+
+    /// Whether a value of type `from` can contain a value of type `to`
+    /// without a `Vec` in between (so the field needs a `Box`).
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut stack = vec![from.to_string()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            let mut types = vec![n.clone()];
+            if self.polymorphic.contains(&n) {
+                types.extend(
+                    self.model
+                        .derived_closure(&n)
+                        .into_iter()
+                        .map(str::to_string),
+                );
+            }
+            for t in types {
+                for p in self.model.all_properties(&t) {
+                    if let Some(s) = p.ty.kind.structured_name() {
+                        if !p.ty.collection {
+                            stack.push(s.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    pub fn enum_type(&self, e: &EnumDef) -> Result<TokenStream, Diagnostics> {
+        let name = type_ident(&self.names[&e.name]);
+        let variants = assign_unique(
+            &self.file,
+            &format!("enum type {}", e.name),
+            e.members.iter().map(|m| (m.name.as_str(), m.pos)),
+            pascal,
+            &["UnknownValue"],
+        )?;
+        let idents: Vec<_> = variants.iter().map(|v| type_ident(v)).collect();
+        let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+        let member_docs: Vec<TokenStream> = e
+            .members
+            .iter()
+            .map(|m| {
+                let mut lines = doc_lines(&m.annotations);
+                lines.insert(0, format!("`{}` (value {})", m.name, m.value));
+                let d = docs(&lines);
+                let dep = deprecated_attr(&m.annotations);
+                quote!(#d #dep)
+            })
+            .collect();
+        let mut lines = doc_lines(&e.annotations);
+        lines.push(String::new());
+        lines.push(format!(
+            "OData enum type `{}`{}.",
+            e.name,
+            if e.is_flags { " (flags)" } else { "" }
+        ));
+        lines.push(String::new());
+        lines.push(
+            "Forward compatible: a member this version does not know decodes into `UnknownValue` and encodes back \
+             unchanged. Known members match case-insensitively and encode in the schema's spelling."
+                .to_string(),
+        );
+        let doc = docs(&lines);
+        let dep = deprecated_attr(&e.annotations);
+        let odata = &e.name;
+        Ok(quote! {
+            #doc
+            #dep
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #member_docs #idents, )*
+                /// A member this version of the SDK does not know, kept as received.
+                UnknownValue(String),
+            }
+
+            impl #name {
+                /// The qualified OData name of this enum type.
+                pub const ODATA_NAME: &'static str = #odata;
+                /// Every member this version knows, in schema order.
+                pub const KNOWN: &'static [#name] = &[#( #name::#idents ),*];
+
+                /// The member's wire name.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( #name::#idents => #wires, )*
+                        #name::UnknownValue(s) => s,
+                    }
+                }
+
+                /// Decodes a wire name; never fails.
+                pub fn from_wire(s: &str) -> Self {
+                    match s {
+                        #( #wires => #name::#idents, )*
+                        _ => Self::KNOWN
+                            .iter()
+                            .find(|k| k.as_str().eq_ignore_ascii_case(s))
+                            .cloned()
+                            .unwrap_or_else(|| #name::UnknownValue(s.to_string())),
+                    }
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+                fn from_str(s: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from_wire(s))
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let s = crate::support::Key::deserialize(deserializer)?;
+                    Ok(Self::from_wire(s.as_str()))
+                }
+            }
+
+            impl crate::support::WireEnum for #name {
+                fn as_wire(&self) -> &str {
+                    self.as_str()
+                }
+                fn from_wire(s: &str) -> Self {
+                    Self::from_wire(s)
+                }
+            }
+        })
+    }
+
+    /// A struct with its serde implementations.
+    pub fn structure(
+        &self,
+        rust_name: &str,
+        odata_name: &str,
+        members: &[Member<'_>],
+        type_annotations: &[Annotation],
+        owner_for_boxing: Option<&str>,
+    ) -> Result<TokenStream, Diagnostics> {
+        let name = type_ident(rust_name);
+        let field_names = assign_unique(
+            &self.file,
+            &format!("type {odata_name}"),
+            members.iter().map(|m| (m.json, m.pos)),
+            super::names::snake,
+            &["odata_type", "additional_data"],
+        )?;
+        let mut fields = Vec::new();
+        let mut setters = Vec::new();
+        let mut ser = Vec::new();
+        let mut de = Vec::new();
+        for (m, fname) in members.iter().zip(&field_names) {
+            let f = ident(fname);
+            let ty = self.rust_type(m.ty, owner_for_boxing);
+            let json = m.json;
+            let mut lines = doc_lines(m.annotations);
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            let kind = if m.navigation {
+                "navigation property"
+            } else {
+                "property"
+            };
+            lines.push(format!(
+                "OData {kind} `{json}`: `{}`{}{}.",
+                m.ty,
+                if m.nullable {
+                    ", nullable"
+                } else {
+                    ", not nullable"
+                },
+                if vocab::computed(m.annotations) {
+                    ", computed by the service"
+                } else {
+                    ""
+                }
+            ));
+            let d = docs(&lines);
+            let dep = deprecated_attr(m.annotations);
+            fields.push(quote!(#d #dep pub #f: crate::runtime::Field<#ty>,));
+            let setter = format_ident!("with_{}", fname.trim_start_matches("r#"));
+            let setter_doc = format!(" Sets `{json}` (builder style).");
+            setters.push(quote! {
+                #[doc = #setter_doc]
+                pub fn #setter(mut self, value: impl Into<crate::runtime::Field<#ty>>) -> Self {
+                    self.#f = value.into();
+                    self
+                }
+            });
+            ser.push(quote! {
+                if !self.#f.is_unset() {
+                    map.serialize_entry(#json, &self.#f)?;
+                }
+            });
+            de.push(quote!(#json => out.#f = map.next_value()?,));
+        }
+        let mut lines = doc_lines(type_annotations);
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("OData type `{odata_name}`."));
+        let doc = docs(&lines);
+        let dep = deprecated_attr(type_annotations);
+        let expecting = format!("a {odata_name} object");
+        Ok(quote! {
+            #doc
+            #dep
+            #[derive(Clone, Debug, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name {
+                /// `@odata.type` as received, or to send.
+                pub odata_type: Option<String>,
+                #(#fields)*
+                /// Properties this version of the SDK does not know: kept, and written back.
+                pub additional_data: serde_json::Map<String, serde_json::Value>,
+            }
+
+            impl #name {
+                /// The qualified OData name of this type.
+                pub const ODATA_TYPE: &'static str = #odata_name;
+
+                /// An empty value: every property unset.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+
+                #(#setters)*
+            }
+
+            impl crate::support::ODataObject for #name {
+                const ODATA_TYPE: &'static str = #odata_name;
+
+                fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M, default_type: Option<&str>) -> Result<(), M::Error> {
+                    if let Some(t) = self.odata_type.as_deref().or(default_type) {
+                        map.serialize_entry("@odata.type", t)?;
+                    }
+                    #(#ser)*
+                    for (k, v) in &self.additional_data {
+                        map.serialize_entry(k, v)?;
+                    }
+                    Ok(())
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap;
+                    let mut map = serializer.serialize_map(None)?;
+                    crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
+                    map.end()
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct Visitor;
+                    impl<'de> serde::de::Visitor<'de> for Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                            let mut out = #name::default();
+                            while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
+                                match key.as_str() {
+                                    "@odata.type" => out.odata_type = map.next_value()?,
+                                    #(#de)*
+                                    _ => {
+                                        out.additional_data.insert(key.into_string(), map.next_value()?);
+                                    }
+                                }
+                            }
+                            Ok(out)
+                        }
+                    }
+                    deserializer.deserialize_map(Visitor)
+                }
+            }
+        })
+    }
+
+    /// `AnyX`: a value of type X or of any type derived from it in the slice,
+    /// chosen by `@odata.type`.
+    pub fn polymorphic(&self, base: &str) -> TokenStream {
+        let base_name = type_ident(&self.names[base]);
+        let any = format_ident!("Any{}", self.names[base]);
+        let derived: Vec<&str> = self.model.derived_closure(base);
+        let variants: Vec<_> = derived
+            .iter()
+            .map(|d| type_ident(&self.names[*d]))
+            .collect();
+        let types: Vec<TokenStream> = variants.iter().map(|v| quote!(crate::models::#v)).collect();
+        let odata: Vec<String> = derived.iter().map(|d| d.to_string()).collect();
+        let hashed: Vec<String> = derived.iter().map(|d| format!("#{d}")).collect();
+        let doc = format!(
+            " A `{base}` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, \
+             compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its \
+             `@odata.type` and every property."
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum #any {
+                /// The base type itself, or a derived type this version does not know.
+                #base_name(#base_name),
+                #( #variants(#types), )*
+            }
+
+            impl Default for #any {
+                fn default() -> Self {
+                    #any::#base_name(#base_name::default())
+                }
+            }
+
+            impl From<#base_name> for #any {
+                fn from(v: #base_name) -> Self {
+                    #any::#base_name(v)
+                }
+            }
+
+            #(
+                impl From<#types> for #any {
+                    fn from(v: #types) -> Self {
+                        #any::#variants(v)
+                    }
+                }
+            )*
+
+            impl #any {
+                /// The `@odata.type` this value carries or will be sent with.
+                pub fn odata_type(&self) -> Option<&str> {
+                    match self {
+                        #any::#base_name(v) => v.odata_type.as_deref(),
+                        #( #any::#variants(v) => Some(v.odata_type.as_deref().unwrap_or(#hashed)), )*
+                    }
+                }
+            }
+
+            impl serde::Serialize for #any {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap;
+                    let mut map = serializer.serialize_map(None)?;
+                    match self {
+                        #any::#base_name(v) => crate::support::ODataObject::serialize_fields(v, &mut map, None)?,
+                        #( #any::#variants(v) => crate::support::ODataObject::serialize_fields(v, &mut map, Some(#hashed))?, )*
+                    }
+                    map.end()
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #any {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use serde::de::Error;
+                    let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+                    let kind = object.get("@odata.type").and_then(|t| t.as_str()).map(|t| crate::support::odata_type_name(t).to_string());
+                    let value = serde_json::Value::Object(object);
+                    let decoded = match kind {
+                        #( Some(ref k) if k.eq_ignore_ascii_case(#odata) => #any::#variants(serde_json::from_value(value).map_err(D::Error::custom)?), )*
+                        _ => #any::#base_name(serde_json::from_value(value).map_err(D::Error::custom)?),
+                    };
+                    Ok(decoded)
+                }
+            }
+        }
+    }
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::Binary => quote!(crate::runtime::edm::Binary),
+        Primitive::Boolean => quote!(bool),
+        Primitive::Byte => quote!(u8),
+        Primitive::SByte => quote!(i8),
+        Primitive::Int16 => quote!(i16),
+        Primitive::Int32 => quote!(i32),
+        Primitive::Int64 => quote!(crate::runtime::edm::Int64),
+        Primitive::Date => quote!(crate::runtime::edm::Date),
+        Primitive::DateTimeOffset => quote!(crate::runtime::edm::DateTimeOffset),
+        Primitive::TimeOfDay => quote!(crate::runtime::edm::TimeOfDay),
+        Primitive::Duration => quote!(crate::runtime::edm::Duration),
+        Primitive::Decimal => quote!(crate::runtime::edm::Decimal),
+        Primitive::Double => quote!(crate::runtime::edm::Double),
+        Primitive::Single => quote!(crate::runtime::edm::Single),
+        Primitive::Guid => quote!(uuid::Uuid),
+        Primitive::String => quote!(String),
+        // Streams, untyped values and spatial types travel as raw JSON.
+        _ => quote!(serde_json::Value),
+    }
+}

@@ -1,0 +1,127 @@
+//! Rust names for OData names: PascalCase types, snake_case members, keywords
+//! escaped, and collisions after case conversion reported, never merged.
+
+use std::collections::{BTreeMap, HashMap};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+use crate::csdl::syntax::Pos;
+use crate::csdl::{Diagnostic, Diagnostics};
+
+const STRICT: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// An identifier for a snake_case name, escaping keywords.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        return Ident::new(&format!("{name}_"), Span::call_site());
+    }
+    if STRICT.contains(&name) {
+        return Ident::new_raw(name, Span::call_site());
+    }
+    Ident::new(name, Span::call_site())
+}
+
+pub fn type_ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+pub fn snake(name: &str) -> String {
+    let s = name.to_snake_case();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n_{s}")
+    } else {
+        s
+    }
+}
+
+pub fn pascal(name: &str) -> String {
+    let s = name.to_upper_camel_case();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("N{s}")
+    } else {
+        s
+    }
+}
+
+/// Assigns Rust names to a list of OData names in one scope, failing with a
+/// located error when two of them convert to the same Rust name.
+pub fn assign_unique<'a>(
+    file: &str,
+    scope: &str,
+    items: impl IntoIterator<Item = (&'a str, Pos)>,
+    convert: impl Fn(&str) -> String,
+    reserved: &[&str],
+) -> Result<Vec<String>, Diagnostics> {
+    let mut seen: HashMap<String, (&str, Pos)> = HashMap::new();
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (name, pos) in items {
+        let rust = convert(name);
+        if reserved.contains(&rust.as_str()) {
+            errors.push(Diagnostic::error(
+                file,
+                pos,
+                format!("\"{name}\" in {scope} becomes the Rust name \"{rust}\", which the generator reserves"),
+            ));
+        } else if let Some((other, other_pos)) = seen.get(&rust) {
+            errors.push(Diagnostic::error(
+                file,
+                pos,
+                format!(
+                    "\"{name}\" in {scope} becomes the Rust name \"{rust}\", which \"{other}\" (at {other_pos}) already has"
+                ),
+            ));
+        } else {
+            seen.insert(rust.clone(), (name, pos));
+        }
+        out.push(rust);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+/// Rust type names for qualified OData type names: the PascalCase local name,
+/// prefixed with the last namespace segment where two namespaces share a
+/// local name (`security.alert` → `SecurityAlert`).
+pub fn type_names<'a>(qualified: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let names: Vec<&str> = qualified.into_iter().collect();
+    let mut by_local: HashMap<String, Vec<&str>> = HashMap::new();
+    for q in &names {
+        by_local.entry(pascal(local(q))).or_default().push(q);
+    }
+    let mut out = BTreeMap::new();
+    for (local_name, qs) in by_local {
+        if qs.len() == 1 {
+            out.insert(qs[0].to_string(), local_name);
+            continue;
+        }
+        for q in qs {
+            let ns = q.rsplit_once('.').map(|(n, _)| n).unwrap_or("");
+            let last = ns.rsplit('.').next().unwrap_or(ns);
+            // The main namespace keeps the short name.
+            let name = if ns == "microsoft.graph" {
+                local_name.clone()
+            } else {
+                format!("{}{local_name}", pascal(last))
+            };
+            out.insert(q.to_string(), name);
+        }
+    }
+    out
+}
+
+pub fn local(qualified: &str) -> &str {
+    qualified.rsplit('.').next().unwrap_or(qualified)
+}

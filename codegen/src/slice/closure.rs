@@ -1,0 +1,309 @@
+//! Which elements of a model a slice keeps: the containers on the included
+//! paths, the types those paths expose and everything those types need.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::SliceConfig;
+use crate::csdl::diagnostic::did_you_mean;
+use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
+use crate::csdl::{Diagnostic, Diagnostics};
+use crate::model::paths::{self, PathNode, SegmentKind};
+use crate::model::{Model, OperationDef, TypeRef};
+
+/// The elements a slice keeps, by qualified name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Enum types, type definitions and structured types kept whole
+    /// (navigation properties aside, see `navigations`).
+    pub types: BTreeSet<String>,
+    /// Structured types that only lead to included paths: they keep their
+    /// key and the navigation properties on those paths, nothing else.
+    pub containers: BTreeSet<String>,
+    /// The navigation properties kept on each structured type.
+    pub navigations: BTreeMap<String, BTreeSet<String>>,
+    /// Operation overloads, by [`OperationDef::signature`].
+    pub operations: BTreeSet<String>,
+    pub singletons: BTreeSet<String>,
+    pub entity_sets: BTreeSet<String>,
+    /// Terms defined in the document that kept annotations use.
+    pub terms: BTreeSet<String>,
+    /// Included resource paths (templates), sorted.
+    pub paths: Vec<String>,
+}
+
+impl Selection {
+    pub fn keeps_type(&self, name: &str) -> bool {
+        self.types.contains(name) || self.containers.contains(name)
+    }
+}
+
+pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnostics> {
+    check_roots(model, config)?;
+    let mut sel = Selection::default();
+    let mut included_nodes: Vec<PathNode> = Vec::new();
+    let mut visited: Vec<PathNode> = Vec::new();
+    paths::walk(
+        model,
+        &mut |node| config.may_include_below(&node.segment_texts()),
+        &mut |node| visited.push(node.clone()),
+    );
+    for node in &visited {
+        let included = config.includes(&node.segment_texts());
+        let first = &node.segments[0];
+        match first.kind {
+            SegmentKind::Singleton => sel.singletons.insert(first.text.clone()),
+            SegmentKind::EntitySet => sel.entity_sets.insert(first.text.clone()),
+            _ => false,
+        };
+        if let Some(last) = node.segments.last() {
+            if let SegmentKind::Navigation { owner, .. } = &last.kind {
+                sel.navigations
+                    .entry(owner.clone())
+                    .or_default()
+                    .insert(last.text.clone());
+            }
+        }
+        if included {
+            included_nodes.push(node.clone());
+        } else {
+            sel.containers.insert(node.ty.clone());
+        }
+        // Bound operations are paths of their own: `/jobs/{id}/migrate`.
+        for op in model.bound_operations(&node.ty, node.collection) {
+            let seg = paths::operation_segment(op);
+            let mut segs = node.segment_texts();
+            segs.push(&seg);
+            if config.includes(&segs) {
+                sel.operations.insert(op.signature());
+                included_nodes.push(node.clone());
+            }
+        }
+    }
+    if included_nodes.is_empty() {
+        let patterns: Vec<&str> = config.include.iter().map(|p| p.as_str()).collect();
+        return Err(Diagnostic::error(
+            config.file.clone(),
+            Pos { line: 1, col: 1 },
+            format!(
+                "the include paths {patterns:?} match no path of {}",
+                model.file
+            ),
+        )
+        .into());
+    }
+    let mut paths: BTreeSet<String> = BTreeSet::new();
+    let mut work: Vec<String> = Vec::new();
+    for node in &included_nodes {
+        if config.includes(&node.segment_texts()) {
+            paths.insert(node.template());
+        }
+        work.push(node.ty.clone());
+        // A navigation target may hold any derived type.
+        work.extend(
+            model
+                .derived_closure(&node.ty)
+                .into_iter()
+                .map(str::to_string),
+        );
+    }
+    sel.paths = paths.into_iter().collect();
+    for sig in sel.operations.clone() {
+        let op = model
+            .operations
+            .iter()
+            .find(|o| o.signature() == sig)
+            .expect("selected from the model");
+        work.extend(operation_types(model, op));
+    }
+    close_types(model, &mut sel, work);
+    // Containers that are also needed whole are kept whole.
+    let whole = sel.types.clone();
+    sel.containers.retain(|c| !whole.contains(c));
+    for c in sel.containers.clone() {
+        // Base types of containers carry the key: keep them whole.
+        let bases: Vec<String> = model
+            .base_chain(&c)
+            .iter()
+            .map(|s| s.name.clone())
+            .filter(|n| *n != c)
+            .collect();
+        close_types(model, &mut sel, bases);
+    }
+    sel.terms = used_terms(model, &sel);
+    Ok(sel)
+}
+
+fn operation_types(model: &Model, op: &OperationDef) -> Vec<String> {
+    let mut refs: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
+    refs.extend(op.return_type.as_ref().map(|r| &r.ty));
+    let mut out = Vec::new();
+    for r in refs {
+        if let Some(n) = r.kind.defined_name() {
+            out.push(n.to_string());
+            out.extend(model.derived_closure(n).into_iter().map(str::to_string));
+        }
+    }
+    out
+}
+
+/// Adds the types in `work` and everything they need: base types,
+/// property types, and the derived types of every polymorphically used type.
+fn close_types(model: &Model, sel: &mut Selection, mut work: Vec<String>) {
+    while let Some(name) = work.pop() {
+        if !sel.types.insert(name.clone()) {
+            continue;
+        }
+        if let Some(td) = model.type_definitions.get(&name) {
+            let _ = td;
+            continue;
+        }
+        let Some(s) = model.struct_def(&name) else {
+            continue; // enum
+        };
+        if let Some(b) = &s.base_type {
+            work.push(b.clone());
+        }
+        for p in &s.properties {
+            if let Some(n) = p.ty.kind.defined_name() {
+                work.push(n.to_string());
+                if p.ty.kind.structured_name().is_some() {
+                    work.extend(model.derived_closure(n).into_iter().map(str::to_string));
+                }
+            }
+        }
+        if s.kind == StructuredKind::Entity {
+            // Entity types reached only through property closure keep no
+            // navigation properties unless a path put them there.
+            sel.navigations.entry(name.clone()).or_default();
+        }
+    }
+}
+
+fn used_terms(model: &Model, sel: &Selection) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut scan = |anns: &[Annotation]| {
+        for a in anns {
+            let q = model.qualify(&a.term);
+            if model.terms.contains_key(&q) {
+                out.insert(q);
+            }
+        }
+    };
+    for name in sel.types.iter().chain(&sel.containers) {
+        if let Some(e) = model.enums.get(name) {
+            scan(&e.annotations);
+            e.members.iter().for_each(|m| scan(&m.annotations));
+        }
+        if let Some(s) = model.structs.get(name) {
+            scan(&s.annotations);
+            s.properties.iter().for_each(|p| scan(&p.annotations));
+            s.navigation_properties
+                .iter()
+                .for_each(|p| scan(&p.annotations));
+        }
+    }
+    for op in model
+        .operations
+        .iter()
+        .filter(|o| sel.operations.contains(&o.signature()))
+    {
+        scan(&op.annotations);
+    }
+    out
+}
+
+/// A pattern whose literal prefix names no path gets a located explanation:
+/// which segment is missing and what exists there instead.
+fn check_roots(model: &Model, config: &SliceConfig) -> Result<(), Diagnostics> {
+    let mut errors = Vec::new();
+    for pattern in &config.include {
+        let literal = pattern.literal_prefix();
+        if literal.is_empty() {
+            continue;
+        }
+        let mut found_depth = 0;
+        let mut options_at_miss: Vec<String> = Vec::new();
+        let mut complete = false;
+        let mut visited: Vec<Vec<String>> = Vec::new();
+        paths::walk(
+            model,
+            &mut |node| {
+                let segs = node.segment_texts();
+                segs.len() <= literal.len()
+                    && segs[..segs.len() - 1]
+                        .iter()
+                        .zip(&literal)
+                        .all(|(a, b)| a.split('(').next() == Some(*b))
+            },
+            &mut |node| visited.push(node.segment_texts().iter().map(|s| s.to_string()).collect()),
+        );
+        for segs in &visited {
+            let matched = segs
+                .iter()
+                .zip(&literal)
+                .take_while(|(a, b)| a == *b)
+                .count();
+            if matched == literal.len() {
+                complete = true;
+            }
+            found_depth = found_depth.max(matched);
+        }
+        if complete {
+            continue;
+        }
+        for segs in &visited {
+            if segs.len() == found_depth + 1
+                && segs[..found_depth]
+                    .iter()
+                    .zip(&literal)
+                    .all(|(a, b)| a == b)
+            {
+                options_at_miss.push(segs[found_depth].clone());
+            }
+        }
+        if found_depth == 0 {
+            options_at_miss = model
+                .singletons
+                .keys()
+                .chain(model.entity_sets.keys())
+                .cloned()
+                .collect();
+        }
+        options_at_miss.sort();
+        options_at_miss.dedup();
+        let missing = literal[found_depth];
+        let parent = if found_depth == 0 {
+            "the entity container".to_string()
+        } else {
+            format!("/{}", literal[..found_depth].join("/"))
+        };
+        let hint = did_you_mean(missing, options_at_miss.iter().map(String::as_str))
+            .map(|s| format!("; did you mean \"{s}\"?"))
+            .unwrap_or_default();
+        let shown: Vec<&str> = options_at_miss
+            .iter()
+            .take(12)
+            .map(String::as_str)
+            .collect();
+        let more = if options_at_miss.len() > 12 {
+            format!(" and {} more", options_at_miss.len() - 12)
+        } else {
+            String::new()
+        };
+        errors.push(Diagnostic::error(
+            config.file.clone(),
+            pattern.pos(),
+            format!(
+                "include path \"{}\" does not resolve in {}: segment \"{missing}\" is not found under {parent}{hint} (closest existing: {}{more})",
+                pattern.as_str(),
+                model.file,
+                shown.join(", ")
+            ),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors))
+    }
+}

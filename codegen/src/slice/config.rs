@@ -1,0 +1,211 @@
+//! `metadata/slice.toml`: which URL paths the SDK covers.
+//!
+//! Patterns work on path segments in the style of Kiota's `--include-path`:
+//! `*` matches one segment (a key placeholder too), `**` any number of
+//! segments (zero included), anything else matches literally.
+
+use serde::Deserialize;
+
+use crate::csdl::{Diagnostic, Diagnostics, syntax::Pos};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SliceConfig {
+    /// The file the configuration came from, for diagnostics.
+    pub file: String,
+    pub include: Vec<PathPattern>,
+    pub exclude: Vec<PathPattern>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+impl SliceConfig {
+    pub fn new(include: &[&str], exclude: &[&str]) -> Result<Self, String> {
+        Ok(SliceConfig {
+            file: "slice configuration".to_string(),
+            include: include
+                .iter()
+                .map(|p| PathPattern::parse(p))
+                .collect::<Result<_, _>>()?,
+            exclude: exclude
+                .iter()
+                .map(|p| PathPattern::parse(p))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    pub fn from_toml(file: &str, text: &str) -> Result<Self, Diagnostics> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map(|s| offset_to_pos(text, s.start))
+                .unwrap_or_default();
+            Diagnostic::error(
+                file,
+                pos,
+                format!("invalid slice configuration: {}", e.message()),
+            )
+        })?;
+        if raw.include.is_empty() {
+            return Err(Diagnostic::error(
+                file,
+                Pos { line: 1, col: 1 },
+                "slice configuration has no include paths: expected at least one",
+            )
+            .into());
+        }
+        let include: Vec<&str> = raw.include.iter().map(String::as_str).collect();
+        let exclude: Vec<&str> = raw.exclude.iter().map(String::as_str).collect();
+        let mut config = SliceConfig::new(&include, &exclude)
+            .map_err(|m| Diagnostics::from(Diagnostic::error(file, Pos { line: 1, col: 1 }, m)))?;
+        config.file = file.to_string();
+        for p in config.include.iter_mut().chain(config.exclude.iter_mut()) {
+            if let Some(offset) = text.find(&format!("\"{}\"", p.text)) {
+                p.pos = offset_to_pos(text, offset + 1);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Whether the path (its template segments) is in the slice.
+    pub fn includes(&self, segments: &[&str]) -> bool {
+        self.include.iter().any(|p| p.matches(segments))
+            && !self.exclude.iter().any(|p| p.matches(segments))
+    }
+
+    /// Whether anything at or below this prefix may be in the slice.
+    pub fn may_include_below(&self, prefix: &[&str]) -> bool {
+        self.include.iter().any(|p| p.may_match_below(prefix))
+    }
+}
+
+pub(crate) fn offset_to_pos(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().map(str::len).unwrap_or(0) as u32 + 1;
+    Pos { line, col }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    One,
+    Any,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathPattern {
+    text: String,
+    parts: Vec<Part>,
+    pos: Pos,
+}
+
+impl PathPattern {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let Some(rest) = text.strip_prefix('/') else {
+            return Err(format!("path pattern \"{text}\" must start with \"/\""));
+        };
+        let parts = rest
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| match s {
+                "**" => Part::Any,
+                "*" => Part::One,
+                lit => Part::Literal(lit.to_string()),
+            })
+            .collect();
+        Ok(PathPattern {
+            text: text.to_string(),
+            parts,
+            pos: Pos { line: 1, col: 1 },
+        })
+    }
+
+    /// Where the pattern is written in its configuration file.
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The literal segments before the first wildcard: what must exist.
+    pub fn literal_prefix(&self) -> Vec<&str> {
+        self.parts
+            .iter()
+            .map_while(|p| match p {
+                Part::Literal(l) => Some(l.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn matches(&self, segments: &[&str]) -> bool {
+        match_parts(&self.parts, segments, false)
+    }
+
+    pub fn may_match_below(&self, prefix: &[&str]) -> bool {
+        match_parts(&self.parts, prefix, true)
+    }
+}
+
+fn segment_matches(literal: &str, segment: &str) -> bool {
+    if literal == segment {
+        return true;
+    }
+    // `crossTenantMigrationJobs` also names `crossTenantMigrationJobs(displayName='{displayName}')`,
+    // and a pattern may spell a function without its argument list.
+    segment.split('(').next() == Some(literal) && !literal.contains('(')
+}
+
+/// With `prefix_ok`, a path that runs out before the pattern does still
+/// matches: something below it might.
+fn match_parts(parts: &[Part], segs: &[&str], prefix_ok: bool) -> bool {
+    match parts.first() {
+        None => segs.is_empty(),
+        Some(Part::Any) => {
+            (0..=segs.len()).any(|i| match_parts(&parts[1..], &segs[i..], prefix_ok)) || prefix_ok
+        }
+        Some(p) => match segs.first() {
+            None => prefix_ok,
+            Some(s) => {
+                let ok = match p {
+                    Part::One => true,
+                    Part::Literal(l) => segment_matches(l, s),
+                    Part::Any => unreachable!(),
+                };
+                ok && match_parts(&parts[1..], &segs[1..], prefix_ok)
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_by_segment() {
+        let p = PathPattern::parse("/solutions/migrations/**").unwrap();
+        assert!(p.matches(&["solutions", "migrations"]));
+        assert!(p.matches(&[
+            "solutions",
+            "migrations",
+            "crossTenantMigrationJobs",
+            "{id}"
+        ]));
+        assert!(!p.matches(&["solutions"]));
+        assert!(p.may_match_below(&["solutions"]));
+        assert!(!p.may_match_below(&["solutions", "sharePoint"]));
+        let one = PathPattern::parse("/a/*/c").unwrap();
+        assert!(one.matches(&["a", "{x}", "c"]));
+        assert!(!one.matches(&["a", "b", "d"]));
+        assert!(PathPattern::parse("no-slash").is_err());
+    }
+}

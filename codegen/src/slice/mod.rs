@@ -1,0 +1,9 @@
+//! Slicing: the part of a schema that serves a set of URL paths.
+
+mod closure;
+pub mod config;
+mod filter;
+
+pub use closure::{Selection, select};
+pub use config::{PathPattern, SliceConfig};
+pub use filter::{filter, syntax_signature};
