@@ -1,0 +1,181 @@
+//! JSON batching: wire format, mixed statuses, dependsOn, the 20-request limit.
+
+mod runtime_support;
+
+use graph_migrations::Error;
+use graph_migrations::runtime::{ODataLiteral, RequestPath};
+use http::Method;
+use runtime_support::*;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn jobs() -> RequestPath {
+    RequestPath::root()
+        .segment("solutions")
+        .segment("migrations")
+        .segment("crossTenantMigrationJobs")
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct Job {
+    id: String,
+    status: String,
+}
+
+#[tokio::test]
+async fn mixed_statuses_and_wire_format() {
+    let server = MockServer::start().await;
+    // Responses deliberately out of order, as Graph may return them.
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "responses": [
+                {"id": "3", "status": 404, "headers": {"Content-Type": "application/json"},
+                 "body": {"error": {"code": "itemNotFound",
+                   "message": "The specified crossTenantMigrationJob wasn't found.",
+                   "innerError": {"request-id": "rid-3", "client-request-id": "crid-3", "date": "2025-11-02T10:00:00"}}}},
+                {"id": "1", "status": 200, "headers": {"Content-Type": "application/json"},
+                 "body": {"id": "a", "status": "processing"}},
+                {"id": "2", "status": 204, "headers": {}},
+                {"id": "4", "status": 429, "headers": {"Retry-After": "7"},
+                 "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}},
+                {"id": "5", "status": 200, "body": {"id": 5}}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut b = c.batch();
+    let id1 = b.add(
+        c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "a"))
+            .query("$select", "id,status"),
+    );
+    let id2 = b.add(
+        c.request(Method::PATCH, jobs().key("crossTenantMigrationJob-id", "a"))
+            .json(&json!({"displayName": "renamed"})),
+    );
+    b.add_with_id(
+        "3",
+        c.request(Method::POST, jobs().key("crossTenantMigrationJob-id", "gone").segment("migrate")),
+        &["1", "2"],
+    );
+    b.add_with_id(
+        "4",
+        c.request(
+            Method::GET,
+            jobs().with_call_on_last(&[("displayName", ODataLiteral::String("O'Brien job"))]),
+        ),
+        &[],
+    );
+    let id5 = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "b")));
+    assert_eq!((id1.as_str(), id2.as_str(), id5.as_str()), ("1", "2", "5"));
+    assert_eq!(b.len(), 5);
+    let resp = b.send().await.unwrap();
+
+    // wire format
+    let sent: Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(
+        sent,
+        json!({"requests": [
+            {"id": "1", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/a?$select=id,status"},
+            {"id": "2", "method": "PATCH", "url": "/solutions/migrations/crossTenantMigrationJobs/a",
+             "headers": {"Content-Type": "application/json"}, "body": {"displayName": "renamed"}},
+            {"id": "3", "method": "POST", "url": "/solutions/migrations/crossTenantMigrationJobs/gone/migrate",
+             "dependsOn": ["1", "2"]},
+            {"id": "4", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs(displayName='O%27%27Brien%20job')"},
+            {"id": "5", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/b"}
+        ]})
+    );
+
+    // responses in request order
+    let ids: Vec<_> = resp.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    let r1 = resp.get("1").unwrap();
+    assert!(r1.is_success());
+    assert_eq!(
+        r1.json::<Job>().unwrap(),
+        Job {
+            id: "a".into(),
+            status: "processing".into()
+        }
+    );
+    let r2 = resp.get("2").unwrap();
+    assert_eq!(r2.status.as_u16(), 204);
+    assert_eq!(r2.json_optional::<Job>().unwrap(), None);
+    let r3 = resp.get("3").unwrap();
+    assert!(!r3.is_success());
+    let e3 = r3.json::<Job>().unwrap_err();
+    assert!(e3.is_not_found());
+    assert_eq!(e3.request_id(), Some("rid-3"));
+    assert_eq!(e3.service().unwrap().path_template, "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}/migrate");
+    let e4 = resp.get("4").unwrap().error().unwrap();
+    assert!(e4.is_throttled());
+    assert_eq!(e4.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert_eq!(resp.get("4").unwrap().header("retry-after"), Some("7"));
+    // decoding on demand: a body of the wrong shape is a decode error with its path
+    match resp.get("5").unwrap().json::<Job>().unwrap_err() {
+        Error::Decode { json_path, .. } => assert_eq!(json_path, "id"),
+        other => panic!("{other:?}"),
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn more_than_20_or_bad_dependencies_fail_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"responses": []})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut b = c.batch();
+    for i in 0..21 {
+        b.add(c.request(Method::GET, jobs().key("id", &i.to_string())));
+    }
+    let err = b.send().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("20")), "{err}");
+
+    let mut b = c.batch();
+    b.add_with_id("a", c.request(Method::GET, jobs()), &["b"]);
+    b.add_with_id("b", c.request(Method::GET, jobs()), &[]);
+    assert!(b.send().await.is_err(), "dependsOn must name an earlier request");
+
+    let mut b = c.batch();
+    b.add_with_id("a", c.request(Method::GET, jobs()), &[]);
+    b.add_with_id("a", c.request(Method::GET, jobs()), &[]);
+    assert!(b.send().await.is_err(), "duplicate ids");
+
+    assert!(c.batch().send().await.is_err(), "empty batch");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn exactly_20_is_sent_and_missing_responses_are_flagged() {
+    let server = MockServer::start().await;
+    let responses: Vec<Value> = (1..=19)
+        .map(|i| json!({"id": i.to_string(), "status": 200, "body": {"id": i.to_string(), "status": "completed"}}))
+        .collect();
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"responses": responses})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut b = c.batch();
+    for i in 0..20 {
+        b.add(c.request(Method::GET, jobs().key("id", &i.to_string())));
+    }
+    let resp = b.send().await.unwrap();
+    assert_eq!(resp.responses.len(), 20);
+    assert!(resp.responses[..19].iter().all(|r| r.is_success()));
+    let last = &resp.responses[19];
+    assert!(last.missing);
+    assert!(!last.is_success());
+    assert!(last.json::<Job>().is_err());
+}
