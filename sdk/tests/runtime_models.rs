@@ -1,0 +1,134 @@
+//! Field tri-state serde and Edm primitive round trips, as generated models use them.
+
+use graph_migrations::Field;
+use graph_migrations::runtime::edm::{
+    Binary, Date, DateTimeOffset, Decimal, Double, Duration, Guid, Int64, Single, TimeOfDay,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Serialize, Deserialize, Debug, PartialEq, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Params {
+    #[serde(default, skip_serializing_if = "Field::is_unset")]
+    target_data_location_code: Field<String>,
+    #[serde(default, skip_serializing_if = "Field::is_unset")]
+    validate_only: Field<bool>,
+    #[serde(default, skip_serializing_if = "Field::is_unset")]
+    preferred_start_date_time: Field<DateTimeOffset>,
+    #[serde(default, skip_serializing_if = "Field::is_unset")]
+    target_organization_id: Field<Guid>,
+    #[serde(default, skip_serializing_if = "Field::is_unset")]
+    workloads: Field<Vec<String>>,
+}
+
+#[test]
+fn field_tri_state_reads_and_writes() {
+    // from the create-task doc: targetDataLocationCode explicitly null
+    let body = json!({
+        "targetOrganizationId": "78d010af-72cb-412f-8779-18ce9b5f553b",
+        "targetDataLocationCode": null,
+        "preferredStartDateTime": "2024-08-31T16:00:00Z"
+    });
+    let p: Params = serde_json::from_value(body.clone()).unwrap();
+    assert!(p.target_data_location_code.is_null());
+    assert!(p.validate_only.is_unset());
+    assert!(p.target_organization_id.is_set());
+    assert_eq!(p.workloads, Field::Unset);
+    assert_eq!(serde_json::to_value(&p).unwrap(), body);
+
+    // a PATCH sends only what was set, null when asked
+    let patch = Params {
+        validate_only: Field::Set(true),
+        target_data_location_code: Field::Null,
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"validateOnly": true, "targetDataLocationCode": null})
+    );
+    assert_eq!(serde_json::to_value(Params::default()).unwrap(), json!({}));
+
+    // reading never fails on a missing property
+    let empty: Params = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(empty, Params::default());
+
+    // helpers
+    let mut f: Field<String> = "x".to_string().into();
+    assert_eq!(f.get().map(String::as_str), Some("x"));
+    assert_eq!(f.as_deref(), Some("x"));
+    f.get_mut().unwrap().push('y');
+    assert_eq!(f.as_ref(), Field::Set(&"xy".to_string()));
+    assert_eq!(f.clone().map(|s| s.len()), Field::Set(2));
+    assert_eq!(f.take(), Field::Set("xy".to_string()));
+    assert!(f.is_unset());
+    assert_eq!(Field::<u8>::from(None), Field::Null);
+    assert_eq!(Field::from(Some(3u8)).into_option(), Some(3));
+    assert_eq!(Field::<u8>::Null.into_option(), None);
+    // a wrong type is still an error (with serde's message), not silently Unset
+    assert!(serde_json::from_value::<Params>(json!({"validateOnly": "yes"})).is_err());
+}
+
+fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(v: Value) {
+    let t: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"));
+    assert_eq!(serde_json::to_value(&t).unwrap(), v, "{}", std::any::type_name::<T>());
+}
+
+#[test]
+fn edm_round_trips() {
+    round_trip::<DateTimeOffset>(json!("2026-05-04T20:55:10.5427196Z"));
+    round_trip::<DateTimeOffset>(json!("2026-05-22T17:14:52Z"));
+    round_trip::<DateTimeOffset>(json!("2024-08-31T16:00:00-07:00"));
+    round_trip::<Date>(json!("2025-11-02"));
+    round_trip::<TimeOfDay>(json!("08:30:00.1234567"));
+    round_trip::<TimeOfDay>(json!("08:30"));
+    round_trip::<Duration>(json!("P1DT2H3M4.5S"));
+    round_trip::<Duration>(json!("-PT36H"));
+    round_trip::<Duration>(json!("P0D"));
+    round_trip::<Double>(json!(1.0e-300));
+    round_trip::<Double>(json!("NaN"));
+    round_trip::<Double>(json!("INF"));
+    round_trip::<Double>(json!("-INF"));
+    round_trip::<Single>(json!(3.5));
+    round_trip::<Single>(json!("NaN"));
+    round_trip::<Decimal>(json!("79228162514264337593543950335"));
+    round_trip::<Decimal>(json!("-0.000000000000000000000000001"));
+    round_trip::<Decimal>(json!(12.25));
+    round_trip::<Decimal>(json!(-7));
+    round_trip::<Binary>(json!("AAECAwQF/w=="));
+    round_trip::<Int64>(json!(9_007_199_254_740_993i64));
+    round_trip::<Guid>(json!("da157a29-f793-4dd6-9c73-41d2c73c2546"));
+
+    // values, not just text
+    let d: DateTimeOffset = serde_json::from_value(json!("2026-05-04T20:55:10.5427196Z")).unwrap();
+    assert_eq!(d.0.nanosecond(), 542_719_600);
+    let dur: Duration = "P1DT2H3M4.5S".parse().unwrap();
+    assert_eq!(dur.to_std(), Some(std::time::Duration::from_millis(93_784_500)));
+    assert!("-PT1S".parse::<Duration>().unwrap().to_std().is_none());
+    let i: Int64 = serde_json::from_value(json!("-42")).unwrap();
+    assert_eq!(i.0, -42);
+    let b: Binary = serde_json::from_value(json!("AAECAwQF_w")).unwrap(); // url-safe, unpadded
+    assert_eq!(b.0, vec![0, 1, 2, 3, 4, 5, 255]);
+    let nan: Double = serde_json::from_value(json!("NaN")).unwrap();
+    assert!(nan.0.is_nan());
+    let dec: Decimal = serde_json::from_value(json!("79228162514264337593543950335")).unwrap();
+    assert_eq!(dec.as_str(), "79228162514264337593543950335");
+    // Display / FromStr agree with the JSON form
+    for s in ["2026-05-04T20:55:10.5427196Z", "2024-08-31T16:00:00-07:00"] {
+        assert_eq!(s.parse::<DateTimeOffset>().unwrap().to_string(), s);
+    }
+    assert_eq!("2025-11-02".parse::<Date>().unwrap().to_string(), "2025-11-02");
+    assert_eq!(Double(f64::NEG_INFINITY).to_string(), "-INF");
+}
+
+#[test]
+fn edm_rejects_malformed_values() {
+    assert!(serde_json::from_value::<DateTimeOffset>(json!("2026-13-01T00:00:00Z")).is_err());
+    assert!(serde_json::from_value::<Date>(json!("2025-11-2")).is_err());
+    assert!(serde_json::from_value::<TimeOfDay>(json!("8:30")).is_err());
+    assert!(serde_json::from_value::<Duration>(json!("P1Y")).is_err());
+    assert!(serde_json::from_value::<Decimal>(json!("1e")).is_err());
+    assert!(serde_json::from_value::<Int64>(json!("12.5")).is_err());
+    assert!(serde_json::from_value::<Binary>(json!("***")).is_err());
+    assert!(serde_json::from_value::<Double>(json!("Infinityish")).is_err());
+}
