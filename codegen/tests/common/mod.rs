@@ -1,0 +1,70 @@
+//! Shared helpers for the codegen integration tests: the reference CSDL in
+//! ../shared/metadata, the committed slice configuration and patches.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use migrations_codegen::patch::Patch;
+use migrations_codegen::pipeline;
+use migrations_codegen::slice::SliceConfig;
+
+/// `../shared/metadata`, beside the repository.
+pub const METADATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata");
+
+/// The workspace root (`/work/main`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen lives in the workspace")
+        .to_path_buf()
+}
+
+/// A reference CSDL file from ../shared/metadata as `(display name, text)`.
+///
+/// When the file is missing: under `CI=true` this panics (CI must have
+/// ../shared beside the repo); otherwise it prints why the test is skipped
+/// and returns `None`, and the caller returns.
+pub fn shared_csdl(name: &str) -> Option<(String, String)> {
+    let path = format!("{METADATA_DIR}/{name}");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some((format!("../shared/metadata/{name}"), text)),
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!(
+                    "../shared/metadata is missing: CI needs ../shared beside the repo ({path}: {e})"
+                );
+            }
+            eprintln!(
+                "skipping: cannot read {path}: {e} (../shared/metadata is missing: clone ../shared beside the repo to run this test)"
+            );
+            None
+        }
+    }
+}
+
+/// `metadata/slice.toml` as committed.
+pub fn committed_config() -> SliceConfig {
+    pipeline::load_config(&workspace_root().join("metadata/slice.toml"))
+        .unwrap_or_else(|d| panic!("metadata/slice.toml does not load:\n{d}"))
+}
+
+/// `metadata/patches/*.toml` as committed, in file-name order.
+pub fn committed_patches() -> Vec<Patch> {
+    pipeline::load_patches(&workspace_root().join("metadata/patches"))
+        .unwrap_or_else(|d| panic!("metadata/patches does not load:\n{d}"))
+}
+
+/// One committed patch by file name (`0001-validate-on-collection.toml`).
+pub fn committed_patch(name: &str) -> Patch {
+    let path = workspace_root().join("metadata/patches").join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Patch::from_toml(&pipeline::display(&path), &text)
+        .unwrap_or_else(|d| panic!("{name} does not load:\n{d}"))
+}
+
+/// A slice configuration with the given include paths.
+pub fn config(include: &[&str]) -> SliceConfig {
+    SliceConfig::new(include, &[]).expect("valid include patterns")
+}
