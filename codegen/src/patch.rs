@@ -263,6 +263,27 @@ impl Patch {
                     target.operations.extend(e.operations);
                     target.terms.extend(e.terms);
                     target.annotations.extend(e.annotations);
+                    // The added elements carry positions in this patch file:
+                    // a type they name that the metadata lacks must be
+                    // reported here, not by the resolver under the CSDL's name.
+                    let unknown = unknown_type_refs(doc, &aliases, elements);
+                    if !unknown.is_empty() {
+                        return Err(Diagnostics(
+                            unknown
+                                .into_iter()
+                                .map(|(name, pos)| {
+                                    Diagnostic::error(
+                                        self.file.clone(),
+                                        pos,
+                                        format!(
+                                            "patch refers to type \"{name}\", which the metadata ({}) does not define",
+                                            doc.file
+                                        ),
+                                    )
+                                })
+                                .collect(),
+                        ));
+                    }
                 }
                 ChangeKind::Remove { target } => {
                     if !remove(doc, &aliases, target) {
@@ -355,6 +376,74 @@ fn xml_base(text: &str, offset: usize) -> Pos {
         1
     };
     offset_to_pos(text, offset + skip)
+}
+
+/// The type references in `added` (base types, property, parameter, return
+/// and term types) that name nothing in `doc`, with where they are written.
+/// Edm types and types of namespaces the document only references
+/// (`edmx:Include`) are taken on trust, as the resolver does.
+fn unknown_type_refs(
+    doc: &Document,
+    aliases: &[(String, String)],
+    added: &Schema,
+) -> Vec<(String, Pos)> {
+    let mut declared = std::collections::HashSet::new();
+    for s in &doc.schemas {
+        let names = s
+            .enum_types
+            .iter()
+            .map(|t| &t.name)
+            .chain(s.type_definitions.iter().map(|t| &t.name))
+            .chain(s.complex_types.iter().map(|t| &t.name))
+            .chain(s.entity_types.iter().map(|t| &t.name));
+        for n in names {
+            declared.insert(format!("{}.{n}", s.namespace));
+        }
+    }
+    let defined: std::collections::HashSet<&str> =
+        doc.schemas.iter().map(|s| s.namespace.as_str()).collect();
+    let known = |name: &str| {
+        let q = qualify(aliases, name);
+        match q.rsplit_once('.') {
+            None => false,
+            Some(("Edm", _)) => true,
+            Some((ns, _)) if !defined.contains(ns) => doc
+                .references
+                .iter()
+                .flat_map(|r| &r.includes)
+                .any(|i| i.namespace == ns || i.alias.as_deref() == Some(ns)),
+            Some(_) => declared.contains(&q),
+        }
+    };
+    let mut out = Vec::new();
+    let mut check = |name: &str, pos: Pos| {
+        if !known(name) {
+            out.push((name.to_string(), pos));
+        }
+    };
+    for t in added.complex_types.iter().chain(&added.entity_types) {
+        if let Some(b) = &t.base_type {
+            check(b, t.pos);
+        }
+        for p in &t.properties {
+            check(&p.ty.name, p.ty.pos);
+        }
+        for n in &t.navigation_properties {
+            check(&n.ty.name, n.ty.pos);
+        }
+    }
+    for o in &added.operations {
+        for p in &o.parameters {
+            check(&p.ty.name, p.ty.pos);
+        }
+        if let Some(r) = &o.return_type {
+            check(&r.ty.name, r.ty.pos);
+        }
+    }
+    for t in &added.terms {
+        check(&t.ty.name, t.ty.pos);
+    }
+    out
 }
 
 fn already_applied(doc: &Document, note: &str) -> bool {

@@ -80,7 +80,9 @@ pub fn slice_source(
 ) -> Result<Sliced, Diagnostics> {
     let mut doc = parse_document(file, text)?;
     for p in patches {
-        p.apply(&mut doc)?;
+        if let Err(patch_errors) = p.apply(&mut doc) {
+            return Err(with_root_errors(file, text, config, patch_errors));
+        }
     }
     let model = resolve(&doc)?;
     let selection = select(&model, config)?;
@@ -91,6 +93,28 @@ pub fn slice_source(
         selection,
         model,
     })
+}
+
+/// A patch that does not apply often means the source is not the schema
+/// the slice was written for (a national cloud without the `solutions`
+/// singleton, say). When the include paths do not resolve in the unpatched
+/// source either, that is the first thing to report.
+fn with_root_errors(
+    file: &str,
+    text: &str,
+    config: &SliceConfig,
+    patch_errors: Diagnostics,
+) -> Diagnostics {
+    let Ok(model) = parse_document(file, text).and_then(|d| resolve(&d)) else {
+        return patch_errors;
+    };
+    match select(&model, config) {
+        Ok(_) => patch_errors,
+        Err(mut roots) => {
+            roots.0.extend(patch_errors.0);
+            roots
+        }
+    }
 }
 
 fn header(config: &SliceConfig, patches: &[Patch]) -> Vec<String> {

@@ -280,6 +280,15 @@ fn check_roots(model: &Model, config: &SliceConfig) -> Result<(), Diagnostics> {
         let hint = did_you_mean(missing, options_at_miss.iter().map(String::as_str))
             .map(|s| format!("; did you mean \"{s}\"?"))
             .unwrap_or_default();
+        // "Closest" means most similar to the missing segment, not first in
+        // alphabetical order: a schema may have dozens of names there.
+        let wanted = missing.to_ascii_lowercase();
+        let similarity = |c: &str| strsim::jaro_winkler(&wanted, &c.to_ascii_lowercase());
+        options_at_miss.sort_by(|a, b| {
+            similarity(b)
+                .total_cmp(&similarity(a))
+                .then_with(|| a.cmp(b))
+        });
         let shown: Vec<&str> = options_at_miss
             .iter()
             .take(12)
