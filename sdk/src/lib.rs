@@ -1,8 +1,10 @@
 //! Typed client for the Microsoft Graph beta cross-tenant migration APIs.
 
+#[rustfmt::skip]
 mod generated;
 pub mod runtime;
 pub mod support;
+pub mod waiters;
 
 pub use generated::{builders, models};
 

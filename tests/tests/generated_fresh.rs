@@ -8,12 +8,17 @@ use migrations_codegen::pipeline;
 #[test]
 fn committed_generated_files_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let outputs = pipeline::regen_outputs(root, None).unwrap_or_else(|d| panic!("regeneration failed:\n{d}"));
+    let outputs =
+        pipeline::regen_outputs(root, None).unwrap_or_else(|d| panic!("regeneration failed:\n{d}"));
     let stale = pipeline::stale_files(&outputs);
     assert!(
         stale.is_empty(),
         "generated files are stale; run `cargo xtask regen` and commit:\n{}",
-        stale.iter().map(|p| format!("  {}", p.display())).collect::<Vec<_>>().join("\n")
+        stale
+            .iter()
+            .map(|p| format!("  {}", p.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     // The check itself must be able to fail: a changed file is reported.
     let mut tampered = pipeline::regen_outputs(root, None).unwrap();

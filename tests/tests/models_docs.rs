@@ -8,15 +8,22 @@
 
 use std::path::PathBuf;
 
-use graph_migrations::models::{AnySharePointMigrationTaskParameters, CrossTenantMigrationJobStatus, SharePointMigrationTask};
+use graph_migrations::models::{
+    AnySharePointMigrationTaskParameters, CrossTenantMigrationJobStatus, SharePointMigrationTask,
+};
 use serde_json::{Value, json};
 
 fn shared(rel: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(rel);
     match std::fs::read_to_string(&p) {
         Ok(t) => Some(t),
         Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{} is missing ({e}): CI needs ../shared beside the repository", p.display())
+            panic!(
+                "{} is missing ({e}): CI needs ../shared beside the repository",
+                p.display()
+            )
         }
         Err(e) => {
             eprintln!("skipping: {} not readable ({e})", p.display());
@@ -62,9 +69,15 @@ fn repair_trailing_commas(s: &str) -> String {
 
 #[test]
 fn sharepoint_task_examples_decode_by_odata_type_and_round_trip() {
-    let Some(md) = shared("api-docs/sharepointmigrationtask-create.md") else { return };
+    let Some(md) = shared("api-docs/sharepointmigrationtask-create.md") else {
+        return;
+    };
     let blocks = json_blocks(&md);
-    assert!(blocks.len() >= 10, "expected the create examples, found {}", blocks.len());
+    assert!(
+        blocks.len() >= 10,
+        "expected the create examples, found {}",
+        blocks.len()
+    );
     let mut invalid = 0;
     let mut kinds = std::collections::BTreeSet::new();
     for block in &blocks {
@@ -81,9 +94,15 @@ fn sharepoint_task_examples_decode_by_odata_type_and_round_trip() {
         let task: SharePointMigrationTask = serde_json::from_value(original.clone()).unwrap();
         let params = task.parameters.get().expect("every example has parameters");
         kinds.insert(match params {
-            AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters(_) => "user",
-            AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(_) => "site",
-            AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters(_) => "group",
+            AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters(_) => {
+                "user"
+            }
+            AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(_) => {
+                "site"
+            }
+            AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters(_) => {
+                "group"
+            }
             _ => "base",
         });
         let mut expected = original.clone();
@@ -91,7 +110,9 @@ fn sharepoint_task_examples_decode_by_odata_type_and_round_trip() {
         // Deliberate: the docs write some enum members in another case
         // ("Completed"); known members decode case-insensitively and are
         // written back in the schema's spelling. Everything else is exact.
-        if let (Some(Value::String(doc)), Some(Value::String(ours))) = (expected.get("status"), written.get("status")) {
+        if let (Some(Value::String(doc)), Some(Value::String(ours))) =
+            (expected.get("status"), written.get("status"))
+        {
             if doc != ours {
                 assert!(doc.eq_ignore_ascii_case(ours), "{doc} vs {ours}");
                 expected["status"] = Value::String(ours.clone());
@@ -99,8 +120,14 @@ fn sharepoint_task_examples_decode_by_odata_type_and_round_trip() {
         }
         assert_eq!(written, expected, "lossless round trip");
     }
-    assert!(invalid > 0, "the docs hold invalid JSON (trailing commas); this test must see it");
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), vec!["group", "site", "user"]);
+    assert!(
+        invalid > 0,
+        "the docs hold invalid JSON (trailing commas); this test must see it"
+    );
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        vec!["group", "site", "user"]
+    );
 }
 
 #[test]
@@ -118,8 +145,14 @@ fn unknown_properties_odata_types_and_enum_members_survive() {
     let task: SharePointMigrationTask = serde_json::from_value(original.clone()).unwrap();
     match task.parameters.get().unwrap() {
         AnySharePointMigrationTaskParameters::SharePointMigrationTaskParameters(base) => {
-            assert_eq!(base.odata_type.as_deref(), Some("#microsoft.graph.sharePointFutureMigrationTaskParameters"));
-            assert_eq!(base.source_site_url.get().map(String::as_str), Some("https://contoso.sharepoint.com/sites/a"));
+            assert_eq!(
+                base.odata_type.as_deref(),
+                Some("#microsoft.graph.sharePointFutureMigrationTaskParameters")
+            );
+            assert_eq!(
+                base.source_site_url.get().map(String::as_str),
+                Some("https://contoso.sharepoint.com/sites/a")
+            );
         }
         other => panic!("unknown derived type must fall back to the base type, got {other:?}"),
     }
@@ -144,7 +177,8 @@ fn derived_types_are_encoded_with_their_odata_type() {
     let params = SharePointSiteMigrationTaskParameters::new()
         .with_source_site_url("https://contoso.sharepoint.com/sites/IT".to_string())
         .with_target_site_url("https://fabrikam.sharepoint.com/sites/IT".to_string());
-    let task = SharePointMigrationTask::new().with_parameters(AnySharePointMigrationTaskParameters::from(params));
+    let task = SharePointMigrationTask::new()
+        .with_parameters(AnySharePointMigrationTaskParameters::from(params));
     assert_eq!(
         serde_json::to_value(&task).unwrap(),
         json!({"parameters": {
@@ -161,7 +195,10 @@ fn patch_bodies_send_only_what_was_set_and_explicit_nulls() {
     let job = graph_migrations::models::CrossTenantMigrationJob::new()
         .with_display_name("renamed".to_string())
         .with_message(graph_migrations::Field::Null);
-    assert_eq!(serde_json::to_value(&job).unwrap(), json!({"displayName": "renamed", "message": null}));
+    assert_eq!(
+        serde_json::to_value(&job).unwrap(),
+        json!({"displayName": "renamed", "message": null})
+    );
 }
 
 #[test]
@@ -171,8 +208,15 @@ fn enum_members_match_case_insensitively_and_keep_unknown_strings() {
         let s: CrossTenantMigrationJobStatus = serde_json::from_value(json!("Completed")).unwrap();
         assert_eq!(s, CrossTenantMigrationJobStatus::Completed);
         assert_eq!(serde_json::to_value(&s).unwrap(), json!("completed"));
-        let u: CrossTenantMigrationJobStatus = serde_json::from_value(json!("quantumTunnelling")).unwrap();
-        assert_eq!(u, CrossTenantMigrationJobStatus::UnknownValue("quantumTunnelling".into()));
-        assert_eq!(serde_json::to_value(&u).unwrap(), json!("quantumTunnelling"));
+        let u: CrossTenantMigrationJobStatus =
+            serde_json::from_value(json!("quantumTunnelling")).unwrap();
+        assert_eq!(
+            u,
+            CrossTenantMigrationJobStatus::UnknownValue("quantumTunnelling".into())
+        );
+        assert_eq!(
+            serde_json::to_value(&u).unwrap(),
+            json!("quantumTunnelling")
+        );
     }
 }

@@ -14,7 +14,12 @@ fn outputs() -> pipeline::Outputs {
 #[test]
 fn api_surface() {
     let out = outputs();
-    let surface = out.files.iter().find(|(p, _)| p.ends_with(pipeline::API_SURFACE)).unwrap().1;
+    let surface = out
+        .files
+        .iter()
+        .find(|(p, _)| p.ends_with(pipeline::API_SURFACE))
+        .unwrap()
+        .1;
     insta::assert_snapshot!("api_surface", surface);
 }
 
@@ -26,13 +31,24 @@ fn model_listing() {
 #[test]
 fn generated_files() {
     let out = outputs();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(pipeline::GENERATED_DIR);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join(pipeline::GENERATED_DIR);
     let mut n = 0;
     for (path, contents) in &out.files {
-        let Ok(rel) = path.strip_prefix(&root) else { continue };
-        let name = format!("generated__{}", rel.display().to_string().replace(['/', '.'], "_"));
+        let Ok(rel) = path.strip_prefix(&root) else {
+            continue;
+        };
+        let name = format!(
+            "generated__{}",
+            rel.display().to_string().replace(['/', '.'], "_")
+        );
         insta::assert_snapshot!(name, contents);
         n += 1;
     }
-    assert!(n > 20, "expected the generated models and builders, found {n} files");
+    assert!(
+        n > 20,
+        "expected the generated models and builders, found {n} files"
+    );
 }
