@@ -52,11 +52,16 @@ async fn token_never_in_errors_or_tracing() {
         .respond_with(
             ResponseTemplate::new(503)
                 .insert_header("Retry-After", "0")
-                .set_body_json(json!({"error": {"code": "serviceUnavailable", "message": "later"}})),
+                .set_body_json(
+                    json!({"error": {"code": "serviceUnavailable", "message": "later"}}),
+                ),
         )
         .mount(&server)
         .await;
-    let c = builder(&server).retry_policy(fast_retry(1)).build().unwrap();
+    let c = builder(&server)
+        .retry_policy(fast_retry(1))
+        .build()
+        .unwrap();
     let err = c
         .request(Method::GET, job("job-secret-key"))
         .send::<serde_json::Value>()
@@ -82,13 +87,18 @@ async fn token_never_in_errors_or_tracing() {
 
     let out = cap.text();
     assert!(!out.is_empty());
-    assert!(!out.contains("SUPER-SECRET"), "token leaked into tracing:\n{out}");
+    assert!(
+        !out.contains("SUPER-SECRET"),
+        "token leaked into tracing:\n{out}"
+    );
     // our spans carry the path template, method, status and attempt, not the URL
     let ours: Vec<&str> = out.lines().filter(|l| l.contains("graph.")).collect();
     assert!(!ours.is_empty(), "{out}");
     let joined = ours.join("\n");
     assert!(
-        joined.contains("path=/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}"),
+        joined.contains(
+            "path=/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}"
+        ),
         "{joined}"
     );
     assert!(joined.contains("method=GET"), "{joined}");
@@ -149,7 +159,11 @@ async fn provider_failure_is_an_auth_error_and_nothing_is_sent() {
         .token_provider(Failing)
         .build()
         .unwrap();
-    let err = c.request(Method::GET, job("a")).send_empty().await.unwrap_err();
+    let err = c
+        .request(Method::GET, job("a"))
+        .send_empty()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -59,7 +59,12 @@ async fn mixed_statuses_and_wire_format() {
     );
     b.add_with_id(
         "3",
-        c.request(Method::POST, jobs().key("crossTenantMigrationJob-id", "gone").segment("migrate")),
+        c.request(
+            Method::POST,
+            jobs()
+                .key("crossTenantMigrationJob-id", "gone")
+                .segment("migrate"),
+        ),
         &["1", "2"],
     );
     b.add_with_id(
@@ -112,7 +117,10 @@ async fn mixed_statuses_and_wire_format() {
     let e3 = r3.json::<Job>().unwrap_err();
     assert!(e3.is_not_found());
     assert_eq!(e3.request_id(), Some("rid-3"));
-    assert_eq!(e3.service().unwrap().path_template, "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}/migrate");
+    assert_eq!(
+        e3.service().unwrap().path_template,
+        "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJob-id}/migrate"
+    );
     let e4 = resp.get("4").unwrap().error().unwrap();
     assert!(e4.is_throttled());
     assert_eq!(e4.retry_after(), Some(std::time::Duration::from_secs(7)));
@@ -139,12 +147,18 @@ async fn more_than_20_or_bad_dependencies_fail_before_sending() {
         b.add(c.request(Method::GET, jobs().key("id", &i.to_string())));
     }
     let err = b.send().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(ref m) if m.contains("20")), "{err}");
+    assert!(
+        matches!(err, Error::InvalidRequest(ref m) if m.contains("20")),
+        "{err}"
+    );
 
     let mut b = c.batch();
     b.add_with_id("a", c.request(Method::GET, jobs()), &["b"]);
     b.add_with_id("b", c.request(Method::GET, jobs()), &[]);
-    assert!(b.send().await.is_err(), "dependsOn must name an earlier request");
+    assert!(
+        b.send().await.is_err(),
+        "dependsOn must name an earlier request"
+    );
 
     let mut b = c.batch();
     b.add_with_id("a", c.request(Method::GET, jobs()), &[]);

@@ -16,7 +16,11 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 struct UserIdentity {
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Field::is_unset")]
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "Field::is_unset"
+    )]
     odata_type: Field<String>,
     #[serde(default, skip_serializing_if = "Field::is_unset")]
     user_principal_name: Field<String>,
@@ -25,7 +29,11 @@ struct UserIdentity {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
 struct Mapping {
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Field::is_unset")]
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "Field::is_unset"
+    )]
     odata_type: Field<String>,
     #[serde(default, skip_serializing_if = "Field::is_unset")]
     id: Field<String>,
@@ -187,9 +195,11 @@ async fn chunks_120_changes_into_50_50_20() {
     assert!(report.remaining().is_empty());
     assert_eq!(report.applied_count(), 120);
     assert_eq!(report.returned_items().count(), 120);
-    assert!(report
-        .returned_items()
-        .all(|m| m.id == Field::Set("b64id".to_string())));
+    assert!(
+        report
+            .returned_items()
+            .all(|m| m.id == Field::Set("b64id".to_string()))
+    );
     // order preserved across chunks
     let reqs = server.received_requests().await.unwrap();
     let second: Value = reqs[1].body_json().unwrap();

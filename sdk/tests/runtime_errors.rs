@@ -49,23 +49,28 @@ async fn error_for(status: u16, body: Value) -> Error {
 
 #[tokio::test]
 async fn graph_error_body_fields() {
-    let err = error_for(
-        403,
-        graph_error("accessDenied", "Access denied"),
-    )
-    .await;
+    let err = error_for(403, graph_error("accessDenied", "Access denied")).await;
     let svc = err.service().unwrap();
     assert_eq!(svc.status.as_u16(), 403);
     assert_eq!(svc.code.as_deref(), Some("accessDenied"));
     assert_eq!(svc.message.as_deref(), Some("Access denied"));
-    assert_eq!(svc.request_id.as_deref(), Some("5f4c3b2a-1111-2222-3333-444455556666"));
-    assert_eq!(err.request_id(), Some("5f4c3b2a-1111-2222-3333-444455556666"));
+    assert_eq!(
+        svc.request_id.as_deref(),
+        Some("5f4c3b2a-1111-2222-3333-444455556666")
+    );
+    assert_eq!(
+        err.request_id(),
+        Some("5f4c3b2a-1111-2222-3333-444455556666")
+    );
     assert_eq!(
         err.client_request_id(),
         Some("0e9d8c7b-aaaa-bbbb-cccc-ddddeeeeffff")
     );
     assert_eq!(svc.date.as_deref(), Some("2025-11-02T10:11:12"));
-    assert_eq!(svc.path_template, "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks");
+    assert_eq!(
+        svc.path_template,
+        "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks"
+    );
     assert_eq!(svc.method, Method::POST);
     assert!(svc.raw_body.is_none());
     assert!(err.is_forbidden());
@@ -73,22 +78,70 @@ async fn graph_error_body_fields() {
     let shown = err.to_string();
     assert!(shown.contains("403"), "{shown}");
     assert!(shown.contains("Access denied"), "{shown}");
-    assert!(shown.contains("5f4c3b2a-1111-2222-3333-444455556666"), "{shown}");
+    assert!(
+        shown.contains("5f4c3b2a-1111-2222-3333-444455556666"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
 async fn documented_conditions_of_the_create_and_migrate_apis() {
     let cases: Vec<(u16, &str, &str, fn(&Error) -> bool)> = vec![
-        (400, "badRequest", "Cannot process the request because the required parameter sourceSiteUrl is missing.", Error::is_missing_parameter),
+        (
+            400,
+            "badRequest",
+            "Cannot process the request because the required parameter sourceSiteUrl is missing.",
+            Error::is_missing_parameter,
+        ),
         (403, "accessDenied", "Access denied", Error::is_forbidden),
-        (422, "unprocessableEntity", "There is no Cross-Tenant relationship established for partner https://fabrico.sharepoint.com and role target.", Error::is_no_trust_relationship),
-        (422, "unprocessableEntity", "Unable to get a OneDrive URL for source user UPN source-user@contoso.onmicrosoft.com.", Error::is_no_onedrive),
-        (422, "unprocessableEntity", "Identity map entry for source UPN source-user@contoso.onmicrosoft.com does not exist on the target tenant.", Error::is_identity_map_missing),
-        (501, "notImplemented", "It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.", Error::is_same_farm),
-        (404, "itemNotFound", "The specified crossTenantMigrationJob wasn't found.", Error::is_not_found),
-        (409, "conflict", "The job isn't in a valid status for migration. The job must be in validatePassed, failed, or completedWithErrors status.", Error::is_conflict_invalid_status),
-        (409, "conflict", "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.", Error::is_validation_expired),
-        (429, "TooManyRequests", "Too many requests", Error::is_throttled),
+        (
+            422,
+            "unprocessableEntity",
+            "There is no Cross-Tenant relationship established for partner https://fabrico.sharepoint.com and role target.",
+            Error::is_no_trust_relationship,
+        ),
+        (
+            422,
+            "unprocessableEntity",
+            "Unable to get a OneDrive URL for source user UPN source-user@contoso.onmicrosoft.com.",
+            Error::is_no_onedrive,
+        ),
+        (
+            422,
+            "unprocessableEntity",
+            "Identity map entry for source UPN source-user@contoso.onmicrosoft.com does not exist on the target tenant.",
+            Error::is_identity_map_missing,
+        ),
+        (
+            501,
+            "notImplemented",
+            "It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.",
+            Error::is_same_farm,
+        ),
+        (
+            404,
+            "itemNotFound",
+            "The specified crossTenantMigrationJob wasn't found.",
+            Error::is_not_found,
+        ),
+        (
+            409,
+            "conflict",
+            "The job isn't in a valid status for migration. The job must be in validatePassed, failed, or completedWithErrors status.",
+            Error::is_conflict_invalid_status,
+        ),
+        (
+            409,
+            "conflict",
+            "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.",
+            Error::is_validation_expired,
+        ),
+        (
+            429,
+            "TooManyRequests",
+            "Too many requests",
+            Error::is_throttled,
+        ),
     ];
     let all: [fn(&Error) -> bool; 10] = [
         Error::is_missing_parameter,
@@ -224,7 +277,9 @@ async fn send_variants() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/beta/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count"))
+        .and(path(
+            "/beta/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_raw("42", "text/plain"))
         .mount(&server)
         .await;

@@ -71,7 +71,12 @@ fn field_tri_state_reads_and_writes() {
 
 fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(v: Value) {
     let t: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"));
-    assert_eq!(serde_json::to_value(&t).unwrap(), v, "{}", std::any::type_name::<T>());
+    assert_eq!(
+        serde_json::to_value(&t).unwrap(),
+        v,
+        "{}",
+        std::any::type_name::<T>()
+    );
 }
 
 #[test]
@@ -103,7 +108,10 @@ fn edm_round_trips() {
     let d: DateTimeOffset = serde_json::from_value(json!("2026-05-04T20:55:10.5427196Z")).unwrap();
     assert_eq!(d.0.nanosecond(), 542_719_600);
     let dur: Duration = "P1DT2H3M4.5S".parse().unwrap();
-    assert_eq!(dur.to_std(), Some(std::time::Duration::from_millis(93_784_500)));
+    assert_eq!(
+        dur.to_std(),
+        Some(std::time::Duration::from_millis(93_784_500))
+    );
     assert!("-PT1S".parse::<Duration>().unwrap().to_std().is_none());
     let i: Int64 = serde_json::from_value(json!("-42")).unwrap();
     assert_eq!(i.0, -42);
@@ -117,7 +125,10 @@ fn edm_round_trips() {
     for s in ["2026-05-04T20:55:10.5427196Z", "2024-08-31T16:00:00-07:00"] {
         assert_eq!(s.parse::<DateTimeOffset>().unwrap().to_string(), s);
     }
-    assert_eq!("2025-11-02".parse::<Date>().unwrap().to_string(), "2025-11-02");
+    assert_eq!(
+        "2025-11-02".parse::<Date>().unwrap().to_string(),
+        "2025-11-02"
+    );
     assert_eq!(Double(f64::NEG_INFINITY).to_string(), "-INF");
 }
 

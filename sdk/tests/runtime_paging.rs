@@ -86,8 +86,11 @@ async fn follows_same_origin_next_links_with_count() {
 
     // headers travel to the next pages too, each page is its own logical request
     let reqs = server.received_requests().await.unwrap();
-    assert!(reqs.iter().all(|r| r.headers.get("consistencylevel").is_some()
-        && r.headers.get("authorization").is_some()));
+    assert!(
+        reqs.iter()
+            .all(|r| r.headers.get("consistencylevel").is_some()
+                && r.headers.get("authorization").is_some())
+    );
 }
 
 #[tokio::test]
@@ -124,7 +127,9 @@ async fn next_link_to_another_host_is_refused_and_never_contacted() {
         assert_eq!(first.items, vec![User { id: "a".into() }]);
         let second = pages.next().await.unwrap();
         match second {
-            Err(Error::InvalidNextLink { expected_origin, .. }) => {
+            Err(Error::InvalidNextLink {
+                expected_origin, ..
+            }) => {
                 assert_eq!(expected_origin, server.uri());
             }
             other => panic!("expected InvalidNextLink for {link}, got {other:?}"),
@@ -234,4 +239,39 @@ async fn page_error_and_decode_error_end_the_stream() {
         Error::Decode { json_path, .. } => assert_eq!(json_path, "value[1].id"),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn request_url_resumes_from_a_saved_next_link_on_the_same_origin_only() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "saved"))
+        .and(query_param("$top", "5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": "r"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let link = format!("{}{USERS_PATH}?$skiptoken=saved", server.uri());
+    let all = c
+        .request_url(Method::GET, &link, "/users")
+        .unwrap()
+        .query("$top", "5")
+        .pager::<User>()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all, vec![User { id: "r".into() }]);
+    for bad in [
+        "https://evil.example/beta/users",
+        "http://127.0.0.1:1/beta",
+        "nope",
+    ] {
+        assert!(matches!(
+            c.request_url(Method::GET, bad, "/users"),
+            Err(Error::InvalidNextLink { .. })
+        ));
+    }
+    server.verify().await;
 }

@@ -72,7 +72,12 @@ async fn hostile_keys_stay_one_segment_on_the_wire() {
         assert_eq!(segs.len(), 6, "{key:?} -> {}", r.url.path());
         assert_eq!(
             &segs[..4],
-            ["beta", "solutions", "migrations", "crossTenantMigrationJobs"]
+            [
+                "beta",
+                "solutions",
+                "migrations",
+                "crossTenantMigrationJobs"
+            ]
         );
         assert_eq!(segs[5], "users");
         assert_eq!(decode_path_segment(segs[4]).as_deref(), Some(*key));
@@ -98,7 +103,10 @@ async fn hostile_keys_stay_one_segment_on_the_wire() {
             .unwrap();
         let reqs = server.received_requests().await.unwrap();
         let r = reqs.last().unwrap();
-        assert!(r.url.query().is_none() && r.url.fragment().is_none(), "{key:?}");
+        assert!(
+            r.url.query().is_none() && r.url.fragment().is_none(),
+            "{key:?}"
+        );
         let segs: Vec<&str> = r.url.path_segments().unwrap().collect();
         assert_eq!(segs.len(), 3, "{key:?} -> {}", r.url.path());
         let last = segs[2];
@@ -170,7 +178,10 @@ fn literal_forms() {
     assert_eq!(encode_odata_literal(&ODataLiteral::Int(-3)), "-3");
     assert_eq!(encode_odata_literal(&ODataLiteral::Bool(true)), "true");
     assert_eq!(encode_odata_literal(&ODataLiteral::Null), "null");
-    assert_eq!(encode_odata_literal(&ODataLiteral::String("it's")), "'it%27%27s'");
+    assert_eq!(
+        encode_odata_literal(&ODataLiteral::String("it's")),
+        "'it%27%27s'"
+    );
     let p = RequestPath::root().segment("f").with_call_on_last(&[
         ("a", ODataLiteral::Guid(g)),
         ("b", ODataLiteral::Int(3)),
@@ -197,9 +208,9 @@ impl Rng {
     }
     fn string(&mut self) -> String {
         const POOL: &[char] = &[
-            '\'', '\'', '"', '/', '\\', '?', '#', '%', '&', '=', '+', ' ', '.', '(', ')', ',',
-            ':', '$', '@', '~', '-', '_', 'a', 'Z', '0', 'é', '€', '日', '😀', '\u{0}', '\n',
-            '\u{7f}', '\u{feff}',
+            '\'', '\'', '"', '/', '\\', '?', '#', '%', '&', '=', '+', ' ', '.', '(', ')', ',', ':',
+            '$', '@', '~', '-', '_', 'a', 'Z', '0', 'é', '€', '日', '😀', '\u{0}', '\n', '\u{7f}',
+            '\u{feff}',
         ];
         let len = (self.next() % 24) as usize;
         (0..len)
@@ -229,7 +240,10 @@ fn property_round_trip_of_arbitrary_strings() {
                 .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
             "{lit}"
         );
-        assert_eq!(decode_odata_string_literal(&lit).as_deref(), Some(s.as_str()));
+        assert_eq!(
+            decode_odata_string_literal(&lit).as_deref(),
+            Some(s.as_str())
+        );
         let seg = encode_path_segment(&s);
         assert!(!seg.contains(['/', '?', '#', '\'', '\\']), "{seg}");
         assert_eq!(decode_path_segment(&seg).as_deref(), Some(s.as_str()));

@@ -97,8 +97,15 @@ async fn gives_up_after_max_retries_and_reports_attempts() {
         100,
     )
     .await;
-    let c = builder(&server).retry_policy(fast_retry(2)).build().unwrap();
-    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    let c = builder(&server)
+        .retry_policy(fast_retry(2))
+        .build()
+        .unwrap();
+    let err = c
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
     let svc = err.service().expect("service error");
     assert_eq!(svc.status.as_u16(), 504);
@@ -121,7 +128,11 @@ async fn retry_after_longer_than_budget_is_not_waited_for() {
         .build()
         .unwrap();
     let t = Instant::now();
-    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    let err = c
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
     assert!(t.elapsed() < Duration::from_secs(2));
     assert!(err.is_throttled());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
@@ -137,7 +148,11 @@ async fn no_retry_when_disabled() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    let err = c
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -227,7 +242,11 @@ async fn post_retried_on_429_and_on_503_with_retry_after_only() {
         mount_failures(&server, "POST", ResponseTemplate::new(status), 1).await;
         mount_ok(&server, "POST").await;
         let c = client(&server);
-        let err = c.request(Method::POST, jobs()).send::<Value>().await.unwrap_err();
+        let err = c
+            .request(Method::POST, jobs())
+            .send::<Value>()
+            .await
+            .unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), status);
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
         // PATCH behaves the same
@@ -245,7 +264,11 @@ async fn non_retryable_statuses_are_not_retried() {
     let server = MockServer::start().await;
     mount_failures(&server, "GET", ResponseTemplate::new(500), 5).await;
     let c = client(&server);
-    let err = c.request(Method::GET, jobs()).send::<Value>().await.unwrap_err();
+    let err = c
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 500);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -20,7 +20,9 @@ fn job_waiter() -> Waiter {
         .jitter(false)
 }
 
-fn scripted(statuses: &[&str]) -> impl FnMut() -> std::future::Ready<graph_migrations::Result<String>> {
+fn scripted(
+    statuses: &[&str],
+) -> impl FnMut() -> std::future::Ready<graph_migrations::Result<String>> {
     let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
     let mut i = 0;
     move || {
@@ -55,7 +57,13 @@ async fn terminates_on_success_with_callback_sequence_and_backoff() {
     let statuses: Vec<_> = seen.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(
         statuses,
-        ["submitted", "processing", "inProgress", "inProgress", "COMPLETED"]
+        [
+            "submitted",
+            "processing",
+            "inProgress",
+            "inProgress",
+            "COMPLETED"
+        ]
     );
     // intervals 2, 4, 8, 10 (capped) seconds, no jitter
     let at: Vec<u64> = seen.iter().map(|(_, d)| d.as_secs()).collect();
@@ -122,7 +130,10 @@ async fn jitter_keeps_intervals_within_bounds() {
     let times = times.lock().unwrap();
     for w in times.windows(2) {
         let gap = w[1] - w[0];
-        assert!(gap >= Duration::from_secs(1) && gap <= Duration::from_secs(2), "{gap:?}");
+        assert!(
+            gap >= Duration::from_secs(1) && gap <= Duration::from_secs(2),
+            "{gap:?}"
+        );
     }
 }
 
@@ -158,8 +169,14 @@ async fn poll_error_ends_the_wait_and_custom_values_work() {
         }
     });
     assert_eq!(classifier.classify("validatePassed"), Outcome::Succeeded);
-    assert_eq!(classifier.classify("unknownFutureValue"), Outcome::InProgress);
-    assert_eq!(job_waiter().classify("CompletedWithErrors"), Outcome::Succeeded);
+    assert_eq!(
+        classifier.classify("unknownFutureValue"),
+        Outcome::InProgress
+    );
+    assert_eq!(
+        job_waiter().classify("CompletedWithErrors"),
+        Outcome::Succeeded
+    );
     assert_eq!(job_waiter().classify("cancelled"), Outcome::Failed);
     assert_eq!(job_waiter().classify("pendingCancel"), Outcome::InProgress);
 }

@@ -34,7 +34,7 @@ struct WireRequest<'a> {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     headers: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a serde_json::Value>,
+    body: Option<serde_json::Value>,
     #[serde(rename = "dependsOn", skip_serializing_if = "<[String]>::is_empty")]
     depends_on: &'a [String],
 }
@@ -147,16 +147,22 @@ impl Batch {
         self.validate()?;
         let mut wire = Vec::with_capacity(self.items.len());
         for (id, req, deps) in &self.items {
-            if let Some(Err(e)) = &req.body {
-                return Err(Error::InvalidRequest(format!(
-                    "cannot serialise body of batch request {id:?}: {e}"
-                )));
-            }
+            let body: Option<serde_json::Value> = match &req.body {
+                None => None,
+                Some(Err(e)) => {
+                    return Err(Error::InvalidRequest(format!(
+                        "cannot serialise body of batch request {id:?}: {e}"
+                    )));
+                }
+                Some(Ok(bytes)) => Some(serde_json::from_slice(bytes).map_err(|e| {
+                    Error::InvalidRequest(format!("body of batch request {id:?}: {e}"))
+                })?),
+            };
             let mut headers = BTreeMap::new();
             for (n, v) in &req.headers {
                 headers.insert(n.clone(), v.clone());
             }
-            if req.json_body.is_some()
+            if body.is_some()
                 && !headers
                     .keys()
                     .any(|k| k.eq_ignore_ascii_case("content-type"))
@@ -168,7 +174,7 @@ impl Batch {
                 method: req.method.as_str(),
                 url: req.relative_url()?,
                 headers,
-                body: req.json_body.as_ref(),
+                body,
                 depends_on: deps,
             });
         }

@@ -247,6 +247,31 @@ impl Client {
         Request::new(self.clone(), method, path)
     }
 
+    /// A request for an absolute URL (a saved `@odata.nextLink`, a location
+    /// header): refused with [`Error::InvalidNextLink`] unless it has the base
+    /// URL's scheme, host and port. `template` is used for tracing.
+    pub fn request_url(&self, method: http::Method, url: &str, template: &str) -> Result<Request> {
+        let parsed = Url::parse(url).ok().filter(|u| {
+            same_origin(&self.inner.base_url, u)
+                && u.username().is_empty()
+                && u.password().is_none()
+        });
+        match parsed {
+            Some(u) => Ok(Request::absolute(
+                self.clone(),
+                method,
+                u,
+                template.to_string(),
+            )),
+            None => Err(Error::InvalidNextLink {
+                link_origin: Url::parse(url)
+                    .map(|u| origin_string(&u))
+                    .unwrap_or_else(|_| "<unparseable URL>".into()),
+                expected_origin: origin_string(&self.inner.base_url),
+            }),
+        }
+    }
+
     /// The base URL, e.g. `https://graph.microsoft.com/beta`.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url

@@ -81,20 +81,21 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
                     ));
                 };
                 // "@odata.type" first when present, then "@removed", then the rest.
-                let mut out = serde_json::Map::new();
+                use serde::ser::SerializeMap as _;
+                let mut m = s.serialize_map(Some(map.len() + 1))?;
                 if let Some(t) = map.get("@odata.type") {
-                    out.insert("@odata.type".into(), t.clone());
+                    m.serialize_entry("@odata.type", t)?;
                 }
-                out.insert(
-                    "@removed".into(),
-                    serde_json::json!({ "reason": reason.as_str() }),
-                );
-                for (k, v) in map {
+                m.serialize_entry(
+                    "@removed",
+                    &serde_json::json!({ "reason": reason.as_str() }),
+                )?;
+                for (k, v) in &map {
                     if k != "@odata.type" {
-                        out.insert(k, v);
+                        m.serialize_entry(k, v)?;
                     }
                 }
-                out.serialize(s)
+                m.end()
             }
         }
     }

@@ -143,7 +143,6 @@ fn next_request(prev: &Request, link: &str) -> Result<Request> {
     };
     r.query.clear();
     r.body = None;
-    r.json_body = None;
     r.headers
         .retain(|(n, _)| !n.eq_ignore_ascii_case("client-request-id"));
     Ok(r)

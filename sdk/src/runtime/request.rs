@@ -47,8 +47,9 @@ pub struct Request {
     pub(crate) target: Target,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
+    /// The serialised JSON body (struct field order preserved, so `@odata.type`
+    /// stays first), or the serialisation error to report at send time.
     pub(crate) body: Option<std::result::Result<Bytes, Arc<serde_json::Error>>>,
-    pub(crate) json_body: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for Request {
@@ -112,7 +113,17 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            json_body: None,
+        }
+    }
+
+    pub(crate) fn absolute(client: Client, method: Method, url: Url, template: String) -> Self {
+        Self {
+            client,
+            method,
+            target: Target::Absolute { url, template },
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
         }
     }
 
@@ -130,17 +141,7 @@ impl Request {
 
     /// Set a JSON body. A serialisation error surfaces when sending.
     pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_value(body) {
-            Ok(v) => {
-                let bytes = serde_json::to_vec(&v).map(Bytes::from).map_err(Arc::new);
-                self.body = Some(bytes);
-                self.json_body = Some(v);
-            }
-            Err(e) => {
-                self.body = Some(Err(Arc::new(e)));
-                self.json_body = None;
-            }
-        }
+        self.body = Some(serde_json::to_vec(body).map(Bytes::from).map_err(Arc::new));
         self
     }
 
@@ -197,7 +198,17 @@ impl Request {
                         "absolute URL outside the base origin".into(),
                     ));
                 }
-                Ok(url.clone())
+                let mut url = url.clone();
+                if !self.query.is_empty() {
+                    let extra = self.query_string();
+                    let extra = extra.trim_start_matches('?');
+                    let q = match url.query() {
+                        Some(q) if !q.is_empty() => format!("{q}&{extra}"),
+                        _ => extra.to_string(),
+                    };
+                    url.set_query(Some(&q));
+                }
+                Ok(url)
             }
             Target::Path(p) => {
                 if let Some(reason) = p.invalid_reason() {
