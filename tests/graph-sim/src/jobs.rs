@@ -118,6 +118,8 @@ pub(crate) struct Job {
     pub source_tenant_id: String,
     pub target_tenant_id: String,
     pub complete_after: OffsetDateTime,
+    /// When `complete_after` was last set: a cutover never starts before this.
+    pub complete_after_set: OffsetDateTime,
     pub phase: Phase,
     pub entered: OffsetDateTime,
     pub message: String,
@@ -387,7 +389,7 @@ fn next_transition(job: &Job, cfg: &SimConfig) -> Option<OffsetDateTime> {
         Phase::ValidateInProgress => e + t.validate_run,
         Phase::Processing => e + t.processing,
         Phase::Syncing => e + t.sync,
-        Phase::Synced => e.max(job.complete_after),
+        Phase::Synced => e.max(job.complete_after).max(job.complete_after_set),
         Phase::CuttingOver => e + t.cutover,
         Phase::PendingCancel => e + t.cancel,
         Phase::PendingDelete => e + t.delete,
@@ -594,6 +596,7 @@ pub(crate) fn create_job(
         source_tenant_id,
         target_tenant_id,
         complete_after,
+        complete_after_set: now,
         phase: Phase::Submitted,
         entered: now,
         message: String::new(),
@@ -772,20 +775,21 @@ pub(crate) fn job_item(
             let at = opt_datetime(&body, "completeAfterDateTime")?
                 .ok_or_else(|| GraphError::missing_param("completeAfterDateTime"))?;
             let job = &mut store.jobs[i];
-            if job.phase.is_final()
-                && job.phase != Phase::ValidatePassed
-                && job.phase != Phase::ValidateFailed
-                || matches!(
-                    job.phase,
-                    Phase::CuttingOver | Phase::PendingCancel | Phase::PendingDelete
-                )
-            {
+            if matches!(
+                job.phase,
+                Phase::CuttingOver
+                    | Phase::Completed
+                    | Phase::Cancelled
+                    | Phase::PendingCancel
+                    | Phase::PendingDelete
+            ) {
                 return Err(GraphError::conflict(format!(
                     "completeAfterDateTime can't be updated while the job is in status '{}'.",
                     job.phase.status()
                 )));
             }
             job.complete_after = at;
+            job.complete_after_set = now;
             job.last_updated = now;
             Ok(Resp::empty(StatusCode::NO_CONTENT))
         }

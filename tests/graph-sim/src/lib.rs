@@ -105,7 +105,7 @@
 //! * Task cancel (202, `{status: "Accepted", message}`) unless the user is
 //!   cancelled or completed, or the job is cutting over or final (409).
 //! * PATCH (204) accepts only `completeAfterDateTime` (past values allowed);
-//!   409 once the job is cutting over or final.
+//!   409 while cutting over, `completed`, `cancelled`, `pendingCancel` or `pendingDelete`.
 //! * DELETE (202) from `submitted` or a final state → `pendingDelete`, gone after
 //!   [`Timings::delete`]; otherwise 409.
 //! * `POST .../users` (201, body `id` = resource GUID, optional `taskType`) and

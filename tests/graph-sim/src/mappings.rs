@@ -252,7 +252,17 @@ pub(crate) fn create(
     Ok(l.len() - 1)
 }
 
-fn merge(m: &mut Mapping, props: Map<String, Value>) {
+/// Merges updated properties; the source identity keeps its key as first written.
+fn merge(kind: MapKind, m: &mut Mapping, mut props: Map<String, Value>) {
+    let i = info(kind);
+    let existing_key = m
+        .entity
+        .get(i.source_field)
+        .and_then(|s| s.get(i.source_key_field))
+        .cloned();
+    if let (Some(Value::Object(src)), Some(k)) = (props.get_mut(i.source_field), existing_key) {
+        src.insert(i.source_key_field.into(), k);
+    }
     for (k, v) in props {
         m.entity.insert(k, v);
     }
@@ -407,7 +417,7 @@ fn delta(store: &mut Store, req: &Req, kind: MapKind) -> GResult<Resp> {
                 let pos = list(store, kind).iter().position(|m| m.key == lower);
                 let idx = match pos {
                     Some(p) => {
-                        merge(&mut list_mut(store, kind)[p], props);
+                        merge(kind, &mut list_mut(store, kind)[p], props);
                         p
                     }
                     None => create(store, kind, &props)?,
@@ -456,7 +466,7 @@ pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GR
                     ));
                 }
             }
-            merge(&mut list_mut(store, kind)[idx], props);
+            merge(kind, &mut list_mut(store, kind)[idx], props);
             Ok(Resp::empty(StatusCode::NO_CONTENT))
         }
         Method::DELETE => {

@@ -238,7 +238,8 @@ fn check_task(store: &Store, body: &Map<String, Value>) -> GResult<Checked> {
                     ("targetUserIdentity", &mut tgt),
                 ] {
                     if let Some(theirs) = m.entity.get(field).and_then(Value::as_object) {
-                        for k in ["id", "userPrincipalName"] {
+                        // As in the documented example: a user given by id gets its UPN.
+                        for k in ["userPrincipalName"] {
                             if !mine.contains_key(k) {
                                 if let Some(v) = get(theirs, k) {
                                     mine.insert(k.into(), Value::String(v.to_string()));

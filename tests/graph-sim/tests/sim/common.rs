@@ -1,0 +1,156 @@
+//! Helpers shared by the HTTP-level tests.
+
+use graph_sim::{SimConfig, SimHandle};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
+pub const ALL: &str = "sim.*";
+pub const JOBS_RW: &str = "sim.CrossTenantContentMigration.ReadWrite.All";
+pub const SP_MANAGE: &str = "sim.SharePointCrossTenantMigration.Manage.All";
+
+pub const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
+pub const TASKS: &str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks";
+pub const USER_MAPS: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
+pub const GROUP_MAPS: &str = "/solutions/sharePoint/migrations/crossOrganizationGroupMappings";
+
+/// A response, fully read.
+#[derive(Debug)]
+pub struct R {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl R {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// The Graph error code and message.
+    pub fn error(&self) -> (String, String) {
+        let v = self.json();
+        let e = &v["error"];
+        (
+            e["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no error code: {}", self.text))
+                .to_string(),
+            e["message"].as_str().unwrap_or_default().to_string(),
+        )
+    }
+}
+
+/// A tiny client for the simulator.
+#[derive(Clone)]
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: Option<String>,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: base.to_string(),
+            token: Some(ALL.to_string()),
+        }
+    }
+
+    pub fn with_token(&self, token: Option<&str>) -> Self {
+        Self {
+            token: token.map(str::to_string),
+            ..self.clone()
+        }
+    }
+
+    pub async fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Result<R> {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        };
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut rb = self.http.request(m, url);
+        if let Some(t) = &self.token {
+            rb = rb.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(b) = body {
+            rb = rb
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = rb.send().await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await?;
+        Ok(R {
+            status,
+            headers,
+            text,
+        })
+    }
+
+    pub async fn send(&self, method: &str, path: &str, body: Option<Value>) -> R {
+        self.try_send(method, path, body)
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    pub async fn get(&self, path: &str) -> R {
+        self.send("GET", path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> R {
+        self.send("POST", path, Some(body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str) -> R {
+        self.send("POST", path, None).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> R {
+        self.send("PATCH", path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> R {
+        self.send("DELETE", path, None).await
+    }
+}
+
+/// A simulator with the default configuration and a client holding `sim.*`.
+pub async fn sim() -> (SimHandle, Api) {
+    sim_with(SimConfig::default()).await
+}
+
+pub async fn sim_with(cfg: SimConfig) -> (SimHandle, Api) {
+    let sim = graph_sim::start(cfg).await;
+    let api = Api::new(&sim.base_url());
+    (sim, api)
+}
+
+/// Percent-encodes an OData string literal for a URL path: quotes, inner quotes doubled.
+pub fn lit(v: &str) -> String {
+    let quoted = format!("'{}'", v.replace('\'', "''"));
+    let mut out = String::new();
+    for b in quoted.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
