@@ -86,7 +86,8 @@ async fn graph_error_body_fields() {
 
 #[tokio::test]
 async fn documented_conditions_of_the_create_and_migrate_apis() {
-    let cases: Vec<(u16, &str, &str, fn(&Error) -> bool)> = vec![
+    type Case = (u16, &'static str, &'static str, fn(&Error) -> bool);
+    let cases: Vec<Case> = vec![
         (
             400,
             "badRequest",

@@ -216,7 +216,7 @@ impl Rng {
         (0..len)
             .map(|_| {
                 let r = self.next();
-                if r % 4 == 0 {
+                if r.is_multiple_of(4) {
                     char::from_u32((r >> 8) as u32 % 0x11_0000).unwrap_or('x')
                 } else {
                     POOL[(r >> 8) as usize % POOL.len()]

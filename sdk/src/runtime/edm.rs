@@ -108,10 +108,10 @@ impl FromStr for DateTimeOffset {
                 let has_offset = s.ends_with(['Z', 'z'])
                     || s.get(s.len().saturating_sub(6)..)
                         .is_some_and(|t| t.starts_with(['+', '-']) && t.as_bytes()[3] == b':');
-                if !has_offset {
-                    if let Ok(v) = time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339) {
-                        return Ok(Self(v));
-                    }
+                if !has_offset
+                    && let Ok(v) = time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339)
+                {
+                    return Ok(Self(v));
                 }
                 Err(EdmParseError::new("DateTimeOffset", s, e))
             }
@@ -637,10 +637,10 @@ impl From<i64> for Decimal {
 
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !self.as_string {
-            if let Some(n) = Self::number_form(&self.lexical) {
-                return n.serialize(s);
-            }
+        if !self.as_string
+            && let Some(n) = Self::number_form(&self.lexical)
+        {
+            return n.serialize(s);
         }
         s.serialize_str(&self.lexical)
     }

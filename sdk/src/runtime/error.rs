@@ -183,12 +183,12 @@ fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 /// a date in the past gives zero). Also `retry-after-ms`/`x-ms-retry-after-ms`.
 pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     for ms in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(v) = headers.get(ms).and_then(|v| v.to_str().ok()) {
-            if let Ok(n) = v.trim().parse::<f64>() {
-                if n.is_finite() && n >= 0.0 {
-                    return Some(Duration::from_secs_f64(n / 1000.0));
-                }
-            }
+        if let Some(v) = headers.get(ms).and_then(|v| v.to_str().ok())
+            && let Ok(n) = v.trim().parse::<f64>()
+            && n.is_finite()
+            && n >= 0.0
+        {
+            return Some(Duration::from_secs_f64(n / 1000.0));
         }
     }
     let v = headers
@@ -199,10 +199,11 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    if let Ok(secs) = v.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs));
-        }
+    if let Ok(secs) = v.parse::<f64>()
+        && secs.is_finite()
+        && secs >= 0.0
+    {
+        return Some(Duration::from_secs_f64(secs));
     }
     let when =
         time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;

@@ -10,20 +10,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///   property is `Unset`, `null` is `Null` and a value is `Set`.
 /// * A PATCH body built from a model sends exactly what the caller set: `Unset`
 ///   properties are skipped, `Null` is sent as an explicit JSON `null`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field<T> {
     /// Not present in the JSON (and not sent).
+    #[default]
     Unset,
     /// Present as JSON `null` (sent as `null`).
     Null,
     /// Present with a value.
     Set(T),
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Unset
-    }
 }
 
 impl<T> Field<T> {
@@ -188,5 +183,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"a":"x"}"#);
         assert_eq!(Field::<i32>::from(None), Field::Null);
         assert_eq!(Field::Set(2).map(|x| x * 2).into_option(), Some(4));
+        // Default needs no `T: Default`
+        struct NoDefault;
+        assert!(Field::<NoDefault>::default().is_unset());
     }
 }

@@ -95,10 +95,8 @@ pub fn decode_odata_string_literal(encoded: &str) -> Option<String> {
     let mut out = String::with_capacity(decoded.len());
     let mut chars = decoded.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return None;
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return None;
         }
         out.push(c);
     }
