@@ -106,7 +106,7 @@ pub(crate) struct Decision {
 }
 
 fn hits(every: Option<u64>, n: u64) -> bool {
-    matches!(every, Some(k) if k > 0 && n % k == 0)
+    matches!(every, Some(k) if k > 0 && n.is_multiple_of(k))
 }
 
 impl Faults {
@@ -167,10 +167,10 @@ impl Faults {
 
     pub(crate) fn decide(&self, raw_path: &str) -> Decision {
         let mut g = self.lock();
-        if let Some(filter) = &g.config.path_contains {
-            if !raw_path.contains(filter.as_str()) {
-                return Decision::default();
-            }
+        if let Some(filter) = &g.config.path_contains
+            && !raw_path.contains(filter.as_str())
+        {
+            return Decision::default();
         }
         g.counter += 1;
         let n = g.counter;

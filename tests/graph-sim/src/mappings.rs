@@ -128,10 +128,10 @@ pub(crate) fn mapping_json(kind: MapKind, m: &Mapping) -> Value {
 /// The alternate key named by an item (identity property or the alternate-key property).
 fn item_key(kind: MapKind, item: &Map<String, Value>) -> GResult<Option<String>> {
     let i = info(kind);
-    if let Some(src) = opt_object(item, i.source_field)? {
-        if let Some(v) = opt_str(src, i.source_key_field)?.filter(|s| !s.trim().is_empty()) {
-            return Ok(Some(v.trim().to_string()));
-        }
+    if let Some(src) = opt_object(item, i.source_field)?
+        && let Some(v) = opt_str(src, i.source_key_field)?.filter(|s| !s.trim().is_empty())
+    {
+        return Ok(Some(v.trim().to_string()));
     }
     Ok(opt_str(item, kind.alt_key())?.filter(|s| !s.trim().is_empty()))
 }
@@ -146,12 +146,12 @@ fn clean_object(
         if k.starts_with('@') {
             continue;
         }
-        if let Some(allowed) = allowed {
-            if !allowed.contains(&k.as_str()) {
-                return Err(GraphError::bad_request(format!(
-                    "The property '{k}' does not exist on '{field}'."
-                )));
-            }
+        if let Some(allowed) = allowed
+            && !allowed.contains(&k.as_str())
+        {
+            return Err(GraphError::bad_request(format!(
+                "The property '{k}' does not exist on '{field}'."
+            )));
         }
         match v {
             Value::Null => {}
@@ -459,12 +459,12 @@ pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GR
         Method::PATCH => {
             let body = req.json_object()?;
             let props = normalize(kind, &body)?;
-            if let Some(k) = item_key(kind, &body)? {
-                if k.to_ascii_lowercase() != list(store, kind)[idx].key {
-                    return Err(GraphError::bad_request(
-                        "The source identity of an identity mapping can't be changed.",
-                    ));
-                }
+            if let Some(k) = item_key(kind, &body)?
+                && k.to_ascii_lowercase() != list(store, kind)[idx].key
+            {
+                return Err(GraphError::bad_request(
+                    "The source identity of an identity mapping can't be changed.",
+                ));
             }
             merge(kind, &mut list_mut(store, kind)[idx], props);
             Ok(Resp::empty(StatusCode::NO_CONTENT))

@@ -199,12 +199,12 @@ fn check_task(store: &Store, body: &Map<String, Value>) -> GResult<Checked> {
     if host.is_none() && org_id.is_none() {
         return Err(GraphError::missing_param("targetOrganizationHost"));
     }
-    if let Some(id) = &org_id {
-        if !is_guid(id) {
-            return Err(GraphError::bad_request(format!(
-                "Invalid value '{id}' for property 'targetOrganizationId': a GUID is expected."
-            )));
-        }
+    if let Some(id) = &org_id
+        && !is_guid(id)
+    {
+        return Err(GraphError::bad_request(format!(
+            "Invalid value '{id}' for property 'targetOrganizationId': a GUID is expected."
+        )));
     }
     let mut out = crate::util::without_nulls(p);
     out.insert(
@@ -240,10 +240,10 @@ fn check_task(store: &Store, body: &Map<String, Value>) -> GResult<Checked> {
                     if let Some(theirs) = m.entity.get(field).and_then(Value::as_object) {
                         // As in the documented example: a user given by id gets its UPN.
                         for k in ["userPrincipalName"] {
-                            if !mine.contains_key(k) {
-                                if let Some(v) = get(theirs, k) {
-                                    mine.insert(k.into(), Value::String(v.to_string()));
-                                }
+                            if !mine.contains_key(k)
+                                && let Some(v) = get(theirs, k)
+                            {
+                                mine.insert(k.into(), Value::String(v.to_string()));
                             }
                         }
                     }
@@ -321,12 +321,12 @@ fn check_task(store: &Store, body: &Map<String, Value>) -> GResult<Checked> {
             check_target(cfg, &source_org, host.as_deref(), org_id.as_deref(), None)?;
         }
     }
-    if let (Some(s), Some(l)) = (preferred_start, latest_start) {
-        if l <= s {
-            return Err(GraphError::bad_request(
-                "preferredLatestStartDateTime must be greater than preferredStartDateTime.",
-            ));
-        }
+    if let (Some(s), Some(l)) = (preferred_start, latest_start)
+        && l <= s
+    {
+        return Err(GraphError::bad_request(
+            "preferredLatestStartDateTime must be greater than preferredStartDateTime.",
+        ));
     }
     if org_id.is_some() && !out.contains_key("targetDataLocationCode") {
         out.insert(
@@ -381,14 +381,13 @@ fn check_target(
             return Err(no_trust(h));
         }
     }
-    if let Some(id) = org_id {
-        if !cfg
+    if let Some(id) = org_id
+        && !cfg
             .trusted_target_tenant_ids
             .iter()
             .any(|t| t.eq_ignore_ascii_case(id))
-        {
-            return Err(no_trust(id));
-        }
+    {
+        return Err(no_trust(id));
     }
     Ok(())
 }
@@ -665,12 +664,12 @@ pub(crate) fn task_item(
             } else {
                 old_latest
             };
-            if let (Some(s), Some(l)) = (new_start, new_latest) {
-                if l <= s {
-                    return Err(GraphError::bad_request(
-                        "preferredLatestStartDateTime must be greater than preferredStartDateTime.",
-                    ));
-                }
+            if let (Some(s), Some(l)) = (new_start, new_latest)
+                && l <= s
+            {
+                return Err(GraphError::bad_request(
+                    "preferredLatestStartDateTime must be greater than preferredStartDateTime.",
+                ));
             }
             for (k, v) in [
                 ("preferredStartDateTime", new_start),

@@ -697,6 +697,18 @@ async fn patch_rules_and_migrations_root() {
         api.get(&format!("{JOBS}/{id}")).await.json()["completeAfterDateTime"],
         "2031-02-03T04:05:06Z"
     );
+    let r = api
+        .patch(
+            &format!("{JOBS}(displayName='patch')"),
+            json!({"completeAfterDateTime": "2032-02-03T04:05:06+02:00"}),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        api.get(&format!("{JOBS}/{id}")).await.json()["completeAfterDateTime"],
+        "2032-02-03T02:05:06Z",
+        "answered in UTC"
+    );
 
     let root = api.get("/solutions/migrations").await;
     assert_eq!(root.status, 200);

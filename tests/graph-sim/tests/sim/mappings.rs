@@ -313,3 +313,85 @@ async fn delta_patch_limits_and_atomicity() {
         400
     );
 }
+
+#[tokio::test]
+async fn remaining_mapping_operations_and_paging() {
+    let (sim, api) = sim().await;
+    sim.state().set_page_size(2);
+    for i in 0..3 {
+        let r = api
+            .post(
+                USER_MAPS,
+                user_mapping(&format!("p{i}@contoso.com"), &format!("p{i}@fabrikam.com")),
+            )
+            .await;
+        assert_eq!(r.status, 201);
+    }
+    let page = api.get(&format!("{USER_MAPS}?$count=true")).await.json();
+    assert_eq!(page["@odata.count"], 3);
+    assert_eq!(page["value"].as_array().unwrap().len(), 2);
+    let rest = api
+        .get(page["@odata.nextLink"].as_str().unwrap())
+        .await
+        .json();
+    assert_eq!(
+        rest["value"][0]["sourceUserIdentity"]["userPrincipalName"],
+        "p2@contoso.com"
+    );
+
+    let id = page["value"][0]["id"].as_str().unwrap().to_string();
+    let r = api
+        .patch(
+            &format!("{USER_MAPS}/{id}"),
+            json!({"targetUserMigrationData": {"email": "new@fabrikam.com"}}),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        api.get(&format!("{USER_MAPS}/{id}")).await.json()["targetUserMigrationData"]["email"],
+        "new@fabrikam.com"
+    );
+    assert_eq!(
+        api.delete(&format!(
+            "{USER_MAPS}(sourceUserPrincipalName='p1@contoso.com')"
+        ))
+        .await
+        .status,
+        204
+    );
+    assert_eq!(api.get(&format!("{USER_MAPS}/$count")).await.text, "2");
+
+    let gid = sim.state().seed_group_mapping(
+        "12121212-0000-0000-0000-000000000000",
+        "34343434-0000-0000-0000-000000000000",
+    );
+    let g = api.get(&format!("{GROUP_MAPS}/{gid}")).await;
+    assert_eq!(g.status, 200);
+    assert_eq!(
+        g.json()["@odata.type"],
+        "#microsoft.graph.sharePointGroupIdentityMapping"
+    );
+    assert_eq!(
+        api.patch(
+            &format!("{GROUP_MAPS}('{gid}')"),
+            json!({"targetGroupMigrationData": {"mailNickname": "tg"}})
+        )
+        .await
+        .status,
+        204
+    );
+    let list = api.get(GROUP_MAPS).await.json();
+    assert_eq!(
+        list["value"][0]["targetGroupMigrationData"]["mailNickname"],
+        "tg"
+    );
+    assert_eq!(api.delete(&format!("{GROUP_MAPS}/{gid}")).await.status, 204);
+    assert_eq!(api.get(&format!("{GROUP_MAPS}/{gid}")).await.status, 404);
+    // Read-only SharePoint permission: reads yes, writes no.
+    let reader = api.with_token(Some("sim.SharePointCrossTenantMigration.Read.All"));
+    assert_eq!(reader.get(USER_MAPS).await.status, 200);
+    assert_eq!(
+        reader.patch(USER_MAPS, json!({"value": []})).await.status,
+        403
+    );
+}
