@@ -360,6 +360,18 @@ impl Patch {
                 }
             }
         }
+        // The entity container records every patch applied, even when a
+        // slice drops all the elements the patch touched (a SharePoint-only
+        // slice keeps nothing of 0001's validate overload): slicing that
+        // slice again must not apply the patch a second time.
+        if let Some(c) = doc
+            .schemas
+            .iter_mut()
+            .flat_map(|s| &mut s.containers)
+            .next()
+        {
+            c.annotations.push(patched_annotation(&note));
+        }
         Ok(())
     }
 }
@@ -464,6 +476,7 @@ fn already_applied(doc: &Document, note: &str) -> bool {
                 marked(&o.annotations) || o.parameters.iter().any(|p| marked(&p.annotations))
             })
             || s.terms.iter().any(|t| marked(&t.annotations))
+            || s.containers.iter().any(|c| marked(&c.annotations))
     })
 }
 

@@ -330,6 +330,10 @@ impl<'d> Resolver<'d> {
             }
             for c in &schema.containers {
                 self.model.container_name = Some(format!("{ns}.{}", c.name));
+                // Inline annotations first; external ones are merged later.
+                self.model
+                    .container_annotations
+                    .extend(c.annotations.iter().cloned());
                 for es in &c.entity_sets {
                     let ty = self.qualify(&es.entity_type);
                     if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
