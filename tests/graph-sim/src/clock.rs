@@ -114,3 +114,35 @@ pub(crate) fn default_start() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(0).unwrap_or(now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frozen_advance_set_and_scaled() {
+        let start = default_start();
+        let c = SimClock::frozen(start);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(c.now(), start);
+        c.advance_secs(90);
+        assert_eq!(c.now() - start, time::Duration::seconds(90));
+        c.clone().advance(Duration::from_secs(10));
+        assert_eq!(
+            c.now() - start,
+            time::Duration::seconds(100),
+            "clones share the clock"
+        );
+        c.set(start);
+        assert_eq!(c.now(), start);
+
+        let s = SimClock::scaled(start, 1000.0);
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(s.now() - start >= time::Duration::seconds(20));
+        s.set_rate(0.0);
+        let frozen = s.now();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(s.now(), frozen);
+        assert_eq!(s.rate(), 0.0);
+    }
+}
