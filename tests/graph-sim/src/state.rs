@@ -159,22 +159,30 @@ impl SimState {
     pub fn seed_jobs(&self, n: usize) -> Vec<String> {
         let now = self.clock.now();
         let mut g = self.lock();
-        let start = g.jobs.len();
-        (0..n)
-            .map(|k| {
-                let body = json!({
-                    "displayName": format!("seed-job-{:04}", start + k),
-                    "completeAfterDateTime": crate::odata::fmt_dt(now),
-                    "sourceTenantId": "12345678-1234-1234-1234-123456789012",
-                    "resourceType": "Users",
-                    "resources": [uuid::Uuid::new_v4().to_string()],
-                    "workloads": ["Teams", "ODSP"],
-                });
-                let body = body.as_object().cloned().unwrap_or_default();
-                let i = jobs::create_job(&mut g, &body, now, false).expect("seed job is valid");
-                g.jobs[i].id.clone()
-            })
-            .collect()
+        let mut ids = Vec::with_capacity(n);
+        let mut k = g.jobs.len();
+        while ids.len() < n {
+            let name = format!("seed-job-{k:04}");
+            k += 1;
+            if g.jobs
+                .iter()
+                .any(|j| j.display_name.eq_ignore_ascii_case(&name))
+            {
+                continue;
+            }
+            let body = json!({
+                "displayName": name,
+                "completeAfterDateTime": crate::odata::fmt_dt(now),
+                "sourceTenantId": "12345678-1234-1234-1234-123456789012",
+                "resourceType": "Users",
+                "resources": [uuid::Uuid::new_v4().to_string()],
+                "workloads": ["Teams", "ODSP"],
+            });
+            let body = body.as_object().cloned().unwrap_or_default();
+            let i = jobs::create_job(&mut g, &body, now, false).expect("seed job is valid");
+            ids.push(g.jobs[i].id.clone());
+        }
+        ids
     }
 
     /// The job with this id, as JSON.
