@@ -82,7 +82,7 @@ struct RawPatch {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChange {
-    action: String,
+    action: Spanned<String>,
     schema: Option<String>,
     target: Option<Spanned<String>>,
     xml: Option<Spanned<String>>,
@@ -116,11 +116,12 @@ impl Patch {
                 v.map(Spanned::into_inner).ok_or_else(|| {
                     err(
                         at,
-                        format!("change \"{}\" needs a \"{what}\" field", c.action),
+                        format!("change \"{}\" needs a \"{what}\" field", c.action.get_ref()),
                     )
                 })
             };
-            let kind = match c.action.as_str() {
+            let action_at = c.action.span().start;
+            let kind = match c.action.get_ref().as_str() {
                 "add" => {
                     let schema = c
                         .schema
@@ -163,11 +164,17 @@ impl Patch {
                         )
                     })?;
                     let base = xml_base(text, xml.span().start);
-                    let wrapped = format!(
-                        "<Annotations Target=\"{target}\">{}</Annotations>",
-                        xml.get_ref()
-                    );
-                    let schema = parse_fragment(file, &wrapped, base, "patch")?;
+                    // Parsed as is, not wrapped in `<Annotations>`: a wrapper
+                    // on the first line would shift the columns reported there.
+                    // Top-level annotations land in schema-targeting blocks.
+                    let schema = parse_fragment(file, xml.get_ref(), base, "patch")?;
+                    if let Some(pos) = non_annotation_element(&schema) {
+                        return Err(Diagnostics::from(Diagnostic::error(
+                            file,
+                            pos,
+                            "the xml of an \"add-annotation\" change may only hold <Annotation> elements",
+                        )));
+                    }
                     let annotations = schema
                         .annotations
                         .into_iter()
@@ -188,8 +195,9 @@ impl Patch {
                     })?,
                 },
                 other => {
+                    // Located at the action's value, not at `[[change]]`.
                     return Err(err(
-                        at,
+                        action_at,
                         format!(
                             "unknown patch action \"{other}\": expected add, remove, set-attribute, add-annotation or remove-annotation"
                         ),
@@ -374,6 +382,27 @@ impl Patch {
         }
         Ok(())
     }
+}
+
+/// The position of the first element of a fragment that is not an
+/// annotation, if any.
+fn non_annotation_element(s: &Schema) -> Option<Pos> {
+    let mut positions: Vec<Pos> = Vec::new();
+    positions.extend(s.enum_types.iter().map(|x| x.pos));
+    positions.extend(s.type_definitions.iter().map(|x| x.pos));
+    positions.extend(s.complex_types.iter().map(|x| x.pos));
+    positions.extend(s.entity_types.iter().map(|x| x.pos));
+    positions.extend(s.operations.iter().map(|x| x.pos));
+    positions.extend(s.terms.iter().map(|x| x.pos));
+    positions.extend(s.containers.iter().map(|x| x.pos));
+    // `<Annotations Target=...>` blocks name their own target: not allowed.
+    positions.extend(
+        s.annotations
+            .iter()
+            .filter(|a| a.target != s.namespace)
+            .map(|a| a.pos),
+    );
+    positions.into_iter().min()
 }
 
 /// Where the XML of a TOML string starts: the line after `'''` when the

@@ -9,9 +9,6 @@ use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
 use migrations_codegen::slice::SliceConfig;
 
-/// `../shared/metadata`, beside the repository.
-pub const METADATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata");
-
 /// The workspace root (`/work/main`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,27 +17,38 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A reference CSDL file from ../shared/metadata as `(display name, text)`.
+/// `../shared`, beside the repository.
+pub const SHARED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
+
+/// A file under ../shared (`metadata/graph-beta.csdl`,
+/// `api-docs/graph-docs/api/x.md`) as `(display name, text)`.
 ///
 /// When the file is missing: under `CI=true` this panics (CI must have
 /// ../shared beside the repo); otherwise it prints why the test is skipped
 /// and returns `None`, and the caller returns.
-pub fn shared_csdl(name: &str) -> Option<(String, String)> {
-    let path = format!("{METADATA_DIR}/{name}");
+pub fn shared_file(rel: &str) -> Option<(String, String)> {
+    let path = format!("{SHARED_DIR}/{rel}");
+    let dir = rel.split('/').next().unwrap_or(rel);
     match std::fs::read_to_string(&path) {
-        Ok(text) => Some((format!("../shared/metadata/{name}"), text)),
+        Ok(text) => Some((format!("../shared/{rel}"), text)),
         Err(e) => {
             if std::env::var("CI").as_deref() == Ok("true") {
                 panic!(
-                    "../shared/metadata is missing: CI needs ../shared beside the repo ({path}: {e})"
+                    "../shared/{dir} is missing: CI needs ../shared beside the repo ({path}: {e})"
                 );
             }
             eprintln!(
-                "skipping: cannot read {path}: {e} (../shared/metadata is missing: clone ../shared beside the repo to run this test)"
+                "skipping: cannot read {path}: {e} (../shared/{dir} is missing: clone ../shared beside the repo to run this test)"
             );
             None
         }
     }
+}
+
+/// A reference CSDL file from ../shared/metadata as `(display name, text)`;
+/// `None` (after saying why) when it is missing outside CI, see [`shared_file`].
+pub fn shared_csdl(name: &str) -> Option<(String, String)> {
+    shared_file(&format!("metadata/{name}"))
 }
 
 /// `metadata/slice.toml` as committed.

@@ -1,0 +1,311 @@
+//! Broken patches fail with errors located in the patch file: a target that
+//! names nothing (at the target's line and column), an unknown action (at
+//! its value), malformed XML (inside the `xml` string), missing fields.
+
+mod common;
+
+use migrations_codegen::csdl::Diagnostics;
+use migrations_codegen::csdl::syntax::Document;
+use migrations_codegen::patch::Patch;
+use migrations_codegen::pipeline;
+
+const FILE: &str = "metadata/patches/9999-test.toml";
+
+/// A small schema: one entity type with a property and a navigation
+/// property, an enum, an action and a container.
+pub const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="test.ns" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color">
+        <Member Name="red" Value="0" />
+      </EnumType>
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="label" Type="Edm.String">
+          <Annotation Term="Org.OData.Core.V1.Description" String="A label." />
+        </Property>
+        <NavigationProperty Name="parts" Type="Collection(t.thing)" ContainsTarget="true" />
+      </EntityType>
+      <Action Name="poke" IsBound="true">
+        <Parameter Name="bindingParameter" Type="t.thing" />
+      </Action>
+      <EntityContainer Name="C">
+        <EntitySet Name="things" EntityType="t.thing" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+fn doc() -> Document {
+    pipeline::parse_document("test.csdl", CSDL).unwrap()
+}
+
+/// `description` and `documentation` on lines 1-2, `[[change]]` on line 4,
+/// the change's fields from line 5.
+fn patch_text(fields: &str) -> String {
+    format!("description = \"d\"\ndocumentation = \"x.md\"\n\n[[change]]\n{fields}")
+}
+
+fn load_err(text: &str) -> Diagnostics {
+    match Patch::from_toml(FILE, text) {
+        Ok(_) => panic!("the patch loaded:\n{text}"),
+        Err(d) => d,
+    }
+}
+
+fn apply_err(fields: &str) -> Diagnostics {
+    let patch = Patch::from_toml(FILE, &patch_text(fields))
+        .unwrap_or_else(|d| panic!("the patch does not load:\n{d}"));
+    let mut doc = doc();
+    match patch.apply(&mut doc) {
+        Ok(()) => panic!("the patch applied:\n{fields}"),
+        Err(d) => d,
+    }
+}
+
+fn only(d: &Diagnostics) -> String {
+    assert_eq!(d.0.len(), 1, "{d}");
+    d.0[0].to_string()
+}
+
+#[test]
+fn missing_target_names_the_patch_file_and_the_target_position() {
+    // `target = "` is 10 columns: the error points at the value's quote.
+    for (action, extra) in [
+        ("remove", ""),
+        (
+            "set-attribute",
+            "attribute = \"Nullable\"\nvalue = \"false\"\n",
+        ),
+        (
+            "remove-annotation",
+            "term = \"Org.OData.Core.V1.Description\"\n",
+        ),
+        (
+            "add-annotation",
+            "xml = '<Annotation Term=\"Org.OData.Core.V1.Computed\" />'\n",
+        ),
+    ] {
+        let d = apply_err(&format!(
+            "action = \"{action}\"\n{extra}target = \"test.ns.thing/labell\"\n"
+        ));
+        let line = 6 + extra.lines().count();
+        assert_eq!(
+            only(&d),
+            format!(
+                "{FILE}:{line}:10: error: patch target \"test.ns.thing/labell\" names nothing in the metadata"
+            ),
+            "{action}"
+        );
+    }
+    // A type that does not exist at all, through the alias.
+    let d = apply_err("action = \"remove\"\ntarget = \"t.nothing\"\n");
+    assert_eq!(
+        only(&d),
+        format!("{FILE}:6:10: error: patch target \"t.nothing\" names nothing in the metadata")
+    );
+}
+
+#[test]
+fn missing_target_in_a_committed_patch_on_graph_beta() {
+    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+        return;
+    };
+    let path =
+        common::workspace_root().join("metadata/patches/0002-user-mappings-delta-update.toml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let broken = original.replace(
+        "sharePointMigrationsRoot/crossOrganizationUserMappings",
+        "sharePointMigrationsRoot/crossOrganizationUserMapings",
+    );
+    assert_ne!(broken, original);
+    let (line, col) = broken
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("target = \"").map(|c| (i + 1, c + 10)))
+        .unwrap();
+    let patch = Patch::from_toml(
+        "metadata/patches/0002-user-mappings-delta-update.toml",
+        &broken,
+    )
+    .unwrap();
+    let err = match pipeline::slice_source(&file, &text, &common::committed_config(), &[patch]) {
+        Ok(_) => panic!("a patch with a missing target applied"),
+        Err(d) => d,
+    };
+    assert_eq!(
+        only(&err),
+        format!(
+            "metadata/patches/0002-user-mappings-delta-update.toml:{line}:{col}: error: patch target \"microsoft.graph.sharePointMigrationsRoot/crossOrganizationUserMapings\" names nothing in the metadata"
+        )
+    );
+    assert_eq!((line, col), (6, 10));
+}
+
+#[test]
+fn unknown_action_is_located_at_its_value() {
+    let d = load_err(&patch_text(
+        "action = \"frobnicate\"\ntarget = \"t.thing\"\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:5:10: error: unknown patch action \"frobnicate\": expected add, remove, set-attribute, add-annotation or remove-annotation"
+        )
+    );
+}
+
+#[test]
+fn malformed_xml_is_located_inside_the_patch_file() {
+    // Multi-line literal string: the XML starts on line 8.
+    let d = load_err(&patch_text(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = '''\n<Action Name=\"a\" IsBound=\"true\">\n  <Parameter Name=\"b\" Type=\"t.thing\">\n</Action>\n'''\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:10:1: error: mismatched closing tag </Action>: expected </Parameter> (opened at 9:3)"
+        )
+    );
+    // On the `xml = '''` line itself: columns count from the line start.
+    let d = load_err(&patch_text(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = '''<Action Name=\"a\" IsBound=\"true\"></Actio>'''\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:7:42: error: mismatched closing tag </Actio>: expected </Action> (opened at 7:10)"
+        )
+    );
+    // A basic string: `xml = "` is 7 columns.
+    let d = load_err(&patch_text(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = \"<Action Name='a' IsBound='maybe' />\"\n",
+    ));
+    let e = &d.0[0];
+    assert_eq!((e.file.as_str(), e.pos.line), (FILE, 7), "{d}");
+    assert!(e.pos.col > 7, "{d}");
+    assert!(e.message.contains("maybe"), "{d}");
+}
+
+#[test]
+fn malformed_annotation_xml_is_located_inside_the_patch_file() {
+    // On the first line of the string, after `xml = '''` (9 columns).
+    let d = load_err(&patch_text(
+        "action = \"add-annotation\"\ntarget = \"t.thing\"\nxml = '''<Annotation Term=\"A.B\" String=\"x\"></Annotatio>'''\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:7:44: error: mismatched closing tag </Annotatio>: expected </Annotation> (opened at 7:10)"
+        )
+    );
+    // On a later line.
+    let d = load_err(&patch_text(
+        "action = \"add-annotation\"\ntarget = \"t.thing\"\nxml = '''\n<Annotation Term=\"A.B\">\n  <Record>\n</Annotation>\n'''\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:10:1: error: mismatched closing tag </Annotation>: expected </Record> (opened at 9:3)"
+        )
+    );
+}
+
+#[test]
+fn missing_fields_are_located_at_the_change() {
+    let d = load_err(&patch_text("action = \"remove\"\n"));
+    assert_eq!(
+        only(&d),
+        format!("{FILE}:4:1: error: change \"remove\" needs a \"target\" field")
+    );
+    let d = load_err(&patch_text(
+        "action = \"add\"\nxml = '<Action Name=\"a\" />'\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!("{FILE}:4:1: error: change \"add\" needs a \"schema\" field")
+    );
+    let d = load_err(&patch_text(
+        "action = \"set-attribute\"\ntarget = \"t.thing\"\nvalue = \"x\"\n",
+    ));
+    assert!(only(&d).starts_with(&format!(
+        "{FILE}:4:1: error: change \"set-attribute\" needs an \"attribute\" field"
+    )));
+    let d =
+        load_err("description = \"d\"\n\n[[change]]\naction = \"remove\"\ntarget = \"t.thing\"\n");
+    assert!(only(&d).contains("missing field `documentation`"), "{d}");
+    let d = load_err(&patch_text(
+        "action = \"remove\"\ntarget = \"t.thing\"\ncolour = \"red\"\n",
+    ));
+    let e = &d.0[0];
+    assert!(e.message.contains("colour"), "{e}");
+    assert!(e.pos.line >= 4, "{e}");
+    let d = load_err("description = \"d\"\ndocumentation = \"x.md\"\n[[change]\n");
+    assert_eq!(d.0[0].pos.line, 3, "{d}");
+}
+
+#[test]
+fn bad_attribute_values_are_errors_at_the_target() {
+    let d = apply_err(
+        "action = \"set-attribute\"\ntarget = \"t.thing/label\"\nattribute = \"Nullable\"\nvalue = \"sometimes\"\n",
+    );
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:6:10: error: attribute Nullable takes \"true\" or \"false\", not \"sometimes\""
+        )
+    );
+    let d = apply_err(
+        "action = \"set-attribute\"\ntarget = \"t.thing/label\"\nattribute = \"Colour\"\nvalue = \"red\"\n",
+    );
+    assert!(
+        only(&d).contains("attribute \"Colour\" cannot be set on this target"),
+        "{d}"
+    );
+}
+
+#[test]
+fn remove_annotation_without_such_term_is_an_error() {
+    let d = apply_err(
+        "action = \"remove-annotation\"\ntarget = \"t.thing/label\"\nterm = \"Org.OData.Core.V1.LongDescription\"\n",
+    );
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:6:10: error: patch target \"t.thing/label\" has no annotation with term \"Org.OData.Core.V1.LongDescription\""
+        )
+    );
+}
+
+#[test]
+fn add_to_an_unknown_schema_or_with_unknown_types_is_located() {
+    let d =
+        apply_err("action = \"add\"\nschema = \"other.ns\"\nxml = '<ComplexType Name=\"x\" />'\n");
+    assert!(
+        only(&d).contains("patch adds to schema \"other.ns\", which the metadata does not define"),
+        "{d}"
+    );
+    let d = apply_err(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = '''\n<ComplexType Name=\"x\">\n  <Property Name=\"p\" Type=\"t.missing\" />\n</ComplexType>\n'''\n",
+    );
+    let e = &d.0[0];
+    assert_eq!(e.file, FILE, "{d}");
+    assert_eq!(e.pos.line, 9, "{d}");
+    assert!(e.message.contains("\"t.missing\""), "{d}");
+}
+
+#[test]
+fn add_annotation_xml_holds_only_annotations() {
+    let d = load_err(&patch_text(
+        "action = \"add-annotation\"\ntarget = \"t.thing\"\nxml = '''\n<Annotation Term=\"A.B\" />\n<ComplexType Name=\"sneaky\" />\n'''\n",
+    ));
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:9:1: error: the xml of an \"add-annotation\" change may only hold <Annotation> elements"
+        )
+    );
+}
