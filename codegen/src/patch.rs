@@ -580,7 +580,8 @@ fn op_matches(aliases: &[(String, String)], op: &syntax::Operation, local: &str)
     if op.name != name {
         return false;
     }
-    let args = args.trim_end_matches(')');
+    // Only the call's own parenthesis: `Collection(x))` keeps its inner one.
+    let args = args.strip_suffix(')').unwrap_or(args);
     let wanted: Vec<String> = args
         .split(',')
         .map(str::trim)

@@ -11,36 +11,8 @@ use migrations_codegen::pipeline;
 
 const FILE: &str = "metadata/patches/9999-test.toml";
 
-/// A small schema: one entity type with a property and a navigation
-/// property, an enum, an action and a container.
-pub const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-  <edmx:DataServices>
-    <Schema Namespace="test.ns" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <EnumType Name="color">
-        <Member Name="red" Value="0" />
-      </EnumType>
-      <EntityType Name="thing">
-        <Key><PropertyRef Name="id" /></Key>
-        <Property Name="id" Type="Edm.String" Nullable="false" />
-        <Property Name="label" Type="Edm.String">
-          <Annotation Term="Org.OData.Core.V1.Description" String="A label." />
-        </Property>
-        <NavigationProperty Name="parts" Type="Collection(t.thing)" ContainsTarget="true" />
-      </EntityType>
-      <Action Name="poke" IsBound="true">
-        <Parameter Name="bindingParameter" Type="t.thing" />
-      </Action>
-      <EntityContainer Name="C">
-        <EntitySet Name="things" EntityType="t.thing" />
-      </EntityContainer>
-    </Schema>
-  </edmx:DataServices>
-</edmx:Edmx>
-"#;
-
 fn doc() -> Document {
-    pipeline::parse_document("test.csdl", CSDL).unwrap()
+    pipeline::parse_document("test.csdl", common::SMALL_CSDL).unwrap()
 }
 
 /// `description` and `documentation` on lines 1-2, `[[change]]` on line 4,

@@ -76,3 +76,46 @@ pub fn committed_patch(name: &str) -> Patch {
 pub fn config(include: &[&str]) -> SliceConfig {
     SliceConfig::new(include, &[]).expect("valid include patterns")
 }
+
+/// A small schema: an enum, a complex type, an entity type with an
+/// annotated property and a navigation property, two overloads of a bound
+/// action, a container, and external annotations.
+pub const SMALL_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="test.ns" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color">
+        <Member Name="red" Value="0" />
+        <Member Name="blue" Value="1" />
+      </EnumType>
+      <ComplexType Name="box">
+        <Property Name="color" Type="t.color" />
+      </ComplexType>
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="label" Type="Edm.String">
+          <Annotation Term="Org.OData.Core.V1.Description" String="A label." />
+        </Property>
+        <NavigationProperty Name="parts" Type="Collection(t.thing)" ContainsTarget="true" />
+      </EntityType>
+      <Action Name="poke" IsBound="true">
+        <Parameter Name="bindingParameter" Type="t.thing" />
+      </Action>
+      <Action Name="poke" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(t.thing)" />
+        <Parameter Name="force" Type="Edm.Boolean" />
+      </Action>
+      <EntityContainer Name="C">
+        <EntitySet Name="things" EntityType="t.thing" />
+      </EntityContainer>
+      <Annotations Target="t.thing">
+        <Annotation Term="Org.OData.Core.V1.Description" String="A thing." />
+      </Annotations>
+      <Annotations Target="test.ns.box/color">
+        <Annotation Term="Org.OData.Core.V1.Description" String="Its color." />
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
