@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
-use quick_xml::events::attributes::{AttrError, Attributes};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::values::{self, excerpt};
@@ -38,6 +37,8 @@ pub(super) struct RawAttr<'a> {
     pub value: &'a str,
     /// Byte offset of the attribute name.
     pub offset: usize,
+    /// Nothing to unescape or normalise in the value.
+    pub plain: bool,
 }
 
 /// An attribute value, unescaped, with the offset of the attribute.
@@ -267,40 +268,7 @@ impl<'a> Parser<'a> {
         }
         let ns_mark = self.ns.len();
         self.attrs.clear();
-        let mut attributes = Attributes::new(content, name_len);
-        attributes.with_checks(false);
-        for attribute in attributes {
-            let attribute = match attribute {
-                Ok(a) => a,
-                Err(e) => return Err(self.attr_syntax(qname, content_offset, e)),
-            };
-            let key = attribute.key.into_inner();
-            let value: &[u8] = match &attribute.value {
-                Cow::Borrowed(v) => v,
-                Cow::Owned(v) => v,
-            };
-            let (Some((key_offset, key)), Some((_, value))) =
-                (self.locate(key), self.locate(value))
-            else {
-                return Err(self.fatal(offset, "internal error: attribute outside the input"));
-            };
-            if self.attrs.iter().any(|a| a.key == key) {
-                return Err(self.fatal(
-                    key_offset,
-                    format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
-                ));
-            }
-            self.attrs.push(RawAttr {
-                key,
-                value,
-                offset: key_offset,
-            });
-            if key == "xmlns" {
-                self.bind("", value, key_offset)?;
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                self.bind(prefix, value, key_offset)?;
-            }
-        }
+        self.scan_attributes(qname, content, content_offset, name_len)?;
         let (prefix, local) = match qname.split_once(':') {
             Some((prefix, local)) => (prefix, local),
             None => ("", qname),
@@ -358,29 +326,120 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn attr_syntax(&mut self, qname: &str, content_offset: usize, error: AttrError) -> Fatal {
-        let (at, what) = match error {
-            AttrError::ExpectedEq(at) => {
-                (at, "expected \"=\" after the attribute name".to_string())
+    /// Splits the attributes of a start tag (`content` is the text between
+    /// `<` and `>`, the name takes its first `name_len` bytes) into
+    /// [`Parser::attrs`] and applies namespace declarations.
+    fn scan_attributes(
+        &mut self,
+        qname: &'a str,
+        content: &'a str,
+        content_offset: usize,
+        name_len: usize,
+    ) -> PResult<()> {
+        let bytes = content.as_bytes();
+        let len = bytes.len();
+        let mut i = name_len;
+        loop {
+            let separated = i < len && is_space(bytes[i]);
+            while i < len && is_space(bytes[i]) {
+                i += 1;
             }
-            AttrError::ExpectedValue(at) => (at, "expected a quoted value after \"=\"".to_string()),
-            AttrError::UnquotedValue(at) => (
-                at,
-                "expected a value in quotes, found an unquoted value".to_string(),
-            ),
-            AttrError::ExpectedQuote(at, quote) => (
-                at,
-                format!(
-                    "expected the closing {} of the attribute value",
-                    quote as char
-                ),
-            ),
-            AttrError::Duplicated(at, _) => (at, "duplicate attribute".to_string()),
-        };
-        self.fatal(
-            content_offset + at,
-            format!("malformed attribute in <{qname}>: {what}"),
-        )
+            if i >= len {
+                return Ok(());
+            }
+            if !separated {
+                return Err(self.malformed_attribute(
+                    qname,
+                    content_offset + i,
+                    "expected whitespace before the attribute name",
+                ));
+            }
+            let key_start = i;
+            while i < len && !is_space(bytes[i]) && bytes[i] != b'=' {
+                i += 1;
+            }
+            let key_end = i;
+            while i < len && is_space(bytes[i]) {
+                i += 1;
+            }
+            if i >= len || bytes[i] != b'=' {
+                return Err(self.malformed_attribute(
+                    qname,
+                    content_offset + key_end,
+                    "expected \"=\" after the attribute name",
+                ));
+            }
+            i += 1;
+            while i < len && is_space(bytes[i]) {
+                i += 1;
+            }
+            let quote = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                Some(_) => {
+                    return Err(self.malformed_attribute(
+                        qname,
+                        content_offset + i,
+                        "expected a value in quotes, found an unquoted value",
+                    ));
+                }
+                None => {
+                    return Err(self.malformed_attribute(
+                        qname,
+                        content_offset + i,
+                        "expected a quoted value after \"=\"",
+                    ));
+                }
+            };
+            let value_start = i + 1;
+            let Some((value_len, special)) = values::scan_value(&bytes[value_start..], quote)
+            else {
+                return Err(self.malformed_attribute(
+                    qname,
+                    content_offset + i,
+                    &format!(
+                        "expected the closing {} of the attribute value",
+                        quote as char
+                    ),
+                ));
+            };
+            i = value_start + value_len + 1;
+            // Both ends are ASCII bytes (or the end), so these are char
+            // boundaries.
+            let (Some(key), Some(value)) = (
+                content.get(key_start..key_end),
+                content.get(value_start..value_start + value_len),
+            ) else {
+                return Err(self.malformed_attribute(
+                    qname,
+                    content_offset + key_start,
+                    "invalid attribute",
+                ));
+            };
+            let key_offset = content_offset + key_start;
+            if self.attrs.iter().any(|a| a.key == key) {
+                return Err(self.fatal(
+                    key_offset,
+                    format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
+                ));
+            }
+            self.attrs.push(RawAttr {
+                key,
+                value,
+                offset: key_offset,
+                plain: !special,
+            });
+            if key.len() >= 5 && key.starts_with("xmlns") {
+                if key == "xmlns" {
+                    self.bind("", value, key_offset)?;
+                } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                    self.bind(prefix, value, key_offset)?;
+                }
+            }
+        }
+    }
+
+    fn malformed_attribute(&mut self, qname: &str, at: usize, what: &str) -> Fatal {
+        self.fatal(at, format!("malformed attribute in <{qname}>: {what}"))
     }
 
     fn close(&mut self, el: &Elem<'a>) {
@@ -728,6 +787,12 @@ impl<'a> Parser<'a> {
 
     /// Unescapes a raw attribute value; errors are recorded.
     pub(super) fn decode(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
+        if attr.plain && attr.value.len() <= MAX_VALUE_LEN {
+            return Some(Val {
+                text: Cow::Borrowed(attr.value),
+                offset: attr.offset,
+            });
+        }
         match values::decode_attr(attr.value) {
             Ok(text) if text.len() > MAX_VALUE_LEN => {
                 self.error(
@@ -778,8 +843,14 @@ impl<'a> Parser<'a> {
 
 const DOCTYPE_MESSAGE: &str = "unexpected <!DOCTYPE>: document type declarations are not allowed (their entities could expand without bound)";
 
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Whitespace only. Without early exit, so that it vectorises: the text
+/// between elements is short indentation.
 fn is_blank(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    bytes.iter().fold(true, |blank, &b| {
+        blank & ((b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r'))
+    })
 }

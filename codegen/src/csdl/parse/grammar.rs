@@ -167,8 +167,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A required type reference attribute.
-    fn type_ref(&mut self, el: &Elem<'a>, name: &str) -> TypeRef {
-        let pos = self.pos(el.offset);
+    fn type_ref(&mut self, el: &Elem<'a>, name: &str, pos: Pos) -> TypeRef {
         let Some(v) = self.required(el, name) else {
             return TypeRef {
                 pos,
@@ -626,7 +625,7 @@ impl<'a> Parser<'a> {
     fn property(&mut self, el: Elem<'a>) -> PResult<Property> {
         let pos = self.pos(el.offset);
         let name = self.name(&el);
-        let ty = self.type_ref(&el, "Type");
+        let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let facets = self.facets(&el);
         let default_value = self.string(&el, "DefaultValue");
@@ -646,7 +645,7 @@ impl<'a> Parser<'a> {
     fn navigation_property(&mut self, el: Elem<'a>) -> PResult<NavigationProperty> {
         let pos = self.pos(el.offset);
         let name = self.name(&el);
-        let ty = self.type_ref(&el, "Type");
+        let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let contains_target = self.boolean(&el, "ContainsTarget").unwrap_or(false);
         let partner = self.string(&el, "Partner");
@@ -749,7 +748,7 @@ impl<'a> Parser<'a> {
     fn parameter(&mut self, el: Elem<'a>) -> PResult<Parameter> {
         let pos = self.pos(el.offset);
         let name = self.name(&el);
-        let ty = self.type_ref(&el, "Type");
+        let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let facets = self.facets(&el);
         let mut parameter = Parameter {
@@ -766,7 +765,7 @@ impl<'a> Parser<'a> {
 
     fn return_type(&mut self, el: Elem<'a>) -> PResult<ReturnType> {
         let pos = self.pos(el.offset);
-        let ty = self.type_ref(&el, "Type");
+        let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let facets = self.facets(&el);
         self.no_children(&el)?;
@@ -781,7 +780,7 @@ impl<'a> Parser<'a> {
     fn term(&mut self, el: Elem<'a>) -> PResult<Term> {
         let pos = self.pos(el.offset);
         let name = self.name(&el);
-        let ty = self.type_ref(&el, "Type");
+        let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let default_value = self.string(&el, "DefaultValue");
         let applies_to = self.string(&el, "AppliesTo");

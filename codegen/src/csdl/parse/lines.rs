@@ -1,6 +1,8 @@
 //! Byte offsets to line and column, by binary search in a table of line
 //! starts built once per input.
 
+use std::cell::Cell;
+
 use crate::csdl::syntax::Pos;
 
 pub(super) struct LineIndex {
@@ -8,6 +10,9 @@ pub(super) struct LineIndex {
     starts: Vec<u32>,
     /// Where line 1, column 1 of the input is reported.
     base: Pos,
+    /// The line index found last: lookups come mostly in document order,
+    /// so the next one is usually on that line or a few lines below.
+    hint: Cell<usize>,
 }
 
 impl LineIndex {
@@ -16,40 +21,55 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 40 + 1);
         starts.push(0);
-        // Eight bytes at a time: a word holds a newline iff the usual
-        // "has zero byte" test fires on it xor a word of newlines.
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        const NEWLINES: u64 = ONES * b'\n' as u64;
-        let mut chunks = bytes.chunks_exact(8);
+        // 32 bytes at a time: a bit mask of the newlines (built branch
+        // free, which the compiler vectorises), then one push per set bit.
+        let mut chunks = bytes.chunks_exact(32);
         let mut at = 0usize;
         for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(word) ^ NEWLINES;
-            if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-                for (i, &b) in chunk.iter().enumerate() {
-                    if b == b'\n' {
-                        starts.push((at + i + 1) as u32);
-                    }
-                }
+            let mut mask = 0u32;
+            for (i, &b) in chunk.iter().enumerate() {
+                mask |= u32::from(b == b'\n') << i;
             }
-            at += 8;
+            while mask != 0 {
+                starts.push((at + mask.trailing_zeros() as usize + 1) as u32);
+                mask &= mask - 1;
+            }
+            at += 32;
         }
         for (i, &b) in chunks.remainder().iter().enumerate() {
             if b == b'\n' {
                 starts.push((at + i + 1) as u32);
             }
         }
-        LineIndex { starts, base }
+        LineIndex {
+            starts,
+            base,
+            hint: Cell::new(0),
+        }
+    }
+
+    /// The index of the line holding `offset`: a few steps forward from
+    /// the hint, else a binary search.
+    fn line_index(&self, offset: usize) -> usize {
+        let starts = &self.starts;
+        let hint = self.hint.get();
+        if starts.get(hint).is_some_and(|&s| s as usize <= offset) {
+            for index in hint..(hint + 4).min(starts.len()) {
+                match starts.get(index + 1) {
+                    Some(&next) if next as usize <= offset => continue,
+                    _ => return index,
+                }
+            }
+        }
+        starts
+            .partition_point(|&start| start as usize <= offset)
+            .saturating_sub(1)
     }
 
     /// The position of the byte at `offset` (which may be the end of input).
     pub(super) fn pos(&self, offset: usize) -> Pos {
-        let index = self
-            .starts
-            .partition_point(|&start| start as usize <= offset)
-            .saturating_sub(1);
+        let index = self.line_index(offset);
+        self.hint.set(index);
         let start = self.starts.get(index).copied().unwrap_or(0) as usize;
         let col = u32::try_from(offset.saturating_sub(start))
             .unwrap_or(u32::MAX - 1)
