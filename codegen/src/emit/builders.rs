@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Ctx;
 use super::models::{Member, deprecated_attr, doc_lines, docs};
-use super::names::{ident, pascal, snake, type_ident};
+use super::names::{ident, pascal_word, snake, type_ident};
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, OperationKind};
 use crate::model::paths::{self, PathNode, SegmentKind};
@@ -94,7 +94,10 @@ pub fn generate(
             }
             _ => node.base.clone(),
         };
-        files.entry(snake(&owner)).or_default().extend(tokens);
+        files
+            .entry(super::names::module(&owner))
+            .or_default()
+            .extend(tokens);
     }
     let roots: Vec<TokenStream> = nodes
         .iter()
@@ -141,7 +144,7 @@ fn short_names(nodes: &[PathNode]) -> BTreeMap<String, String> {
             .map(|s| s.text.as_str())
             .collect();
         let start = names.len().saturating_sub(depth);
-        let mut s: String = names[start..].iter().map(|w| pascal(w)).collect();
+        let mut s: String = names[start..].iter().map(|w| pascal_word(w)).collect();
         if matches!(n.segments.last().map(|s| &s.kind), Some(SegmentKind::Key)) {
             s.push_str("Item");
         }
@@ -165,6 +168,21 @@ fn short_names(nodes: &[PathNode]) -> BTreeMap<String, String> {
     }
     out
 }
+
+/// Methods every request builder may have besides its navigation
+/// properties and bound operations (`get`… by capability, `by_id` on
+/// collections, `path` and `new` always).
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "path",
+    "get",
+    "post",
+    "patch",
+    "delete",
+    "count",
+    "by_id",
+    "delta_update",
+];
 
 fn builder_ident(n: &Node) -> proc_macro2::Ident {
     format_ident!("{}RequestBuilder", n.base)
@@ -450,6 +468,38 @@ fn node_builder(
             item_surface_with(&caps, is_key, &template, &entity_name, &notes, surface);
         }
     }
+    // Navigation properties and bound operations become methods next to
+    // the ones above: a name that is already taken would not compile, so it
+    // is reported where the schema defines it.
+    let mut taken: BTreeMap<String, String> = RESERVED_METHODS
+        .iter()
+        .map(|m| (m.to_string(), "the generator reserves it".to_string()))
+        .collect();
+    for key in ctx.alternate_keys(entity) {
+        let m = format!(
+            "by_{}",
+            key.parts
+                .iter()
+                .map(|(a, _)| snake(a))
+                .collect::<Vec<_>>()
+                .join("_and_")
+        );
+        taken.insert(m, "an alternate key has it".to_string());
+    }
+    let mut claim = |name: &str, what: String, pos: crate::csdl::syntax::Pos| {
+        let method = ident(&snake(name)).to_string();
+        if let Some(holder) = taken.get(&method) {
+            return Err(Diagnostics::from(crate::csdl::Diagnostic::error(
+                ctx.file.clone(),
+                pos,
+                format!(
+                    "{what} becomes the method \"{method}\" of the request builder for {template}, but {holder}"
+                ),
+            )));
+        }
+        taken.insert(method, format!("{what} has it"));
+        Ok(())
+    };
     // Navigation.
     for child in children.iter().filter(|c| {
         matches!(
@@ -458,6 +508,18 @@ fn node_builder(
         )
     }) {
         let seg = &child.path.segments.last().unwrap().text;
+        if let Some(SegmentKind::Navigation { owner, .. }) =
+            child.path.segments.last().map(|s| &s.kind)
+        {
+            let pos = ctx
+                .model
+                .all_navigation_properties(owner)
+                .into_iter()
+                .find(|n| &n.name == seg)
+                .map(|n| n.pos)
+                .unwrap_or_default();
+            claim(seg, format!("navigation property \"{seg}\""), pos)?;
+        }
         let method = ident(&snake(seg));
         let b = builder_ident(child);
         let d = format!(" `{}`", child.path.template());
@@ -476,6 +538,11 @@ fn node_builder(
         if !ctx.config.includes(&segs) {
             continue;
         }
+        claim(
+            op.short_name(),
+            format!("operation {}", op.signature()),
+            op.pos,
+        )?;
         let (method, tokens) = operation(ctx, node, op, &format!("{template}/{seg}"), surface)?;
         methods.push(method);
         extra.extend(tokens);
@@ -639,7 +706,7 @@ fn operation(
 ) -> Result<(TokenStream, TokenStream), Diagnostics> {
     let short = op.short_name();
     let method = ident(&snake(short));
-    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal(short));
+    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal_word(short));
     let mut doc = doc_lines(&op.annotations);
     doc.insert(
         0,
@@ -728,7 +795,7 @@ fn operation(
                 }
             });
         } else {
-            let body_name = format!("{}{}PostRequestBody", node.base, pascal(short));
+            let body_name = format!("{}{}PostRequestBody", node.base, pascal_word(short));
             let body = type_ident(&body_name);
             let members: Vec<Member<'_>> = op
                 .parameters

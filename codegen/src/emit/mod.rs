@@ -84,6 +84,21 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
             .chain(model.structs.keys())
             .map(String::as_str),
     );
+    // Two types with one Rust name (`n.thing` and `n.Thing`) would share a
+    // module file, one silently overwriting the other.
+    let positioned: Vec<(&str, Pos)> = model
+        .enums
+        .values()
+        .map(|e| (e.name.as_str(), e.pos))
+        .chain(model.structs.values().map(|s| (s.name.as_str(), s.pos)))
+        .collect();
+    names::assign_unique(
+        &model.file,
+        "the schema's types",
+        positioned,
+        |q| names::module(&names[q]),
+        &["mod"],
+    )?;
     let ctx = Ctx {
         model,
         config,
@@ -97,7 +112,7 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
     for e in model.enums.values() {
         match ctx.enum_type(e) {
             Ok(tokens) => {
-                let module = names::snake(&ctx.names[&e.name]);
+                let module = names::module(&ctx.names[&e.name]);
                 files.insert(
                     format!("models/{module}.rs"),
                     format_file(&tokens, &model.file)?,
@@ -135,7 +150,7 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
                 if ctx.polymorphic.contains(&s.name) {
                     tokens.extend(ctx.polymorphic(&s.name));
                 }
-                let module = names::snake(&rust);
+                let module = names::module(&rust);
                 files.insert(
                     format!("models/{module}.rs"),
                     format_file(&tokens, &model.file)?,

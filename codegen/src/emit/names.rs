@@ -44,9 +44,35 @@ pub fn snake(name: &str) -> String {
 }
 
 pub fn pascal(name: &str) -> String {
+    let s = pascal_word(name);
+    if s == "Self" {
+        // A keyword that cannot be a raw identifier (a type or variant
+        // named `self` in the schema).
+        "Self_".to_string()
+    } else {
+        s
+    }
+}
+
+/// The PascalCase form of a name that is only ever part of a longer
+/// identifier (`SelfRequestBuilder`): no keyword escaping needed.
+pub fn pascal_word(name: &str) -> String {
     let s = name.to_upper_camel_case();
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("N{s}")
+    } else {
+        s
+    }
+}
+
+/// The module (and file) name for a Rust type or builder name: snake_case,
+/// with `_` appended to keywords (`type` → `type_`), since `mod r#type;`
+/// would work but the file would still be called `type.rs` and `self` has no
+/// raw form at all.
+pub fn module(name: &str) -> String {
+    let s = snake(name);
+    if STRICT.contains(&s.as_str()) || NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
     } else {
         s
     }

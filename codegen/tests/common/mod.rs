@@ -119,3 +119,59 @@ pub const SMALL_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
+
+/// Names that are Rust keywords (`type`, `self`, `crate`, `fn`, `match`,
+/// `async`, `gen`, `loop`) or that Rust code uses otherwise (`new`,
+/// `default`, `none`, `Some`): as properties, enum members, a type, a
+/// navigation property, action and function names and parameters, and a
+/// singleton.
+pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="kw" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="kind">
+        <Member Name="self" Value="0" />
+        <Member Name="type" Value="1" />
+        <Member Name="none" Value="2" />
+        <Member Name="Some" Value="3" />
+      </EnumType>
+      <ComplexType Name="self">
+        <Property Name="type" Type="Edm.String" />
+      </ComplexType>
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="type" Type="Edm.String" />
+        <Property Name="self" Type="Edm.String" />
+        <Property Name="crate" Type="Edm.String" />
+        <Property Name="super" Type="Edm.String" />
+        <Property Name="fn" Type="Edm.Int32" />
+        <Property Name="match" Type="Edm.Boolean" />
+        <Property Name="async" Type="Edm.String" />
+        <Property Name="gen" Type="Edm.String" />
+        <Property Name="new" Type="Edm.String" />
+        <Property Name="default" Type="kw.self" />
+        <Property Name="_" Type="Edm.String" />
+        <NavigationProperty Name="children" Type="Collection(kw.thing)" ContainsTarget="true" />
+        <NavigationProperty Name="loop" Type="kw.thing" ContainsTarget="true" />
+      </EntityType>
+      <Action Name="type" IsBound="true">
+        <Parameter Name="bindingParameter" Type="kw.thing" />
+        <Parameter Name="self" Type="Edm.String" />
+        <Parameter Name="type" Type="Edm.String" />
+        <ReturnType Type="kw.thing" />
+      </Action>
+      <Function Name="match" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(kw.thing)" />
+        <Parameter Name="self" Type="Edm.String" />
+        <Parameter Name="type" Type="Edm.String" />
+        <ReturnType Type="Collection(kw.thing)" />
+      </Function>
+      <EntityContainer Name="C">
+        <EntitySet Name="things" EntityType="kw.thing" />
+        <Singleton Name="self" Type="kw.thing" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;

@@ -1,0 +1,290 @@
+//! The generator is not tied to the committed slice: code generated for a
+//! different include path, and for a schema full of Rust keywords, compiles
+//! against the SDK's hand-written runtime.
+//!
+//! Each case is written as a crate of its own under target/generality/
+//! (the runtime and support modules copied from sdk/src, a lib.rs like
+//! sdk/src/lib.rs, the dependencies of sdk/Cargo.toml with the workspace's
+//! versions and Cargo.lock) and checked with `cargo check`. Dependency
+//! builds are shared across runs through CARGO_TARGET_DIR=target/generality.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use migrations_codegen::emit::{self, Generated};
+use migrations_codegen::pipeline;
+use toml::{Table, Value};
+
+/// `target/generality`: the temporary crates and their shared target dir.
+fn generality_dir() -> PathBuf {
+    common::workspace_root().join("target/generality")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn table(text: &str, what: &str) -> Table {
+    text.parse::<Table>()
+        .unwrap_or_else(|e| panic!("{what} is not valid TOML: {e}"))
+}
+
+/// sdk/Cargo.toml's `[dependencies]`, with every `workspace = true` entry
+/// replaced by the root `[workspace.dependencies]` entry (its features
+/// merged with the sdk's, `optional` kept).
+fn resolved_dependencies() -> (Table, Table) {
+    let root = common::workspace_root();
+    let ws = table(&read(&root.join("Cargo.toml")), "Cargo.toml");
+    let sdk = table(&read(&root.join("sdk/Cargo.toml")), "sdk/Cargo.toml");
+    let ws_deps = ws["workspace"]["dependencies"]
+        .as_table()
+        .expect("[workspace.dependencies]");
+    let mut out = Table::new();
+    for (name, spec) in sdk["dependencies"].as_table().expect("sdk [dependencies]") {
+        let inherits = spec
+            .get("workspace")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !inherits {
+            out.insert(name.clone(), spec.clone());
+            continue;
+        }
+        let mut resolved = match ws_deps.get(name) {
+            Some(Value::String(v)) => {
+                let mut t = Table::new();
+                t.insert("version".into(), Value::String(v.clone()));
+                t
+            }
+            Some(Value::Table(t)) => t.clone(),
+            other => panic!("workspace dependency {name}: unexpected {other:?}"),
+        };
+        let spec = spec.as_table().unwrap();
+        if let Some(Value::Array(extra)) = spec.get("features") {
+            let features = resolved
+                .entry("features")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            let list = features.as_array_mut().unwrap();
+            for f in extra {
+                if !list.contains(f) {
+                    list.push(f.clone());
+                }
+            }
+        }
+        if let Some(optional) = spec.get("optional") {
+            resolved.insert("optional".into(), optional.clone());
+        }
+        out.insert(name.clone(), Value::Table(resolved));
+    }
+    // The sdk's features, without enabling the optional Azure credential
+    // (its crates are large and the generated code does not touch it).
+    let mut features = sdk
+        .get("features")
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    features.insert("default".into(), Value::Array(Vec::new()));
+    (out, features)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Writes a crate named `name` holding `generated` (as sdk/src/generated)
+/// and returns its directory.
+fn write_crate(name: &str, generated: &Generated) -> PathBuf {
+    let root = common::workspace_root();
+    let dir = generality_dir().join("crates").join(name);
+    let src = dir.join("src");
+    if src.exists() {
+        std::fs::remove_dir_all(&src).unwrap();
+    }
+    std::fs::create_dir_all(&src).unwrap();
+
+    let ws = table(&read(&root.join("Cargo.toml")), "Cargo.toml");
+    let edition = ws["workspace"]["package"]["edition"].clone();
+    let (dependencies, features) = resolved_dependencies();
+    let mut package = Table::new();
+    package.insert("name".into(), Value::String(name.into()));
+    package.insert("version".into(), Value::String("0.0.0".into()));
+    package.insert("edition".into(), edition);
+    package.insert("publish".into(), Value::Boolean(false));
+    let mut manifest = Table::new();
+    manifest.insert("package".into(), Value::Table(package));
+    manifest.insert("features".into(), Value::Table(features));
+    manifest.insert("dependencies".into(), Value::Table(dependencies));
+    // Outside the workspace (it lives under target/).
+    manifest.insert("workspace".into(), Value::Table(Table::new()));
+    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest).unwrap()).unwrap();
+    // The workspace's lock file pins the same versions (unused entries are
+    // dropped by cargo), so an offline build finds them in the cache.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    copy_dir(&root.join("sdk/src/runtime"), &src.join("runtime"));
+    std::fs::copy(root.join("sdk/src/support.rs"), src.join("support.rs")).unwrap();
+    std::fs::write(
+        src.join("lib.rs"),
+        "//! Generated by codegen/tests/generate_generality.rs.\n\n\
+         #[rustfmt::skip]\nmod generated;\npub mod runtime;\npub mod support;\n\n\
+         pub use generated::{builders, models};\n\n\
+         pub use runtime::{Client, ClientBuilder, Error, Field, Result};\n",
+    )
+    .unwrap();
+    for (rel, contents) in &generated.files {
+        let path = src.join("generated").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+    }
+    dir
+}
+
+fn registry_cache_populated() -> bool {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    home.map(|h| h.join("registry/cache"))
+        .and_then(|c| std::fs::read_dir(c).ok())
+        .is_some_and(|mut d| d.next().is_some())
+}
+
+/// `cargo check` on the crate; the compiler's output on failure.
+fn cargo_check(dir: &Path) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |offline: bool| {
+        let mut cmd = Command::new(&cargo);
+        cmd.arg("check")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .arg("--message-format=short")
+            .env("CARGO_TARGET_DIR", generality_dir().join("target"))
+            // Nothing of the outer `cargo test` leaks into the inner build.
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PRIMARY_PACKAGE")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER");
+        if offline {
+            cmd.arg("--offline");
+        }
+        let out = cmd.output().expect("run cargo");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (out.status.success(), stderr)
+    };
+    let offline = registry_cache_populated();
+    let (ok, stderr) = run(offline);
+    if ok {
+        return Ok(stderr);
+    }
+    // A dependency missing from the cache is not a generator failure: try
+    // the network once before giving up.
+    let compile_error = stderr.contains("error[") || stderr.contains("could not compile");
+    if offline && !compile_error {
+        eprintln!("offline check failed, retrying online:\n{stderr}");
+        let (ok, stderr) = run(false);
+        return if ok { Ok(stderr) } else { Err(stderr) };
+    }
+    Err(stderr)
+}
+
+/// Warnings the compiler reports in the generated files.
+fn generated_warnings(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.contains("src/generated/") && l.contains("warning"))
+        .collect()
+}
+
+#[test]
+fn share_point_slice_compiles_against_the_runtime() {
+    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+        return;
+    };
+    let config = common::config(&["/solutions/sharePoint/**"]);
+    let sliced = pipeline::slice_source(&file, &text, &config, &common::committed_patches())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let model = pipeline::load_model("sharepoint.csdl", &sliced.csdl).unwrap();
+    let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
+
+    // The surface is the SharePoint tree, from /solutions/sharePoint down.
+    let surface = &generated.api_surface;
+    for line in [
+        "GET /solutions/sharePoint -> microsoft.graph.sharePointRoot",
+        "GET /solutions/sharePoint/migrations -> microsoft.graph.sharePointMigrationsRoot",
+        "GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks -> Collection(microsoft.graph.sharePointMigrationTask)",
+        "POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks -> microsoft.graph.sharePointMigrationTask",
+        "GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId} -> microsoft.graph.sharePointMigrationTask",
+        "POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel -> None",
+        "GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}') -> microsoft.graph.sharePointMigrationTask",
+        "PATCH /solutions/sharePoint/migrations/crossOrganizationUserMappings -> Collection(microsoft.graph.sharePointUserIdentityMapping)  [patched: metadata/patches/0002-user-mappings-delta-update.toml]",
+    ] {
+        assert!(
+            surface.lines().any(|l| l == line),
+            "missing from the API surface: {line}\n{surface}"
+        );
+    }
+    assert!(
+        surface
+            .lines()
+            .all(|l| l.contains(" /solutions/sharePoint")),
+        "{surface}"
+    );
+    // Not the committed SDK: this slice has the /solutions/sharePoint node.
+    let committed = read(&common::workspace_root().join(pipeline::API_SURFACE));
+    assert_ne!(&committed, surface);
+
+    let dir = write_crate("generality-sharepoint", &generated);
+    match cargo_check(&dir) {
+        Ok(stderr) => {
+            let warnings = generated_warnings(&stderr);
+            assert!(
+                warnings.is_empty(),
+                "the generated code compiles with warnings:\n{}",
+                warnings.join("\n")
+            );
+        }
+        Err(stderr) => panic!(
+            "the code generated for /solutions/sharePoint/** does not compile ({}):\n{stderr}",
+            dir.display()
+        ),
+    }
+}
+
+#[test]
+fn keyword_names_compile() {
+    let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let config = common::config(&["/things/**", "/self"]);
+    let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        generated
+            .api_surface
+            .lines()
+            .any(|l| l.starts_with("POST /things/{thingId}/type -> kw.thing")),
+        "{}",
+        generated.api_surface
+    );
+    let dir = write_crate("generality-keywords", &generated);
+    match cargo_check(&dir) {
+        Ok(stderr) => {
+            let warnings = generated_warnings(&stderr);
+            assert!(
+                warnings.is_empty(),
+                "the generated code compiles with warnings:\n{}",
+                warnings.join("\n")
+            );
+        }
+        Err(stderr) => panic!(
+            "the code generated for keyword names does not compile ({}):\n{stderr}",
+            dir.display()
+        ),
+    }
+}

@@ -1,0 +1,198 @@
+//! Rust names for OData names: case collisions are located errors naming
+//! both members, keywords are escaped into code that parses (it also
+//! compiles: see generate_generality.rs), and builder methods never clash.
+
+mod common;
+
+use migrations_codegen::csdl::Diagnostics;
+use migrations_codegen::emit::{self, Generated, names};
+use migrations_codegen::pipeline;
+
+/// A one-type schema whose entity type body is `members`, written from
+/// line 6 on (line 5 is `<EntityType Name="thing">`).
+fn schema(members: &str, extra: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+{members}      </EntityType>
+{extra}      <EntityContainer Name="C">
+        <EntitySet Name="things" EntityType="n.thing" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#
+    )
+}
+
+fn generate(csdl: &str) -> Result<Generated, Diagnostics> {
+    let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
+    emit::generate(&model, &common::config(&["/things/**"]))
+}
+
+fn generate_err(csdl: &str) -> Diagnostics {
+    match generate(csdl) {
+        Ok(_) => panic!("generation succeeded"),
+        Err(d) => d,
+    }
+}
+
+#[test]
+fn properties_differing_only_in_case_are_a_located_error() {
+    let d = generate_err(&schema(
+        "        <Property Name=\"displayName\" Type=\"Edm.String\" />\n        <Property Name=\"DisplayName\" Type=\"Edm.String\" />\n",
+        "",
+    ));
+    assert_eq!(d.0.len(), 1, "{d}");
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:9:9: error: \"DisplayName\" in type n.thing becomes the Rust name \"display_name\", which \"displayName\" (at 8:9) already has"
+    );
+}
+
+#[test]
+fn a_property_and_a_navigation_property_colliding_are_reported() {
+    let d = generate_err(&schema(
+        "        <Property Name=\"parts\" Type=\"Edm.String\" />\n        <NavigationProperty Name=\"Parts\" Type=\"Collection(n.thing)\" ContainsTarget=\"true\" />\n",
+        "",
+    ));
+    let msg = d.to_string();
+    assert!(msg.contains("names.csdl:9:9:"), "{msg}");
+    assert!(
+        msg.contains("\"Parts\"") && msg.contains("\"parts\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn enum_members_differing_only_in_case_are_reported() {
+    let d = generate_err(&schema(
+        "        <Property Name=\"state\" Type=\"n.state\" />\n",
+        "      <EnumType Name=\"state\">\n        <Member Name=\"on\" Value=\"0\" />\n        <Member Name=\"On\" Value=\"1\" />\n      </EnumType>\n",
+    ));
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:12:9: error: \"On\" in enum type n.state becomes the Rust name \"On\", which \"on\" (at 11:9) already has"
+    );
+}
+
+#[test]
+fn generator_reserved_names_are_reported() {
+    let d = generate_err(&schema(
+        "        <Property Name=\"odataType\" Type=\"Edm.String\" />\n",
+        "",
+    ));
+    assert!(
+        d.0[0].to_string().starts_with("names.csdl:8:9: error: \"odataType\" in type n.thing becomes the Rust name \"odata_type\", which the generator reserves"),
+        "{d}"
+    );
+}
+
+#[test]
+fn builder_method_clashes_are_located_errors() {
+    // A navigation property named like a builder method would define it
+    // twice.
+    let d = generate_err(&schema(
+        "        <NavigationProperty Name=\"path\" Type=\"n.thing\" ContainsTarget=\"true\" />\n",
+        "",
+    ));
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:8:9: error: navigation property \"path\" becomes the method \"path\" of the request builder for /things/{thingId}, but the generator reserves it"
+    );
+    // A navigation property and a bound action of the same name.
+    let d = generate_err(&schema(
+        "        <NavigationProperty Name=\"poke\" Type=\"n.thing\" ContainsTarget=\"true\" />\n",
+        "      <Action Name=\"poke\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"n.thing\" />\n      </Action>\n",
+    ));
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:10:7: error: operation n.poke(n.thing) becomes the method \"poke\" of the request builder for /things/{thingId}, but navigation property \"poke\" has it"
+    );
+}
+
+#[test]
+fn keyword_names_generate_code_that_parses() {
+    let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL).unwrap();
+    let generated = emit::generate(&model, &common::config(&["/things/**", "/self"]))
+        .unwrap_or_else(|d| panic!("{d}"));
+    // format_file already parsed every file with syn; parse again here so
+    // the test does not depend on that.
+    for (path, text) in &generated.files {
+        syn::parse_file(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}\n{text}"));
+    }
+    let thing = &generated.files["models/thing.rs"];
+    for field in [
+        "pub r#type:",
+        "pub self_:",
+        "pub crate_:",
+        "pub super_:",
+        "pub r#fn:",
+        "pub r#match:",
+        "pub r#async:",
+        "pub r#gen:",
+        "pub new:",
+        "pub default:",
+    ] {
+        assert!(thing.contains(field), "no `{field}` in models/thing.rs");
+    }
+    // Wire names are unchanged.
+    assert!(thing.contains("\"type\" => out.r#type = map.next_value()?"));
+    assert!(thing.contains("\"self\" => out.self_ = map.next_value()?"));
+    // A type and an enum member named `self`.
+    assert!(generated.files.contains_key("models/self_.rs"));
+    assert!(generated.files["models/self_.rs"].contains("pub struct Self_ {"));
+    assert!(generated.files["models/kind.rs"].contains("Kind::Self_ => \"self\""));
+    assert!(generated.files["models/kind.rs"].contains("Kind::Type => \"type\""));
+    // Operations and parameters.
+    let things = &generated.files["builders/things.rs"];
+    assert!(things.contains("pub fn r#type(&self) -> ThingsItemTypeRequestBuilder"));
+    assert!(things.contains("pub fn r#match("));
+    assert!(things.contains("self_: impl AsRef<str>"));
+    assert!(things.contains("r#type: impl AsRef<str>"));
+    assert!(things.contains("pub fn r#loop(&self)"));
+    // The singleton `self`.
+    assert!(
+        generated.files["builders/mod.rs"]
+            .contains("pub fn self_(&self) -> crate::builders::SelfRequestBuilder")
+    );
+    assert!(generated.files.contains_key("builders/self_.rs"));
+}
+
+#[test]
+fn name_helpers() {
+    assert_eq!(names::ident("type").to_string(), "r#type");
+    assert_eq!(names::ident("self").to_string(), "self_");
+    assert_eq!(names::ident("crate").to_string(), "crate_");
+    assert_eq!(names::ident("displayName").to_string(), "displayName");
+    assert_eq!(names::pascal("self"), "Self_");
+    assert_eq!(names::pascal_word("self"), "Self");
+    assert_eq!(names::pascal("3d"), "N3d");
+    assert_eq!(names::module("Type"), "type_");
+    assert_eq!(names::module("Self_"), "self_");
+    assert_eq!(
+        names::module("SharePointMigrations"),
+        "share_point_migrations"
+    );
+    let n = names::type_names(["microsoft.graph.alert", "microsoft.graph.security.alert"]);
+    assert_eq!(n["microsoft.graph.alert"], "Alert");
+    assert_eq!(n["microsoft.graph.security.alert"], "SecurityAlert");
+}
+
+#[test]
+fn types_differing_only_in_case_are_reported() {
+    // Both would be written to models/n_thing.rs.
+    let d = generate_err(&schema(
+        "        <Property Name=\"other\" Type=\"n.Thing\" />\n",
+        "      <ComplexType Name=\"Thing\">\n        <Property Name=\"x\" Type=\"Edm.String\" />\n      </ComplexType>\n",
+    ));
+    assert_eq!(
+        d.to_string(),
+        "names.csdl:5:7: error: \"n.thing\" in the schema's types becomes the Rust name \"n_thing\", which \"n.Thing\" (at 10:7) already has"
+    );
+}
