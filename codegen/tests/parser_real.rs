@@ -483,6 +483,10 @@ fn graph_beta_usnat() {
 /// (meaningful with `cargo test --release`).
 #[test]
 fn timing_against_bare_event_loop() {
+    if cfg!(debug_assertions) {
+        eprintln!("timing skipped: run with --release");
+        return;
+    }
     let Some(text) = load("graph-beta.csdl") else {
         return;
     };
@@ -534,6 +538,8 @@ fn timing_against_bare_event_loop() {
     );
 }
 
+/// A loop to profile the parser under: `perf record <test binary>
+/// profile_parse_loop --ignored`.
 #[test]
 #[ignore]
 fn profile_parse_loop() {

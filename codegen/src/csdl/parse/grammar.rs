@@ -192,6 +192,16 @@ impl<'a> Parser<'a> {
     }
 
     fn facets(&mut self, el: &Elem<'a>) -> Facets {
+        // Most elements have no facet at all.
+        let any = self.attr_list().iter().any(|a| {
+            matches!(
+                a.key,
+                "MaxLength" | "Precision" | "Scale" | "Unicode" | "SRID"
+            )
+        });
+        if !any {
+            return Facets::default();
+        }
         let max_length = self.attr(el, "MaxLength").map(|v| {
             if v.text != "max" && !values::is_digits(&v.text) {
                 self.error(

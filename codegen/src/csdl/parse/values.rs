@@ -21,22 +21,41 @@ pub(super) fn is_dotted(s: &str, min_segments: usize) -> bool {
     dotted_segments(s).is_some_and(|segments| segments >= min_segments)
 }
 
+/// Byte classes for [`dotted_segments`]: bit 0 for the ASCII bytes of
+/// dotted names (letters, digits, `_`, `.`), bit 1 for non-ASCII bytes.
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' {
+            1
+        } else if b >= 0x80 {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    table
+};
+
 /// The number of segments if `s` is dot-separated simple identifiers.
 fn dotted_segments(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    // One branch-free pass (which the compiler vectorises) to see that
-    // every byte may appear in a dotted name; then the rules about dots
-    // and leading digits, which only concern the few segment starts.
-    let (mut other, mut wide) = (false, false);
+    // One branch-free pass of table lookups to see that every byte may
+    // appear in a dotted name; then the rules about dots and leading
+    // digits, which only concern the few segment starts.
+    let (mut all, mut any) = (1u8, 0u8);
     for &b in bytes {
-        let word = b.is_ascii_alphanumeric() | (b == b'_') | (b == b'.');
-        other |= !word & (b < 0x80);
-        wide |= b >= 0x80;
+        let class = NAME_BYTES[b as usize];
+        all &= class | (class >> 1);
+        any |= class;
     }
-    if other {
+    if all == 0 {
         return None;
     }
-    if wide {
+    if any & 2 != 0 {
         return unicode_segments(s);
     }
     let mut segments = 1;
