@@ -7,6 +7,7 @@
 //! stages together for `cargo xtask`.
 
 pub mod csdl;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod patch;
