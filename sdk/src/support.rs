@@ -80,6 +80,145 @@ pub trait WireEnum: Sized {
     fn from_wire(s: &str) -> Self;
 }
 
+/// The serde implementations of a generated struct, from its list of
+/// `"jsonName" => field` pairs. Every generated struct has an `odata_type`
+/// and an `additional_data` field; unknown properties land in the latter and
+/// are written back, so a round trip loses nothing. Decoding matches keys
+/// without allocating for known names (see [`Key`]).
+macro_rules! odata_object {
+    ($name:ident, $odata:literal, { $($json:literal => $field:ident),* $(,)? }) => {
+        impl crate::support::ODataObject for $name {
+            const ODATA_TYPE: &'static str = $odata;
+
+            fn serialize_fields<M: serde::ser::SerializeMap>(
+                &self,
+                map: &mut M,
+                default_type: Option<&str>,
+            ) -> Result<(), M::Error> {
+                if let Some(t) = self.odata_type.as_deref().or(default_type) {
+                    map.serialize_entry("@odata.type", t)?;
+                }
+                $(
+                    if !self.$field.is_unset() {
+                        map.serialize_entry($json, &self.$field)?;
+                    }
+                )*
+                for (k, v) in &self.additional_data {
+                    map.serialize_entry(k, v)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
+                map.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(f, "a {} object", $odata)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        let mut out = $name::default();
+                        while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
+                            match key.as_str() {
+                                "@odata.type" => out.odata_type = map.next_value()?,
+                                $( $json => out.$field = map.next_value()?, )*
+                                _ => {
+                                    out.additional_data.insert(key.into_string(), map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    };
+}
+pub(crate) use odata_object;
+
+/// The methods and serde implementations of a generated forward-compatible
+/// enum, from its `Variant => "wireName"` pairs. The enum itself (with its
+/// docs and the `UnknownValue(String)` variant) is generated.
+macro_rules! wire_enum {
+    ($name:ident, $odata:literal, { $($variant:ident => $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The qualified OData name of this enum type.
+            pub const ODATA_NAME: &'static str = $odata;
+            /// Every member this version knows, in schema order.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The member's wire name.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $name::UnknownValue(s) => s,
+                }
+            }
+
+            /// Decodes a wire name; never fails. Exact names first, then a
+            /// case-insensitive match, else `UnknownValue`.
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    $( $wire => $name::$variant, )*
+                    _ => Self::KNOWN
+                        .iter()
+                        .find(|k| k.as_str().eq_ignore_ascii_case(s))
+                        .cloned()
+                        .unwrap_or_else(|| $name::UnknownValue(s.to_string())),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_wire(s))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = crate::support::Key::deserialize(deserializer)?;
+                Ok(Self::from_wire(s.as_str()))
+            }
+        }
+
+        impl crate::support::WireEnum for $name {
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+            fn from_wire(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
 /// `microsoft.graph.x` from `#microsoft.graph.x` or `microsoft.graph.x`.
 pub fn odata_type_name(t: &str) -> &str {
     t.strip_prefix('#').unwrap_or(t)
@@ -109,6 +248,43 @@ impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
         ))
     }
 }
+
+// ---------------------------------------------------------------------------
+// request builders
+
+/// The common part of a generated request builder (a struct with `client`
+/// and `path` fields): its URL template, constructor, path accessor, and a
+/// `Debug` that shows the template only (never a URL, which can hold user
+/// names).
+macro_rules! request_builder {
+    ($name:ident, $template:literal) => {
+        impl $name {
+            /// The URL template this builder addresses.
+            pub const TEMPLATE: &'static str = $template;
+
+            pub(crate) fn new(
+                client: crate::runtime::Client,
+                path: crate::runtime::RequestPath,
+            ) -> Self {
+                Self { client, path }
+            }
+
+            /// The path this builder addresses, percent-encoded.
+            pub fn path(&self) -> &crate::runtime::RequestPath {
+                &self.path
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("template", &Self::TEMPLATE)
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use request_builder;
 
 // ---------------------------------------------------------------------------
 // query options

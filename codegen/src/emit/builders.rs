@@ -188,6 +188,8 @@ fn builder_ident(n: &Node) -> proc_macro2::Ident {
     format_ident!("{}RequestBuilder", n.base)
 }
 
+/// A builder struct: the shared boilerplate lives in `support::request_builder!`
+/// so the generated files hold only what differs between builders.
 fn struct_builder(name: &proc_macro2::Ident, template: &str, doc: &[String]) -> TokenStream {
     let d = docs(doc);
     quote! {
@@ -197,26 +199,7 @@ fn struct_builder(name: &proc_macro2::Ident, template: &str, doc: &[String]) -> 
             client: crate::runtime::Client,
             path: crate::runtime::RequestPath,
         }
-
-        impl #name {
-            /// The URL template this builder addresses.
-            pub const TEMPLATE: &'static str = #template;
-
-            pub(crate) fn new(client: crate::runtime::Client, path: crate::runtime::RequestPath) -> Self {
-                Self { client, path }
-            }
-
-            /// The path this builder addresses, percent-encoded.
-            pub fn path(&self) -> &crate::runtime::RequestPath {
-                &self.path
-            }
-        }
-
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!(#name)).field("template", &Self::TEMPLATE).finish()
-            }
-        }
+        crate::support::request_builder!(#name, #template);
     }
 }
 

@@ -155,7 +155,9 @@ impl Ctx<'_> {
             })
             .collect();
         let mut lines = doc_lines(&e.annotations);
-        lines.push(String::new());
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
         lines.push(format!(
             "OData enum type `{}`{}.",
             e.name,
@@ -181,67 +183,7 @@ impl Ctx<'_> {
                 UnknownValue(String),
             }
 
-            impl #name {
-                /// The qualified OData name of this enum type.
-                pub const ODATA_NAME: &'static str = #odata;
-                /// Every member this version knows, in schema order.
-                pub const KNOWN: &'static [#name] = &[#( #name::#idents ),*];
-
-                /// The member's wire name.
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #( #name::#idents => #wires, )*
-                        #name::UnknownValue(s) => s,
-                    }
-                }
-
-                /// Decodes a wire name; never fails.
-                pub fn from_wire(s: &str) -> Self {
-                    match s {
-                        #( #wires => #name::#idents, )*
-                        _ => Self::KNOWN
-                            .iter()
-                            .find(|k| k.as_str().eq_ignore_ascii_case(s))
-                            .cloned()
-                            .unwrap_or_else(|| #name::UnknownValue(s.to_string())),
-                    }
-                }
-            }
-
-            impl std::fmt::Display for #name {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-
-            impl std::str::FromStr for #name {
-                type Err = std::convert::Infallible;
-                fn from_str(s: &str) -> Result<Self, Self::Err> {
-                    Ok(Self::from_wire(s))
-                }
-            }
-
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let s = crate::support::Key::deserialize(deserializer)?;
-                    Ok(Self::from_wire(s.as_str()))
-                }
-            }
-
-            impl crate::support::WireEnum for #name {
-                fn as_wire(&self) -> &str {
-                    self.as_str()
-                }
-                fn from_wire(s: &str) -> Self {
-                    Self::from_wire(s)
-                }
-            }
+            crate::support::wire_enum!(#name, #odata, { #( #idents => #wires ),* });
         })
     }
 
@@ -264,8 +206,8 @@ impl Ctx<'_> {
         )?;
         let mut fields = Vec::new();
         let mut setters = Vec::new();
-        let mut ser = Vec::new();
-        let mut de = Vec::new();
+        let mut jsons = Vec::new();
+        let mut fields_ident = Vec::new();
         for (m, fname) in members.iter().zip(&field_names) {
             let f = ident(fname);
             let ty = self.rust_type(m.ty, owner_for_boxing);
@@ -305,12 +247,8 @@ impl Ctx<'_> {
                     self
                 }
             });
-            ser.push(quote! {
-                if !self.#f.is_unset() {
-                    map.serialize_entry(#json, &self.#f)?;
-                }
-            });
-            de.push(quote!(#json => out.#f = map.next_value()?,));
+            jsons.push(json);
+            fields_ident.push(f.clone());
         }
         let mut lines = doc_lines(type_annotations);
         if !lines.is_empty() {
@@ -319,7 +257,6 @@ impl Ctx<'_> {
         lines.push(format!("OData type `{odata_name}`."));
         let doc = docs(&lines);
         let dep = deprecated_attr(type_annotations);
-        let expecting = format!("a {odata_name} object");
         Ok(quote! {
             #doc
             #dep
@@ -345,55 +282,7 @@ impl Ctx<'_> {
                 #(#setters)*
             }
 
-            impl crate::support::ODataObject for #name {
-                const ODATA_TYPE: &'static str = #odata_name;
-
-                fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M, default_type: Option<&str>) -> Result<(), M::Error> {
-                    if let Some(t) = self.odata_type.as_deref().or(default_type) {
-                        map.serialize_entry("@odata.type", t)?;
-                    }
-                    #(#ser)*
-                    for (k, v) in &self.additional_data {
-                        map.serialize_entry(k, v)?;
-                    }
-                    Ok(())
-                }
-            }
-
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap;
-                    let mut map = serializer.serialize_map(None)?;
-                    crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-                    map.end()
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> serde::de::Visitor<'de> for Visitor {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                            f.write_str(#expecting)
-                        }
-                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                            let mut out = #name::default();
-                            while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                                match key.as_str() {
-                                    "@odata.type" => out.odata_type = map.next_value()?,
-                                    #(#de)*
-                                    _ => {
-                                        out.additional_data.insert(key.into_string(), map.next_value()?);
-                                    }
-                                }
-                            }
-                            Ok(out)
-                        }
-                    }
-                    deserializer.deserialize_map(Visitor)
-                }
-            }
+            crate::support::odata_object!(#name, #odata_name, { #( #jsons => #fields_ident ),* });
         })
     }
 

@@ -6,27 +6,10 @@ pub struct CrossOrganizationGroupMappingsRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationGroupMappingsRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationGroupMappings";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationGroupMappingsRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationGroupMappingsRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationGroupMappingsRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationGroupMappings"
+);
 impl CrossOrganizationGroupMappingsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings`: lists `microsoft.graph.sharePointGroupIdentityMapping` items; page through them with `.items()` or `.pages()`.
     pub fn get(
@@ -116,27 +99,10 @@ pub struct CrossOrganizationGroupMappingsItemRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationGroupMappingsItemRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationGroupMappingsItemRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationGroupMappingsItemRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationGroupMappingsItemRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}"
+);
 impl CrossOrganizationGroupMappingsItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}`
     pub fn get(

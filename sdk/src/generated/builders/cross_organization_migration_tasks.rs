@@ -6,27 +6,10 @@ pub struct CrossOrganizationMigrationTasksRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationMigrationTasksRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationMigrationTasksRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks"
+);
 impl CrossOrganizationMigrationTasksRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks`: lists `microsoft.graph.sharePointMigrationTask` items; page through them with `.items()` or `.pages()`.
     pub fn get(
@@ -137,32 +120,10 @@ pub struct CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBui
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug
-for CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(
-                stringify!(
-                    CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder
-                ),
-            )
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')"
+);
 impl CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')`
     pub fn get(
@@ -179,32 +140,10 @@ pub struct CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug
-for CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(
-                stringify!(
-                    CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder
-                ),
-            )
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')"
+);
 impl CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')`
     pub fn get(
@@ -221,32 +160,10 @@ pub struct CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBui
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceUserPrincipalName(sourcePrincipalName='{sourcePrincipalName}')";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug
-for CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(
-                stringify!(
-                    CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder
-                ),
-            )
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceUserPrincipalName(sourcePrincipalName='{sourcePrincipalName}')"
+);
 impl CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceUserPrincipalName(sourcePrincipalName='{sourcePrincipalName}')`
     pub fn get(
@@ -263,27 +180,10 @@ pub struct CrossOrganizationMigrationTasksItemRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksItemRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationMigrationTasksItemRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationMigrationTasksItemRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksItemRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}"
+);
 impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`
     pub fn get(
@@ -325,29 +225,10 @@ pub struct CrossOrganizationMigrationTasksItemCancelRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationMigrationTasksItemCancelRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationMigrationTasksItemCancelRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(
-                stringify!(CrossOrganizationMigrationTasksItemCancelRequestBuilder),
-            )
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationMigrationTasksItemCancelRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel"
+);
 impl CrossOrganizationMigrationTasksItemCancelRequestBuilder {
     /// `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel`
     pub fn post(&self) -> crate::support::EmptyRequest {

@@ -6,27 +6,10 @@ pub struct CrossOrganizationUserMappingsRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationUserMappingsRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationUserMappingsRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationUserMappingsRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationUserMappingsRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationUserMappings"
+);
 impl CrossOrganizationUserMappingsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationUserMappings`: lists `microsoft.graph.sharePointUserIdentityMapping` items; page through them with `.items()` or `.pages()`.
     pub fn get(
@@ -116,27 +99,10 @@ pub struct CrossOrganizationUserMappingsItemRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossOrganizationUserMappingsItemRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossOrganizationUserMappingsItemRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossOrganizationUserMappingsItemRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossOrganizationUserMappingsItemRequestBuilder,
+    "/solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}"
+);
 impl CrossOrganizationUserMappingsItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`
     pub fn get(

@@ -8,27 +8,10 @@ pub struct CrossTenantMigrationJobsRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs"
+);
 impl CrossTenantMigrationJobsRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs`: lists `microsoft.graph.crossTenantMigrationJob` items; page through them with `.items()` or `.pages()`.
     #[deprecated(
@@ -109,27 +92,10 @@ pub struct CrossTenantMigrationJobsValidateRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsValidateRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/validate";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsValidateRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsValidateRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsValidateRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/validate"
+);
 ///
 /// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
 ///
@@ -228,95 +194,13 @@ impl CrossTenantMigrationJobsValidatePostRequestBody {
         self
     }
 }
-impl crate::support::ODataObject for CrossTenantMigrationJobsValidatePostRequestBody {
-    const ODATA_TYPE: &'static str = "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.display_name.is_unset() {
-            map.serialize_entry("displayName", &self.display_name)?;
-        }
-        if !self.complete_after_date_time.is_unset() {
-            map.serialize_entry(
-                "completeAfterDateTime",
-                &self.complete_after_date_time,
-            )?;
-        }
-        if !self.source_tenant_id.is_unset() {
-            map.serialize_entry("sourceTenantId", &self.source_tenant_id)?;
-        }
-        if !self.exchange_settings.is_unset() {
-            map.serialize_entry("exchangeSettings", &self.exchange_settings)?;
-        }
-        if !self.workloads.is_unset() {
-            map.serialize_entry("workloads", &self.workloads)?;
-        }
-        if !self.resource_type.is_unset() {
-            map.serialize_entry("resourceType", &self.resource_type)?;
-        }
-        if !self.resources.is_unset() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for CrossTenantMigrationJobsValidatePostRequestBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CrossTenantMigrationJobsValidatePostRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CrossTenantMigrationJobsValidatePostRequestBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob)) object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CrossTenantMigrationJobsValidatePostRequestBody, A::Error> {
-                let mut out = CrossTenantMigrationJobsValidatePostRequestBody::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "displayName" => out.display_name = map.next_value()?,
-                        "completeAfterDateTime" => {
-                            out.complete_after_date_time = map.next_value()?;
-                        }
-                        "sourceTenantId" => out.source_tenant_id = map.next_value()?,
-                        "exchangeSettings" => out.exchange_settings = map.next_value()?,
-                        "workloads" => out.workloads = map.next_value()?,
-                        "resourceType" => out.resource_type = map.next_value()?,
-                        "resources" => out.resources = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    CrossTenantMigrationJobsValidatePostRequestBody,
+    "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))",
+    { "displayName" => display_name, "completeAfterDateTime" => complete_after_date_time,
+    "sourceTenantId" => source_tenant_id, "exchangeSettings" => exchange_settings,
+    "workloads" => workloads, "resourceType" => resource_type, "resources" => resources }
+);
 impl CrossTenantMigrationJobsValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
     ///
@@ -338,27 +222,10 @@ pub struct CrossTenantMigrationJobsItemRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsItemRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsItemRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsItemRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsItemRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}"
+);
 impl CrossTenantMigrationJobsItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`
     #[deprecated(
@@ -430,27 +297,10 @@ pub struct CrossTenantMigrationJobsItemCancelRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsItemCancelRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsItemCancelRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsItemCancelRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsItemCancelRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel"
+);
 impl CrossTenantMigrationJobsItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`
     pub fn post(
@@ -467,27 +317,10 @@ pub struct CrossTenantMigrationJobsItemMigrateRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsItemMigrateRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsItemMigrateRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsItemMigrateRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate"
+);
 impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`
     pub fn post(
@@ -504,27 +337,10 @@ pub struct CrossTenantMigrationJobsItemValidateRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl CrossTenantMigrationJobsItemValidateRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for CrossTenantMigrationJobsItemValidateRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(CrossTenantMigrationJobsItemValidateRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    CrossTenantMigrationJobsItemValidateRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate"
+);
 impl CrossTenantMigrationJobsItemValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
     pub fn post(

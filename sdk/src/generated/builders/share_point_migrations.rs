@@ -6,27 +6,9 @@ pub struct SharePointMigrationsRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl SharePointMigrationsRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/sharePoint/migrations";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for SharePointMigrationsRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(SharePointMigrationsRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    SharePointMigrationsRequestBuilder, "/solutions/sharePoint/migrations"
+);
 impl SharePointMigrationsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations`
     pub fn get(

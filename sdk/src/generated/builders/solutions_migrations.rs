@@ -8,27 +8,9 @@ pub struct SolutionsMigrationsRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl SolutionsMigrationsRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for SolutionsMigrationsRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(SolutionsMigrationsRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    SolutionsMigrationsRequestBuilder, "/solutions/migrations"
+);
 impl SolutionsMigrationsRequestBuilder {
     /// `GET /solutions/migrations`
     #[deprecated(

@@ -8,27 +8,10 @@ pub struct UsersRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl UsersRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for UsersRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(UsersRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    UsersRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users"
+);
 impl UsersRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: lists `microsoft.graph.crossTenantMigrationTask` items; page through them with `.items()` or `.pages()`.
     #[deprecated(
@@ -81,27 +64,10 @@ pub struct UsersItemRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl UsersItemRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for UsersItemRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(UsersItemRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    UsersItemRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}"
+);
 impl UsersItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`
     #[deprecated(
@@ -152,27 +118,10 @@ pub struct UsersItemCancelRequestBuilder {
     client: crate::runtime::Client,
     path: crate::runtime::RequestPath,
 }
-impl UsersItemCancelRequestBuilder {
-    /// The URL template this builder addresses.
-    pub const TEMPLATE: &'static str = "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel";
-    pub(crate) fn new(
-        client: crate::runtime::Client,
-        path: crate::runtime::RequestPath,
-    ) -> Self {
-        Self { client, path }
-    }
-    /// The path this builder addresses, percent-encoded.
-    pub fn path(&self) -> &crate::runtime::RequestPath {
-        &self.path
-    }
-}
-impl std::fmt::Debug for UsersItemCancelRequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct(stringify!(UsersItemCancelRequestBuilder))
-            .field("template", &Self::TEMPLATE)
-            .finish()
-    }
-}
+crate::support::request_builder!(
+    UsersItemCancelRequestBuilder,
+    "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel"
+);
 impl UsersItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel`
     pub fn post(

@@ -37,67 +37,8 @@ impl CrossTenantMigrationCancelResponse {
         self
     }
 }
-impl crate::support::ODataObject for CrossTenantMigrationCancelResponse {
-    const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationCancelResponse";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.message.is_unset() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if !self.status.is_unset() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for CrossTenantMigrationCancelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CrossTenantMigrationCancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CrossTenantMigrationCancelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a microsoft.graph.crossTenantMigrationCancelResponse object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CrossTenantMigrationCancelResponse, A::Error> {
-                let mut out = CrossTenantMigrationCancelResponse::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        "status" => out.status = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    CrossTenantMigrationCancelResponse,
+    "microsoft.graph.crossTenantMigrationCancelResponse", { "message" => message,
+    "status" => status }
+);

@@ -193,128 +193,13 @@ impl CrossTenantMigrationJob {
         self
     }
 }
-impl crate::support::ODataObject for CrossTenantMigrationJob {
-    const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationJob";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.complete_after_date_time.is_unset() {
-            map.serialize_entry(
-                "completeAfterDateTime",
-                &self.complete_after_date_time,
-            )?;
-        }
-        if !self.created_by.is_unset() {
-            map.serialize_entry("createdBy", &self.created_by)?;
-        }
-        if !self.created_date_time.is_unset() {
-            map.serialize_entry("createdDateTime", &self.created_date_time)?;
-        }
-        if !self.display_name.is_unset() {
-            map.serialize_entry("displayName", &self.display_name)?;
-        }
-        if !self.exchange_settings.is_unset() {
-            map.serialize_entry("exchangeSettings", &self.exchange_settings)?;
-        }
-        if !self.job_type.is_unset() {
-            map.serialize_entry("jobType", &self.job_type)?;
-        }
-        if !self.last_updated_date_time.is_unset() {
-            map.serialize_entry("lastUpdatedDateTime", &self.last_updated_date_time)?;
-        }
-        if !self.message.is_unset() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if !self.resources.is_unset() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
-        if !self.resource_type.is_unset() {
-            map.serialize_entry("resourceType", &self.resource_type)?;
-        }
-        if !self.source_tenant_id.is_unset() {
-            map.serialize_entry("sourceTenantId", &self.source_tenant_id)?;
-        }
-        if !self.status.is_unset() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.target_tenant_id.is_unset() {
-            map.serialize_entry("targetTenantId", &self.target_tenant_id)?;
-        }
-        if !self.workloads.is_unset() {
-            map.serialize_entry("workloads", &self.workloads)?;
-        }
-        if !self.users.is_unset() {
-            map.serialize_entry("users", &self.users)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for CrossTenantMigrationJob {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CrossTenantMigrationJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CrossTenantMigrationJob;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.crossTenantMigrationJob object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CrossTenantMigrationJob, A::Error> {
-                let mut out = CrossTenantMigrationJob::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "completeAfterDateTime" => {
-                            out.complete_after_date_time = map.next_value()?;
-                        }
-                        "createdBy" => out.created_by = map.next_value()?,
-                        "createdDateTime" => out.created_date_time = map.next_value()?,
-                        "displayName" => out.display_name = map.next_value()?,
-                        "exchangeSettings" => out.exchange_settings = map.next_value()?,
-                        "jobType" => out.job_type = map.next_value()?,
-                        "lastUpdatedDateTime" => {
-                            out.last_updated_date_time = map.next_value()?;
-                        }
-                        "message" => out.message = map.next_value()?,
-                        "resources" => out.resources = map.next_value()?,
-                        "resourceType" => out.resource_type = map.next_value()?,
-                        "sourceTenantId" => out.source_tenant_id = map.next_value()?,
-                        "status" => out.status = map.next_value()?,
-                        "targetTenantId" => out.target_tenant_id = map.next_value()?,
-                        "workloads" => out.workloads = map.next_value()?,
-                        "users" => out.users = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", { "id" => id,
+    "completeAfterDateTime" => complete_after_date_time, "createdBy" => created_by,
+    "createdDateTime" => created_date_time, "displayName" => display_name,
+    "exchangeSettings" => exchange_settings, "jobType" => job_type, "lastUpdatedDateTime"
+    => last_updated_date_time, "message" => message, "resources" => resources,
+    "resourceType" => resource_type, "sourceTenantId" => source_tenant_id, "status" =>
+    status, "targetTenantId" => target_tenant_id, "workloads" => workloads, "users" =>
+    users }
+);

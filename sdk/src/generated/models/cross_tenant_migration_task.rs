@@ -65,75 +65,8 @@ impl CrossTenantMigrationTask {
         self
     }
 }
-impl crate::support::ODataObject for CrossTenantMigrationTask {
-    const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationTask";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.current_status.is_unset() {
-            map.serialize_entry("currentStatus", &self.current_status)?;
-        }
-        if !self.last_updated_date_time.is_unset() {
-            map.serialize_entry("lastUpdatedDateTime", &self.last_updated_date_time)?;
-        }
-        if !self.task_type.is_unset() {
-            map.serialize_entry("taskType", &self.task_type)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for CrossTenantMigrationTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CrossTenantMigrationTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CrossTenantMigrationTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.crossTenantMigrationTask object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CrossTenantMigrationTask, A::Error> {
-                let mut out = CrossTenantMigrationTask::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "currentStatus" => out.current_status = map.next_value()?,
-                        "lastUpdatedDateTime" => {
-                            out.last_updated_date_time = map.next_value()?;
-                        }
-                        "taskType" => out.task_type = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", { "id" => id,
+    "currentStatus" => current_status, "lastUpdatedDateTime" => last_updated_date_time,
+    "taskType" => task_type }
+);

@@ -37,69 +37,8 @@ impl ExchangeOnlineCrossTenantMigrationSettings {
         self
     }
 }
-impl crate::support::ODataObject for ExchangeOnlineCrossTenantMigrationSettings {
-    const ODATA_TYPE: &'static str = "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.source_endpoint.is_unset() {
-            map.serialize_entry("sourceEndpoint", &self.source_endpoint)?;
-        }
-        if !self.target_delivery_domain.is_unset() {
-            map.serialize_entry("targetDeliveryDomain", &self.target_delivery_domain)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for ExchangeOnlineCrossTenantMigrationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ExchangeOnlineCrossTenantMigrationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExchangeOnlineCrossTenantMigrationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a microsoft.graph.exchangeOnlineCrossTenantMigrationSettings object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExchangeOnlineCrossTenantMigrationSettings, A::Error> {
-                let mut out = ExchangeOnlineCrossTenantMigrationSettings::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "sourceEndpoint" => out.source_endpoint = map.next_value()?,
-                        "targetDeliveryDomain" => {
-                            out.target_delivery_domain = map.next_value()?;
-                        }
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    ExchangeOnlineCrossTenantMigrationSettings,
+    "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings", { "sourceEndpoint" =>
+    source_endpoint, "targetDeliveryDomain" => target_delivery_domain }
+);

@@ -54,73 +54,7 @@ impl ProvisionedIdentity {
         self
     }
 }
-impl crate::support::ODataObject for ProvisionedIdentity {
-    const ODATA_TYPE: &'static str = "microsoft.graph.provisionedIdentity";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.display_name.is_unset() {
-            map.serialize_entry("displayName", &self.display_name)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.details.is_unset() {
-            map.serialize_entry("details", &self.details)?;
-        }
-        if !self.identity_type.is_unset() {
-            map.serialize_entry("identityType", &self.identity_type)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for ProvisionedIdentity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProvisionedIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProvisionedIdentity;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.provisionedIdentity object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProvisionedIdentity, A::Error> {
-                let mut out = ProvisionedIdentity::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "displayName" => out.display_name = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "details" => out.details = map.next_value()?,
-                        "identityType" => out.identity_type = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    ProvisionedIdentity, "microsoft.graph.provisionedIdentity", { "displayName" =>
+    display_name, "id" => id, "details" => details, "identityType" => identity_type }
+);

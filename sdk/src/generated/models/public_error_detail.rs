@@ -44,69 +44,7 @@ impl PublicErrorDetail {
         self
     }
 }
-impl crate::support::ODataObject for PublicErrorDetail {
-    const ODATA_TYPE: &'static str = "microsoft.graph.publicErrorDetail";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.code.is_unset() {
-            map.serialize_entry("code", &self.code)?;
-        }
-        if !self.message.is_unset() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if !self.target.is_unset() {
-            map.serialize_entry("target", &self.target)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for PublicErrorDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PublicErrorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PublicErrorDetail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.publicErrorDetail object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PublicErrorDetail, A::Error> {
-                let mut out = PublicErrorDetail::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "code" => out.code = map.next_value()?,
-                        "message" => out.message = map.next_value()?,
-                        "target" => out.target = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    PublicErrorDetail, "microsoft.graph.publicErrorDetail", { "code" => code, "message"
+    => message, "target" => target }
+);

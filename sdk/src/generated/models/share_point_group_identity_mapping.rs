@@ -94,96 +94,10 @@ impl SharePointGroupIdentityMapping {
         self
     }
 }
-impl crate::support::ODataObject for SharePointGroupIdentityMapping {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointGroupIdentityMapping";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.deleted.is_unset() {
-            map.serialize_entry("deleted", &self.deleted)?;
-        }
-        if !self.source_organization_id.is_unset() {
-            map.serialize_entry("sourceOrganizationId", &self.source_organization_id)?;
-        }
-        if !self.group_type.is_unset() {
-            map.serialize_entry("groupType", &self.group_type)?;
-        }
-        if !self.source_group_identity.is_unset() {
-            map.serialize_entry("sourceGroupIdentity", &self.source_group_identity)?;
-        }
-        if !self.target_group_identity.is_unset() {
-            map.serialize_entry("targetGroupIdentity", &self.target_group_identity)?;
-        }
-        if !self.target_group_migration_data.is_unset() {
-            map.serialize_entry(
-                "targetGroupMigrationData",
-                &self.target_group_migration_data,
-            )?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointGroupIdentityMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointGroupIdentityMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointGroupIdentityMapping;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.sharePointGroupIdentityMapping object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointGroupIdentityMapping, A::Error> {
-                let mut out = SharePointGroupIdentityMapping::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "deleted" => out.deleted = map.next_value()?,
-                        "sourceOrganizationId" => {
-                            out.source_organization_id = map.next_value()?;
-                        }
-                        "groupType" => out.group_type = map.next_value()?,
-                        "sourceGroupIdentity" => {
-                            out.source_group_identity = map.next_value()?;
-                        }
-                        "targetGroupIdentity" => {
-                            out.target_group_identity = map.next_value()?;
-                        }
-                        "targetGroupMigrationData" => {
-                            out.target_group_migration_data = map.next_value()?;
-                        }
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
+    "id" => id, "deleted" => deleted, "sourceOrganizationId" => source_organization_id,
+    "groupType" => group_type, "sourceGroupIdentity" => source_group_identity,
+    "targetGroupIdentity" => target_group_identity, "targetGroupMigrationData" =>
+    target_group_migration_data }
+);

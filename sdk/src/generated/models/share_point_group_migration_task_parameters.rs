@@ -121,125 +121,14 @@ impl SharePointGroupMigrationTaskParameters {
         self
     }
 }
-impl crate::support::ODataObject for SharePointGroupMigrationTaskParameters {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointGroupMigrationTaskParameters";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.preferred_latest_start_date_time.is_unset() {
-            map.serialize_entry(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            )?;
-        }
-        if !self.preferred_start_date_time.is_unset() {
-            map.serialize_entry(
-                "preferredStartDateTime",
-                &self.preferred_start_date_time,
-            )?;
-        }
-        if !self.source_site_url.is_unset() {
-            map.serialize_entry("sourceSiteUrl", &self.source_site_url)?;
-        }
-        if !self.target_data_location_code.is_unset() {
-            map.serialize_entry(
-                "targetDataLocationCode",
-                &self.target_data_location_code,
-            )?;
-        }
-        if !self.target_organization_host.is_unset() {
-            map.serialize_entry(
-                "targetOrganizationHost",
-                &self.target_organization_host,
-            )?;
-        }
-        if !self.target_organization_id.is_unset() {
-            map.serialize_entry("targetOrganizationId", &self.target_organization_id)?;
-        }
-        if !self.target_site_url.is_unset() {
-            map.serialize_entry("targetSiteUrl", &self.target_site_url)?;
-        }
-        if !self.validate_only.is_unset() {
-            map.serialize_entry("validateOnly", &self.validate_only)?;
-        }
-        if !self.source_group_identity.is_unset() {
-            map.serialize_entry("sourceGroupIdentity", &self.source_group_identity)?;
-        }
-        if !self.target_group_identity.is_unset() {
-            map.serialize_entry("targetGroupIdentity", &self.target_group_identity)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointGroupMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointGroupMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointGroupMigrationTaskParameters;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a microsoft.graph.sharePointGroupMigrationTaskParameters object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointGroupMigrationTaskParameters, A::Error> {
-                let mut out = SharePointGroupMigrationTaskParameters::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "preferredLatestStartDateTime" => {
-                            out.preferred_latest_start_date_time = map.next_value()?;
-                        }
-                        "preferredStartDateTime" => {
-                            out.preferred_start_date_time = map.next_value()?;
-                        }
-                        "sourceSiteUrl" => out.source_site_url = map.next_value()?,
-                        "targetDataLocationCode" => {
-                            out.target_data_location_code = map.next_value()?;
-                        }
-                        "targetOrganizationHost" => {
-                            out.target_organization_host = map.next_value()?;
-                        }
-                        "targetOrganizationId" => {
-                            out.target_organization_id = map.next_value()?;
-                        }
-                        "targetSiteUrl" => out.target_site_url = map.next_value()?,
-                        "validateOnly" => out.validate_only = map.next_value()?,
-                        "sourceGroupIdentity" => {
-                            out.source_group_identity = map.next_value()?;
-                        }
-                        "targetGroupIdentity" => {
-                            out.target_group_identity = map.next_value()?;
-                        }
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointGroupMigrationTaskParameters,
+    "microsoft.graph.sharePointGroupMigrationTaskParameters", {
+    "preferredLatestStartDateTime" => preferred_latest_start_date_time,
+    "preferredStartDateTime" => preferred_start_date_time, "sourceSiteUrl" =>
+    source_site_url, "targetDataLocationCode" => target_data_location_code,
+    "targetOrganizationHost" => target_organization_host, "targetOrganizationId" =>
+    target_organization_id, "targetSiteUrl" => target_site_url, "validateOnly" =>
+    validate_only, "sourceGroupIdentity" => source_group_identity, "targetGroupIdentity"
+    => target_group_identity }
+);

@@ -27,63 +27,8 @@ impl SharePointIdentityMappingGroupMigrationData {
         self
     }
 }
-impl crate::support::ODataObject for SharePointIdentityMappingGroupMigrationData {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointIdentityMappingGroupMigrationData";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.mail_nickname.is_unset() {
-            map.serialize_entry("mailNickname", &self.mail_nickname)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointIdentityMappingGroupMigrationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointIdentityMappingGroupMigrationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointIdentityMappingGroupMigrationData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a microsoft.graph.sharePointIdentityMappingGroupMigrationData object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointIdentityMappingGroupMigrationData, A::Error> {
-                let mut out = SharePointIdentityMappingGroupMigrationData::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "mailNickname" => out.mail_nickname = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointIdentityMappingGroupMigrationData,
+    "microsoft.graph.sharePointIdentityMappingGroupMigrationData", { "mailNickname" =>
+    mail_nickname }
+);

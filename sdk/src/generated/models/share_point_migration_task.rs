@@ -92,87 +92,9 @@ impl SharePointMigrationTask {
         self
     }
 }
-impl crate::support::ODataObject for SharePointMigrationTask {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointMigrationTask";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.error.is_unset() {
-            map.serialize_entry("error", &self.error)?;
-        }
-        if !self.finished_date_time.is_unset() {
-            map.serialize_entry("finishedDateTime", &self.finished_date_time)?;
-        }
-        if !self.last_updated_date_time.is_unset() {
-            map.serialize_entry("lastUpdatedDateTime", &self.last_updated_date_time)?;
-        }
-        if !self.parameters.is_unset() {
-            map.serialize_entry("parameters", &self.parameters)?;
-        }
-        if !self.started_date_time.is_unset() {
-            map.serialize_entry("startedDateTime", &self.started_date_time)?;
-        }
-        if !self.status.is_unset() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointMigrationTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointMigrationTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointMigrationTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.sharePointMigrationTask object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointMigrationTask, A::Error> {
-                let mut out = SharePointMigrationTask::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "error" => out.error = map.next_value()?,
-                        "finishedDateTime" => out.finished_date_time = map.next_value()?,
-                        "lastUpdatedDateTime" => {
-                            out.last_updated_date_time = map.next_value()?;
-                        }
-                        "parameters" => out.parameters = map.next_value()?,
-                        "startedDateTime" => out.started_date_time = map.next_value()?,
-                        "status" => out.status = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", { "id" => id,
+    "error" => error, "finishedDateTime" => finished_date_time, "lastUpdatedDateTime" =>
+    last_updated_date_time, "parameters" => parameters, "startedDateTime" =>
+    started_date_time, "status" => status }
+);

@@ -72,88 +72,9 @@ impl SharePointMigrationsRoot {
         self
     }
 }
-impl crate::support::ODataObject for SharePointMigrationsRoot {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointMigrationsRoot";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.cross_organization_group_mappings.is_unset() {
-            map.serialize_entry(
-                "crossOrganizationGroupMappings",
-                &self.cross_organization_group_mappings,
-            )?;
-        }
-        if !self.cross_organization_migration_tasks.is_unset() {
-            map.serialize_entry(
-                "crossOrganizationMigrationTasks",
-                &self.cross_organization_migration_tasks,
-            )?;
-        }
-        if !self.cross_organization_user_mappings.is_unset() {
-            map.serialize_entry(
-                "crossOrganizationUserMappings",
-                &self.cross_organization_user_mappings,
-            )?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointMigrationsRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointMigrationsRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointMigrationsRoot;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.sharePointMigrationsRoot object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointMigrationsRoot, A::Error> {
-                let mut out = SharePointMigrationsRoot::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "crossOrganizationGroupMappings" => {
-                            out.cross_organization_group_mappings = map.next_value()?;
-                        }
-                        "crossOrganizationMigrationTasks" => {
-                            out.cross_organization_migration_tasks = map.next_value()?;
-                        }
-                        "crossOrganizationUserMappings" => {
-                            out.cross_organization_user_mappings = map.next_value()?;
-                        }
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", { "id" => id,
+    "crossOrganizationGroupMappings" => cross_organization_group_mappings,
+    "crossOrganizationMigrationTasks" => cross_organization_migration_tasks,
+    "crossOrganizationUserMappings" => cross_organization_user_mappings }
+);

@@ -101,113 +101,13 @@ impl SharePointSiteMigrationTaskParameters {
         self
     }
 }
-impl crate::support::ODataObject for SharePointSiteMigrationTaskParameters {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointSiteMigrationTaskParameters";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.preferred_latest_start_date_time.is_unset() {
-            map.serialize_entry(
-                "preferredLatestStartDateTime",
-                &self.preferred_latest_start_date_time,
-            )?;
-        }
-        if !self.preferred_start_date_time.is_unset() {
-            map.serialize_entry(
-                "preferredStartDateTime",
-                &self.preferred_start_date_time,
-            )?;
-        }
-        if !self.source_site_url.is_unset() {
-            map.serialize_entry("sourceSiteUrl", &self.source_site_url)?;
-        }
-        if !self.target_data_location_code.is_unset() {
-            map.serialize_entry(
-                "targetDataLocationCode",
-                &self.target_data_location_code,
-            )?;
-        }
-        if !self.target_organization_host.is_unset() {
-            map.serialize_entry(
-                "targetOrganizationHost",
-                &self.target_organization_host,
-            )?;
-        }
-        if !self.target_organization_id.is_unset() {
-            map.serialize_entry("targetOrganizationId", &self.target_organization_id)?;
-        }
-        if !self.target_site_url.is_unset() {
-            map.serialize_entry("targetSiteUrl", &self.target_site_url)?;
-        }
-        if !self.validate_only.is_unset() {
-            map.serialize_entry("validateOnly", &self.validate_only)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointSiteMigrationTaskParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointSiteMigrationTaskParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointSiteMigrationTaskParameters;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a microsoft.graph.sharePointSiteMigrationTaskParameters object",
-                )
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointSiteMigrationTaskParameters, A::Error> {
-                let mut out = SharePointSiteMigrationTaskParameters::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "preferredLatestStartDateTime" => {
-                            out.preferred_latest_start_date_time = map.next_value()?;
-                        }
-                        "preferredStartDateTime" => {
-                            out.preferred_start_date_time = map.next_value()?;
-                        }
-                        "sourceSiteUrl" => out.source_site_url = map.next_value()?,
-                        "targetDataLocationCode" => {
-                            out.target_data_location_code = map.next_value()?;
-                        }
-                        "targetOrganizationHost" => {
-                            out.target_organization_host = map.next_value()?;
-                        }
-                        "targetOrganizationId" => {
-                            out.target_organization_id = map.next_value()?;
-                        }
-                        "targetSiteUrl" => out.target_site_url = map.next_value()?,
-                        "validateOnly" => out.validate_only = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointSiteMigrationTaskParameters,
+    "microsoft.graph.sharePointSiteMigrationTaskParameters", {
+    "preferredLatestStartDateTime" => preferred_latest_start_date_time,
+    "preferredStartDateTime" => preferred_start_date_time, "sourceSiteUrl" =>
+    source_site_url, "targetDataLocationCode" => target_data_location_code,
+    "targetOrganizationHost" => target_organization_host, "targetOrganizationId" =>
+    target_organization_id, "targetSiteUrl" => target_site_url, "validateOnly" =>
+    validate_only }
+);

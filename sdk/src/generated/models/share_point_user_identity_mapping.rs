@@ -94,96 +94,10 @@ impl SharePointUserIdentityMapping {
         self
     }
 }
-impl crate::support::ODataObject for SharePointUserIdentityMapping {
-    const ODATA_TYPE: &'static str = "microsoft.graph.sharePointUserIdentityMapping";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.id.is_unset() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.deleted.is_unset() {
-            map.serialize_entry("deleted", &self.deleted)?;
-        }
-        if !self.source_organization_id.is_unset() {
-            map.serialize_entry("sourceOrganizationId", &self.source_organization_id)?;
-        }
-        if !self.source_user_identity.is_unset() {
-            map.serialize_entry("sourceUserIdentity", &self.source_user_identity)?;
-        }
-        if !self.target_user_identity.is_unset() {
-            map.serialize_entry("targetUserIdentity", &self.target_user_identity)?;
-        }
-        if !self.target_user_migration_data.is_unset() {
-            map.serialize_entry(
-                "targetUserMigrationData",
-                &self.target_user_migration_data,
-            )?;
-        }
-        if !self.user_type.is_unset() {
-            map.serialize_entry("userType", &self.user_type)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SharePointUserIdentityMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharePointUserIdentityMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SharePointUserIdentityMapping;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.sharePointUserIdentityMapping object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SharePointUserIdentityMapping, A::Error> {
-                let mut out = SharePointUserIdentityMapping::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "id" => out.id = map.next_value()?,
-                        "deleted" => out.deleted = map.next_value()?,
-                        "sourceOrganizationId" => {
-                            out.source_organization_id = map.next_value()?;
-                        }
-                        "sourceUserIdentity" => {
-                            out.source_user_identity = map.next_value()?;
-                        }
-                        "targetUserIdentity" => {
-                            out.target_user_identity = map.next_value()?;
-                        }
-                        "targetUserMigrationData" => {
-                            out.target_user_migration_data = map.next_value()?;
-                        }
-                        "userType" => out.user_type = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
+    "id" => id, "deleted" => deleted, "sourceOrganizationId" => source_organization_id,
+    "sourceUserIdentity" => source_user_identity, "targetUserIdentity" =>
+    target_user_identity, "targetUserMigrationData" => target_user_migration_data,
+    "userType" => user_type }
+);

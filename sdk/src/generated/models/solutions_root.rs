@@ -37,65 +37,7 @@ impl SolutionsRoot {
         self
     }
 }
-impl crate::support::ODataObject for SolutionsRoot {
-    const ODATA_TYPE: &'static str = "microsoft.graph.solutionsRoot";
-    fn serialize_fields<M: serde::ser::SerializeMap>(
-        &self,
-        map: &mut M,
-        default_type: Option<&str>,
-    ) -> Result<(), M::Error> {
-        if let Some(t) = self.odata_type.as_deref().or(default_type) {
-            map.serialize_entry("@odata.type", t)?;
-        }
-        if !self.migrations.is_unset() {
-            map.serialize_entry("migrations", &self.migrations)?;
-        }
-        if !self.share_point.is_unset() {
-            map.serialize_entry("sharePoint", &self.share_point)?;
-        }
-        for (k, v) in &self.additional_data {
-            map.serialize_entry(k, v)?;
-        }
-        Ok(())
-    }
-}
-impl serde::Serialize for SolutionsRoot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::ODataObject::serialize_fields(self, &mut map, None)?;
-        map.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for SolutionsRoot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SolutionsRoot;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a microsoft.graph.solutionsRoot object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SolutionsRoot, A::Error> {
-                let mut out = SolutionsRoot::default();
-                while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                    match key.as_str() {
-                        "@odata.type" => out.odata_type = map.next_value()?,
-                        "migrations" => out.migrations = map.next_value()?,
-                        "sharePoint" => out.share_point = map.next_value()?,
-                        _ => {
-                            out.additional_data
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
+crate::support::odata_object!(
+    SolutionsRoot, "microsoft.graph.solutionsRoot", { "migrations" => migrations,
+    "sharePoint" => share_point }
+);
