@@ -608,3 +608,41 @@ impl IntoFuture for CountRequest {
         Box::pin(self.request.send_count())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::SharePointMigrationTaskStatus as Status;
+
+    #[test]
+    fn flags_encode_as_comma_list_and_keep_unknown_members() {
+        let f: Flags<Status> = serde_json::from_str("\"notStarted, completed,someday\"").unwrap();
+        assert_eq!(
+            f.0,
+            vec![
+                Status::NotStarted,
+                Status::Completed,
+                Status::UnknownValue("someday".into())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            "\"notStarted,completed,someday\""
+        );
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded_and_unknown_keys_kept() {
+        // `\u0069d` is `id` written with an escape: serde_json cannot borrow it.
+        let v: crate::models::SharePointMigrationTask =
+            serde_json::from_str(r#"{"\u0069d":"x","n\u0065w":1}"#).unwrap();
+        assert_eq!(v.id.get().map(String::as_str), Some("x"));
+        assert_eq!(v.additional_data["new"], 1);
+    }
+
+    #[test]
+    fn odata_type_name_strips_the_hash() {
+        assert_eq!(odata_type_name("#microsoft.graph.x"), "microsoft.graph.x");
+        assert_eq!(odata_type_name("microsoft.graph.x"), "microsoft.graph.x");
+    }
+}
