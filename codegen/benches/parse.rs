@@ -1,12 +1,24 @@
-//! Parse-and-resolve throughput on ../shared/metadata/graph-beta.csdl as a
-//! ratio to a plain quick-xml event loop over the same bytes, measured in the
-//! same process. Run: `cargo bench -p migrations-codegen --bench parse`.
-//! Goal (issue 2): ratio >= 0.5.
+//! Benchmarks 1 and 2 of BENCHMARKS.md, on ../shared/metadata/graph-beta.csdl:
+//!
+//! 1. parse-and-resolve throughput as a ratio to a plain quick-xml event loop
+//!    over the same bytes (goal: at least 0.5);
+//! 2. a full regeneration (parse, patch, resolve, slice, write, generate,
+//!    format) as a multiple of parse alone (goal: at most 3).
+//!
+//! Both sides of each ratio are measured in the same process, interleaved,
+//! and the medians compared.
+//!
+//! Run: `cargo bench -p migrations-codegen --bench parse`.
+//! `-- --once ours|baseline|regen` runs one side once, for
+//! `valgrind --tool=callgrind`. Under `cargo test` (`--test` without
+//! `--bench`) the binary returns at once.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::resolve;
+use migrations_codegen::pipeline;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -24,53 +36,117 @@ fn baseline(text: &str) -> usize {
     n
 }
 
+fn parse_only(text: &str) -> usize {
+    let parsed = parse("graph-beta.csdl", text, &ParseOptions::default()).expect("parses");
+    parsed.document.schemas.len()
+}
+
 fn ours(text: &str) -> usize {
     let parsed = parse("graph-beta.csdl", text, &ParseOptions::default()).expect("parses");
     resolve(&parsed.document).expect("resolves").structs.len()
 }
 
-/// The median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut() -> usize) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
+/// What `cargo xtask regen --from graph-beta.csdl` computes, without
+/// writing: slice (parse, patch, resolve, select, filter, write), reload the
+/// slice, generate and format the SDK sources.
+fn regen(root: &Path, text: &str) -> usize {
+    let outputs =
+        pipeline::regen_outputs(root, Some(("graph-beta.csdl", text))).expect("regenerates");
+    outputs.files.values().map(String::len).sum()
+}
+
+/// Median of each closure's timings, the closures run round-robin `runs`
+/// times so that both sides see the same machine load.
+fn medians(runs: usize, fs: &mut [&mut dyn FnMut() -> usize]) -> Vec<Duration> {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); fs.len()];
+    for _ in 0..runs {
+        for (f, t) in fs.iter_mut().zip(&mut times) {
+            let start = Instant::now();
             std::hint::black_box(f());
-            t.elapsed()
+            t.push(start.elapsed());
+        }
+    }
+    times
+        .into_iter()
+        .map(|mut t| {
+            t.sort();
+            t[t.len() / 2]
         })
-        .collect();
-    times.sort();
-    times[runs / 2]
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn main() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/metadata/graph-beta.csdl"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipping: {path} is missing");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--test") && !args.iter().any(|a| a == "--bench") {
+        return; // built and run by `cargo test --all-targets`: nothing to check
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = root.join("../shared/metadata/graph-beta.csdl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} is missing", path.display());
         return;
     };
+    if let Some(i) = args.iter().position(|a| a == "--once") {
+        let n = match args.get(i + 1).map(String::as_str) {
+            Some("baseline") => baseline(&text),
+            Some("parse") => parse_only(&text),
+            Some("regen") => regen(&root, &text),
+            _ => ours(&text),
+        };
+        println!("{n}");
+        return;
+    }
     let runs = 15;
-    // Interleave warm-up of both so neither pays for a cold cache alone.
+    // Warm up everything once.
     baseline(&text);
     ours(&text);
-    let base = median(runs, || baseline(&text));
-    let full = median(runs, || ours(&text));
+    regen(&root, &text);
+    let t = medians(
+        runs,
+        &mut [
+            &mut || baseline(&text),
+            &mut || parse_only(&text),
+            &mut || ours(&text),
+        ],
+    );
+    let (base, parse_t, full) = (t[0], t[1], t[2]);
     let mb = text.len() as f64 / 1e6;
-    println!("input: {mb:.2} MB, {runs} runs each, medians");
+    println!("input: {mb:.2} MB, {runs} runs each, interleaved, medians");
     println!(
         "quick-xml event loop : {:>8.2} ms  ({:.0} MB/s)",
-        base.as_secs_f64() * 1e3,
+        ms(base),
         mb / base.as_secs_f64()
     );
     println!(
+        "parse                : {:>8.2} ms  ({:.0} MB/s)",
+        ms(parse_t),
+        mb / parse_t.as_secs_f64()
+    );
+    println!(
         "parse + resolve      : {:>8.2} ms  ({:.0} MB/s)",
-        full.as_secs_f64() * 1e3,
+        ms(full),
         mb / full.as_secs_f64()
     );
     println!(
-        "throughput ratio (ours / baseline): {:.2}  (goal >= 0.5)",
+        "[1] throughput ratio (parse+resolve / quick-xml loop): {:.2}  (goal >= 0.5)",
         base.as_secs_f64() / full.as_secs_f64()
+    );
+    let runs = 7;
+    let t = medians(
+        runs,
+        &mut [&mut || parse_only(&text), &mut || regen(&root, &text)],
+    );
+    println!(
+        "parse                : {:>8.2} ms;  full regen: {:>8.2} ms  ({runs} runs each, medians)",
+        ms(t[0]),
+        ms(t[1])
+    );
+    println!(
+        "[2] full regen / parse: {:.2}x  (goal <= 3)",
+        t[1].as_secs_f64() / t[0].as_secs_f64()
     );
 }
