@@ -709,7 +709,7 @@ fn with_target(
             }
             return;
         }
-        for e in schema.enum_types.iter_mut().filter(|e| e.name == local) {
+        if let Some(e) = schema.enum_types.iter_mut().find(|e| e.name == local) {
             match member {
                 None => f(Target::Enum(e)),
                 Some(m) => {

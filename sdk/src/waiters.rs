@@ -27,13 +27,16 @@ pub const VALIDATION_FAILURE: &[&str] = &["validateFailed"];
 pub const TASK_SUCCESS: &[&str] = &["completed"];
 pub const TASK_FAILURE: &[&str] = &["failed", "cancelled"];
 
+/// Called with every status a waiter observes.
+type StatusCallback = Box<dyn FnMut(&str) + Send>;
+
 /// How to wait: polling interval, backoff, maximum wait, status callback.
 pub struct WaitOptions {
     pub interval: Duration,
     pub max_interval: Duration,
     pub max_wait: Duration,
     pub jitter: bool,
-    on_status: Option<Box<dyn FnMut(&str) + Send>>,
+    on_status: Option<StatusCallback>,
 }
 
 impl Default for WaitOptions {

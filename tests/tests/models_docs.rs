@@ -6,6 +6,10 @@
 //! test repairs those two documentation artefacts and then requires every
 //! example to decode and to round-trip without loss.
 
+// The crossTenantMigration types are deprecated in the metadata; these
+// tests use them on purpose.
+#![allow(deprecated)]
+
 use std::path::PathBuf;
 
 use graph_migrations::models::{
@@ -112,11 +116,10 @@ fn sharepoint_task_examples_decode_by_odata_type_and_round_trip() {
         // written back in the schema's spelling. Everything else is exact.
         if let (Some(Value::String(doc)), Some(Value::String(ours))) =
             (expected.get("status"), written.get("status"))
+            && doc != ours
         {
-            if doc != ours {
-                assert!(doc.eq_ignore_ascii_case(ours), "{doc} vs {ours}");
-                expected["status"] = Value::String(ours.clone());
-            }
+            assert!(doc.eq_ignore_ascii_case(ours), "{doc} vs {ours}");
+            expected["status"] = Value::String(ours.clone());
         }
         assert_eq!(written, expected, "lossless round trip");
     }

@@ -121,10 +121,10 @@ impl Ctx<'_> {
             }
             for t in types {
                 for p in self.model.all_properties(&t) {
-                    if let Some(s) = p.ty.kind.structured_name() {
-                        if !p.ty.collection {
-                            stack.push(s.to_string());
-                        }
+                    if let Some(s) = p.ty.kind.structured_name()
+                        && !p.ty.collection
+                    {
+                        stack.push(s.to_string());
                     }
                 }
             }

@@ -57,13 +57,13 @@ impl Model {
     pub(crate) fn index(&mut self) {
         self.bound.clear();
         for (i, op) in self.operations.iter().enumerate() {
-            if let Some(b) = &op.binding {
-                if let Some(name) = b.ty.kind.defined_name() {
-                    self.bound
-                        .entry((name.to_string(), b.ty.collection))
-                        .or_default()
-                        .push(i);
-                }
+            if let Some(b) = &op.binding
+                && let Some(name) = b.ty.kind.defined_name()
+            {
+                self.bound
+                    .entry((name.to_string(), b.ty.collection))
+                    .or_default()
+                    .push(i);
             }
         }
     }

@@ -22,7 +22,7 @@ pub fn resolve(doc: &syntax::Document) -> Result<Model, Diagnostics> {
     if r.errors.is_empty() {
         Ok(r.finish())
     } else {
-        r.errors.sort_by(|a, b| a.pos.cmp(&b.pos));
+        r.errors.sort_by_key(|d| d.pos);
         Err(Diagnostics(r.errors))
     }
 }
@@ -768,10 +768,10 @@ impl<'d> Resolver<'d> {
             };
         }
         // An unqualified overload reference: every overload of the name.
-        if member.is_none() {
-            if let Some(op) = self.model.operations.iter_mut().find(|o| o.name == q) {
-                return Ok(&mut op.annotations);
-            }
+        if member.is_none()
+            && let Some(op) = self.model.operations.iter_mut().find(|o| o.name == q)
+        {
+            return Ok(&mut op.annotations);
         }
         Err(nothing("no type, operation or container of that name"))
     }

@@ -55,13 +55,13 @@ pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnost
             SegmentKind::EntitySet => sel.entity_sets.insert(first.text.clone()),
             _ => false,
         };
-        if let Some(last) = node.segments.last() {
-            if let SegmentKind::Navigation { owner, .. } = &last.kind {
-                sel.navigations
-                    .entry(owner.clone())
-                    .or_default()
-                    .insert(last.text.clone());
-            }
+        if let Some(last) = node.segments.last()
+            && let SegmentKind::Navigation { owner, .. } = &last.kind
+        {
+            sel.navigations
+                .entry(owner.clone())
+                .or_default()
+                .insert(last.text.clone());
         }
         if included {
             included_nodes.push(node.clone());

@@ -110,10 +110,10 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
 pub fn syntax_signature(model: &Model, namespace: &str, op: &syntax::Operation) -> String {
     let mut types: Vec<String> = Vec::new();
     let mut params = op.parameters.iter();
-    if op.is_bound {
-        if let Some(b) = params.next() {
-            types.push(model.qualify(&b.ty.to_string()));
-        }
+    if op.is_bound
+        && let Some(b) = params.next()
+    {
+        types.push(model.qualify(&b.ty.to_string()));
     }
     if op.kind == OperationKind::Function {
         types.extend(params.map(|p| model.qualify(&p.ty.to_string())));
