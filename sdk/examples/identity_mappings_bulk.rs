@@ -174,7 +174,10 @@ pub fn generate_csv(
     Ok(())
 }
 
-fn read_rows(path: &Path) -> Result<(Vec<(u64, Row)>, Vec<Failure>), BoxError> {
+/// The rows read (with their line numbers), and the lines that could not be read.
+type Parsed = (Vec<(u64, Row)>, Vec<Failure>);
+
+fn read_rows(path: &Path) -> Result<Parsed, BoxError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)

@@ -2,6 +2,8 @@
 //! sdk/examples) against graph-sim started in-process, with a fast clock.
 
 #![allow(deprecated)]
+// Each example is a standalone program that includes examples/common/mod.rs itself.
+#![allow(clippy::duplicate_mod)]
 
 #[path = "../examples/common/mod.rs"]
 mod common;

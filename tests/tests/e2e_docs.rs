@@ -317,6 +317,9 @@ async fn documented_create_examples_through_the_typed_sdk() {
     }
 }
 
+/// An `Error` helper such as `Error::is_same_farm`.
+type Helper = fn(&graph_migrations::Error) -> bool;
+
 /// How each documented error is reached, and which SDK helper recognises it.
 struct Scenario {
     /// A distinctive part of the documented message.
@@ -327,7 +330,7 @@ struct Scenario {
     token: &'static str,
     /// Values of the message's placeholders, in order (checked by substitution).
     placeholders: &'static [&'static str],
-    helper: fn(&graph_migrations::Error) -> bool,
+    helper: Helper,
     helper_name: &'static str,
 }
 
@@ -441,7 +444,7 @@ fn substitute(template: &str, values: &[&str]) -> String {
 #[tokio::test]
 async fn documented_error_table_through_the_sdk_error_helpers() {
     let Some(pages) = pages() else { return };
-    let helpers: [(&str, fn(&graph_migrations::Error) -> bool); 6] = [
+    let helpers: [(&str, Helper); 6] = [
         (
             "is_missing_parameter",
             graph_migrations::Error::is_missing_parameter,
