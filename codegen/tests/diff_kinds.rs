@@ -633,6 +633,66 @@ fn patches_in_force() {
     );
 }
 
+fn applied(file: &str, digest: &str) -> String {
+    format!(
+        r#"<Annotation Term="GraphMigrations.Sdk.V1.AppliedPatch" String="{file} sha256:{digest}" />"#
+    )
+}
+
+#[test]
+fn applied_patches_with_digests() {
+    let a1 = edit(
+        BASE,
+        &[(
+            "<!--CONTAINER-->",
+            &applied("metadata/patches/0001-a.toml", "aaaaaaaaaaaaaaaa11"),
+        )],
+    );
+    let a2 = edit(
+        BASE,
+        &[(
+            "<!--CONTAINER-->",
+            &applied("metadata/patches/0001-a.toml", "bbbbbbbbbbbbbbbb22"),
+        )],
+    );
+    assert_eq!(
+        lines(&report(&a1, &a2)),
+        [
+            "note: patch file changed metadata/patches/0001-a.toml (sha256 aaaaaaaaaaaa → bbbbbbbbbbbb)"
+        ]
+    );
+    assert_eq!(
+        lines(&report(BASE, &a1)),
+        ["note: patch now in force metadata/patches/0001-a.toml"]
+    );
+    // The digest on the container and the description on a patched element
+    // make one entry; a description-only record of the same file is no change.
+    let described = edit(
+        &a2,
+        &[(
+            r#"<Property Name="note" Type="Edm.String" />"#,
+            &format!(
+                r#"<Property Name="note" Type="Edm.String">{}</Property>"#,
+                patched("metadata/patches/0001-a.toml")
+            ),
+        )],
+    );
+    let r = report(&described, &described);
+    assert_eq!(r.patches_in_force.len(), 1);
+    let p = &r.patches_in_force[0];
+    assert_eq!(p.file, "metadata/patches/0001-a.toml");
+    assert_eq!(p.sha256.as_deref(), Some("bbbbbbbbbbbbbbbb22"));
+    assert_eq!(
+        p.description.as_deref(),
+        Some("Why it is needed. More words.")
+    );
+    let old_style = edit(
+        BASE,
+        &[("<!--CONTAINER-->", &patched("metadata/patches/0001-a.toml"))],
+    );
+    assert!(report(&old_style, &described).is_empty());
+}
+
 #[test]
 fn changes_are_ordered_most_severe_first_and_fail_on_is_a_threshold() {
     let r = report(

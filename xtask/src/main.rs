@@ -1,32 +1,65 @@
-//! `cargo xtask`: regenerate the SDK from metadata, check that the committed
-//! generated files are fresh, and inspect CSDL files.
+//! `cargo xtask`: regenerate the SDK from metadata (a file or a URL), check
+//! that the committed generated files are fresh, compare two versions of the
+//! metadata, and inspect CSDL files.
+
+mod fetch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use migrations_codegen::csdl::{ParseOptions, parse};
-use migrations_codegen::model::{resolve, vocab};
+use migrations_codegen::diff::{self, Severity, Version};
+use migrations_codegen::model::{Model, resolve, vocab};
 use migrations_codegen::pipeline;
 
 #[derive(Parser)]
 #[command(about = "Generator tasks for the graph-migrations workspace")]
 struct Cli {
+    /// The workspace to work on (default: the one this xtask belongs to).
+    #[arg(long, global = true, hide = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Patch and slice a Graph $metadata file (or the committed slice), then
-    /// regenerate metadata/ and sdk/src/generated/.
+    /// Patch and slice a Graph $metadata file or URL (or the committed
+    /// slice), regenerate metadata/ and sdk/src/generated/, and summarise
+    /// what changed in the slice.
     Regen {
-        /// A CSDL file to slice; default: the committed metadata/graph-beta-migrations.csdl.
+        /// A CSDL file, or an http(s) URL such as
+        /// 'https://graph.microsoft.com/beta/$metadata' (downloaded with an
+        /// ETag cache under target/metadata-cache/); default: the committed
+        /// metadata/graph-beta-migrations.csdl.
         #[arg(long)]
-        from: Option<PathBuf>,
+        from: Option<String>,
+        /// Download timeout in seconds.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
     },
     /// Fail when the committed generated files differ from a fresh regeneration.
     Check,
+    /// A semantic diff of two versions of the sliced metadata, classified
+    /// for users of the sdk crate, with a suggested version bump.
+    Diff {
+        /// A CSDL file, a URL, or a git revision (`HEAD~1`, `main`, a sha)
+        /// of metadata/graph-beta-migrations.csdl, or `REV:PATH`.
+        old: String,
+        /// As OLD; usually metadata/graph-beta-migrations.csdl (the working tree).
+        new: String,
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with status 2 when a change of this class, or of a more
+        /// severe one, is present (breaking > additive > deprecation).
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Download timeout in seconds, for URL arguments.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
     /// Print counts per kind and the deprecated elements of a CSDL file.
     Inspect {
         file: PathBuf,
@@ -36,6 +69,32 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Additive,
+    Deprecation,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Breaking => Severity::Breaking,
+            FailOn::Additive => Severity::Additive,
+            FailOn::Deprecation => Severity::Deprecation,
+        }
+    }
+}
+
+/// Exit status of `diff --fail-on` when the threshold is reached (1 is an error).
+const FAIL_ON_STATUS: u8 = 2;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -44,8 +103,10 @@ fn root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(root);
+    match run(&root, cli.command) {
+        Ok(code) => code,
         Err(msg) => {
             eprintln!("{msg}");
             ExitCode::FAILURE
@@ -53,17 +114,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), String> {
-    let root = root();
+fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
+    let root = root.to_path_buf();
     match command {
-        Command::Regen { from } => {
+        Command::Regen { from, timeout } => {
             let source = match &from {
-                Some(p) => Some((
-                    p.display().to_string(),
-                    pipeline::read(p).map_err(|d| d.to_string())?,
-                )),
+                Some(s) => Some((s.clone(), read_source(&root, s, timeout)?)),
                 None => None,
             };
+            // The committed slice before regeneration, to report what changed.
+            let before = pipeline::read(&root.join(pipeline::SLICED_CSDL))
+                .ok()
+                .and_then(|text| pipeline::load_model(pipeline::SLICED_CSDL, &text).ok());
             let outputs = pipeline::regen_outputs(
                 &root,
                 source.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
@@ -85,9 +147,7 @@ fn run(command: Command) -> Result<(), String> {
             let counts = outputs.model.counts();
             println!(
                 "regenerated from {}: {} entity types, {} complex types, {} enum types, {} operations; {} files written or removed",
-                from.as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| pipeline::SLICED_CSDL.to_string()),
+                from.as_deref().unwrap_or(pipeline::SLICED_CSDL),
                 counts.entity_types,
                 counts.complex_types,
                 counts.enum_types,
@@ -97,7 +157,49 @@ fn run(command: Command) -> Result<(), String> {
             for path in &stale {
                 println!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
             }
-            Ok(())
+            match before {
+                Some(before) => {
+                    let report = diff::diff(&before, &outputs.model);
+                    let suggestion = sdk_version(&root)
+                        .ok()
+                        .map(|v| diff::suggest(v, report.classification()));
+                    print!("{}", diff::summary(&report, suggestion.as_ref(), 12));
+                }
+                None => println!(
+                    "schema changes: not compared ({} did not load before)",
+                    pipeline::SLICED_CSDL
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+            timeout,
+        } => {
+            let old_model = diff_input(&root, &old, timeout)?;
+            let new_model = diff_input(&root, &new, timeout)?;
+            let mut report = diff::diff(&old_model, &new_model);
+            report.old = old;
+            report.new = new;
+            let suggestion = diff::suggest(sdk_version(&root)?, report.classification());
+            match format {
+                Format::Markdown => print!("{}", diff::markdown(&report, Some(&suggestion))),
+                Format::Json => print!("{}", diff::json(&report, Some(&suggestion))),
+            }
+            if let Some(threshold) = fail_on {
+                if report.fails_on(threshold.severity()) {
+                    eprintln!(
+                        "diff: {} changes present (--fail-on {})",
+                        report.classification().map_or("no", Severity::as_str),
+                        threshold.severity()
+                    );
+                    return Ok(ExitCode::from(FAIL_ON_STATUS));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check => {
             let outputs = pipeline::regen_outputs(&root, None).map_err(|d| d.to_string())?;
@@ -107,7 +209,7 @@ fn run(command: Command) -> Result<(), String> {
                     "generated files are up to date ({} files)",
                     outputs.files.len()
                 );
-                Ok(())
+                Ok(ExitCode::SUCCESS)
             } else {
                 let list: Vec<String> = stale
                     .iter()
@@ -153,7 +255,85 @@ fn run(command: Command) -> Result<(), String> {
                 println!("  {name}: {}", rev.note());
             }
             let _ = vocab::CORE;
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The text of `--from`: a file, or a URL downloaded through the cache.
+fn read_source(root: &Path, source: &str, timeout: u64) -> Result<String, String> {
+    if fetch::is_url(source) {
+        let fetched = fetch::fetch(
+            source,
+            &root.join("target/metadata-cache"),
+            Duration::from_secs(timeout),
+        )?;
+        println!("{}", fetched.describe(source));
+        Ok(fetched.text)
+    } else {
+        pipeline::read(Path::new(source)).map_err(|d| d.to_string())
+    }
+}
+
+/// The first line regen writes into a slice (inside the header comment).
+const SLICE_HEADER: &str = "Generated by `cargo xtask regen`";
+
+/// A `diff` argument as a resolved model of the slice: a file, a URL, or a
+/// git revision of the committed slice. A full `$metadata` (anything that
+/// is not a slice written by regen) is patched and sliced with the
+/// committed slice.toml and patches first.
+fn diff_input(root: &Path, spec: &str, timeout: u64) -> Result<Model, String> {
+    let text = if fetch::is_url(spec) {
+        let fetched = fetch::fetch(
+            spec,
+            &root.join("target/metadata-cache"),
+            Duration::from_secs(timeout),
+        )?;
+        eprintln!("{}", fetched.describe(spec));
+        fetched.text
+    } else if Path::new(spec).is_file() {
+        pipeline::read(Path::new(spec)).map_err(|d| d.to_string())?
+    } else {
+        git_show(root, spec)?
+    };
+    let head: String = text.chars().take(2000).collect();
+    if head.contains(SLICE_HEADER) {
+        return pipeline::load_model(spec, &text).map_err(|d| d.to_string());
+    }
+    let config =
+        pipeline::load_config(&root.join("metadata/slice.toml")).map_err(|d| d.to_string())?;
+    let patches =
+        pipeline::load_patches(&root.join("metadata/patches")).map_err(|d| d.to_string())?;
+    let sliced =
+        pipeline::slice_source(spec, &text, &config, &patches).map_err(|d| d.to_string())?;
+    pipeline::load_model(spec, &sliced.csdl).map_err(|d| d.to_string())
+}
+
+/// `git show REV:metadata/graph-beta-migrations.csdl` (or `REV:PATH` as given).
+fn git_show(root: &Path, spec: &str) -> Result<String, String> {
+    let object = if spec.contains(':') {
+        spec.to_string()
+    } else {
+        format!("{spec}:{}", pipeline::SLICED_CSDL)
+    };
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &object])
+        .output()
+        .map_err(|e| format!("`{spec}` is not a file, and git cannot run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{spec}` is neither a file nor a git revision holding {}: git show {object}: {}",
+            pipeline::SLICED_CSDL,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("git show {object}: not UTF-8: {e}"))
+}
+
+/// The sdk crate's version (sdk/Cargo.toml, or the workspace's).
+fn sdk_version(root: &Path) -> Result<Version, String> {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| format!("{p}: {e}"));
+    Version::from_manifests(&read("sdk/Cargo.toml")?, &read("Cargo.toml")?)
 }

@@ -126,6 +126,7 @@ pub enum ChangeKind {
     DeprecationWithdrawn,
     PatchAdded,
     PatchRemoved,
+    PatchChanged,
 }
 
 impl ChangeKind {
@@ -177,6 +178,7 @@ impl ChangeKind {
             DeprecationWithdrawn => "deprecation withdrawn",
             PatchAdded => "patch now in force",
             PatchRemoved => "patch no longer in force",
+            PatchChanged => "patch file changed",
         }
     }
 }
@@ -233,8 +235,83 @@ pub struct Report {
     pub new: String,
     /// Most severe first, then by target.
     pub changes: Vec<Change>,
-    /// The metadata patches recorded on the new model's entity container.
-    pub patches_in_force: Vec<String>,
+    /// The metadata patches recorded in the new model.
+    pub patches_in_force: Vec<PatchInForce>,
+}
+
+/// A metadata patch recorded in a model: on the entity container (with the
+/// patch file's digest, `AppliedPatch`) and on the elements it touched
+/// (with its description, `Patched`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PatchInForce {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Every patch recorded in `model`, by file name.
+pub fn patches_in_force(model: &Model) -> Vec<PatchInForce> {
+    let mut out: BTreeMap<String, PatchInForce> = BTreeMap::new();
+    let mut found: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for a in &model.container_annotations {
+        let Some(value) = a.value.as_ref().and_then(crate::csdl::syntax::Expr::as_str) else {
+            continue;
+        };
+        if vocab::term_is(&a.term, vocab::SDK, "AppliedPatch") {
+            let (file, digest) = match value.split_once(" sha256:") {
+                Some((f, d)) => (f, Some(d.to_string())),
+                None => (value, None),
+            };
+            found.push((file.to_string(), digest, None));
+        }
+    }
+    let mut notes: Vec<String> = Vec::new();
+    let mut collect = |annotations: &[Annotation]| notes.extend(vocab::patched(annotations));
+    collect(&model.container_annotations);
+    for e in model.enums.values() {
+        collect(&e.annotations);
+        e.members.iter().for_each(|m| collect(&m.annotations));
+    }
+    for t in model.type_definitions.values() {
+        collect(&t.annotations);
+    }
+    for s in model.structs.values() {
+        collect(&s.annotations);
+        s.properties.iter().for_each(|p| collect(&p.annotations));
+        s.navigation_properties
+            .iter()
+            .for_each(|n| collect(&n.annotations));
+    }
+    for o in &model.operations {
+        collect(&o.annotations);
+        o.parameters.iter().for_each(|p| collect(&p.annotations));
+    }
+    for es in model.entity_sets.values() {
+        collect(&es.annotations);
+    }
+    for sg in model.singletons.values() {
+        collect(&sg.annotations);
+    }
+    for note in notes {
+        let (file, text) = note.split_once(": ").unwrap_or((note.as_str(), ""));
+        found.push((file.to_string(), None, Some(text.to_string())));
+    }
+    for (file, digest, description) in found {
+        let p = out.entry(file.clone()).or_insert_with(|| PatchInForce {
+            file,
+            sha256: None,
+            description: None,
+        });
+        if p.sha256.is_none() {
+            p.sha256 = digest;
+        }
+        if p.description.is_none() {
+            p.description = description.filter(|d| !d.is_empty());
+        }
+    }
+    out.into_values().collect()
 }
 
 impl Report {
@@ -287,7 +364,7 @@ pub fn diff(old: &Model, new: &Model) -> Report {
         old: old.file.clone(),
         new: new.file.clone(),
         changes,
-        patches_in_force: vocab::patched(&new.container_annotations),
+        patches_in_force: patches_in_force(new),
     }
 }
 
@@ -1070,34 +1147,36 @@ impl Differ<'_> {
     }
 
     fn patches(&mut self) {
-        let key = |note: &str| note.split(": ").next().unwrap_or(note).to_string();
-        let old: BTreeMap<String, String> = vocab::patched(&self.old.container_annotations)
-            .into_iter()
-            .map(|n| (key(&n), n))
-            .collect();
-        let new: BTreeMap<String, String> = vocab::patched(&self.new.container_annotations)
-            .into_iter()
-            .map(|n| (key(&n), n))
-            .collect();
-        for (file, note) in &new {
-            if !old.contains_key(file) {
-                let detail = note
-                    .strip_prefix(&format!("{file}: "))
-                    .unwrap_or(note)
-                    .to_string();
-                self.push(Severity::Note, ChangeKind::PatchAdded, file, detail);
+        let old = patches_in_force(self.old);
+        let new = patches_in_force(self.new);
+        let about = |p: &PatchInForce| p.description.clone().unwrap_or_default();
+        for n in &new {
+            match old.iter().find(|o| o.file == n.file) {
+                None => self.push(Severity::Note, ChangeKind::PatchAdded, &n.file, about(n)),
+                Some(o) => {
+                    if let (Some(a), Some(b)) = (&o.sha256, &n.sha256) {
+                        if a != b {
+                            self.push(
+                                Severity::Note,
+                                ChangeKind::PatchChanged,
+                                &n.file,
+                                format!("sha256 {} → {}", short(a), short(b)),
+                            );
+                        }
+                    }
+                }
             }
         }
-        for (file, note) in &old {
-            if !new.contains_key(file) {
-                let detail = note
-                    .strip_prefix(&format!("{file}: "))
-                    .unwrap_or(note)
-                    .to_string();
-                self.push(Severity::Note, ChangeKind::PatchRemoved, file, detail);
+        for o in &old {
+            if !new.iter().any(|n| n.file == o.file) {
+                self.push(Severity::Note, ChangeKind::PatchRemoved, &o.file, about(o));
             }
         }
     }
+}
+
+fn short(digest: &str) -> &str {
+    digest.get(..12).unwrap_or(digest)
 }
 
 fn member_list(e: &EnumDef) -> String {

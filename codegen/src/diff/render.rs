@@ -94,12 +94,15 @@ pub fn markdown(report: &Report, suggestion: Option<&Suggestion>) -> String {
     if !report.patches_in_force.is_empty() {
         let _ = writeln!(out, "### Metadata patches in force\n");
         for p in &report.patches_in_force {
-            let (file, why) = p.split_once(": ").unwrap_or((p.as_str(), ""));
-            let first = why.split(". ").next().unwrap_or(why).trim_end_matches('.');
+            let first = p
+                .description
+                .as_deref()
+                .map(|d| d.split(". ").next().unwrap_or(d).trim_end_matches('.'))
+                .unwrap_or_default();
             if first.is_empty() {
-                let _ = writeln!(out, "- `{file}`");
+                let _ = writeln!(out, "- `{}`", p.file);
             } else {
-                let _ = writeln!(out, "- `{file}`: {}.", cell(first));
+                let _ = writeln!(out, "- `{}`: {}.", p.file, cell(first));
             }
         }
         out.push('\n');
@@ -114,7 +117,7 @@ struct Json<'a> {
     classification: Option<Severity>,
     counts: Counts,
     changes: &'a [super::Change],
-    patches_in_force: &'a [String],
+    patches_in_force: &'a [super::PatchInForce],
     #[serde(skip_serializing_if = "Option::is_none")]
     semver: Option<&'a Suggestion>,
 }
