@@ -189,15 +189,15 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 Format::Markdown => print!("{}", diff::markdown(&report, Some(&suggestion))),
                 Format::Json => print!("{}", diff::json(&report, Some(&suggestion))),
             }
-            if let Some(threshold) = fail_on {
-                if report.fails_on(threshold.severity()) {
-                    eprintln!(
-                        "diff: {} changes present (--fail-on {})",
-                        report.classification().map_or("no", Severity::as_str),
-                        threshold.severity()
-                    );
-                    return Ok(ExitCode::from(FAIL_ON_STATUS));
-                }
+            if let Some(threshold) = fail_on
+                && report.fails_on(threshold.severity())
+            {
+                eprintln!(
+                    "diff: {} changes present (--fail-on {})",
+                    report.classification().map_or("no", Severity::as_str),
+                    threshold.severity()
+                );
+                return Ok(ExitCode::from(FAIL_ON_STATUS));
             }
             Ok(ExitCode::SUCCESS)
         }

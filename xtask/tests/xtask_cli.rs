@@ -89,17 +89,15 @@ fn shared_beta() -> Option<String> {
     }
 }
 
-/// Serves `body` with `etag` for `connections` connections, answering 304
-/// to a matching If-None-Match; records each request's If-None-Match.
-fn serve(
-    connections: usize,
-    etag: &'static str,
-    body: String,
-) -> (
+type Server = (
     String,
     Arc<Mutex<Vec<Option<String>>>>,
     std::thread::JoinHandle<()>,
-) {
+);
+
+/// Serves `body` with `etag` for `connections` connections, answering 304
+/// to a matching If-None-Match; records each request's If-None-Match.
+fn serve(connections: usize, etag: &'static str, body: String) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));

@@ -995,19 +995,19 @@ impl Differ<'_> {
                     return_text(n.return_type.as_ref())
                 ),
             );
-        } else if let (Some(or), Some(nr)) = (&o.return_type, &n.return_type) {
-            if or.nullable != nr.nullable {
-                self.push(
-                    Severity::Note,
-                    ChangeKind::ReturnNullabilityChanged,
-                    &target,
-                    format!(
-                        "{} → {}",
-                        nullability(or.nullable),
-                        nullability(nr.nullable)
-                    ),
-                );
-            }
+        } else if let (Some(or), Some(nr)) = (&o.return_type, &n.return_type)
+            && or.nullable != nr.nullable
+        {
+            self.push(
+                Severity::Note,
+                ChangeKind::ReturnNullabilityChanged,
+                &target,
+                format!(
+                    "{} → {}",
+                    nullability(or.nullable),
+                    nullability(nr.nullable)
+                ),
+            );
         }
         // An action's parameters are the fields of a request body
         // (`Field<T>`); an action that had none gains a `body` argument.
@@ -1154,15 +1154,15 @@ impl Differ<'_> {
             match old.iter().find(|o| o.file == n.file) {
                 None => self.push(Severity::Note, ChangeKind::PatchAdded, &n.file, about(n)),
                 Some(o) => {
-                    if let (Some(a), Some(b)) = (&o.sha256, &n.sha256) {
-                        if a != b {
-                            self.push(
-                                Severity::Note,
-                                ChangeKind::PatchChanged,
-                                &n.file,
-                                format!("sha256 {} → {}", short(a), short(b)),
-                            );
-                        }
+                    if let (Some(a), Some(b)) = (&o.sha256, &n.sha256)
+                        && a != b
+                    {
+                        self.push(
+                            Severity::Note,
+                            ChangeKind::PatchChanged,
+                            &n.file,
+                            format!("sha256 {} → {}", short(a), short(b)),
+                        );
                     }
                 }
             }
