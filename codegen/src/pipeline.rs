@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::csdl::syntax::{Document, Pos};
 use crate::csdl::{Diagnostic, Diagnostics, ParseOptions, parse, write::write_document};
-use crate::model::{Model, resolve};
+use crate::model::{Model, resolve, resolve_owned};
 use crate::patch::Patch;
 use crate::slice::{Selection, SliceConfig, filter, select};
 
@@ -105,7 +105,7 @@ fn with_root_errors(
     config: &SliceConfig,
     patch_errors: Diagnostics,
 ) -> Diagnostics {
-    let Ok(model) = parse_document(file, text).and_then(|d| resolve(&d)) else {
+    let Ok(model) = parse_document(file, text).and_then(resolve_owned) else {
         return patch_errors;
     };
     match select(&model, config) {
@@ -138,7 +138,7 @@ fn header(config: &SliceConfig, patches: &[Patch]) -> Vec<String> {
 
 /// Parses and resolves a (sliced) CSDL file.
 pub fn load_model(file: &str, text: &str) -> Result<Model, Diagnostics> {
-    resolve(&parse_document(file, text)?)
+    resolve_owned(parse_document(file, text)?)
 }
 
 /// Every file `cargo xtask regen` writes, relative to the workspace root.

@@ -8,7 +8,7 @@ pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_owned};
 pub use types::*;
 
 use crate::csdl::syntax::{Annotation, Term};
@@ -32,8 +32,59 @@ pub struct Model {
     pub derived: BTreeMap<String, Vec<String>>,
     /// alias or namespace → namespace, for qualifying names written in the source.
     pub aliases: HashMap<String, String>,
-    /// Bound operations by `(binding type, binding is a collection)`.
-    bound: HashMap<(String, bool), Vec<usize>>,
+    /// Bound operations by binding type: `[single entity, collection]`.
+    bound: FastMap<String, [Vec<usize>; 2]>,
+}
+
+/// A hash map for the model's own indexes, keyed by names: FxHash (the
+/// multiply-rotate hash rustc uses), several times cheaper than the default
+/// SipHash on short keys. Iteration order is never relied upon.
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
+
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Model {
@@ -60,10 +111,15 @@ impl Model {
             if let Some(b) = &op.binding
                 && let Some(name) = b.ty.kind.defined_name()
             {
-                self.bound
-                    .entry((name.to_string(), b.ty.collection))
-                    .or_default()
-                    .push(i);
+                let slot = usize::from(b.ty.collection);
+                match self.bound.get_mut(name) {
+                    Some(lists) => lists[slot].push(i),
+                    None => {
+                        let mut lists = [Vec::new(), Vec::new()];
+                        lists[slot].push(i);
+                        self.bound.insert(name.to_string(), lists);
+                    }
+                }
             }
         }
     }
@@ -136,7 +192,8 @@ impl Model {
     pub fn bound_operations(&self, ty: &str, collection: bool) -> Vec<&OperationDef> {
         let mut out: Vec<&OperationDef> = Vec::new();
         for s in self.base_chain(ty) {
-            if let Some(list) = self.bound.get(&(s.name.clone(), collection)) {
+            if let Some(lists) = self.bound.get(s.name.as_str()) {
+                let list = &lists[usize::from(collection)];
                 out.extend(list.iter().map(|&i| &self.operations[i]));
             }
         }

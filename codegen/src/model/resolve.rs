@@ -2,29 +2,164 @@
 //! schema and include aliases, resolves type references, merges external
 //! annotations into their targets and checks the rules a generator relies on
 //! (no cycles, no duplicates, keys on root entity types only).
+//!
+//! The resolver reads the syntax tree either borrowed ([`resolve`]: names,
+//! facets and annotations are copied into the model) or owned
+//! ([`resolve_owned`]: they are moved), through [`Src`]. Lookups qualify
+//! names without allocating unless an alias has to be expanded.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::Model;
 use super::types::*;
+use super::{FastMap, FastSet, Model};
 use crate::csdl::diagnostic::did_you_mean;
 use crate::csdl::syntax::{self, Annotation, OperationKind, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
 
-/// Resolves a parsed document. All errors found are reported together.
+/// Resolves a parsed document, leaving it as it is. All errors found are
+/// reported together.
 pub fn resolve(doc: &syntax::Document) -> Result<Model, Diagnostics> {
     let mut r = Resolver::new(doc);
-    r.collect_aliases();
-    r.declare();
-    r.define();
-    r.check_inheritance();
-    r.apply_external_annotations();
-    if r.errors.is_empty() {
-        Ok(r.finish())
-    } else {
-        r.errors.sort_by_key(|d| d.pos);
-        Err(Diagnostics(r.errors))
+    r.collect_aliases(doc);
+    r.declare(doc);
+    for schema in &doc.schemas {
+        r.define_schema(Src::Borrowed(schema));
     }
+    r.check_inheritance();
+    for schema in &doc.schemas {
+        r.apply_external_annotations(Src::Borrowed(schema));
+    }
+    r.finish()
+}
+
+/// [`resolve`] for callers that have no further use for the syntax tree:
+/// names, facets and annotations are moved into the model rather than
+/// copied. The result is the same.
+pub fn resolve_owned(mut doc: syntax::Document) -> Result<Model, Diagnostics> {
+    let mut r = Resolver::new(&doc);
+    r.collect_aliases(&doc);
+    r.declare(&doc);
+    for schema in &mut doc.schemas {
+        r.define_schema(Src::Owned(schema));
+    }
+    r.check_inheritance();
+    for schema in &mut doc.schemas {
+        r.apply_external_annotations(Src::Owned(schema));
+    }
+    r.finish()
+}
+
+/// A piece of the syntax tree: borrowed (what the model keeps is copied) or
+/// owned (what the model keeps is moved out, leaving defaults behind).
+enum Src<'x, T> {
+    Borrowed(&'x T),
+    Owned(&'x mut T),
+}
+
+impl<T> std::ops::Deref for Src<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Src::Borrowed(t) => t,
+            Src::Owned(t) => t,
+        }
+    }
+}
+
+impl<T: Clone + Default> Src<'_, T> {
+    fn into_owned(self) -> T {
+        match self {
+            Src::Borrowed(t) => t.clone(),
+            Src::Owned(t) => std::mem::take(t),
+        }
+    }
+}
+
+/// A field of a [`Src`]: cloned when borrowed, taken when owned.
+macro_rules! take {
+    ($src:expr, $field:ident) => {
+        match &mut $src {
+            Src::Borrowed(t) => t.$field.clone(),
+            Src::Owned(t) => std::mem::take(&mut t.$field),
+        }
+    };
+}
+
+/// The items of a list field of a [`Src`], as [`Src`]s.
+macro_rules! each {
+    ($src:expr, $field:ident) => {
+        match &mut $src {
+            Src::Borrowed(t) => Items::Borrowed(t.$field.iter()),
+            Src::Owned(t) => Items::Owned(t.$field.iter_mut()),
+        }
+    };
+}
+
+enum Items<'x, T> {
+    Borrowed(std::slice::Iter<'x, T>),
+    Owned(std::slice::IterMut<'x, T>),
+}
+
+impl<'x, T> Iterator for Items<'x, T> {
+    type Item = Src<'x, T>;
+
+    fn next(&mut self) -> Option<Src<'x, T>> {
+        match self {
+            Items::Borrowed(i) => i.next().map(Src::Borrowed),
+            Items::Owned(i) => i.next().map(Src::Owned),
+        }
+    }
+}
+
+/// `namespace.name`, allocated once at its final size.
+fn qualified_name(namespace: &str, name: &str) -> String {
+    let mut q = String::with_capacity(namespace.len() + 1 + name.len());
+    q.push_str(namespace);
+    q.push('.');
+    q.push_str(name);
+    q
+}
+
+/// For each name that repeats an earlier one, its index and the position
+/// of the latest earlier occurrence. Usually empty, and then allocation
+/// free; small lists are checked without hashing.
+fn earlier_duplicates<'n>(names: impl Iterator<Item = (&'n str, Pos)>) -> Vec<(usize, Pos)> {
+    const SMALL: usize = 24;
+    let mut out = Vec::new();
+    let mut small: [(&str, Pos); SMALL] = [("", Pos::default()); SMALL];
+    let mut n = 0;
+    let mut big: Option<FastMap<&str, Pos>> = None;
+    for (i, (name, pos)) in names.enumerate() {
+        if let Some(map) = &mut big {
+            if let Some(previous) = map.insert(name, pos) {
+                out.push((i, previous));
+            }
+            continue;
+        }
+        if let Some((_, previous)) = small[..n].iter().rev().find(|(s, _)| *s == name) {
+            out.push((i, *previous));
+        }
+        if n < SMALL {
+            small[n] = (name, pos);
+            n += 1;
+        } else {
+            let mut map = FastMap::with_capacity_and_hasher(4 * SMALL, Default::default());
+            map.extend(small.iter().copied());
+            map.insert(name, pos);
+            big = Some(map);
+        }
+    }
+    out
+}
+
+fn duplicate_of(duplicates: &[(usize, Pos)], index: usize) -> Option<Pos> {
+    duplicates
+        .iter()
+        .find(|(i, _)| *i == index)
+        .map(|(_, pos)| *pos)
 }
 
 /// What a qualified name was declared as, before definitions are built.
@@ -38,31 +173,29 @@ enum Declared {
     Container,
 }
 
-struct Resolver<'d> {
-    doc: &'d syntax::Document,
+struct Resolver {
     file: String,
-    /// alias or namespace → namespace
-    aliases: HashMap<String, String>,
+    /// alias → namespace
+    aliases: FastMap<String, String>,
     /// Namespaces defined in this document.
     namespaces: HashSet<String>,
     /// Namespaces only referenced through `edmx:Include`.
     referenced: HashSet<String>,
-    declared: HashMap<String, (Declared, Pos)>,
+    declared: FastMap<String, (Declared, Pos)>,
     /// Where each type's `Key` element is, for diagnostics.
     key_pos: HashMap<String, Pos>,
     model: Model,
     errors: Vec<Diagnostic>,
 }
 
-impl<'d> Resolver<'d> {
-    fn new(doc: &'d syntax::Document) -> Self {
+impl Resolver {
+    fn new(doc: &syntax::Document) -> Self {
         Resolver {
-            doc,
             file: doc.file.clone(),
-            aliases: HashMap::new(),
+            aliases: FastMap::default(),
             namespaces: HashSet::new(),
             referenced: HashSet::new(),
-            declared: HashMap::new(),
+            declared: FastMap::default(),
             key_pos: HashMap::new(),
             model: Model {
                 file: doc.file.clone(),
@@ -77,7 +210,7 @@ impl<'d> Resolver<'d> {
             .push(Diagnostic::error(self.file.clone(), pos, message));
     }
 
-    fn collect_aliases(&mut self) {
+    fn collect_aliases(&mut self, doc: &syntax::Document) {
         let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
         let mut add = |this: &mut Self, alias: &str, namespace: &str, pos: Pos| {
             if let Some((other_ns, other_pos)) = seen.get(alias) {
@@ -93,7 +226,7 @@ impl<'d> Resolver<'d> {
             this.aliases
                 .insert(alias.to_string(), namespace.to_string());
         };
-        for reference in &self.doc.references {
+        for reference in &doc.references {
             for include in &reference.includes {
                 self.referenced.insert(include.namespace.clone());
                 if let Some(alias) = &include.alias {
@@ -101,10 +234,11 @@ impl<'d> Resolver<'d> {
                 }
             }
         }
-        for schema in &self.doc.schemas {
-            if !self.namespaces.insert(schema.namespace.clone()) {
+        for schema in &doc.schemas {
+            if !self.namespaces.contains(schema.namespace.as_str()) {
                 // Several Schema elements may share a namespace in CSDL 4.01;
                 // the names inside are checked for duplicates below.
+                self.namespaces.insert(schema.namespace.clone());
             }
             if let Some(alias) = &schema.alias {
                 if self.namespaces.contains(alias.as_str()) && alias != &schema.namespace {
@@ -117,77 +251,85 @@ impl<'d> Resolver<'d> {
                 add(self, alias, &schema.namespace, schema.pos);
             }
         }
-        self.model.schemas = self
-            .doc
+        self.model.schemas = doc
             .schemas
             .iter()
             .map(|s| (s.namespace.clone(), s.alias.clone()))
             .collect();
     }
 
-    /// `graph.user` → `microsoft.graph.user`; names without a dot are
-    /// returned unchanged.
-    fn qualify(&self, name: &str) -> String {
+    /// `graph.user` → `microsoft.graph.user`; names without a dot or
+    /// without an alias are returned as they are, without allocating.
+    fn qualify<'n>(&self, name: &'n str) -> Cow<'n, str> {
         match name.rsplit_once('.') {
             Some((prefix, local)) => match self.aliases.get(prefix) {
-                Some(ns) => format!("{ns}.{local}"),
-                None => name.to_string(),
+                Some(ns) => Cow::Owned(qualified_name(ns, local)),
+                None => Cow::Borrowed(name),
             },
-            None => name.to_string(),
+            None => Cow::Borrowed(name),
         }
     }
 
-    fn declare(&mut self) {
-        let doc = self.doc;
+    fn declare(&mut self, doc: &syntax::Document) {
+        let total: usize = doc
+            .schemas
+            .iter()
+            .map(|s| {
+                s.enum_types.len()
+                    + s.type_definitions.len()
+                    + s.complex_types.len()
+                    + s.entity_types.len()
+                    + s.terms.len()
+                    + s.containers.len()
+            })
+            .sum();
+        self.declared.reserve(total);
         for schema in &doc.schemas {
             let ns = &schema.namespace;
-            let mut items: Vec<(&str, Declared, Pos)> = Vec::new();
-            items.extend(
-                schema
-                    .enum_types
-                    .iter()
-                    .map(|e| (e.name.as_str(), Declared::Enum, e.pos)),
-            );
-            items.extend(
-                schema
-                    .type_definitions
-                    .iter()
-                    .map(|t| (t.name.as_str(), Declared::TypeDefinition, t.pos)),
-            );
-            items.extend(
-                schema
-                    .complex_types
-                    .iter()
-                    .map(|t| (t.name.as_str(), Declared::Complex, t.pos)),
-            );
-            items.extend(
-                schema
-                    .entity_types
-                    .iter()
-                    .map(|t| (t.name.as_str(), Declared::Entity, t.pos)),
-            );
-            items.extend(
-                schema
-                    .terms
-                    .iter()
-                    .map(|t| (t.name.as_str(), Declared::Term, t.pos)),
-            );
-            items.extend(
-                schema
-                    .containers
-                    .iter()
-                    .map(|c| (c.name.as_str(), Declared::Container, c.pos)),
-            );
+            let items = (schema.enum_types.iter())
+                .map(|e| (e.name.as_str(), Declared::Enum, e.pos))
+                .chain(
+                    schema
+                        .type_definitions
+                        .iter()
+                        .map(|t| (t.name.as_str(), Declared::TypeDefinition, t.pos)),
+                )
+                .chain(
+                    schema
+                        .complex_types
+                        .iter()
+                        .map(|t| (t.name.as_str(), Declared::Complex, t.pos)),
+                )
+                .chain(
+                    schema
+                        .entity_types
+                        .iter()
+                        .map(|t| (t.name.as_str(), Declared::Entity, t.pos)),
+                )
+                .chain(
+                    schema
+                        .terms
+                        .iter()
+                        .map(|t| (t.name.as_str(), Declared::Term, t.pos)),
+                )
+                .chain(
+                    schema
+                        .containers
+                        .iter()
+                        .map(|c| (c.name.as_str(), Declared::Container, c.pos)),
+                );
             for (name, what, pos) in items {
-                let q = format!("{ns}.{name}");
-                if let Some((_, first)) = self.declared.get(&q) {
-                    let msg = format!(
-                        "duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}"
-                    );
-                    self.error(pos, msg);
-                    continue;
-                }
-                self.declared.insert(q, (what, pos));
+                let first = match self.declared.entry(qualified_name(ns, name)) {
+                    Entry::Occupied(e) => e.get().1,
+                    Entry::Vacant(e) => {
+                        e.insert((what, pos));
+                        continue;
+                    }
+                };
+                let msg = format!(
+                    "duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}"
+                );
+                self.error(pos, msg);
             }
             // Operations may be overloaded, and Graph reuses type names for
             // operations (`image`), so operation names are not checked here.
@@ -211,11 +353,11 @@ impl<'d> Resolver<'d> {
                 }
             }
         } else {
-            match self.declared.get(&q).map(|(d, _)| *d) {
-                Some(Declared::Enum) => TypeKind::Enum(q),
-                Some(Declared::TypeDefinition) => TypeKind::TypeDefinition(q),
-                Some(Declared::Complex) => TypeKind::Complex(q),
-                Some(Declared::Entity) => TypeKind::Entity(q),
+            match self.declared.get(&*q).map(|(d, _)| *d) {
+                Some(Declared::Enum) => TypeKind::Enum(q.into_owned()),
+                Some(Declared::TypeDefinition) => TypeKind::TypeDefinition(q.into_owned()),
+                Some(Declared::Complex) => TypeKind::Complex(q.into_owned()),
+                Some(Declared::Entity) => TypeKind::Entity(q.into_owned()),
                 Some(other) => {
                     self.error(
                         ty.pos,
@@ -284,94 +426,90 @@ impl<'d> Resolver<'d> {
         );
     }
 
-    fn define(&mut self) {
-        let doc = self.doc;
-        for schema in &doc.schemas {
-            let ns = schema.namespace.clone();
-            for e in &schema.enum_types {
-                let def = self.define_enum(&ns, e);
-                self.model.enums.insert(def.name.clone(), def);
+    fn define_schema(&mut self, mut schema: Src<'_, syntax::Schema>) {
+        let ns = schema.namespace.clone();
+        for e in each!(schema, enum_types) {
+            let def = self.define_enum(&ns, e);
+            self.model.enums.insert(def.name.clone(), def);
+        }
+        for mut t in each!(schema, type_definitions) {
+            let q = qualified_name(&ns, &t.name);
+            let underlying = self
+                .qualify(&t.underlying_type)
+                .strip_prefix("Edm.")
+                .and_then(Primitive::from_edm_name);
+            let Some(p) = underlying else {
+                self.error(t.pos, format!("type definition \"{q}\" has UnderlyingType \"{}\": expected an Edm primitive type", t.underlying_type));
+                continue;
+            };
+            let def = TypeDefinitionDef {
+                name: q.clone(),
+                underlying_type: p,
+                facets: take!(t, facets),
+                annotations: take!(t, annotations),
+                pos: t.pos,
+            };
+            self.model.type_definitions.insert(q, def);
+        }
+        for t in each!(schema, complex_types) {
+            if let Some(def) = self.define_struct(&ns, t) {
+                self.model.structs.insert(def.name.clone(), def);
             }
-            for t in &schema.type_definitions {
-                let q = format!("{ns}.{}", t.name);
-                let underlying = self.qualify(&t.underlying_type);
-                let Some(p) = underlying
-                    .strip_prefix("Edm.")
-                    .and_then(Primitive::from_edm_name)
-                else {
-                    self.error(t.pos, format!("type definition \"{q}\" has UnderlyingType \"{}\": expected an Edm primitive type", t.underlying_type));
+        }
+        for t in each!(schema, entity_types) {
+            if let Some(def) = self.define_struct(&ns, t) {
+                self.model.structs.insert(def.name.clone(), def);
+            }
+        }
+        for op in each!(schema, operations) {
+            if let Some(def) = self.define_operation(&ns, op) {
+                self.model.operations.push(def);
+            }
+        }
+        for term in each!(schema, terms) {
+            let name = qualified_name(&ns, &term.name);
+            self.model.terms.insert(name, term.into_owned());
+        }
+        for mut c in each!(schema, containers) {
+            self.model.container_name = Some(qualified_name(&ns, &c.name));
+            // Inline annotations first; external ones are merged later.
+            let annotations = take!(c, annotations);
+            self.model.container_annotations.extend(annotations);
+            for mut es in each!(c, entity_sets) {
+                let ty = self.qualify(&es.entity_type).into_owned();
+                if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
+                    self.unresolved(&es.entity_type, &ty, es.pos, "entity type");
                     continue;
+                }
+                let name = take!(es, name);
+                let def = EntitySetDef {
+                    name: name.clone(),
+                    entity_type: ty,
+                    annotations: take!(es, annotations),
+                    pos: es.pos,
                 };
-                self.model.type_definitions.insert(
-                    q.clone(),
-                    TypeDefinitionDef {
-                        name: q,
-                        underlying_type: p,
-                        facets: t.facets.clone(),
-                        annotations: t.annotations.clone(),
-                        pos: t.pos,
-                    },
-                );
+                self.model.entity_sets.insert(name, def);
             }
-            for t in schema.complex_types.iter().chain(&schema.entity_types) {
-                if let Some(def) = self.define_struct(&ns, t) {
-                    self.model.structs.insert(def.name.clone(), def);
+            for mut s in each!(c, singletons) {
+                let ty = self.qualify(&s.ty).into_owned();
+                if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
+                    self.unresolved(&s.ty, &ty, s.pos, "entity type");
+                    continue;
                 }
-            }
-            for op in &schema.operations {
-                if let Some(def) = self.define_operation(&ns, op) {
-                    self.model.operations.push(def);
-                }
-            }
-            for term in &schema.terms {
-                self.model
-                    .terms
-                    .insert(format!("{ns}.{}", term.name), term.clone());
-            }
-            for c in &schema.containers {
-                self.model.container_name = Some(format!("{ns}.{}", c.name));
-                // Inline annotations first; external ones are merged later.
-                self.model
-                    .container_annotations
-                    .extend(c.annotations.iter().cloned());
-                for es in &c.entity_sets {
-                    let ty = self.qualify(&es.entity_type);
-                    if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
-                        self.unresolved(&es.entity_type, &ty, es.pos, "entity type");
-                        continue;
-                    }
-                    self.model.entity_sets.insert(
-                        es.name.clone(),
-                        EntitySetDef {
-                            name: es.name.clone(),
-                            entity_type: ty,
-                            annotations: es.annotations.clone(),
-                            pos: es.pos,
-                        },
-                    );
-                }
-                for s in &c.singletons {
-                    let ty = self.qualify(&s.ty);
-                    if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
-                        self.unresolved(&s.ty, &ty, s.pos, "entity type");
-                        continue;
-                    }
-                    self.model.singletons.insert(
-                        s.name.clone(),
-                        SingletonDef {
-                            name: s.name.clone(),
-                            ty,
-                            annotations: s.annotations.clone(),
-                            pos: s.pos,
-                        },
-                    );
-                }
+                let name = take!(s, name);
+                let def = SingletonDef {
+                    name: name.clone(),
+                    ty,
+                    annotations: take!(s, annotations),
+                    pos: s.pos,
+                };
+                self.model.singletons.insert(name, def);
             }
         }
     }
 
-    fn define_enum(&mut self, ns: &str, e: &syntax::EnumType) -> EnumDef {
-        let name = format!("{ns}.{}", e.name);
+    fn define_enum(&mut self, ns: &str, mut e: Src<'_, syntax::EnumType>) -> EnumDef {
+        let name = qualified_name(ns, &e.name);
         let underlying = match e.underlying_type.as_deref() {
             None => Primitive::Int32,
             Some(u) => match self
@@ -392,20 +530,20 @@ impl<'d> Resolver<'d> {
                 }
             },
         };
+        let duplicates = earlier_duplicates(e.members.iter().map(|m| (m.name.as_str(), m.pos)));
         let mut members = Vec::with_capacity(e.members.len());
-        let mut seen: HashMap<&str, Pos> = HashMap::new();
         let mut next = 0i64;
-        for m in &e.members {
-            if let Some(first) = seen.insert(m.name.as_str(), m.pos) {
+        for (i, mut m) in each!(e, members).enumerate() {
+            if let Some(first) = duplicate_of(&duplicates, i) {
                 self.error(m.pos, format!("duplicate member \"{}\" in enum type \"{name}\": first declared at {first}", m.name));
                 continue;
             }
             let value = m.value.unwrap_or(next);
             next = value.saturating_add(1);
             members.push(EnumMemberDef {
-                name: m.name.clone(),
+                name: take!(m, name),
                 value,
-                annotations: m.annotations.clone(),
+                annotations: take!(m, annotations),
                 pos: m.pos,
             });
         }
@@ -414,13 +552,17 @@ impl<'d> Resolver<'d> {
             underlying_type: underlying,
             is_flags: e.is_flags,
             members,
-            annotations: e.annotations.clone(),
+            annotations: take!(e, annotations),
             pos: e.pos,
         }
     }
 
-    fn define_struct(&mut self, ns: &str, t: &syntax::StructuredType) -> Option<StructDef> {
-        let name = format!("{ns}.{}", t.name);
+    fn define_struct(
+        &mut self,
+        ns: &str,
+        mut t: Src<'_, syntax::StructuredType>,
+    ) -> Option<StructDef> {
+        let name = qualified_name(ns, &t.name);
         let base_type = match &t.base_type {
             None => None,
             Some(b) => {
@@ -429,8 +571,8 @@ impl<'d> Resolver<'d> {
                     StructuredKind::Complex => Declared::Complex,
                     StructuredKind::Entity => Declared::Entity,
                 };
-                match self.declared.get(&q).map(|(d, _)| *d) {
-                    Some(d) if d == expected => Some(q),
+                match self.declared.get(&*q).map(|(d, _)| *d) {
+                    Some(d) if d == expected => Some(q.into_owned()),
                     Some(d) => {
                         self.error(t.pos, format!("\"{name}\" has BaseType \"{b}\", which is a {d:?} type: expected a {expected:?} type"));
                         None
@@ -442,10 +584,17 @@ impl<'d> Resolver<'d> {
                 }
             }
         };
-        let mut member_names: HashMap<&str, Pos> = HashMap::new();
-        let mut properties = Vec::with_capacity(t.properties.len());
-        for p in &t.properties {
-            if let Some(first) = member_names.insert(p.name.as_str(), p.pos) {
+        let declared_properties = t.properties.len();
+        let duplicates = earlier_duplicates(
+            (t.properties.iter().map(|p| (p.name.as_str(), p.pos))).chain(
+                t.navigation_properties
+                    .iter()
+                    .map(|n| (n.name.as_str(), n.pos)),
+            ),
+        );
+        let mut properties = Vec::with_capacity(declared_properties);
+        for (i, mut p) in each!(t, properties).enumerate() {
+            if let Some(first) = duplicate_of(&duplicates, i) {
                 self.error(
                     p.pos,
                     format!(
@@ -457,19 +606,19 @@ impl<'d> Resolver<'d> {
             }
             if let Some(ty) = self.resolve_type(&p.ty) {
                 properties.push(PropertyDef {
-                    name: p.name.clone(),
+                    name: take!(p, name),
                     ty,
                     nullable: p.is_nullable(),
-                    facets: p.facets.clone(),
-                    default_value: p.default_value.clone(),
-                    annotations: p.annotations.clone(),
+                    facets: take!(p, facets),
+                    default_value: take!(p, default_value),
+                    annotations: take!(p, annotations),
                     pos: p.pos,
                 });
             }
         }
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
-        for n in &t.navigation_properties {
-            if let Some(first) = member_names.insert(n.name.as_str(), n.pos) {
+        for (i, mut n) in each!(t, navigation_properties).enumerate() {
+            if let Some(first) = duplicate_of(&duplicates, declared_properties + i) {
                 self.error(
                     n.pos,
                     format!(
@@ -491,12 +640,12 @@ impl<'d> Resolver<'d> {
                     continue;
                 }
                 navigation_properties.push(NavigationDef {
-                    name: n.name.clone(),
+                    name: take!(n, name),
                     ty,
                     nullable: n.nullable.unwrap_or(true),
                     contains_target: n.contains_target,
-                    partner: n.partner.clone(),
-                    annotations: n.annotations.clone(),
+                    partner: take!(n, partner),
+                    annotations: take!(n, annotations),
                     pos: n.pos,
                 });
             }
@@ -527,23 +676,27 @@ impl<'d> Resolver<'d> {
             key,
             properties,
             navigation_properties,
-            annotations: t.annotations.clone(),
+            annotations: take!(t, annotations),
             pos: t.pos,
         })
     }
 
-    fn define_operation(&mut self, ns: &str, op: &syntax::Operation) -> Option<OperationDef> {
-        let name = format!("{ns}.{}", op.name);
+    fn define_operation(
+        &mut self,
+        ns: &str,
+        mut op: Src<'_, syntax::Operation>,
+    ) -> Option<OperationDef> {
+        let name = qualified_name(ns, &op.name);
         let mut params = Vec::with_capacity(op.parameters.len());
         let mut ok = true;
-        for p in &op.parameters {
+        for mut p in each!(op, parameters) {
             match self.resolve_type(&p.ty) {
                 Some(ty) => params.push(ParameterDef {
-                    name: p.name.clone(),
+                    name: take!(p, name),
                     ty,
                     nullable: p.nullable.unwrap_or(true),
-                    facets: p.facets.clone(),
-                    annotations: p.annotations.clone(),
+                    facets: take!(p, facets),
+                    annotations: take!(p, annotations),
                     pos: p.pos,
                 }),
                 None => ok = false,
@@ -578,81 +731,103 @@ impl<'d> Resolver<'d> {
         } else {
             None
         };
-        ok.then(|| OperationDef {
+        if !ok {
+            return None;
+        }
+        Some(OperationDef {
             kind: op.kind,
             name,
             is_bound: op.is_bound,
             is_composable: op.is_composable,
-            entity_set_path: op.entity_set_path.clone(),
+            entity_set_path: take!(op, entity_set_path),
             binding,
             parameters: params,
             return_type,
-            annotations: op.annotations.clone(),
+            annotations: take!(op, annotations),
             pos: op.pos,
         })
     }
 
     fn check_inheritance(&mut self) {
-        let names: Vec<String> = self.model.structs.keys().cloned().collect();
-        let mut reported: HashSet<String> = HashSet::new();
-        for start in names {
-            let mut chain = vec![start.clone()];
-            let mut current = start.clone();
-            while let Some(base) = self
-                .model
-                .structs
-                .get(&current)
-                .and_then(|s| s.base_type.clone())
-            {
+        let structs = &self.model.structs;
+        let mut errors: Vec<(Pos, String)> = Vec::new();
+        let mut reported: FastSet<&str> = FastSet::default();
+        // Types whose chain of bases has been walked: it ends, or runs into
+        // a cycle already dealt with (cycles of single-base chains are
+        // disjoint), so walks can stop there.
+        let mut walked: FastSet<&str> = FastSet::default();
+        walked.reserve(structs.len());
+        let mut chain: Vec<&str> = Vec::new();
+        for start in structs.keys() {
+            if walked.contains(start.as_str()) {
+                continue;
+            }
+            chain.clear();
+            chain.push(start);
+            let mut current = start.as_str();
+            while let Some(base) = structs.get(current).and_then(|s| s.base_type.as_deref()) {
+                if walked.contains(base) {
+                    break;
+                }
                 if let Some(i) = chain.iter().position(|n| *n == base) {
-                    let cycle: Vec<String> =
-                        chain[i..].iter().cloned().chain([base.clone()]).collect();
+                    let cycle: Vec<&str> = chain[i..].iter().copied().chain([base]).collect();
                     if cycle.iter().all(|c| !reported.contains(c)) {
-                        let pos = self.model.structs[&base].pos;
-                        let msg = format!("BaseType cycle: {}", cycle.join(" -> "));
-                        self.error(pos, msg);
+                        let pos = structs[base].pos;
+                        errors.push((pos, format!("BaseType cycle: {}", cycle.join(" -> "))));
                         reported.extend(cycle);
                     }
                     // Break the cycle so later stages terminate.
                     break;
                 }
-                chain.push(base.clone());
+                chain.push(base);
                 current = base;
             }
+            walked.extend(chain.iter().copied());
         }
-        if !reported.is_empty() {
-            return;
-        }
+        let cycles = !reported.is_empty();
         // A key may be declared below an abstract, keyless base (Graph's
         // policyDeletableItem), but never redeclared under a keyed ancestor.
         let mut key_errors = Vec::new();
-        for s in self.model.structs.values() {
-            if s.key.is_empty() {
-                continue;
-            }
-            let mut base = s.base_type.clone();
-            while let Some(b) = base {
-                let Some(def) = self.model.structs.get(&b) else {
-                    break;
-                };
-                if !def.key.is_empty() {
-                    key_errors.push((self.key_pos.get(&s.name).copied().unwrap_or(s.pos), format!(
-                        "key declared on derived type \"{}\": its ancestor \"{b}\" already declares the key",
-                        s.name
-                    )));
-                    break;
+        let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if !cycles {
+            for s in structs.values() {
+                if s.key.is_empty() {
+                    continue;
                 }
-                base = def.base_type.clone();
+                let mut base = s.base_type.as_deref();
+                while let Some(b) = base {
+                    let Some(def) = structs.get(b) else {
+                        break;
+                    };
+                    if !def.key.is_empty() {
+                        key_errors.push((self.key_pos.get(&s.name).copied().unwrap_or(s.pos), format!(
+                            "key declared on derived type \"{}\": its ancestor \"{b}\" already declares the key",
+                            s.name
+                        )));
+                        break;
+                    }
+                    base = def.base_type.as_deref();
+                }
             }
+            for s in structs.values() {
+                if let Some(b) = &s.base_type {
+                    match derived.get_mut(b.as_str()) {
+                        Some(list) => list.push(s.name.clone()),
+                        None => {
+                            derived.insert(b.clone(), vec![s.name.clone()]);
+                        }
+                    }
+                }
+            }
+        }
+        for (pos, msg) in errors {
+            self.error(pos, msg);
+        }
+        if cycles {
+            return;
         }
         for (pos, msg) in key_errors {
             self.error(pos, msg);
-        }
-        let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for s in self.model.structs.values() {
-            if let Some(b) = &s.base_type {
-                derived.entry(b.clone()).or_default().push(s.name.clone());
-            }
         }
         for list in derived.values_mut() {
             list.sort();
@@ -660,20 +835,17 @@ impl<'d> Resolver<'d> {
         self.model.derived = derived;
     }
 
-    fn apply_external_annotations(&mut self) {
-        let doc = self.doc;
-        for schema in &doc.schemas {
-            for block in &schema.annotations {
-                let mut annotations = block.annotations.clone();
-                if let Some(q) = &block.qualifier {
-                    for a in &mut annotations {
-                        a.qualifier.get_or_insert_with(|| q.clone());
-                    }
+    fn apply_external_annotations(&mut self, mut schema: Src<'_, syntax::Schema>) {
+        for mut block in each!(schema, annotations) {
+            let mut annotations = take!(block, annotations);
+            if let Some(q) = &block.qualifier {
+                for a in &mut annotations {
+                    a.qualifier.get_or_insert_with(|| q.clone());
                 }
-                match self.find_target(&block.target) {
-                    Ok(slot) => slot.extend(annotations),
-                    Err(msg) => self.error(block.pos, msg),
-                }
+            }
+            match self.find_target(&block.target) {
+                Ok(slot) => slot.extend(annotations),
+                Err(msg) => self.error(block.pos, msg),
             }
         }
     }
@@ -712,7 +884,7 @@ impl<'d> Resolver<'d> {
             };
         }
         let q = self.qualify(head);
-        if self.model.container_name.as_deref() == Some(q.as_str()) {
+        if self.model.container_name.as_deref() == Some(&*q) {
             return match member {
                 None => Ok(&mut self.model.container_annotations),
                 Some(m) => {
@@ -727,7 +899,7 @@ impl<'d> Resolver<'d> {
                 }
             };
         }
-        if let Some(s) = self.model.structs.get_mut(&q) {
+        if let Some(s) = self.model.structs.get_mut(&*q) {
             return match member {
                 None => Ok(&mut s.annotations),
                 Some(m) => {
@@ -742,7 +914,7 @@ impl<'d> Resolver<'d> {
                 }
             };
         }
-        if let Some(e) = self.model.enums.get_mut(&q) {
+        if let Some(e) = self.model.enums.get_mut(&*q) {
             return match member {
                 None => Ok(&mut e.annotations),
                 Some(m) => e
@@ -753,14 +925,14 @@ impl<'d> Resolver<'d> {
                     .ok_or_else(|| nothing("the enum type has no member of that name")),
             };
         }
-        if let Some(t) = self.model.type_definitions.get_mut(&q) {
+        if let Some(t) = self.model.type_definitions.get_mut(&*q) {
             return if member.is_none() {
                 Ok(&mut t.annotations)
             } else {
                 Err(nothing("a type definition has no members"))
             };
         }
-        if let Some(t) = self.model.terms.get_mut(&q) {
+        if let Some(t) = self.model.terms.get_mut(&*q) {
             return if member.is_none() {
                 Ok(&mut t.annotations)
             } else {
@@ -783,14 +955,18 @@ impl<'d> Resolver<'d> {
             .and_then(|r| r.strip_suffix(')'))
         {
             Some(inner) => format!("Collection({})", self.qualify(inner.trim())),
-            None => self.qualify(written),
+            None => self.qualify(written).into_owned(),
         }
     }
 
-    fn finish(mut self) -> Model {
-        self.model.aliases = std::mem::take(&mut self.aliases);
+    fn finish(mut self) -> Result<Model, Diagnostics> {
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|d| d.pos);
+            return Err(Diagnostics(self.errors));
+        }
+        self.model.aliases = self.aliases.into_iter().collect();
         self.model.index();
-        self.model
+        Ok(self.model)
     }
 }
 
