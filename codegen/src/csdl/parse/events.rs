@@ -269,8 +269,9 @@ impl<'a> Parser<'a> {
         let ns_mark = self.ns.len();
         self.attrs.clear();
         self.scan_attributes(qname, content, content_offset, name_len)?;
-        let (prefix, local) = match qname.split_once(':') {
-            Some((prefix, local)) => (prefix, local),
+        // Names are short: a plain loop beats a memchr call.
+        let (prefix, local) = match qname.bytes().position(|b| b == b':') {
+            Some(colon) => (&qname[..colon], &qname[colon + 1..]),
             None => ("", qname),
         };
         let Some(ns) = self.resolve(prefix) else {
@@ -416,7 +417,7 @@ impl<'a> Parser<'a> {
                 ));
             };
             let key_offset = content_offset + key_start;
-            if self.attrs.iter().any(|a| a.key == key) {
+            if self.attrs.iter().any(|a| same_key(a.key, key)) {
                 return Err(self.fatal(
                     key_offset,
                     format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
@@ -777,7 +778,7 @@ impl<'a> Parser<'a> {
     // Attributes of the element opened last.
 
     fn raw_attr(&self, name: &str) -> Option<RawAttr<'a>> {
-        self.attrs.iter().find(|a| a.key == name).copied()
+        self.attrs.iter().find(|a| same_key(a.key, name)).copied()
     }
 
     /// The attributes of the element opened last, for scans.
@@ -842,6 +843,15 @@ impl<'a> Parser<'a> {
 }
 
 const DOCTYPE_MESSAGE: &str = "unexpected <!DOCTYPE>: document type declarations are not allowed (their entities could expand without bound)";
+
+/// Attribute name equality, inlined: CSDL attribute names are short and
+/// mostly differ in their first byte (`Name`, `Type`), where a call to
+/// `memcmp` would cost more than the comparison.
+#[inline(always)]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
 
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
