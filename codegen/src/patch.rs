@@ -37,6 +37,9 @@ pub struct Patch {
     pub description: String,
     pub documentation: String,
     pub changes: Vec<Change>,
+    /// SHA-256 of the patch file's text: the entity container records it,
+    /// so a patch edited after the committed slice was made is noticed.
+    pub digest: String,
 }
 
 #[derive(Clone, Debug)]
@@ -215,6 +218,7 @@ impl Patch {
             description: raw.description,
             documentation: raw.documentation,
             changes,
+            digest: sha256_hex(text),
         })
     }
 
@@ -230,9 +234,21 @@ impl Patch {
     /// this patch file and the line of the change.
     pub fn apply(&self, doc: &mut Document) -> Result<(), Diagnostics> {
         let note = self.note();
-        // Slicing an already sliced file must give the same bytes.
-        if already_applied(doc, &note) {
-            return Ok(());
+        // Slicing an already sliced file must give the same bytes; a patch
+        // edited since that slice was made cannot be re-applied on top of
+        // its earlier self.
+        match applied_digest(doc, &self.file) {
+            Some(d) if d == self.digest => return Ok(()),
+            Some(_) => {
+                return Err(Diagnostic::error(
+                    self.file.clone(),
+                    Pos { line: 1, col: 1 },
+                    "this patch changed after the metadata it is recorded in was sliced: \
+                     run `cargo xtask regen --from <the full Graph $metadata>` to apply it to the published metadata",
+                )
+                .into());
+            }
+            None => {}
         }
         let aliases = alias_map(doc);
         for change in &self.changes {
@@ -378,7 +394,15 @@ impl Patch {
             .flat_map(|s| &mut s.containers)
             .next()
         {
-            c.annotations.push(patched_annotation(&note));
+            c.annotations.push(Annotation {
+                term: format!("{}.AppliedPatch", vocab::SDK),
+                qualifier: None,
+                value: Some(Expr::new(
+                    ExprKind::String(format!("{} sha256:{}", self.file, self.digest)),
+                    Pos::default(),
+                )),
+                pos: Pos::default(),
+            });
         }
         Ok(())
     }
@@ -487,26 +511,25 @@ fn unknown_type_refs(
     out
 }
 
-fn already_applied(doc: &Document, note: &str) -> bool {
-    let marked = |anns: &[Annotation]| vocab::patched(anns).iter().any(|n| n == note);
-    doc.schemas.iter().any(|s| {
-        s.enum_types
-            .iter()
-            .any(|e| marked(&e.annotations) || e.members.iter().any(|m| marked(&m.annotations)))
-            || s.type_definitions.iter().any(|t| marked(&t.annotations))
-            || s.complex_types.iter().chain(&s.entity_types).any(|t| {
-                marked(&t.annotations)
-                    || t.properties.iter().any(|p| marked(&p.annotations))
-                    || t.navigation_properties
-                        .iter()
-                        .any(|p| marked(&p.annotations))
-            })
-            || s.operations.iter().any(|o| {
-                marked(&o.annotations) || o.parameters.iter().any(|p| marked(&p.annotations))
-            })
-            || s.terms.iter().any(|t| marked(&t.annotations))
-            || s.containers.iter().any(|c| marked(&c.annotations))
-    })
+/// The digest recorded on the entity container for a patch file, if the
+/// document was already patched with it.
+fn applied_digest(doc: &Document, file: &str) -> Option<String> {
+    let prefix = format!("{file} sha256:");
+    doc.schemas
+        .iter()
+        .flat_map(|s| &s.containers)
+        .flat_map(|c| &c.annotations)
+        .filter(|a| vocab::term_is(&a.term, vocab::SDK, "AppliedPatch"))
+        .filter_map(|a| a.value.as_ref().and_then(Expr::as_str))
+        .find_map(|v| v.strip_prefix(&prefix).map(str::to_string))
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn patched_annotation(note: &str) -> Annotation {

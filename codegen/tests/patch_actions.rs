@@ -262,8 +262,11 @@ xml = '''
     assert_eq!(vocab::patched(&find.annotations), [p.note()]);
     // Added once, though applied twice.
     assert_eq!(model.operations.len(), 3);
-    // And the container records the patch.
-    assert_eq!(vocab::patched(&model.container_annotations), [p.note()]);
+    // And the container records the patch with the digest of its text.
+    assert_eq!(
+        vocab::applied_patches(&model.container_annotations),
+        [(p.file.clone(), p.digest.clone())]
+    );
 }
 
 #[test]
@@ -291,8 +294,11 @@ value = "false"
     assert!(twice == d, "re-applying either patch changed the document");
     let model = resolve(&d).unwrap();
     assert_eq!(
-        vocab::patched(&model.container_annotations),
-        [a.note(), b.note()]
+        vocab::applied_patches(&model.container_annotations),
+        [
+            (a.file.clone(), a.digest.clone()),
+            (b.file.clone(), b.digest.clone())
+        ]
     );
     assert!(!model.struct_def("test.ns.box").unwrap().properties[0].nullable);
 }
@@ -328,4 +334,39 @@ value = "false"
         .find(|x| x.name == "label")
         .unwrap();
     assert!(!label.nullable);
+}
+
+#[test]
+fn a_patch_edited_after_slicing_is_an_error_not_a_second_application() {
+    let original = patch(
+        r#"
+[[change]]
+action = "set-attribute"
+target = "test.ns.thing/label"
+attribute = "Nullable"
+value = "false"
+"#,
+    );
+    let mut d = doc();
+    original.apply(&mut d).unwrap();
+    let edited = patch(
+        r#"
+[[change]]
+action = "set-attribute"
+target = "test.ns.thing/label"
+attribute = "Nullable"
+value = "true"
+"#,
+    );
+    assert_eq!(edited.file, original.file);
+    assert_ne!(edited.digest, original.digest);
+    let err = edited.apply(&mut d).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}:1:1: error: this patch changed after",
+            edited.file
+        )),
+        "{err}"
+    );
+    assert!(err.contains("cargo xtask regen --from"), "{err}");
 }

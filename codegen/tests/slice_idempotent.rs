@@ -70,16 +70,19 @@ fn slicing_the_slice_again_gives_the_same_bytes() {
     let third = pipeline::slice_source(pipeline::SLICED_CSDL, &second.csdl, &config, &patches)
         .unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(second.csdl, third.csdl);
-    // Each patch marks the element it changed once, and records itself on
-    // the entity container once.
+    // Each patch marks the element it changed once, and records itself (with
+    // the digest of its text) on the entity container once.
     assert_eq!(
         third.csdl.matches("GraphMigrations.Sdk.V1.Patched").count(),
-        6,
+        3,
     );
     let model = pipeline::load_model(pipeline::SLICED_CSDL, &third.csdl).unwrap();
-    let recorded = migrations_codegen::model::vocab::patched(&model.container_annotations);
-    let notes: Vec<String> = patches.iter().map(|p| p.note()).collect();
-    assert_eq!(recorded, notes);
+    let recorded = migrations_codegen::model::vocab::applied_patches(&model.container_annotations);
+    let expected: Vec<(String, String)> = patches
+        .iter()
+        .map(|p| (p.file.clone(), p.digest.clone()))
+        .collect();
+    assert_eq!(recorded, expected);
 }
 
 #[test]

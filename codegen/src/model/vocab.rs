@@ -269,6 +269,18 @@ pub fn delta_update(annotations: &[Annotation]) -> Option<DeltaUpdate> {
     Some(DeltaUpdate { max_items, docs })
 }
 
+/// `GraphMigrations.Sdk.V1.AppliedPatch` on the entity container: every
+/// patch applied to this document, as `(patch file, sha256 of its text)`.
+pub fn applied_patches(annotations: &[Annotation]) -> Vec<(String, String)> {
+    annotations
+        .iter()
+        .filter(|a| term_is(&a.term, SDK, "AppliedPatch"))
+        .filter_map(|a| a.value.as_ref().and_then(Expr::as_str))
+        .filter_map(|v| v.split_once(" sha256:"))
+        .map(|(f, d)| (f.to_string(), d.to_string()))
+        .collect()
+}
+
 /// `GraphMigrations.Sdk.V1.Patched`: which patch changed an element and why.
 pub fn patched(annotations: &[Annotation]) -> Vec<String> {
     annotations
