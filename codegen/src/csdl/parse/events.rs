@@ -10,6 +10,11 @@ use quick_xml::events::{BytesEnd, BytesStart, Event};
 use super::values::{self, excerpt};
 use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
 
+/// Attributes on one element (CSDL uses at most a dozen).
+const MAX_ATTRIBUTES: usize = 256;
+/// Namespace declarations in scope at once (CSDL documents use two or three).
+const MAX_NAMESPACES: usize = 256;
+
 pub(super) const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
 pub(super) const EDMX_NS: &str = "http://docs.oasis-open.org/odata/ns/edmx";
 
@@ -312,6 +317,16 @@ impl<'a> Parser<'a> {
             }
             _ => Ns::Other(raw),
         };
+        // Every element resolves its prefix against the declarations in
+        // scope: bound them so that resolution stays cheap.
+        if self.ns.len() >= MAX_NAMESPACES {
+            return Err(self.fatal(
+                offset,
+                format!(
+                    "too many namespace declarations in scope: at most {MAX_NAMESPACES} are allowed"
+                ),
+            ));
+        }
         self.ns.push(NsBinding { prefix, ns });
         Ok(())
     }
@@ -417,6 +432,16 @@ impl<'a> Parser<'a> {
                 ));
             };
             let key_offset = content_offset + key_start;
+            // The duplicate check is linear per attribute: bound the count so
+            // that a start tag cannot make the parse quadratic.
+            if self.attrs.len() >= MAX_ATTRIBUTES {
+                return Err(self.fatal(
+                    key_offset,
+                    format!(
+                        "too many attributes on <{qname}>: at most {MAX_ATTRIBUTES} are allowed"
+                    ),
+                ));
+            }
             if self.attrs.iter().any(|a| same_key(a.key, key)) {
                 return Err(self.fatal(
                     key_offset,
