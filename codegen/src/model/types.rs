@@ -163,20 +163,48 @@ pub struct TypeRef {
     pub kind: TypeKind,
 }
 
-impl fmt::Display for TypeRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = match &self.kind {
-            TypeKind::Primitive(p) => format!("Edm.{}", p.edm_name()),
+impl TypeRef {
+    /// Appends the name as CSDL writes it (`Collection(Edm.String)`), without
+    /// going through the formatting machinery: signatures are built often.
+    pub fn push_to(&self, out: &mut String) {
+        if self.collection {
+            out.push_str("Collection(");
+        }
+        match &self.kind {
+            TypeKind::Primitive(p) => {
+                out.push_str("Edm.");
+                out.push_str(p.edm_name());
+            }
             TypeKind::Enum(n)
             | TypeKind::TypeDefinition(n)
             | TypeKind::Complex(n)
-            | TypeKind::Entity(n) => n.clone(),
-        };
-        if self.collection {
-            write!(f, "Collection({inner})")
-        } else {
-            f.write_str(&inner)
+            | TypeKind::Entity(n) => out.push_str(n),
         }
+        if self.collection {
+            out.push(')');
+        }
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.collection {
+            f.write_str("Collection(")?;
+        }
+        match &self.kind {
+            TypeKind::Primitive(p) => {
+                f.write_str("Edm.")?;
+                f.write_str(p.edm_name())?;
+            }
+            TypeKind::Enum(n)
+            | TypeKind::TypeDefinition(n)
+            | TypeKind::Complex(n)
+            | TypeKind::Entity(n) => f.write_str(n)?,
+        }
+        if self.collection {
+            f.write_str(")")?;
+        }
+        Ok(())
     }
 }
 
@@ -276,14 +304,24 @@ impl OperationDef {
     /// Actions are identified by their binding parameter only; functions by
     /// all their parameters.
     pub fn signature(&self) -> String {
-        let mut types: Vec<String> = Vec::new();
-        if let Some(b) = &self.binding {
-            types.push(b.ty.to_string());
+        let mut out = String::with_capacity(self.name.len() + 64);
+        out.push_str(&self.name);
+        out.push('(');
+        let parameters = match self.kind {
+            OperationKind::Function => self.parameters.as_slice(),
+            OperationKind::Action => &[],
+        };
+        for (i, ty) in (self.binding.iter().chain(parameters))
+            .map(|p| &p.ty)
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(',');
+            }
+            ty.push_to(&mut out);
         }
-        if self.kind == OperationKind::Function {
-            types.extend(self.parameters.iter().map(|p| p.ty.to_string()));
-        }
-        format!("{}({})", self.name, types.join(","))
+        out.push(')');
+        out
     }
 
     pub fn short_name(&self) -> &str {
