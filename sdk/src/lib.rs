@@ -9,3 +9,8 @@ pub mod waiters;
 pub use generated::{builders, models};
 
 pub use runtime::{Client, ClientBuilder, Error, Field, Result};
+
+/// The README's code compiles: `cargo test --doc` checks it.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
