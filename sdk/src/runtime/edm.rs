@@ -106,8 +106,9 @@ impl FromStr for DateTimeOffset {
             Err(e) => {
                 // No offset at all: read as UTC.
                 let has_offset = s.ends_with(['Z', 'z'])
-                    || s.get(s.len().saturating_sub(6)..)
-                        .is_some_and(|t| t.starts_with(['+', '-']) && t.as_bytes()[3] == b':');
+                    || s.get(s.len().saturating_sub(6)..).is_some_and(|t| {
+                        t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')
+                    });
                 if !has_offset
                     && let Ok(v) = time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339)
                 {
