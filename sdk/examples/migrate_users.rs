@@ -30,7 +30,7 @@ use graph_migrations::Client;
 use graph_migrations::builders::CrossTenantMigrationJobsValidatePostRequestBody;
 use graph_migrations::models::CrossTenantMigrationTask;
 use graph_migrations::runtime::edm::DateTimeOffset;
-use graph_migrations::waiters::WaitOptions;
+use graph_migrations::waiters::migration_waiter;
 
 use common::{BoxError, bar, say};
 
@@ -197,7 +197,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
     let (p, s) = (pb.clone(), seen.clone());
     let validated = job_ref
         .wait_until_terminal(
-            WaitOptions::default()
+            migration_waiter()
                 .interval(options.poll)
                 .max_interval(options.poll * 4)
                 .max_wait(options.max_wait)
@@ -240,7 +240,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
     let (p, s) = (pb.clone(), seen.clone());
     let done = job_ref
         .wait_until_terminal(
-            WaitOptions::default()
+            migration_waiter()
                 .interval(options.poll)
                 .max_interval(options.poll * 4)
                 .max_wait(options.max_wait)

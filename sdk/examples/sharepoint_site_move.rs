@@ -27,7 +27,7 @@ use graph_migrations::models::{
     SharePointSiteMigrationTaskParameters,
 };
 use graph_migrations::runtime::edm::DateTimeOffset;
-use graph_migrations::waiters::WaitOptions;
+use graph_migrations::waiters::migration_waiter;
 use graph_migrations::{Client, Error};
 
 use common::{BoxError, say, spinner};
@@ -194,7 +194,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
     let done = tasks
         .by_id(&task_id)
         .wait_until_terminal(
-            WaitOptions::default()
+            migration_waiter()
                 .interval(options.poll)
                 .max_interval(options.poll * 4)
                 .max_wait(options.max_wait)

@@ -27,66 +27,16 @@ pub const VALIDATION_FAILURE: &[&str] = &["validateFailed"];
 pub const TASK_SUCCESS: &[&str] = &["completed"];
 pub const TASK_FAILURE: &[&str] = &["failed", "cancelled"];
 
-/// Called with every status a waiter observes.
-type StatusCallback = Box<dyn FnMut(&str) + Send>;
-
-/// How to wait: polling interval, backoff, maximum wait, status callback.
-pub struct WaitOptions {
-    pub interval: Duration,
-    pub max_interval: Duration,
-    pub max_wait: Duration,
-    pub jitter: bool,
-    on_status: Option<StatusCallback>,
-}
-
-impl Default for WaitOptions {
-    fn default() -> Self {
-        WaitOptions {
-            interval: Duration::from_secs(15),
-            max_interval: Duration::from_secs(120),
-            max_wait: Duration::from_secs(24 * 3600),
-            jitter: true,
-            on_status: None,
-        }
-    }
-}
-
-impl WaitOptions {
-    pub fn interval(mut self, d: Duration) -> Self {
-        self.interval = d;
-        self
-    }
-    pub fn max_interval(mut self, d: Duration) -> Self {
-        self.max_interval = d;
-        self
-    }
-    pub fn max_wait(mut self, d: Duration) -> Self {
-        self.max_wait = d;
-        self
-    }
-    pub fn jitter(mut self, on: bool) -> Self {
-        self.jitter = on;
-        self
-    }
-    /// Called with every status observed, in order.
-    pub fn on_status(mut self, f: impl FnMut(&str) + Send + 'static) -> Self {
-        self.on_status = Some(Box::new(f));
-        self
-    }
-
-    fn waiter(self, success: &[&str], failure: &[&str]) -> Waiter {
-        let mut w = Waiter::new()
-            .success_statuses(success.iter().copied())
-            .failure_statuses(failure.iter().copied())
-            .interval(self.interval)
-            .max_interval(self.max_interval)
-            .max_wait(self.max_wait)
-            .jitter(self.jitter);
-        if let Some(f) = self.on_status {
-            w = w.on_status(f);
-        }
-        w
-    }
+/// A [`Waiter`] with defaults suited to migrations, which run for hours:
+/// first poll after 15 s, backing off to every 2 minutes, giving up after
+/// 24 hours. Adjust it with the `Waiter` builder methods (`interval`,
+/// `max_wait`, `on_status`, ...); the terminal statuses are set by the
+/// `wait_until_terminal` method it is passed to.
+pub fn migration_waiter() -> Waiter {
+    Waiter::new()
+        .interval(Duration::from_secs(15))
+        .max_interval(Duration::from_secs(120))
+        .max_wait(Duration::from_secs(24 * 3600))
 }
 
 impl CrossTenantMigrationJobsItemRequestBuilder {
@@ -95,20 +45,11 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     /// also validatePassed or validateFailed.
     pub async fn wait_until_terminal(
         &self,
-        options: WaitOptions,
+        waiter: Waiter,
     ) -> Result<Finished<CrossTenantMigrationJob>> {
-        let success: Vec<&str> = JOB_SUCCESS
-            .iter()
-            .chain(VALIDATION_SUCCESS)
-            .copied()
-            .collect();
-        let failure: Vec<&str> = JOB_FAILURE
-            .iter()
-            .chain(VALIDATION_FAILURE)
-            .copied()
-            .collect();
-        options
-            .waiter(&success, &failure)
+        waiter
+            .success_statuses(JOB_SUCCESS.iter().chain(VALIDATION_SUCCESS).copied())
+            .failure_statuses(JOB_FAILURE.iter().chain(VALIDATION_FAILURE).copied())
             .wait(
                 || self.get().send(),
                 |job: &CrossTenantMigrationJob| job.status.get().map(|s| s.to_string()),
@@ -121,10 +62,11 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// Polls the task until it is completed, failed or cancelled.
     pub async fn wait_until_terminal(
         &self,
-        options: WaitOptions,
+        waiter: Waiter,
     ) -> Result<Finished<SharePointMigrationTask>> {
-        options
-            .waiter(TASK_SUCCESS, TASK_FAILURE)
+        waiter
+            .success_statuses(TASK_SUCCESS.iter().copied())
+            .failure_statuses(TASK_FAILURE.iter().copied())
             .wait(
                 || self.get().send(),
                 |t: &SharePointMigrationTask| t.status.get().map(|s| s.to_string()),

@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use graph_migrations::Client;
 use graph_migrations::models::*;
 use graph_migrations::runtime::delta::DeltaChange;
-use graph_migrations::waiters::WaitOptions;
+use graph_migrations::waiters::migration_waiter;
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
@@ -127,7 +127,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let done = jobs
         .by_id(&vid)
         .wait_until_terminal(
-            WaitOptions::default()
+            migration_waiter()
                 .interval(Duration::from_millis(5))
                 .max_interval(Duration::from_millis(5))
                 .jitter(false)
@@ -152,7 +152,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let done = jobs
         .by_id(&vid)
         .wait_until_terminal(
-            WaitOptions::default()
+            migration_waiter()
                 .interval(Duration::from_millis(5))
                 .max_interval(Duration::from_millis(5))
                 .jitter(false)
