@@ -317,8 +317,34 @@ impl options::Count for AllOptions {}
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
 
-macro_rules! option_methods {
-    ($ty:ident) => {
+/// A `GET` request type with `$select` and `$expand` (where the options
+/// type allows them) and extra headers.
+macro_rules! query_request {
+    ($(#[$meta:meta])* $ty:ident) => {
+        $(#[$meta])*
+        pub struct $ty<T, O = AllOptions> {
+            request: Request,
+            _t: PhantomData<fn() -> (T, O)>,
+        }
+
+        impl<T, O> $ty<T, O> {
+            pub fn new(request: Request) -> Self {
+                $ty {
+                    request,
+                    _t: PhantomData,
+                }
+            }
+
+            fn with(self, f: impl FnOnce(Request) -> Request) -> Self {
+                Self::new(f(self.request))
+            }
+
+            /// Adds a request header (e.g. `Prefer`, `ConsistencyLevel`).
+            pub fn header(self, name: &str, value: impl Into<String>) -> Self {
+                self.with(|r| r.header(name, value))
+            }
+        }
+
         impl<T, O: options::Select> $ty<T, O> {
             /// `$select`: only these properties.
             pub fn select<I, S>(self, properties: I) -> Self
@@ -326,13 +352,10 @@ macro_rules! option_methods {
                 I: IntoIterator<Item = S>,
                 S: AsRef<str>,
             {
-                let list: Vec<String> = properties
-                    .into_iter()
-                    .map(|s| s.as_ref().to_string())
-                    .collect();
-                self.with(|r| r.query("$select", list.join(",")))
+                self.with(|r| r.query("$select", comma_list(properties)))
             }
         }
+
         impl<T, O: options::Expand> $ty<T, O> {
             /// `$expand`: include these navigation properties.
             pub fn expand<I, S>(self, properties: I) -> Self
@@ -340,44 +363,31 @@ macro_rules! option_methods {
                 I: IntoIterator<Item = S>,
                 S: AsRef<str>,
             {
-                let list: Vec<String> = properties
-                    .into_iter()
-                    .map(|s| s.as_ref().to_string())
-                    .collect();
-                self.with(|r| r.query("$expand", list.join(",")))
+                self.with(|r| r.query("$expand", comma_list(properties)))
             }
         }
     };
 }
 
+fn comma_list<I, S>(items: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    items
+        .into_iter()
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 // ---------------------------------------------------------------------------
 // request types returned by generated builders
 
-/// `GET` of one entity (or a function result). Await it, or call `send`.
-pub struct ItemRequest<T, O = AllOptions> {
-    request: Request,
-    _t: PhantomData<fn() -> (T, O)>,
-}
-
-impl<T, O> ItemRequest<T, O> {
-    pub fn new(request: Request) -> Self {
-        ItemRequest {
-            request,
-            _t: PhantomData,
-        }
-    }
-
-    fn with(self, f: impl FnOnce(Request) -> Request) -> Self {
-        Self::new(f(self.request))
-    }
-
-    /// Adds a request header (e.g. `Prefer`, `ConsistencyLevel`).
-    pub fn header(self, name: &str, value: impl Into<String>) -> Self {
-        self.with(|r| r.header(name, value))
-    }
-}
-
-option_methods!(ItemRequest);
+query_request!(
+    /// `GET` of one entity (or a function result). Await it, or call `send`.
+    ItemRequest
+);
 
 impl<T: DeserializeOwned + Send + 'static, O> ItemRequest<T, O> {
     pub async fn send(self) -> Result<T> {
@@ -393,31 +403,11 @@ impl<T: DeserializeOwned + Send + 'static, O> IntoFuture for ItemRequest<T, O> {
     }
 }
 
-/// `GET` of a collection: query options, then `send` for the first page,
-/// or `items`/`pages` for a stream that follows `@odata.nextLink`.
-pub struct ListRequest<T, O = AllOptions> {
-    request: Request,
-    _t: PhantomData<fn() -> (T, O)>,
-}
-
-impl<T, O> ListRequest<T, O> {
-    pub fn new(request: Request) -> Self {
-        ListRequest {
-            request,
-            _t: PhantomData,
-        }
-    }
-
-    fn with(self, f: impl FnOnce(Request) -> Request) -> Self {
-        Self::new(f(self.request))
-    }
-
-    pub fn header(self, name: &str, value: impl Into<String>) -> Self {
-        self.with(|r| r.header(name, value))
-    }
-}
-
-option_methods!(ListRequest);
+query_request!(
+    /// `GET` of a collection: query options, then `send` for the first page,
+    /// or `items`/`pages` for a stream that follows `@odata.nextLink`.
+    ListRequest
+);
 
 impl<T, O: options::Filter> ListRequest<T, O> {
     /// `$filter`, e.g. `status eq 'completed'`.
