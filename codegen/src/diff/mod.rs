@@ -1082,66 +1082,59 @@ impl Differ<'_> {
     }
 
     fn container(&mut self) {
-        for (name, o) in &self.old.entity_sets {
-            match self.new.entity_sets.get(name) {
-                None => self.push(
-                    Severity::Breaking,
-                    ChangeKind::EntitySetRemoved,
-                    name,
-                    o.entity_type.clone(),
-                ),
+        let (old, new) = (self.old, self.new);
+        self.container_members(
+            &old.entity_sets,
+            &new.entity_sets,
+            |e| (&e.entity_type, &e.annotations),
+            [
+                ChangeKind::EntitySetRemoved,
+                ChangeKind::EntitySetTypeChanged,
+                ChangeKind::EntitySetAdded,
+            ],
+        );
+        self.container_members(
+            &old.singletons,
+            &new.singletons,
+            |s| (&s.ty, &s.annotations),
+            [
+                ChangeKind::SingletonRemoved,
+                ChangeKind::SingletonTypeChanged,
+                ChangeKind::SingletonAdded,
+            ],
+        );
+    }
+
+    /// Entity sets or singletons: removed, retyped, deprecated, added.
+    /// `kinds` are the removed, type-changed and added change kinds.
+    fn container_members<V>(
+        &mut self,
+        old: &BTreeMap<String, V>,
+        new: &BTreeMap<String, V>,
+        parts: fn(&V) -> (&String, &Vec<Annotation>),
+        [removed, retyped, added]: [ChangeKind; 3],
+    ) {
+        for (name, o) in old {
+            let (o_ty, o_ann) = parts(o);
+            match new.get(name) {
+                None => self.push(Severity::Breaking, removed, name, o_ty.clone()),
                 Some(n) => {
-                    if n.entity_type != o.entity_type {
+                    let (n_ty, n_ann) = parts(n);
+                    if n_ty != o_ty {
                         self.push(
                             Severity::Breaking,
-                            ChangeKind::EntitySetTypeChanged,
+                            retyped,
                             name,
-                            format!("{} → {}", o.entity_type, n.entity_type),
+                            format!("{o_ty} → {n_ty}"),
                         );
                     }
-                    self.revisions(name, &o.annotations, &n.annotations);
+                    self.revisions(name, o_ann, n_ann);
                 }
             }
         }
-        for (name, n) in &self.new.entity_sets {
-            if !self.old.entity_sets.contains_key(name) {
-                self.push(
-                    Severity::Additive,
-                    ChangeKind::EntitySetAdded,
-                    name,
-                    n.entity_type.clone(),
-                );
-            }
-        }
-        for (name, o) in &self.old.singletons {
-            match self.new.singletons.get(name) {
-                None => self.push(
-                    Severity::Breaking,
-                    ChangeKind::SingletonRemoved,
-                    name,
-                    o.ty.clone(),
-                ),
-                Some(n) => {
-                    if n.ty != o.ty {
-                        self.push(
-                            Severity::Breaking,
-                            ChangeKind::SingletonTypeChanged,
-                            name,
-                            format!("{} → {}", o.ty, n.ty),
-                        );
-                    }
-                    self.revisions(name, &o.annotations, &n.annotations);
-                }
-            }
-        }
-        for (name, n) in &self.new.singletons {
-            if !self.old.singletons.contains_key(name) {
-                self.push(
-                    Severity::Additive,
-                    ChangeKind::SingletonAdded,
-                    name,
-                    n.ty.clone(),
-                );
+        for (name, n) in new {
+            if !old.contains_key(name) {
+                self.push(Severity::Additive, added, name, parts(n).0.clone());
             }
         }
     }
