@@ -62,7 +62,9 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Implemented by every generated struct: writes its fields into a map, so
-/// that a polymorphic wrapper can add the derived type's `@odata.type`.
+/// that a polymorphic wrapper can add the derived type's `@odata.type`, and
+/// reads one property at a time, so that a polymorphic wrapper can decode
+/// straight into the variant `@odata.type` names.
 pub trait ODataObject {
     /// The qualified OData type name.
     const ODATA_TYPE: &'static str;
@@ -72,6 +74,115 @@ pub trait ODataObject {
         map: &mut M,
         default_type: Option<&str>,
     ) -> std::result::Result<(), M::Error>;
+
+    /// Decodes the value of property `key` (the next value of `map`) into
+    /// `self`: a known property, `@odata.type`, or an additional one.
+    fn deserialize_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error>;
+}
+
+/// Implemented by every generated `AnyX` enum (see [`any_object!`]): a value
+/// of type X or of a type derived from it, chosen by `@odata.type`.
+pub trait Polymorphic: Sized + Serialize {
+    /// The qualified OData name of the base type.
+    const BASE_TYPE: &'static str;
+
+    /// An empty value of the variant `odata_type` (without `#`) names,
+    /// compared case-insensitively; the base type's when it names none.
+    fn for_type(odata_type: Option<&str>) -> Self;
+
+    /// Sets the `@odata.type` the value carries.
+    fn set_odata_type(&mut self, odata_type: Option<String>);
+
+    /// [`ODataObject::deserialize_field`] of the variant.
+    fn deserialize_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+    ) -> std::result::Result<(), A::Error>;
+}
+
+/// Decodes an `AnyX` from a JSON object.
+///
+/// OData JSON puts control information such as `@odata.type` first, and
+/// Graph does: the variant is then known after the first property and the
+/// rest decodes straight into it. Otherwise (no `@odata.type`, or not first)
+/// the object is buffered as a `serde_json::Map`, the variant chosen from its
+/// `@odata.type`, and the buffer decoded into it; the result is the same. As
+/// when buffering, the last of repeated `@odata.type` keys chooses.
+pub fn deserialize_polymorphic<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Polymorphic,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Polymorphic> serde::de::Visitor<'de> for V<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a {} object", T::BASE_TYPE)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<T, A::Error> {
+            use serde::de::Error as _;
+            let Some(first) = map.next_key::<Key<'de>>()? else {
+                return Ok(T::for_type(None));
+            };
+            let mut object = serde_json::Map::new();
+            if first.as_str() == "@odata.type" {
+                let odata_type: Option<String> = map.next_value()?;
+                let mut out = T::for_type(odata_type.as_deref().map(odata_type_name));
+                out.set_odata_type(odata_type);
+                loop {
+                    let Some(key) = map.next_key::<Key<'de>>()? else {
+                        return Ok(out);
+                    };
+                    if key.as_str() == "@odata.type" {
+                        // Repeated: buffer what was decoded so far (it
+                        // encodes back losslessly) and choose again.
+                        if let serde_json::Value::Object(o) =
+                            serde_json::to_value(&out).map_err(A::Error::custom)?
+                        {
+                            object = o;
+                        }
+                        object.insert(key.into_string(), map.next_value()?);
+                        break;
+                    }
+                    out.deserialize_field(key, &mut map)?;
+                }
+            } else {
+                object.insert(first.into_string(), map.next_value()?);
+            }
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                object.insert(key.into_string(), map.next_value()?);
+            }
+            from_buffer(object).map_err(A::Error::custom)
+        }
+    }
+    deserializer.deserialize_map(V(PhantomData))
+}
+
+/// An `AnyX` from a whole buffered object.
+fn from_buffer<T: Polymorphic>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<T, serde_json::Error> {
+    let kind = object
+        .get("@odata.type")
+        .and_then(serde_json::Value::as_str)
+        .map(|t| odata_type_name(t).to_string());
+    let mut out = T::for_type(kind.as_deref());
+    let mut entries =
+        serde::de::value::MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
+    while let Some(key) = serde::de::MapAccess::next_key::<Key<'_>>(&mut entries)? {
+        out.deserialize_field(key, &mut entries)?;
+    }
+    Ok(out)
 }
 
 /// Implemented by every generated enum.
@@ -108,6 +219,21 @@ macro_rules! odata_object {
                 }
                 Ok(())
             }
+
+            fn deserialize_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::support::Key<'de>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key.as_str() {
+                    "@odata.type" => self.odata_type = map.next_value()?,
+                    $( $json => self.$field = map.next_value()?, )*
+                    _ => {
+                        self.additional_data.insert(key.into_string(), map.next_value()?);
+                    }
+                }
+                Ok(())
+            }
         }
 
         impl serde::Serialize for $name {
@@ -130,13 +256,7 @@ macro_rules! odata_object {
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
                         let mut out = $name::default();
                         while let Some(key) = map.next_key::<crate::support::Key<'de>>()? {
-                            match key.as_str() {
-                                "@odata.type" => out.odata_type = map.next_value()?,
-                                $( $json => out.$field = map.next_value()?, )*
-                                _ => {
-                                    out.additional_data.insert(key.into_string(), map.next_value()?);
-                                }
-                            }
+                            crate::support::ODataObject::deserialize_field(&mut out, key, &mut map)?;
                         }
                         Ok(out)
                     }
@@ -147,6 +267,94 @@ macro_rules! odata_object {
     };
 }
 pub(crate) use odata_object;
+
+/// Everything of a generated `AnyX` enum but its definition: `Default` and
+/// `From` conversions, `odata_type()`, and the serde implementations, from
+/// the base variant, the base type's OData name and the derived variants'
+/// `Variant => "qualified.name"` pairs. Variants are named after their types
+/// (`crate::models::Variant`). Decoding streams into the variant when
+/// `@odata.type` comes first (see [`deserialize_polymorphic`]).
+macro_rules! any_object {
+    ($any:ident, $base:ident, $base_odata:literal, { $($variant:ident => $odata:literal),* $(,)? }) => {
+        impl Default for $any {
+            fn default() -> Self {
+                $any::$base($base::default())
+            }
+        }
+
+        impl From<$base> for $any {
+            fn from(v: $base) -> Self {
+                $any::$base(v)
+            }
+        }
+
+        $(
+            impl From<crate::models::$variant> for $any {
+                fn from(v: crate::models::$variant) -> Self {
+                    $any::$variant(v)
+                }
+            }
+        )*
+
+        impl $any {
+            /// The `@odata.type` this value carries or will be sent with.
+            pub fn odata_type(&self) -> Option<&str> {
+                match self {
+                    $any::$base(v) => v.odata_type.as_deref(),
+                    $( $any::$variant(v) => Some(v.odata_type.as_deref().unwrap_or(concat!("#", $odata))), )*
+                }
+            }
+        }
+
+        impl serde::Serialize for $any {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                match self {
+                    $any::$base(v) => crate::support::ODataObject::serialize_fields(v, &mut map, None)?,
+                    $( $any::$variant(v) => crate::support::ODataObject::serialize_fields(v, &mut map, Some(concat!("#", $odata)))?, )*
+                }
+                map.end()
+            }
+        }
+
+        impl crate::support::Polymorphic for $any {
+            const BASE_TYPE: &'static str = $base_odata;
+
+            fn for_type(odata_type: Option<&str>) -> Self {
+                match odata_type {
+                    $( Some(k) if k.eq_ignore_ascii_case($odata) => $any::$variant(Default::default()), )*
+                    _ => $any::$base(Default::default()),
+                }
+            }
+
+            fn set_odata_type(&mut self, odata_type: Option<String>) {
+                match self {
+                    $any::$base(v) => v.odata_type = odata_type,
+                    $( $any::$variant(v) => v.odata_type = odata_type, )*
+                }
+            }
+
+            fn deserialize_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::support::Key<'de>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match self {
+                    $any::$base(v) => crate::support::ODataObject::deserialize_field(v, key, map),
+                    $( $any::$variant(v) => crate::support::ODataObject::deserialize_field(v, key, map), )*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $any {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::support::deserialize_polymorphic(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use any_object;
 
 /// The methods and serde implementations of a generated forward-compatible
 /// enum, from its `Variant => "wireName"` pairs. The enum itself (with its

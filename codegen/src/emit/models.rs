@@ -298,7 +298,7 @@ impl Ctx<'_> {
             .collect();
         let types: Vec<TokenStream> = variants.iter().map(|v| quote!(crate::models::#v)).collect();
         let odata: Vec<String> = derived.iter().map(|d| d.to_string()).collect();
-        let hashed: Vec<String> = derived.iter().map(|d| format!("#{d}")).collect();
+        let base_odata = base.to_string();
         let doc = format!(
             " A `{base}` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, \
              compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its \
@@ -314,61 +314,7 @@ impl Ctx<'_> {
                 #( #variants(#types), )*
             }
 
-            impl Default for #any {
-                fn default() -> Self {
-                    #any::#base_name(#base_name::default())
-                }
-            }
-
-            impl From<#base_name> for #any {
-                fn from(v: #base_name) -> Self {
-                    #any::#base_name(v)
-                }
-            }
-
-            #(
-                impl From<#types> for #any {
-                    fn from(v: #types) -> Self {
-                        #any::#variants(v)
-                    }
-                }
-            )*
-
-            impl #any {
-                /// The `@odata.type` this value carries or will be sent with.
-                pub fn odata_type(&self) -> Option<&str> {
-                    match self {
-                        #any::#base_name(v) => v.odata_type.as_deref(),
-                        #( #any::#variants(v) => Some(v.odata_type.as_deref().unwrap_or(#hashed)), )*
-                    }
-                }
-            }
-
-            impl serde::Serialize for #any {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap;
-                    let mut map = serializer.serialize_map(None)?;
-                    match self {
-                        #any::#base_name(v) => crate::support::ODataObject::serialize_fields(v, &mut map, None)?,
-                        #( #any::#variants(v) => crate::support::ODataObject::serialize_fields(v, &mut map, Some(#hashed))?, )*
-                    }
-                    map.end()
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #any {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use serde::de::Error;
-                    let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
-                    let kind = object.get("@odata.type").and_then(|t| t.as_str()).map(|t| crate::support::odata_type_name(t).to_string());
-                    let value = serde_json::Value::Object(object);
-                    let decoded = match kind {
-                        #( Some(ref k) if k.eq_ignore_ascii_case(#odata) => #any::#variants(serde_json::from_value(value).map_err(D::Error::custom)?), )*
-                        _ => #any::#base_name(serde_json::from_value(value).map_err(D::Error::custom)?),
-                    };
-                    Ok(decoded)
-                }
-            }
+            crate::support::any_object!(#any, #base_name, #base_odata, { #( #variants => #odata ),* });
         }
     }
 }
