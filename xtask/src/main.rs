@@ -2,6 +2,7 @@
 //! that the committed generated files are fresh, compare two versions of the
 //! metadata, and inspect CSDL files.
 
+mod bench;
 mod fetch;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,8 @@ enum Command {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// Run the benchmarks of BENCHMARKS.md and print the ratios they measure.
+    Bench(bench::Args),
     /// Print counts per kind and the deprecated elements of a CSDL file.
     Inspect {
         file: PathBuf,
@@ -201,6 +204,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(args) => bench::run(&root, args).map(|()| ExitCode::SUCCESS),
         Command::Check => {
             let outputs = pipeline::regen_outputs(&root, None).map_err(|d| d.to_string())?;
             let stale = pipeline::stale_files(&outputs);
