@@ -216,7 +216,12 @@ pub(crate) struct Inner {
     pub(crate) user_agent: String,
     pub(crate) timeout: Option<Duration>,
     pub(crate) cloud: Cloud,
+    pub(crate) max_response_bytes: usize,
 }
+
+/// The default cap on one response body: far above a 999-item page, far
+/// below what would let a broken gateway exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The Microsoft Graph client. Cheap to clone (an `Arc` inside).
 #[derive(Clone)]
@@ -335,6 +340,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent_suffix: Option<String>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -412,6 +418,14 @@ impl ClientBuilder {
     /// Timeout for one attempt (connect, send and read the whole response).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body accepted (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one ends the request with
+    /// [`super::Error::ResponseTooLarge`] without reading the rest.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -509,6 +523,9 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout,
                 cloud,
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })
     }

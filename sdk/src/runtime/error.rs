@@ -67,6 +67,16 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
+    /// The response body was larger than the client accepts
+    /// ([`super::ClientBuilder::max_response_bytes`]); the rest was not read.
+    #[error("response to {method} {path_template} ({status}) is larger than {limit} bytes")]
+    ResponseTooLarge {
+        method: Method,
+        path_template: String,
+        status: StatusCode,
+        limit: usize,
+    },
+
     /// A waiter gave up before the resource reached a terminal status.
     #[error("timed out after {elapsed:?} waiting for a terminal status (last status: {})", last_status.as_deref().unwrap_or("none"))]
     WaitTimeout {

@@ -95,6 +95,30 @@ enum Attempt {
     Fatal(Error),
 }
 
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a response body, refusing to buffer more than `limit` bytes: a
+/// declared length over the limit fails before reading anything.
+async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if buf.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
 struct Prepared {
     url: Url,
     method: Method,
@@ -350,7 +374,16 @@ impl Request {
             let resp = rb.send().await.map_err(transport)?;
             let status = resp.status();
             let headers = resp.headers().clone();
-            let body = resp.bytes().await.map_err(transport)?;
+            let limit = inner.max_response_bytes;
+            let body = read_body(resp, limit).await.map_err(|e| match e {
+                BodyError::Transport(error) => transport(error),
+                BodyError::TooLarge => Attempt::Fatal(Error::ResponseTooLarge {
+                    method: p.method.clone(),
+                    path_template: p.template.clone(),
+                    status,
+                    limit,
+                }),
+            })?;
             let elapsed = started.elapsed();
             let span = tracing::Span::current();
             span.record("status", status.as_u16());

@@ -1,0 +1,92 @@
+//! A response body larger than the client accepts ends the request with a
+//! typed error, whether its length is declared or it arrives chunked.
+
+mod runtime_support;
+
+use graph_migrations::runtime::{Error, RequestPath};
+use http::Method;
+use runtime_support::*;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn big_json(n: usize) -> String {
+    format!("{{\"value\":\"{}\"}}", "x".repeat(n))
+}
+
+#[tokio::test]
+async fn declared_length_over_the_limit_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big_json(4096), "application/json"))
+        .mount(&server)
+        .await;
+    let small = builder(&server).max_response_bytes(1024).build().unwrap();
+    let err = small
+        .request(Method::GET, RequestPath::root().segment("big"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    match err {
+        Error::ResponseTooLarge {
+            limit,
+            status,
+            path_template,
+            ..
+        } => {
+            assert_eq!(limit, 1024);
+            assert_eq!(status, 200);
+            assert_eq!(path_template, "/big");
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    // The same response under a larger limit decodes.
+    let ok = builder(&server).max_response_bytes(8192).build().unwrap();
+    let v: Value = ok
+        .request(Method::GET, RequestPath::root().segment("big"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v["value"].as_str().unwrap().len(), 4096);
+    // The oversized response is not retried.
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn chunked_body_over_the_limit_is_refused_without_reading_it_all() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let _ = sock.write_all(head.as_bytes()).await;
+        // Far more than the limit, in 1 KiB chunks; the client stops early.
+        let chunk = format!("400\r\n{}\r\n", "y".repeat(1024));
+        for _ in 0..64 {
+            if sock.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+        let _ = sock.write_all(b"0\r\n\r\n").await;
+    });
+    let client = graph_migrations::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(0))
+        .max_response_bytes(4 * 1024)
+        .build()
+        .unwrap();
+    let err = client
+        .request(Method::GET, RequestPath::root().segment("chunked"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 4096, .. }),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("SUPER-SECRET"));
+}
