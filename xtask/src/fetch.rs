@@ -9,6 +9,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, ETAG, IF_NONE_MATCH};
 
+/// The largest `$metadata` download accepted (the full beta schema is ~8 MB).
+pub const MAX_METADATA_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Whether a source names a URL rather than a file.
 pub fn is_url(source: &str) -> bool {
     source.starts_with("http://") || source.starts_with("https://")
@@ -130,8 +133,29 @@ pub fn fetch(url: &str, cache_dir: &Path, timeout: Duration) -> Result<Fetched, 
         .get(ETAG)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let bytes = response.bytes().map_err(failed)?;
-    let text = String::from_utf8(bytes.to_vec())
+    // The full beta $metadata is about 8 MB; refuse anything absurdly larger
+    // rather than filling memory from a misbehaving server (the body is
+    // read through `take`, so an undeclared length is bounded too).
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_METADATA_BYTES)
+    {
+        return Err(format!(
+            "GET {url}: the document is larger than {MAX_METADATA_BYTES} bytes"
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(response, MAX_METADATA_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| format!("GET {url}: {e}"))?;
+    if bytes.len() as u64 > MAX_METADATA_BYTES {
+        return Err(format!(
+            "GET {url}: the document is larger than {MAX_METADATA_BYTES} bytes"
+        ));
+    }
+    let text = String::from_utf8(bytes)
         .map_err(|e| format!("GET {url}: the document is not UTF-8: {e}"))?;
     std::fs::create_dir_all(cache_dir).map_err(|e| format!("{}: {e}", cache_dir.display()))?;
     write_atomic(&body_path, text.as_bytes())?;
