@@ -6,7 +6,10 @@
 //! empty crate with exactly the same dependencies and features (and the
 //! repository's Cargo.lock), builds both once so that every dependency is
 //! compiled in the shared target directory, then times `cargo build` of each
-//! leaf crate after touching its `lib.rs`, interleaved, and reports medians.
+//! leaf crate after touching its `lib.rs` (incremental compilation off, so
+//! the leaf really is compiled again), interleaved, and reports medians. It
+//! also times the clean build of the empty crate with all its dependencies
+//! and estimates the sdk's as that plus the difference of the leaf builds.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -218,8 +221,11 @@ fn touch(path: &Path) -> Result<(), String> {
 /// `cargo build -p package` in the temporary workspace; its duration.
 fn build(dir: &Path, package: &str, offline: bool) -> Result<Duration, String> {
     let mut cmd = Command::new(cargo());
+    // Without incremental compilation: a touched leaf is compiled again,
+    // not answered from the incremental cache.
     cmd.current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CARGO_INCREMENTAL", "0")
         .args(["build", "-q", "-p", package]);
     if offline {
         cmd.arg("--offline");
@@ -305,7 +311,7 @@ fn build_time(root: &Path, runs: usize, keep: bool) -> Result<Vec<String>, Strin
     let full_sdk = full_empty + sdk.saturating_sub(empty);
     let lines = vec![
         format!(
-            "cargo build (debug) of the leaf crate after touching lib.rs, median of {runs}: sdk {:.2} s, empty crate {:.2} s",
+            "cargo build (debug, CARGO_INCREMENTAL=0) of the leaf crate after touching lib.rs, median of {runs}: sdk {:.2} s, empty crate {:.2} s",
             s(sdk),
             s(empty)
         ),
