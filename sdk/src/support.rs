@@ -191,13 +191,32 @@ pub trait WireEnum: Sized {
     fn from_wire(s: &str) -> Self;
 }
 
-/// The serde implementations of a generated struct, from its list of
-/// `"jsonName" => field` pairs. Every generated struct has an `odata_type`
+/// The constructor, builder-style setters and serde implementations of a
+/// generated struct, from its list of `"jsonName" => field: Type =>
+/// with_field` entries. Every generated struct has an `odata_type`
 /// and an `additional_data` field; unknown properties land in the latter and
 /// are written back, so a round trip loses nothing. Decoding matches keys
 /// without allocating for known names (see [`Key`]).
 macro_rules! odata_object {
-    ($name:ident, $odata:literal, { $($json:literal => $field:ident),* $(,)? }) => {
+    ($name:ident, $odata:literal, { $($json:literal => $field:ident : $ty:ty => $setter:ident),* $(,)? }) => {
+        impl $name {
+            /// The qualified OData name of this type.
+            pub const ODATA_TYPE: &'static str = $odata;
+
+            /// An empty value: every property unset.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            $(
+                #[doc = concat!(" Sets `", $json, "` (builder style).")]
+                pub fn $setter(mut self, value: impl Into<crate::runtime::Field<$ty>>) -> Self {
+                    self.$field = value.into();
+                    self
+                }
+            )*
+        }
+
         impl crate::support::ODataObject for $name {
             const ODATA_TYPE: &'static str = $odata;
 

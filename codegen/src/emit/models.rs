@@ -205,9 +205,9 @@ impl Ctx<'_> {
             &["odata_type", "additional_data"],
         )?;
         let mut fields = Vec::new();
-        let mut setters = Vec::new();
-        let mut jsons = Vec::new();
-        let mut fields_ident = Vec::new();
+        // `"json" => field: Type => with_field`: odata_object! makes the
+        // setters and the serde implementations from these.
+        let mut entries = Vec::new();
         for (m, fname) in members.iter().zip(&field_names) {
             let f = ident(fname);
             let ty = self.rust_type(m.ty, owner_for_boxing);
@@ -239,16 +239,7 @@ impl Ctx<'_> {
             let dep = deprecated_attr(m.annotations);
             fields.push(quote!(#d #dep pub #f: crate::runtime::Field<#ty>,));
             let setter = format_ident!("with_{}", fname.trim_start_matches("r#"));
-            let setter_doc = format!(" Sets `{json}` (builder style).");
-            setters.push(quote! {
-                #[doc = #setter_doc]
-                pub fn #setter(mut self, value: impl Into<crate::runtime::Field<#ty>>) -> Self {
-                    self.#f = value.into();
-                    self
-                }
-            });
-            jsons.push(json);
-            fields_ident.push(f.clone());
+            entries.push(quote!(#json => #f: #ty => #setter));
         }
         let mut lines = doc_lines(type_annotations);
         if !lines.is_empty() {
@@ -270,19 +261,7 @@ impl Ctx<'_> {
                 pub additional_data: serde_json::Map<String, serde_json::Value>,
             }
 
-            impl #name {
-                /// The qualified OData name of this type.
-                pub const ODATA_TYPE: &'static str = #odata_name;
-
-                /// An empty value: every property unset.
-                pub fn new() -> Self {
-                    Self::default()
-                }
-
-                #(#setters)*
-            }
-
-            crate::support::odata_object!(#name, #odata_name, { #( #jsons => #fields_ident ),* });
+            crate::support::odata_object!(#name, #odata_name, { #( #entries ),* });
         })
     }
 

@@ -51,7 +51,7 @@ fn dotted_segments(s: &str) -> Option<usize> {
         if w & HIGH != 0 {
             return None;
         }
-        let letter = between(w | ONES * 0x20, b'a', b'z');
+        let letter = between(w | (ONES * 0x20), b'a', b'z');
         let digit = between(w, b'0', b'9');
         let underscore = between(w, b'_', b'_');
         let dot = between(w, b'.', b'.') & present;
@@ -477,7 +477,7 @@ mod tests {
                 .map(|i| {
                     let r = (seed >> (i * 2 % 50)) as usize + i;
                     // Mostly letters, so that valid names are common.
-                    if r % 3 == 0 {
+                    if r.is_multiple_of(3) {
                         alphabet[r / 3 % alphabet.len()]
                     } else {
                         'x'

@@ -126,80 +126,17 @@ pub struct CrossTenantMigrationJobsValidatePostRequestBody {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationJobsValidatePostRequestBody {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `completeAfterDateTime` (builder style).
-    pub fn with_complete_after_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.complete_after_date_time = value.into();
-        self
-    }
-    /// Sets `sourceTenantId` (builder style).
-    pub fn with_source_tenant_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.source_tenant_id = value.into();
-        self
-    }
-    /// Sets `exchangeSettings` (builder style).
-    pub fn with_exchange_settings(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<
-                crate::models::ExchangeOnlineCrossTenantMigrationSettings,
-            >,
-        >,
-    ) -> Self {
-        self.exchange_settings = value.into();
-        self
-    }
-    /// Sets `workloads` (builder style).
-    pub fn with_workloads(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<String>>>,
-    ) -> Self {
-        self.workloads = value.into();
-        self
-    }
-    /// Sets `resourceType` (builder style).
-    pub fn with_resource_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.resource_type = value.into();
-        self
-    }
-    /// Sets `resources` (builder style).
-    pub fn with_resources(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<String>>>,
-    ) -> Self {
-        self.resources = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     CrossTenantMigrationJobsValidatePostRequestBody,
     "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))",
-    { "displayName" => display_name, "completeAfterDateTime" => complete_after_date_time,
-    "sourceTenantId" => source_tenant_id, "exchangeSettings" => exchange_settings,
-    "workloads" => workloads, "resourceType" => resource_type, "resources" => resources }
+    { "displayName" => display_name : String => with_display_name,
+    "completeAfterDateTime" => complete_after_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_complete_after_date_time, "sourceTenantId" =>
+    source_tenant_id : String => with_source_tenant_id, "exchangeSettings" =>
+    exchange_settings : crate ::models::ExchangeOnlineCrossTenantMigrationSettings =>
+    with_exchange_settings, "workloads" => workloads : Vec < String > => with_workloads,
+    "resourceType" => resource_type : String => with_resource_type, "resources" =>
+    resources : Vec < String > => with_resources }
 );
 impl CrossTenantMigrationJobsValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`

@@ -13,32 +13,8 @@ pub struct CrossTenantMigrationCancelResponse {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationCancelResponse {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationCancelResponse";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `status` (builder style).
-    pub fn with_status(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.status = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     CrossTenantMigrationCancelResponse,
-    "microsoft.graph.crossTenantMigrationCancelResponse", { "message" => message,
-    "status" => status }
+    "microsoft.graph.crossTenantMigrationCancelResponse", { "message" => message : String
+    => with_message, "status" => status : String => with_status }
 );

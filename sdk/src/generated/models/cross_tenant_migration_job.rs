@@ -50,156 +50,22 @@ pub struct CrossTenantMigrationJob {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationJob {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationJob";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `completeAfterDateTime` (builder style).
-    pub fn with_complete_after_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.complete_after_date_time = value.into();
-        self
-    }
-    /// Sets `createdBy` (builder style).
-    pub fn with_created_by(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.created_by = value.into();
-        self
-    }
-    /// Sets `createdDateTime` (builder style).
-    pub fn with_created_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.created_date_time = value.into();
-        self
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `exchangeSettings` (builder style).
-    pub fn with_exchange_settings(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<
-                crate::models::ExchangeOnlineCrossTenantMigrationSettings,
-            >,
-        >,
-    ) -> Self {
-        self.exchange_settings = value.into();
-        self
-    }
-    /// Sets `jobType` (builder style).
-    pub fn with_job_type(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::CrossTenantMigrationJobType>,
-        >,
-    ) -> Self {
-        self.job_type = value.into();
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.last_updated_date_time = value.into();
-        self
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `resources` (builder style).
-    pub fn with_resources(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<String>>>,
-    ) -> Self {
-        self.resources = value.into();
-        self
-    }
-    /// Sets `resourceType` (builder style).
-    pub fn with_resource_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.resource_type = value.into();
-        self
-    }
-    /// Sets `sourceTenantId` (builder style).
-    pub fn with_source_tenant_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.source_tenant_id = value.into();
-        self
-    }
-    /// Sets `status` (builder style).
-    pub fn with_status(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::CrossTenantMigrationJobStatus>,
-        >,
-    ) -> Self {
-        self.status = value.into();
-        self
-    }
-    /// Sets `targetTenantId` (builder style).
-    pub fn with_target_tenant_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_tenant_id = value.into();
-        self
-    }
-    /// Sets `workloads` (builder style).
-    pub fn with_workloads(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<String>>>,
-    ) -> Self {
-        self.workloads = value.into();
-        self
-    }
-    /// Sets `users` (builder style).
-    pub fn with_users(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<Vec<crate::models::CrossTenantMigrationTask>>,
-        >,
-    ) -> Self {
-        self.users = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", { "id" => id,
-    "completeAfterDateTime" => complete_after_date_time, "createdBy" => created_by,
-    "createdDateTime" => created_date_time, "displayName" => display_name,
-    "exchangeSettings" => exchange_settings, "jobType" => job_type, "lastUpdatedDateTime"
-    => last_updated_date_time, "message" => message, "resources" => resources,
-    "resourceType" => resource_type, "sourceTenantId" => source_tenant_id, "status" =>
-    status, "targetTenantId" => target_tenant_id, "workloads" => workloads, "users" =>
-    users }
+    CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", { "id" => id :
+    String => with_id, "completeAfterDateTime" => complete_after_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_complete_after_date_time, "createdBy" =>
+    created_by : String => with_created_by, "createdDateTime" => created_date_time :
+    crate ::runtime::edm::DateTimeOffset => with_created_date_time, "displayName" =>
+    display_name : String => with_display_name, "exchangeSettings" => exchange_settings :
+    crate ::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
+    "jobType" => job_type : crate ::models::CrossTenantMigrationJobType => with_job_type,
+    "lastUpdatedDateTime" => last_updated_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "message" => message :
+    String => with_message, "resources" => resources : Vec < String > => with_resources,
+    "resourceType" => resource_type : String => with_resource_type, "sourceTenantId" =>
+    source_tenant_id : String => with_source_tenant_id, "status" => status : crate
+    ::models::CrossTenantMigrationJobStatus => with_status, "targetTenantId" =>
+    target_tenant_id : String => with_target_tenant_id, "workloads" => workloads : Vec <
+    String > => with_workloads, "users" => users : Vec < crate
+    ::models::CrossTenantMigrationTask > => with_users }
 );

@@ -20,50 +20,10 @@ pub struct CrossTenantMigrationServiceStatusDetails {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationServiceStatusDetails {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationServiceStatusDetails";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `errors` (builder style).
-    pub fn with_errors(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<crate::models::Error>>>,
-    ) -> Self {
-        self.errors = value.into();
-        self
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `service` (builder style).
-    pub fn with_service(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.service = value.into();
-        self
-    }
-    /// Sets `status` (builder style).
-    pub fn with_status(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::CrossTenantMigrationServiceStatus>,
-        >,
-    ) -> Self {
-        self.status = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     CrossTenantMigrationServiceStatusDetails,
-    "microsoft.graph.crossTenantMigrationServiceStatusDetails", { "errors" => errors,
-    "message" => message, "service" => service, "status" => status }
+    "microsoft.graph.crossTenantMigrationServiceStatusDetails", { "errors" => errors :
+    Vec < crate ::models::Error > => with_errors, "message" => message : String =>
+    with_message, "service" => service : String => with_service, "status" => status :
+    crate ::models::CrossTenantMigrationServiceStatus => with_status }
 );

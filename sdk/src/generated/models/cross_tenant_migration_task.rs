@@ -24,49 +24,11 @@ pub struct CrossTenantMigrationTask {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationTask {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.crossTenantMigrationTask";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `currentStatus` (builder style).
-    pub fn with_current_status(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<
-                Vec<crate::models::CrossTenantMigrationServiceStatusDetails>,
-            >,
-        >,
-    ) -> Self {
-        self.current_status = value.into();
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.last_updated_date_time = value.into();
-        self
-    }
-    /// Sets `taskType` (builder style).
-    pub fn with_task_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.task_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", { "id" => id,
-    "currentStatus" => current_status, "lastUpdatedDateTime" => last_updated_date_time,
-    "taskType" => task_type }
+    CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", { "id" => id :
+    String => with_id, "currentStatus" => current_status : Vec < crate
+    ::models::CrossTenantMigrationServiceStatusDetails > => with_current_status,
+    "lastUpdatedDateTime" => last_updated_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "taskType" =>
+    task_type : String => with_task_type }
 );

@@ -11,20 +11,6 @@ pub struct Deleted {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl Deleted {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.deleted";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `state` (builder style).
-    pub fn with_state(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.state = value.into();
-        self
-    }
-}
-crate::support::odata_object!(Deleted, "microsoft.graph.deleted", { "state" => state });
+crate::support::odata_object!(
+    Deleted, "microsoft.graph.deleted", { "state" => state : String => with_state }
+);

@@ -9,12 +9,4 @@ pub struct DetailsInfo {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl DetailsInfo {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.detailsInfo";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
 crate::support::odata_object!(DetailsInfo, "microsoft.graph.detailsInfo", {});

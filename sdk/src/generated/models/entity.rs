@@ -11,17 +11,6 @@ pub struct Entity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl Entity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.entity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-}
-crate::support::odata_object!(Entity, "microsoft.graph.entity", { "id" => id });
+crate::support::odata_object!(
+    Entity, "microsoft.graph.entity", { "id" => id : String => with_id }
+);

@@ -13,27 +13,7 @@ pub struct Error {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl Error {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.error";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `code` (builder style).
-    pub fn with_code(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    Error, "microsoft.graph.error", { "code" => code, "message" => message }
+    Error, "microsoft.graph.error", { "code" => code : String => with_code, "message" =>
+    message : String => with_message }
 );

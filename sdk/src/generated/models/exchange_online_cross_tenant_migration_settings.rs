@@ -13,32 +13,9 @@ pub struct ExchangeOnlineCrossTenantMigrationSettings {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl ExchangeOnlineCrossTenantMigrationSettings {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `sourceEndpoint` (builder style).
-    pub fn with_source_endpoint(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.source_endpoint = value.into();
-        self
-    }
-    /// Sets `targetDeliveryDomain` (builder style).
-    pub fn with_target_delivery_domain(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_delivery_domain = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     ExchangeOnlineCrossTenantMigrationSettings,
     "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings", { "sourceEndpoint" =>
-    source_endpoint, "targetDeliveryDomain" => target_delivery_domain }
+    source_endpoint : String => with_source_endpoint, "targetDeliveryDomain" =>
+    target_delivery_domain : String => with_target_delivery_domain }
 );

@@ -15,36 +15,8 @@ pub struct GroupIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl GroupIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.groupIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `mailNickname` (builder style).
-    pub fn with_mail_nickname(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.mail_nickname = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    GroupIdentity, "microsoft.graph.groupIdentity", { "displayName" => display_name, "id"
-    => id, "mailNickname" => mail_nickname }
+    GroupIdentity, "microsoft.graph.groupIdentity", { "displayName" => display_name :
+    String => with_display_name, "id" => id : String => with_id, "mailNickname" =>
+    mail_nickname : String => with_mail_nickname }
 );

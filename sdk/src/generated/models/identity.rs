@@ -13,29 +13,9 @@ pub struct Identity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl Identity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.identity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    Identity, "microsoft.graph.identity", { "displayName" => display_name, "id" => id }
+    Identity, "microsoft.graph.identity", { "displayName" => display_name : String =>
+    with_display_name, "id" => id : String => with_id }
 );
 /// A `microsoft.graph.identity` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its `@odata.type` and every property.
 #[derive(Clone, Debug, PartialEq)]

@@ -15,36 +15,8 @@ pub struct Initiator {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl Initiator {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.initiator";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `initiatorType` (builder style).
-    pub fn with_initiator_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::InitiatorType>>,
-    ) -> Self {
-        self.initiator_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    Initiator, "microsoft.graph.initiator", { "displayName" => display_name, "id" => id,
-    "initiatorType" => initiator_type }
+    Initiator, "microsoft.graph.initiator", { "displayName" => display_name : String =>
+    with_display_name, "id" => id : String => with_id, "initiatorType" => initiator_type
+    : crate ::models::InitiatorType => with_initiator_type }
 );

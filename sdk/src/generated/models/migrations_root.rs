@@ -18,30 +18,8 @@ pub struct MigrationsRoot {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl MigrationsRoot {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.migrationsRoot";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `crossTenantMigrationJobs` (builder style).
-    pub fn with_cross_tenant_migration_jobs(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<Vec<crate::models::CrossTenantMigrationJob>>,
-        >,
-    ) -> Self {
-        self.cross_tenant_migration_jobs = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    MigrationsRoot, "microsoft.graph.migrationsRoot", { "id" => id,
-    "crossTenantMigrationJobs" => cross_tenant_migration_jobs }
+    MigrationsRoot, "microsoft.graph.migrationsRoot", { "id" => id : String => with_id,
+    "crossTenantMigrationJobs" => cross_tenant_migration_jobs : Vec < crate
+    ::models::CrossTenantMigrationJob > => with_cross_tenant_migration_jobs }
 );

@@ -15,33 +15,8 @@ pub struct ProgramResource {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl ProgramResource {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.programResource";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `type` (builder style).
-    pub fn with_type(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.r#type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    ProgramResource, "microsoft.graph.programResource", { "displayName" => display_name,
-    "id" => id, "type" => r#type }
+    ProgramResource, "microsoft.graph.programResource", { "displayName" => display_name :
+    String => with_display_name, "id" => id : String => with_id, "type" => r#type :
+    String => with_type }
 );

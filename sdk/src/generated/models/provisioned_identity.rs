@@ -17,44 +17,9 @@ pub struct ProvisionedIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl ProvisionedIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.provisionedIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `details` (builder style).
-    pub fn with_details(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::DetailsInfo>>,
-    ) -> Self {
-        self.details = value.into();
-        self
-    }
-    /// Sets `identityType` (builder style).
-    pub fn with_identity_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.identity_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     ProvisionedIdentity, "microsoft.graph.provisionedIdentity", { "displayName" =>
-    display_name, "id" => id, "details" => details, "identityType" => identity_type }
+    display_name : String => with_display_name, "id" => id : String => with_id, "details"
+    => details : crate ::models::DetailsInfo => with_details, "identityType" =>
+    identity_type : String => with_identity_type }
 );

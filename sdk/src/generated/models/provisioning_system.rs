@@ -15,36 +15,8 @@ pub struct ProvisioningSystem {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl ProvisioningSystem {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.provisioningSystem";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `details` (builder style).
-    pub fn with_details(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::DetailsInfo>>,
-    ) -> Self {
-        self.details = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     ProvisioningSystem, "microsoft.graph.provisioningSystem", { "displayName" =>
-    display_name, "id" => id, "details" => details }
+    display_name : String => with_display_name, "id" => id : String => with_id, "details"
+    => details : crate ::models::DetailsInfo => with_details }
 );

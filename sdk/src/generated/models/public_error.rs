@@ -19,52 +19,10 @@ pub struct PublicError {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl PublicError {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.publicError";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `code` (builder style).
-    pub fn with_code(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `details` (builder style).
-    pub fn with_details(
-        mut self,
-        value: impl Into<crate::runtime::Field<Vec<crate::models::PublicErrorDetail>>>,
-    ) -> Self {
-        self.details = value.into();
-        self
-    }
-    /// Sets `innerError` (builder style).
-    pub fn with_inner_error(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::PublicInnerError>>,
-    ) -> Self {
-        self.inner_error = value.into();
-        self
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `target` (builder style).
-    pub fn with_target(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    PublicError, "microsoft.graph.publicError", { "code" => code, "details" => details,
-    "innerError" => inner_error, "message" => message, "target" => target }
+    PublicError, "microsoft.graph.publicError", { "code" => code : String => with_code,
+    "details" => details : Vec < crate ::models::PublicErrorDetail > => with_details,
+    "innerError" => inner_error : crate ::models::PublicInnerError => with_inner_error,
+    "message" => message : String => with_message, "target" => target : String =>
+    with_target }
 );

@@ -15,36 +15,8 @@ pub struct PublicErrorDetail {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl PublicErrorDetail {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.publicErrorDetail";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `code` (builder style).
-    pub fn with_code(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.code = value.into();
-        self
-    }
-    /// Sets `message` (builder style).
-    pub fn with_message(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.message = value.into();
-        self
-    }
-    /// Sets `target` (builder style).
-    pub fn with_target(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    PublicErrorDetail, "microsoft.graph.publicErrorDetail", { "code" => code, "message"
-    => message, "target" => target }
+    PublicErrorDetail, "microsoft.graph.publicErrorDetail", { "code" => code : String =>
+    with_code, "message" => message : String => with_message, "target" => target : String
+    => with_target }
 );

@@ -15,36 +15,8 @@ pub struct ServicePrincipalIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl ServicePrincipalIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.servicePrincipalIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `appId` (builder style).
-    pub fn with_app_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.app_id = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     ServicePrincipalIdentity, "microsoft.graph.servicePrincipalIdentity", { "displayName"
-    => display_name, "id" => id, "appId" => app_id }
+    => display_name : String => with_display_name, "id" => id : String => with_id,
+    "appId" => app_id : String => with_app_id }
 );

@@ -17,44 +17,9 @@ pub struct SharePointGroupIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointGroupIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointGroupIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `principalId` (builder style).
-    pub fn with_principal_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.principal_id = value.into();
-        self
-    }
-    /// Sets `title` (builder style).
-    pub fn with_title(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.title = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointGroupIdentity, "microsoft.graph.sharePointGroupIdentity", { "displayName"
-    => display_name, "id" => id, "principalId" => principal_id, "title" => title }
+    => display_name : String => with_display_name, "id" => id : String => with_id,
+    "principalId" => principal_id : String => with_principal_id, "title" => title :
+    String => with_title }
 );

@@ -27,77 +27,16 @@ pub struct SharePointGroupIdentityMapping {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointGroupIdentityMapping {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointGroupIdentityMapping";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `deleted` (builder style).
-    pub fn with_deleted(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::Deleted>>,
-    ) -> Self {
-        self.deleted = value.into();
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    pub fn with_source_organization_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<uuid::Uuid>>,
-    ) -> Self {
-        self.source_organization_id = value.into();
-        self
-    }
-    /// Sets `groupType` (builder style).
-    pub fn with_group_type(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::SharePointIdentityMappingGroupType>,
-        >,
-    ) -> Self {
-        self.group_type = value.into();
-        self
-    }
-    /// Sets `sourceGroupIdentity` (builder style).
-    pub fn with_source_group_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::AnyIdentity>>,
-    ) -> Self {
-        self.source_group_identity = value.into();
-        self
-    }
-    /// Sets `targetGroupIdentity` (builder style).
-    pub fn with_target_group_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::AnyIdentity>>,
-    ) -> Self {
-        self.target_group_identity = value.into();
-        self
-    }
-    /// Sets `targetGroupMigrationData` (builder style).
-    pub fn with_target_group_migration_data(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<
-                crate::models::SharePointIdentityMappingGroupMigrationData,
-            >,
-        >,
-    ) -> Self {
-        self.target_group_migration_data = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
-    "id" => id, "deleted" => deleted, "sourceOrganizationId" => source_organization_id,
-    "groupType" => group_type, "sourceGroupIdentity" => source_group_identity,
-    "targetGroupIdentity" => target_group_identity, "targetGroupMigrationData" =>
-    target_group_migration_data }
+    "id" => id : String => with_id, "deleted" => deleted : crate ::models::Deleted =>
+    with_deleted, "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
+    with_source_organization_id, "groupType" => group_type : crate
+    ::models::SharePointIdentityMappingGroupType => with_group_type,
+    "sourceGroupIdentity" => source_group_identity : crate ::models::AnyIdentity =>
+    with_source_group_identity, "targetGroupIdentity" => target_group_identity : crate
+    ::models::AnyIdentity => with_target_group_identity, "targetGroupMigrationData" =>
+    target_group_migration_data : crate
+    ::models::SharePointIdentityMappingGroupMigrationData =>
+    with_target_group_migration_data }
 );

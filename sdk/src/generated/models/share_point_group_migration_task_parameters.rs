@@ -33,102 +33,20 @@ pub struct SharePointGroupMigrationTaskParameters {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointGroupMigrationTaskParameters {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointGroupMigrationTaskParameters";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `preferredLatestStartDateTime` (builder style).
-    pub fn with_preferred_latest_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.preferred_latest_start_date_time = value.into();
-        self
-    }
-    /// Sets `preferredStartDateTime` (builder style).
-    pub fn with_preferred_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.preferred_start_date_time = value.into();
-        self
-    }
-    /// Sets `sourceSiteUrl` (builder style).
-    pub fn with_source_site_url(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.source_site_url = value.into();
-        self
-    }
-    /// Sets `targetDataLocationCode` (builder style).
-    pub fn with_target_data_location_code(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_data_location_code = value.into();
-        self
-    }
-    /// Sets `targetOrganizationHost` (builder style).
-    pub fn with_target_organization_host(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_organization_host = value.into();
-        self
-    }
-    /// Sets `targetOrganizationId` (builder style).
-    pub fn with_target_organization_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<uuid::Uuid>>,
-    ) -> Self {
-        self.target_organization_id = value.into();
-        self
-    }
-    /// Sets `targetSiteUrl` (builder style).
-    pub fn with_target_site_url(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_site_url = value.into();
-        self
-    }
-    /// Sets `validateOnly` (builder style).
-    pub fn with_validate_only(
-        mut self,
-        value: impl Into<crate::runtime::Field<bool>>,
-    ) -> Self {
-        self.validate_only = value.into();
-        self
-    }
-    /// Sets `sourceGroupIdentity` (builder style).
-    pub fn with_source_group_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::GroupIdentity>>,
-    ) -> Self {
-        self.source_group_identity = value.into();
-        self
-    }
-    /// Sets `targetGroupIdentity` (builder style).
-    pub fn with_target_group_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::GroupIdentity>>,
-    ) -> Self {
-        self.target_group_identity = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointGroupMigrationTaskParameters,
     "microsoft.graph.sharePointGroupMigrationTaskParameters", {
-    "preferredLatestStartDateTime" => preferred_latest_start_date_time,
-    "preferredStartDateTime" => preferred_start_date_time, "sourceSiteUrl" =>
-    source_site_url, "targetDataLocationCode" => target_data_location_code,
-    "targetOrganizationHost" => target_organization_host, "targetOrganizationId" =>
-    target_organization_id, "targetSiteUrl" => target_site_url, "validateOnly" =>
-    validate_only, "sourceGroupIdentity" => source_group_identity, "targetGroupIdentity"
-    => target_group_identity }
+    "preferredLatestStartDateTime" => preferred_latest_start_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time,
+    "preferredStartDateTime" => preferred_start_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_preferred_start_date_time, "sourceSiteUrl" =>
+    source_site_url : String => with_source_site_url, "targetDataLocationCode" =>
+    target_data_location_code : String => with_target_data_location_code,
+    "targetOrganizationHost" => target_organization_host : String =>
+    with_target_organization_host, "targetOrganizationId" => target_organization_id :
+    uuid::Uuid => with_target_organization_id, "targetSiteUrl" => target_site_url :
+    String => with_target_site_url, "validateOnly" => validate_only : bool =>
+    with_validate_only, "sourceGroupIdentity" => source_group_identity : crate
+    ::models::GroupIdentity => with_source_group_identity, "targetGroupIdentity" =>
+    target_group_identity : crate ::models::GroupIdentity => with_target_group_identity }
 );

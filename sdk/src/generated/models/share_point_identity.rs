@@ -15,36 +15,8 @@ pub struct SharePointIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `loginName` (builder style).
-    pub fn with_login_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.login_name = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointIdentity, "microsoft.graph.sharePointIdentity", { "displayName" =>
-    display_name, "id" => id, "loginName" => login_name }
+    display_name : String => with_display_name, "id" => id : String => with_id,
+    "loginName" => login_name : String => with_login_name }
 );

@@ -15,36 +15,9 @@ pub struct SharePointIdentityMapping {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointIdentityMapping {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointIdentityMapping";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `deleted` (builder style).
-    pub fn with_deleted(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::Deleted>>,
-    ) -> Self {
-        self.deleted = value.into();
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    pub fn with_source_organization_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<uuid::Uuid>>,
-    ) -> Self {
-        self.source_organization_id = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", { "id" => id,
-    "deleted" => deleted, "sourceOrganizationId" => source_organization_id }
+    SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", { "id" => id
+    : String => with_id, "deleted" => deleted : crate ::models::Deleted => with_deleted,
+    "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
+    with_source_organization_id }
 );

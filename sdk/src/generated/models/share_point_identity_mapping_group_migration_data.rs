@@ -11,24 +11,8 @@ pub struct SharePointIdentityMappingGroupMigrationData {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointIdentityMappingGroupMigrationData {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointIdentityMappingGroupMigrationData";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `mailNickname` (builder style).
-    pub fn with_mail_nickname(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.mail_nickname = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointIdentityMappingGroupMigrationData,
     "microsoft.graph.sharePointIdentityMappingGroupMigrationData", { "mailNickname" =>
-    mail_nickname }
+    mail_nickname : String => with_mail_nickname }
 );

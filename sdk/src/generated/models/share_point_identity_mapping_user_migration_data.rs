@@ -11,23 +11,8 @@ pub struct SharePointIdentityMappingUserMigrationData {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointIdentityMappingUserMigrationData {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointIdentityMappingUserMigrationData";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `email` (builder style).
-    pub fn with_email(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.email = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointIdentityMappingUserMigrationData,
-    "microsoft.graph.sharePointIdentityMappingUserMigrationData", { "email" => email }
+    "microsoft.graph.sharePointIdentityMappingUserMigrationData", { "email" => email :
+    String => with_email }
 );

@@ -27,74 +27,14 @@ pub struct SharePointMigrationTask {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointMigrationTask {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointMigrationTask";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `error` (builder style).
-    pub fn with_error(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::PublicError>>,
-    ) -> Self {
-        self.error = value.into();
-        self
-    }
-    /// Sets `finishedDateTime` (builder style).
-    pub fn with_finished_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.finished_date_time = value.into();
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.last_updated_date_time = value.into();
-        self
-    }
-    /// Sets `parameters` (builder style).
-    pub fn with_parameters(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::AnySharePointMigrationTaskParameters>,
-        >,
-    ) -> Self {
-        self.parameters = value.into();
-        self
-    }
-    /// Sets `startedDateTime` (builder style).
-    pub fn with_started_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.started_date_time = value.into();
-        self
-    }
-    /// Sets `status` (builder style).
-    pub fn with_status(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::SharePointMigrationTaskStatus>,
-        >,
-    ) -> Self {
-        self.status = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", { "id" => id,
-    "error" => error, "finishedDateTime" => finished_date_time, "lastUpdatedDateTime" =>
-    last_updated_date_time, "parameters" => parameters, "startedDateTime" =>
-    started_date_time, "status" => status }
+    SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", { "id" => id :
+    String => with_id, "error" => error : crate ::models::PublicError => with_error,
+    "finishedDateTime" => finished_date_time : crate ::runtime::edm::DateTimeOffset =>
+    with_finished_date_time, "lastUpdatedDateTime" => last_updated_date_time : crate
+    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "parameters" =>
+    parameters : crate ::models::AnySharePointMigrationTaskParameters => with_parameters,
+    "startedDateTime" => started_date_time : crate ::runtime::edm::DateTimeOffset =>
+    with_started_date_time, "status" => status : crate
+    ::models::SharePointMigrationTaskStatus => with_status }
 );

@@ -29,86 +29,19 @@ pub struct SharePointMigrationTaskParameters {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointMigrationTaskParameters {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointMigrationTaskParameters";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `preferredLatestStartDateTime` (builder style).
-    pub fn with_preferred_latest_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.preferred_latest_start_date_time = value.into();
-        self
-    }
-    /// Sets `preferredStartDateTime` (builder style).
-    pub fn with_preferred_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::runtime::edm::DateTimeOffset>>,
-    ) -> Self {
-        self.preferred_start_date_time = value.into();
-        self
-    }
-    /// Sets `sourceSiteUrl` (builder style).
-    pub fn with_source_site_url(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.source_site_url = value.into();
-        self
-    }
-    /// Sets `targetDataLocationCode` (builder style).
-    pub fn with_target_data_location_code(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_data_location_code = value.into();
-        self
-    }
-    /// Sets `targetOrganizationHost` (builder style).
-    pub fn with_target_organization_host(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_organization_host = value.into();
-        self
-    }
-    /// Sets `targetOrganizationId` (builder style).
-    pub fn with_target_organization_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<uuid::Uuid>>,
-    ) -> Self {
-        self.target_organization_id = value.into();
-        self
-    }
-    /// Sets `targetSiteUrl` (builder style).
-    pub fn with_target_site_url(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.target_site_url = value.into();
-        self
-    }
-    /// Sets `validateOnly` (builder style).
-    pub fn with_validate_only(
-        mut self,
-        value: impl Into<crate::runtime::Field<bool>>,
-    ) -> Self {
-        self.validate_only = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointMigrationTaskParameters,
     "microsoft.graph.sharePointMigrationTaskParameters", { "preferredLatestStartDateTime"
-    => preferred_latest_start_date_time, "preferredStartDateTime" =>
-    preferred_start_date_time, "sourceSiteUrl" => source_site_url,
-    "targetDataLocationCode" => target_data_location_code, "targetOrganizationHost" =>
-    target_organization_host, "targetOrganizationId" => target_organization_id,
-    "targetSiteUrl" => target_site_url, "validateOnly" => validate_only }
+    => preferred_latest_start_date_time : crate ::runtime::edm::DateTimeOffset =>
+    with_preferred_latest_start_date_time, "preferredStartDateTime" =>
+    preferred_start_date_time : crate ::runtime::edm::DateTimeOffset =>
+    with_preferred_start_date_time, "sourceSiteUrl" => source_site_url : String =>
+    with_source_site_url, "targetDataLocationCode" => target_data_location_code : String
+    => with_target_data_location_code, "targetOrganizationHost" =>
+    target_organization_host : String => with_target_organization_host,
+    "targetOrganizationId" => target_organization_id : uuid::Uuid =>
+    with_target_organization_id, "targetSiteUrl" => target_site_url : String =>
+    with_target_site_url, "validateOnly" => validate_only : bool => with_validate_only }
 );
 /// A `microsoft.graph.sharePointMigrationTaskParameters` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its `@odata.type` and every property.
 #[derive(Clone, Debug, PartialEq)]

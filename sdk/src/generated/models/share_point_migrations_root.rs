@@ -29,52 +29,13 @@ pub struct SharePointMigrationsRoot {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointMigrationsRoot {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointMigrationsRoot";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `crossOrganizationGroupMappings` (builder style).
-    pub fn with_cross_organization_group_mappings(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<Vec<crate::models::SharePointGroupIdentityMapping>>,
-        >,
-    ) -> Self {
-        self.cross_organization_group_mappings = value.into();
-        self
-    }
-    /// Sets `crossOrganizationMigrationTasks` (builder style).
-    pub fn with_cross_organization_migration_tasks(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<Vec<crate::models::SharePointMigrationTask>>,
-        >,
-    ) -> Self {
-        self.cross_organization_migration_tasks = value.into();
-        self
-    }
-    /// Sets `crossOrganizationUserMappings` (builder style).
-    pub fn with_cross_organization_user_mappings(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<Vec<crate::models::SharePointUserIdentityMapping>>,
-        >,
-    ) -> Self {
-        self.cross_organization_user_mappings = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", { "id" => id,
-    "crossOrganizationGroupMappings" => cross_organization_group_mappings,
-    "crossOrganizationMigrationTasks" => cross_organization_migration_tasks,
-    "crossOrganizationUserMappings" => cross_organization_user_mappings }
+    SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", { "id" => id :
+    String => with_id, "crossOrganizationGroupMappings" =>
+    cross_organization_group_mappings : Vec < crate
+    ::models::SharePointGroupIdentityMapping > => with_cross_organization_group_mappings,
+    "crossOrganizationMigrationTasks" => cross_organization_migration_tasks : Vec < crate
+    ::models::SharePointMigrationTask > => with_cross_organization_migration_tasks,
+    "crossOrganizationUserMappings" => cross_organization_user_mappings : Vec < crate
+    ::models::SharePointUserIdentityMapping > => with_cross_organization_user_mappings }
 );

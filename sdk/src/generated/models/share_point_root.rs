@@ -13,28 +13,8 @@ pub struct SharePointRoot {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointRoot {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointRoot";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `migrations` (builder style).
-    pub fn with_migrations(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::SharePointMigrationsRoot>>,
-    ) -> Self {
-        self.migrations = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    SharePointRoot, "microsoft.graph.sharePointRoot", { "id" => id, "migrations" =>
-    migrations }
+    SharePointRoot, "microsoft.graph.sharePointRoot", { "id" => id : String => with_id,
+    "migrations" => migrations : crate ::models::SharePointMigrationsRoot =>
+    with_migrations }
 );

@@ -27,77 +27,15 @@ pub struct SharePointUserIdentityMapping {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointUserIdentityMapping {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.sharePointUserIdentityMapping";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `deleted` (builder style).
-    pub fn with_deleted(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::Deleted>>,
-    ) -> Self {
-        self.deleted = value.into();
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    pub fn with_source_organization_id(
-        mut self,
-        value: impl Into<crate::runtime::Field<uuid::Uuid>>,
-    ) -> Self {
-        self.source_organization_id = value.into();
-        self
-    }
-    /// Sets `sourceUserIdentity` (builder style).
-    pub fn with_source_user_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::UserIdentity>>,
-    ) -> Self {
-        self.source_user_identity = value.into();
-        self
-    }
-    /// Sets `targetUserIdentity` (builder style).
-    pub fn with_target_user_identity(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::UserIdentity>>,
-    ) -> Self {
-        self.target_user_identity = value.into();
-        self
-    }
-    /// Sets `targetUserMigrationData` (builder style).
-    pub fn with_target_user_migration_data(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<
-                crate::models::SharePointIdentityMappingUserMigrationData,
-            >,
-        >,
-    ) -> Self {
-        self.target_user_migration_data = value.into();
-        self
-    }
-    /// Sets `userType` (builder style).
-    pub fn with_user_type(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::SharePointIdentityMappingUserType>,
-        >,
-    ) -> Self {
-        self.user_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
-    "id" => id, "deleted" => deleted, "sourceOrganizationId" => source_organization_id,
-    "sourceUserIdentity" => source_user_identity, "targetUserIdentity" =>
-    target_user_identity, "targetUserMigrationData" => target_user_migration_data,
-    "userType" => user_type }
+    "id" => id : String => with_id, "deleted" => deleted : crate ::models::Deleted =>
+    with_deleted, "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
+    with_source_organization_id, "sourceUserIdentity" => source_user_identity : crate
+    ::models::UserIdentity => with_source_user_identity, "targetUserIdentity" =>
+    target_user_identity : crate ::models::UserIdentity => with_target_user_identity,
+    "targetUserMigrationData" => target_user_migration_data : crate
+    ::models::SharePointIdentityMappingUserMigrationData =>
+    with_target_user_migration_data, "userType" => user_type : crate
+    ::models::SharePointIdentityMappingUserType => with_user_type }
 );

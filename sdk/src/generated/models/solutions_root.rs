@@ -13,31 +13,8 @@ pub struct SolutionsRoot {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl SolutionsRoot {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.solutionsRoot";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `migrations` (builder style).
-    pub fn with_migrations(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::MigrationsRoot>>,
-    ) -> Self {
-        self.migrations = value.into();
-        self
-    }
-    /// Sets `sharePoint` (builder style).
-    pub fn with_share_point(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::SharePointRoot>>,
-    ) -> Self {
-        self.share_point = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    SolutionsRoot, "microsoft.graph.solutionsRoot", { "migrations" => migrations,
-    "sharePoint" => share_point }
+    SolutionsRoot, "microsoft.graph.solutionsRoot", { "migrations" => migrations : crate
+    ::models::MigrationsRoot => with_migrations, "sharePoint" => share_point : crate
+    ::models::SharePointRoot => with_share_point }
 );

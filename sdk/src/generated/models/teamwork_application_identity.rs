@@ -17,39 +17,9 @@ pub struct TeamworkApplicationIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl TeamworkApplicationIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.teamworkApplicationIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `applicationIdentityType` (builder style).
-    pub fn with_application_identity_type(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::TeamworkApplicationIdentityType>,
-        >,
-    ) -> Self {
-        self.application_identity_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     TeamworkApplicationIdentity, "microsoft.graph.teamworkApplicationIdentity", {
-    "displayName" => display_name, "id" => id, "applicationIdentityType" =>
-    application_identity_type }
+    "displayName" => display_name : String => with_display_name, "id" => id : String =>
+    with_id, "applicationIdentityType" => application_identity_type : crate
+    ::models::TeamworkApplicationIdentityType => with_application_identity_type }
 );

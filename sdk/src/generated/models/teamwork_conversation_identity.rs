@@ -17,39 +17,9 @@ pub struct TeamworkConversationIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl TeamworkConversationIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.teamworkConversationIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `conversationIdentityType` (builder style).
-    pub fn with_conversation_identity_type(
-        mut self,
-        value: impl Into<
-            crate::runtime::Field<crate::models::TeamworkConversationIdentityType>,
-        >,
-    ) -> Self {
-        self.conversation_identity_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     TeamworkConversationIdentity, "microsoft.graph.teamworkConversationIdentity", {
-    "displayName" => display_name, "id" => id, "conversationIdentityType" =>
-    conversation_identity_type }
+    "displayName" => display_name : String => with_display_name, "id" => id : String =>
+    with_id, "conversationIdentityType" => conversation_identity_type : crate
+    ::models::TeamworkConversationIdentityType => with_conversation_identity_type }
 );

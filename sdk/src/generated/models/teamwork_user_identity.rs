@@ -17,36 +17,9 @@ pub struct TeamworkUserIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl TeamworkUserIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.teamworkUserIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `userIdentityType` (builder style).
-    pub fn with_user_identity_type(
-        mut self,
-        value: impl Into<crate::runtime::Field<crate::models::TeamworkUserIdentityType>>,
-    ) -> Self {
-        self.user_identity_type = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
     TeamworkUserIdentity, "microsoft.graph.teamworkUserIdentity", { "displayName" =>
-    display_name, "id" => id, "userIdentityType" => user_identity_type }
+    display_name : String => with_display_name, "id" => id : String => with_id,
+    "userIdentityType" => user_identity_type : crate ::models::TeamworkUserIdentityType
+    => with_user_identity_type }
 );

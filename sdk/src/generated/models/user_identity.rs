@@ -17,44 +17,9 @@ pub struct UserIdentity {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-impl UserIdentity {
-    /// The qualified OData name of this type.
-    pub const ODATA_TYPE: &'static str = "microsoft.graph.userIdentity";
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `displayName` (builder style).
-    pub fn with_display_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.display_name = value.into();
-        self
-    }
-    /// Sets `id` (builder style).
-    pub fn with_id(mut self, value: impl Into<crate::runtime::Field<String>>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `ipAddress` (builder style).
-    pub fn with_ip_address(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.ip_address = value.into();
-        self
-    }
-    /// Sets `userPrincipalName` (builder style).
-    pub fn with_user_principal_name(
-        mut self,
-        value: impl Into<crate::runtime::Field<String>>,
-    ) -> Self {
-        self.user_principal_name = value.into();
-        self
-    }
-}
 crate::support::odata_object!(
-    UserIdentity, "microsoft.graph.userIdentity", { "displayName" => display_name, "id"
-    => id, "ipAddress" => ip_address, "userPrincipalName" => user_principal_name }
+    UserIdentity, "microsoft.graph.userIdentity", { "displayName" => display_name :
+    String => with_display_name, "id" => id : String => with_id, "ipAddress" =>
+    ip_address : String => with_ip_address, "userPrincipalName" => user_principal_name :
+    String => with_user_principal_name }
 );
