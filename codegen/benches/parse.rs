@@ -9,8 +9,8 @@
 //! and the medians compared.
 //!
 //! Run: `cargo bench -p migrations-codegen --bench parse`.
-//! `-- --once ours|baseline|regen` runs one side once, for
-//! `valgrind --tool=callgrind`. Under `cargo test` (no `--bench` argument)
+//! `-- --once ours|borrowed|parse|baseline|regen [TIMES]` runs one side
+//! (once by default), for `valgrind --tool=callgrind` or `perf record`. Under `cargo test` (no `--bench` argument)
 //! it only parses and resolves once.
 
 use std::path::Path;
@@ -104,14 +104,18 @@ fn main() {
         return;
     };
     if let Some(i) = args.iter().position(|a| a == "--once") {
-        let n = match args.get(i + 1).map(String::as_str) {
-            Some("baseline") => baseline(&text),
-            Some("parse") => parse_only(&text),
-            Some("regen") => regen(&root, &text),
-            Some("borrowed") => ours_borrowed(&text),
-            _ => ours(&text),
-        };
-        println!("{n}");
+        // `--once WHAT [TIMES]`: for profilers.
+        let times: usize = args.get(i + 2).and_then(|t| t.parse().ok()).unwrap_or(1);
+        for _ in 0..times {
+            let n = match args.get(i + 1).map(String::as_str) {
+                Some("baseline") => baseline(&text),
+                Some("parse") => parse_only(&text),
+                Some("regen") => regen(&root, &text),
+                Some("borrowed") => ours_borrowed(&text),
+                _ => ours(&text),
+            };
+            std::hint::black_box(n);
+        }
         return;
     }
     if !bench {
