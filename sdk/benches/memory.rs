@@ -218,7 +218,9 @@ fn stream(n: usize, top: u32) -> Run {
         .build()
         .expect("SDK client");
     rt.block_on(async {
-        // Warm up the connection pool and the runtime's buffers.
+        // Warm up the connection pool, the runtime's buffers and hyper's
+        // adaptive read buffer (it grows with the responses it reads, up to
+        // a fixed maximum) with the same ten pages for every total.
         let first = client
             .solutions()
             .share_point()
@@ -227,11 +229,11 @@ fn stream(n: usize, top: u32) -> Run {
             .get()
             .top(top)
             .pager()
-            .max_pages(1)
+            .max_pages(10)
             .collect_all()
             .await
-            .expect("first page");
-        assert_eq!(first.len(), n.min(top as usize));
+            .expect("first pages");
+        assert_eq!(first.len(), n.min(10 * top as usize));
     });
     let start = LIVE.load(Ordering::Relaxed);
     PEAK.store(start, Ordering::Relaxed);
