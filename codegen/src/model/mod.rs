@@ -105,6 +105,30 @@ impl Model {
         }
     }
 
+    /// [`Model::qualify`], appended to `out` without allocating.
+    pub fn qualify_into(&self, name: &str, out: &mut String) {
+        if let Some(inner) = name
+            .strip_prefix("Collection(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            out.push_str("Collection(");
+            self.qualify_into(inner.trim(), out);
+            out.push(')');
+            return;
+        }
+        match name
+            .rsplit_once('.')
+            .and_then(|(prefix, local)| Some((self.aliases.get(prefix)?, local)))
+        {
+            Some((ns, local)) => {
+                out.push_str(ns);
+                out.push('.');
+                out.push_str(local);
+            }
+            None => out.push_str(name),
+        }
+    }
+
     pub(crate) fn index(&mut self) {
         self.bound.clear();
         for (i, op) in self.operations.iter().enumerate() {

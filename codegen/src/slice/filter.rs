@@ -12,9 +12,11 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
         references: doc.references.clone(),
         schemas: Vec::new(),
     };
+    // Qualified names are built in one reused buffer: most elements are not
+    // kept, and slicing the full schema checks tens of thousands.
+    let mut buf = String::new();
     for schema in &doc.schemas {
         let ns = schema.namespace.clone();
-        let q = |n: &str| format!("{ns}.{n}");
         let mut s = Schema {
             namespace: schema.namespace.clone(),
             alias: schema.alias.clone(),
@@ -24,26 +26,26 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
         s.enum_types = schema
             .enum_types
             .iter()
-            .filter(|e| sel.types.contains(&q(&e.name)))
+            .filter(|e| sel.types.contains(qualified(&mut buf, &ns, &e.name)))
             .cloned()
             .collect();
         s.type_definitions = schema
             .type_definitions
             .iter()
-            .filter(|t| sel.types.contains(&q(&t.name)))
+            .filter(|t| sel.types.contains(qualified(&mut buf, &ns, &t.name)))
             .cloned()
             .collect();
-        let keep_struct = |t: &syntax::StructuredType| -> Option<syntax::StructuredType> {
-            let name = q(&t.name);
-            if !sel.keeps_type(&name) {
+        let mut keep_struct = |t: &syntax::StructuredType| -> Option<syntax::StructuredType> {
+            let name = qualified(&mut buf, &ns, &t.name);
+            if !sel.keeps_type(name) {
                 return None;
             }
             let mut t = t.clone();
-            let navs = sel.navigations.get(&name);
+            let navs = sel.navigations.get(name);
             t.navigation_properties
                 .retain(|n| navs.is_some_and(|k| k.contains(&n.name)));
-            if sel.containers.contains(&name) {
-                let key: Vec<String> = model.key(&name).iter().map(|k| k.name.clone()).collect();
+            if sel.containers.contains(name) {
+                let key: Vec<String> = model.key(name).iter().map(|k| k.name.clone()).collect();
                 t.properties.retain(|p| key.contains(&p.name));
             }
             Some(t)
@@ -51,9 +53,13 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
         s.complex_types = schema
             .complex_types
             .iter()
-            .filter_map(keep_struct)
+            .filter_map(&mut keep_struct)
             .collect();
-        s.entity_types = schema.entity_types.iter().filter_map(keep_struct).collect();
+        s.entity_types = schema
+            .entity_types
+            .iter()
+            .filter_map(&mut keep_struct)
+            .collect();
         s.operations = schema
             .operations
             .iter()
@@ -63,7 +69,7 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
         s.terms = schema
             .terms
             .iter()
-            .filter(|t| sel.terms.contains(&q(&t.name)))
+            .filter(|t| sel.terms.contains(qualified(&mut buf, &ns, &t.name)))
             .cloned()
             .collect();
         for c in &schema.containers {
@@ -108,17 +114,39 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
 /// The signature of a syntax-level operation, qualified the way
 /// [`crate::model::OperationDef::signature`] writes it.
 pub fn syntax_signature(model: &Model, namespace: &str, op: &syntax::Operation) -> String {
-    let mut types: Vec<String> = Vec::new();
-    let mut params = op.parameters.iter();
-    if op.is_bound
-        && let Some(b) = params.next()
-    {
-        types.push(model.qualify(&b.ty.to_string()));
+    let mut out = String::with_capacity(namespace.len() + op.name.len() + 64);
+    out.push_str(namespace);
+    out.push('.');
+    out.push_str(&op.name);
+    out.push('(');
+    let bound = usize::from(op.is_bound);
+    let params = match op.kind {
+        OperationKind::Function => op.parameters.len(),
+        OperationKind::Action => bound.min(op.parameters.len()),
+    };
+    for (i, p) in op.parameters.iter().take(params).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if p.ty.collection {
+            out.push_str("Collection(");
+            model.qualify_into(&p.ty.name, &mut out);
+            out.push(')');
+        } else {
+            model.qualify_into(&p.ty.name, &mut out);
+        }
     }
-    if op.kind == OperationKind::Function {
-        types.extend(params.map(|p| model.qualify(&p.ty.to_string())));
-    }
-    format!("{namespace}.{}({})", op.name, types.join(","))
+    out.push(')');
+    out
+}
+
+/// `namespace.name` in `buf`.
+fn qualified<'b>(buf: &'b mut String, namespace: &str, name: &str) -> &'b str {
+    buf.clear();
+    buf.push_str(namespace);
+    buf.push('.');
+    buf.push_str(name);
+    buf
 }
 
 /// Whether an external annotation target names something the slice keeps.
