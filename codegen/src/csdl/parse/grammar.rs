@@ -86,24 +86,44 @@ impl<'a> Parser<'a> {
             .unwrap_or_default()
     }
 
-    /// A SimpleIdentifier attribute.
-    fn identifier(&mut self, el: &Elem<'a>, name: &str, required: bool) -> Option<String> {
+    /// An attribute whose value must pass `valid`; otherwise a located error
+    /// saying what was `expected` (the value is still returned, so parsing
+    /// goes on and reports further errors).
+    fn checked(
+        &mut self,
+        el: &Elem<'a>,
+        name: &str,
+        required: bool,
+        valid: fn(&str) -> bool,
+        expected: &str,
+    ) -> Option<String> {
         let v = if required {
             self.required(el, name)?
         } else {
             self.attr(el, name)?
         };
-        if !values::is_simple_identifier(&v.text) {
+        if !valid(&v.text) {
             self.error(
                 v.offset,
                 format!(
-                    "invalid {name} \"{}\" on <{}>: expected a simple identifier (a letter or \"_\" followed by letters, digits or \"_\")",
+                    "invalid {name} \"{}\" on <{}>: expected {expected}",
                     excerpt(&v.text, 60),
                     el.qname
                 ),
             );
         }
         Some(v.text.into_owned())
+    }
+
+    /// A SimpleIdentifier attribute.
+    fn identifier(&mut self, el: &Elem<'a>, name: &str, required: bool) -> Option<String> {
+        self.checked(
+            el,
+            name,
+            required,
+            values::is_simple_identifier,
+            "a simple identifier (a letter or \"_\" followed by letters, digits or \"_\")",
+        )
     }
 
     /// The required `Name` attribute.
@@ -113,22 +133,13 @@ impl<'a> Parser<'a> {
 
     /// A qualified name attribute (`Namespace.Name`).
     fn qualified(&mut self, el: &Elem<'a>, name: &str, required: bool) -> Option<String> {
-        let v = if required {
-            self.required(el, name)?
-        } else {
-            self.attr(el, name)?
-        };
-        if !values::is_qualified_name(&v.text) {
-            self.error(
-                v.offset,
-                format!(
-                    "invalid {name} \"{}\" on <{}>: expected a qualified name such as Namespace.Name",
-                    excerpt(&v.text, 60),
-                    el.qname
-                ),
-            );
-        }
-        Some(v.text.into_owned())
+        self.checked(
+            el,
+            name,
+            required,
+            values::is_qualified_name,
+            "a qualified name such as Namespace.Name",
+        )
     }
 
     /// A namespace attribute: dot-separated identifiers.
