@@ -722,31 +722,47 @@ impl Differ<'_> {
         }
     }
 
+    /// A property that moved between a type and its base: a note when its
+    /// type stayed the same (the Rust struct keeps the field), else breaking.
+    fn property_moved(
+        &mut self,
+        target: &str,
+        old: &PropertyDef,
+        new: &PropertyDef,
+        moved: &str,
+        retyped: &str,
+    ) {
+        if old.ty == new.ty {
+            let detail = format!("{moved} ({})", typed(&new.ty, new.nullable));
+            self.push(Severity::Note, ChangeKind::PropertyMoved, target, detail);
+        } else {
+            let detail = format!("{} → {} ({retyped})", old.ty, new.ty);
+            self.push(
+                Severity::Breaking,
+                ChangeKind::PropertyTypeChanged,
+                target,
+                detail,
+            );
+        }
+    }
+
     fn properties(&mut self, name: &str, o: &StructDef, n: &StructDef) {
         for op in &o.properties {
             let target = format!("{name}/{}", op.name);
             let Some(np) = n.properties.iter().find(|p| p.name == op.name) else {
                 // Still there through a new base type: the Rust struct keeps the field.
-                match self
-                    .new
+                let new = self.new;
+                match new
                     .all_properties(name)
                     .into_iter()
                     .find(|p| p.name == op.name)
                 {
-                    Some(inherited) if inherited.ty == op.ty => self.push(
-                        Severity::Note,
-                        ChangeKind::PropertyMoved,
+                    Some(inherited) => self.property_moved(
                         &target,
-                        format!(
-                            "now inherited from a base type ({})",
-                            typed(&inherited.ty, inherited.nullable)
-                        ),
-                    ),
-                    Some(inherited) => self.push(
-                        Severity::Breaking,
-                        ChangeKind::PropertyTypeChanged,
-                        &target,
-                        format!("{} → {} (now inherited)", op.ty, inherited.ty),
+                        op,
+                        inherited,
+                        "now inherited from a base type",
+                        "now inherited",
                     ),
                     None => self.push(
                         Severity::Breaking,
@@ -764,26 +780,18 @@ impl Differ<'_> {
                 continue;
             }
             let target = format!("{name}/{}", np.name);
-            match self
-                .old
+            let old = self.old;
+            match old
                 .all_properties(name)
                 .into_iter()
                 .find(|p| p.name == np.name)
             {
-                Some(inherited) if inherited.ty == np.ty => self.push(
-                    Severity::Note,
-                    ChangeKind::PropertyMoved,
+                Some(inherited) => self.property_moved(
                     &target,
-                    format!(
-                        "now declared here, was inherited ({})",
-                        typed(&np.ty, np.nullable)
-                    ),
-                ),
-                Some(inherited) => self.push(
-                    Severity::Breaking,
-                    ChangeKind::PropertyTypeChanged,
-                    &target,
-                    format!("{} → {} (now declared here)", inherited.ty, np.ty),
+                    inherited,
+                    np,
+                    "now declared here, was inherited",
+                    "now declared here",
                 ),
                 None => self.push(
                     Severity::Additive,
