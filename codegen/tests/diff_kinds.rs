@@ -865,3 +865,43 @@ fn summary_is_short() {
         "schema changes: breaking (3 breaking, 0 additive, 0 deprecations, 0 notes)\n  breaking: enum member removed t.ns.color/blue (value 1)\n  breaking: property removed t.ns.thing/box (t.ns.box, nullable)\n  … and 1 more (`cargo xtask diff` prints them all)\n"
     );
 }
+
+#[test]
+fn properties_moving_back_or_changing_type_on_the_way() {
+    let moved = edit(
+        BASE,
+        &[
+            (r#"<Property Name="note" Type="Edm.String" />"#, ""),
+            (
+                r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
+                r#"<Property Name="id" Type="Edm.String" Nullable="false" /><Property Name="note" Type="Edm.String" />"#,
+            ),
+        ],
+    );
+    // From the base back into the derived type: still a note for the derived type.
+    assert_eq!(
+        lines(&report(&moved, BASE)),
+        [
+            "breaking: property removed t.ns.base/note (Edm.String, nullable)",
+            "note: property moved t.ns.thing/note (now declared here, was inherited (Edm.String, nullable))",
+        ]
+    );
+    // Moving with another type breaks readers of the field.
+    let retyped = edit(
+        BASE,
+        &[
+            (r#"<Property Name="note" Type="Edm.String" />"#, ""),
+            (
+                r#"<Property Name="id" Type="Edm.String" Nullable="false" />"#,
+                r#"<Property Name="id" Type="Edm.String" Nullable="false" /><Property Name="note" Type="Edm.Int32" />"#,
+            ),
+        ],
+    );
+    assert_eq!(
+        lines(&report(BASE, &retyped)),
+        [
+            "breaking: property type changed t.ns.thing/note (Edm.String → Edm.Int32 (now inherited))",
+            "additive: property added t.ns.base/note (Edm.Int32, nullable)",
+        ]
+    );
+}
