@@ -106,62 +106,27 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
         names,
         polymorphic: polymorphic_types(model),
     };
+    // Model files and builder files are independent: generate and format
+    // them side by side (syn and prettyplease are most of a regeneration).
+    // Token streams are not `Send`, so each file is formatted on the thread
+    // that built it; results are collected in a fixed order.
+    let (model_files, builder_part) = rayon::join(
+        || model_files(&ctx),
+        || -> Result<_, Diagnostics> {
+            let (builder_files, surface, root) = builders::generate(&ctx)?;
+            let mut files = Vec::with_capacity(builder_files.len());
+            for f in builder_files {
+                let text = format_file(&f.tokens, &model.file)?;
+                files.push((f.module, text));
+            }
+            Ok((files, surface, root.to_string()))
+        },
+    );
     let mut files = BTreeMap::new();
     let mut model_modules = Vec::new();
-    let mut errors = Vec::new();
-    for e in model.enums.values() {
-        match ctx.enum_type(e) {
-            Ok(tokens) => {
-                let module = names::module(&ctx.names[&e.name]);
-                files.insert(
-                    format!("models/{module}.rs"),
-                    format_file(&tokens, &model.file)?,
-                );
-                model_modules.push(module);
-            }
-            Err(d) => errors.extend(d.0),
-        }
-    }
-    for s in model.structs.values() {
-        let props = model.all_properties(&s.name);
-        let navs = model.all_navigation_properties(&s.name);
-        let members: Vec<Member<'_>> = props
-            .iter()
-            .map(|p| Member {
-                json: &p.name,
-                ty: &p.ty,
-                nullable: p.nullable,
-                navigation: false,
-                annotations: &p.annotations,
-                pos: p.pos,
-            })
-            .chain(navs.iter().map(|n| Member {
-                json: &n.name,
-                ty: &n.ty,
-                nullable: n.nullable,
-                navigation: true,
-                annotations: &n.annotations,
-                pos: n.pos,
-            }))
-            .collect();
-        let rust = ctx.names[&s.name].clone();
-        match ctx.structure(&rust, &s.name, &members, &s.annotations, Some(&s.name)) {
-            Ok(mut tokens) => {
-                if ctx.polymorphic.contains(&s.name) {
-                    tokens.extend(ctx.polymorphic(&s.name));
-                }
-                let module = names::module(&rust);
-                files.insert(
-                    format!("models/{module}.rs"),
-                    format_file(&tokens, &model.file)?,
-                );
-                model_modules.push(module);
-            }
-            Err(d) => errors.extend(d.0),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
+    for (module, text) in model_files? {
+        files.insert(format!("models/{module}.rs"), text);
+        model_modules.push(module);
     }
     model_modules.sort();
     let mods: Vec<_> = model_modules
@@ -178,14 +143,14 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
             &model.file,
         )?,
     );
-    let (builder_files, surface, root) = builders::generate(&ctx)?;
+    let (builder_files, surface, root) = builder_part?;
+    let root: TokenStream = root
+        .parse()
+        .expect("the builders' root tokens were printed by proc-macro2");
     let mut builder_modules = Vec::new();
-    for f in builder_files {
-        files.insert(
-            format!("builders/{}.rs", f.module),
-            format_file(&f.tokens, &model.file)?,
-        );
-        builder_modules.push(format_ident!("{}", f.module));
+    for (module, text) in builder_files {
+        builder_modules.push(format_ident!("{}", module));
+        files.insert(format!("builders/{module}.rs"), text);
     }
     files.insert(
         "builders/mod.rs".into(),
@@ -218,6 +183,64 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
         api_surface,
         model_listing: model_listing(model),
     })
+}
+
+/// One formatted file per enum and structured type, as `(module, text)` in
+/// the model's order; the diagnostics of every type that failed.
+fn model_files(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Diagnostics> {
+    use rayon::prelude::*;
+    let model = ctx.model;
+    let enums = model.enums.values().collect::<Vec<_>>();
+    let structs = model.structs.values().collect::<Vec<_>>();
+    let enum_files = enums.par_iter().map(|e| {
+        let tokens = ctx.enum_type(e)?;
+        let module = names::module(&ctx.names[&e.name]);
+        Ok((module, format_file(&tokens, &model.file)?))
+    });
+    let struct_files = structs.par_iter().map(|s| {
+        let props = model.all_properties(&s.name);
+        let navs = model.all_navigation_properties(&s.name);
+        let members: Vec<Member<'_>> = props
+            .iter()
+            .map(|p| Member {
+                json: &p.name,
+                ty: &p.ty,
+                nullable: p.nullable,
+                navigation: false,
+                annotations: &p.annotations,
+                pos: p.pos,
+            })
+            .chain(navs.iter().map(|n| Member {
+                json: &n.name,
+                ty: &n.ty,
+                nullable: n.nullable,
+                navigation: true,
+                annotations: &n.annotations,
+                pos: n.pos,
+            }))
+            .collect();
+        let rust = &ctx.names[&s.name];
+        let mut tokens = ctx.structure(rust, &s.name, &members, &s.annotations, Some(&s.name))?;
+        if ctx.polymorphic.contains(&s.name) {
+            tokens.extend(ctx.polymorphic(&s.name));
+        }
+        Ok((names::module(rust), format_file(&tokens, &model.file)?))
+    });
+    let results: Vec<Result<(String, String), Diagnostics>> =
+        enum_files.chain(struct_files).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(file) => files.push(file),
+            Err(d) => errors.extend(d.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 /// Structured types that have derived types and appear as the declared type
