@@ -452,32 +452,28 @@ fn unknown_type_refs(
     aliases: &[(String, String)],
     added: &Schema,
 ) -> Vec<(String, Pos)> {
-    let mut declared = std::collections::HashSet::new();
-    for s in &doc.schemas {
-        let names = s
-            .enum_types
-            .iter()
-            .map(|t| &t.name)
-            .chain(s.type_definitions.iter().map(|t| &t.name))
-            .chain(s.complex_types.iter().map(|t| &t.name))
-            .chain(s.entity_types.iter().map(|t| &t.name));
-        for n in names {
-            declared.insert(format!("{}.{n}", s.namespace));
-        }
-    }
-    let defined: std::collections::HashSet<&str> =
-        doc.schemas.iter().map(|s| s.namespace.as_str()).collect();
     let known = |name: &str| {
         let q = qualify(aliases, name);
+        // A patch names a handful of types: looking each up in its schema
+        // beats indexing every type of the full schema.
         match q.rsplit_once('.') {
             None => false,
             Some(("Edm", _)) => true,
-            Some((ns, _)) if !defined.contains(ns) => doc
-                .references
-                .iter()
-                .flat_map(|r| &r.includes)
-                .any(|i| i.namespace == ns || i.alias.as_deref() == Some(ns)),
-            Some(_) => declared.contains(&q),
+            Some((ns, local)) => match doc.schemas.iter().find(|s| s.namespace == ns) {
+                Some(s) => s
+                    .enum_types
+                    .iter()
+                    .map(|t| &t.name)
+                    .chain(s.type_definitions.iter().map(|t| &t.name))
+                    .chain(s.complex_types.iter().map(|t| &t.name))
+                    .chain(s.entity_types.iter().map(|t| &t.name))
+                    .any(|n| n == local),
+                None => doc
+                    .references
+                    .iter()
+                    .flat_map(|r| &r.includes)
+                    .any(|i| i.namespace == ns || i.alias.as_deref() == Some(ns)),
+            },
         }
     };
     let mut out = Vec::new();

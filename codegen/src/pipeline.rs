@@ -164,11 +164,11 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
         Some((f, t)) => (f.to_string(), t.to_string()),
         None => (SLICED_CSDL.to_string(), read(&root.join(SLICED_CSDL))?),
     };
-    let sliced = slice_source(&file, &text, &config, &patches)?;
-    let model = load_model(SLICED_CSDL, &sliced.csdl)?;
+    let Sliced { csdl, .. } = slice_source(&file, &text, &config, &patches)?;
+    let model = load_model(SLICED_CSDL, &csdl)?;
     let generated = crate::emit::generate(&model, &config)?;
     let mut files = std::collections::BTreeMap::new();
-    files.insert(root.join(SLICED_CSDL), sliced.csdl);
+    files.insert(root.join(SLICED_CSDL), csdl);
     files.insert(root.join(API_SURFACE), generated.api_surface);
     for (rel, contents) in generated.files {
         files.insert(root.join(GENERATED_DIR).join(rel), contents);
