@@ -170,7 +170,7 @@ fn main() {
         "[1] throughput ratio (parse+resolve / quick-xml loop): {:.2}  (goal >= 0.5)",
         base.as_secs_f64() / full.as_secs_f64()
     );
-    let runs = 7;
+    let runs = 15;
     let t = medians(
         runs,
         &mut [&mut || parse_only(&text), &mut || regen(&root, &text)],
