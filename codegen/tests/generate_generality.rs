@@ -288,3 +288,74 @@ fn keyword_names_compile() {
         ),
     }
 }
+
+#[test]
+fn url_values_of_every_supported_type_and_overloads_compile() {
+    let model = pipeline::load_model("url-values.csdl", common::URL_VALUES_CSDL)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let config = common::config(&["/items/**", "/specials/**"]);
+    let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
+    let surface = &generated.api_surface;
+    for line in [
+        // Quoted: strings, enum members, type definitions of strings; bare: the rest.
+        "GET /items/find(top={top},tiny={tiny},small={small},short={short},big={big},flag={flag},\
+         ref={ref},day={day},at={at},name='{name}',color='{color}',code='{code}',total={total}) \
+         -> Collection(uv.item)",
+        "GET /items(number={number}) -> uv.item",
+        "GET /items(serial={serial},code='{code}') -> uv.item",
+        // Three overloads, three paths.
+        "GET /items/recent() -> Collection(uv.item)",
+        "GET /items/recent(top={top}) -> Collection(uv.item)",
+        "GET /items/recent(top={top},color='{color}') -> Collection(uv.item)",
+        "GET /specials/{specialId}/describe() -> Edm.String",
+    ] {
+        assert!(
+            surface.lines().any(|l| l == line),
+            "missing from the API surface: {line}\n{surface}"
+        );
+    }
+    // `describe` is redefined on uv.special: its items get that overload only.
+    assert_eq!(
+        surface
+            .lines()
+            .filter(|l| l.starts_with("GET /specials/{specialId}/describe"))
+            .count(),
+        1,
+        "{surface}"
+    );
+    // Whitespace collapsed: prettyplease breaks long parameter lists.
+    let builders = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("builders/"))
+        .flat_map(|(_, text)| text.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for method in [
+        "pub fn recent(&self)",
+        "pub fn recent_with_top(&self, top: i32)",
+        "pub fn recent_with_top_and_color( &self, top: i32, color: impl AsRef<str>,",
+        "pub fn by_number(&self, number: i32)",
+        "pub fn by_serial_and_code( &self, serial: uuid::Uuid, code: impl AsRef<str>,",
+        "day: crate::runtime::edm::Date, at: crate::runtime::edm::DateTimeOffset,",
+        "crate::runtime::ODataLiteral::Int(i64::from(tiny))",
+        "crate::runtime::ODataLiteral::Date(day)",
+    ] {
+        assert!(builders.contains(method), "no `{method}` in:\n{builders}");
+    }
+    let dir = write_crate("generality-url-values", &generated);
+    match cargo_check(&dir) {
+        Ok(stderr) => {
+            let warnings = generated_warnings(&stderr);
+            assert!(
+                warnings.is_empty(),
+                "the generated code compiles with warnings:\n{}",
+                warnings.join("\n")
+            );
+        }
+        Err(stderr) => panic!(
+            "the code generated for URL values and overloads does not compile ({}):\n{stderr}",
+            dir.display()
+        ),
+    }
+}

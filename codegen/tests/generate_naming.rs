@@ -117,6 +117,53 @@ fn builder_method_clashes_are_located_errors() {
 }
 
 #[test]
+fn url_values_without_a_url_form_are_located_errors() {
+    // A function parameter of a type the generator cannot write into a URL.
+    let d = generate_err(&schema(
+        "",
+        "      <Function Name=\"near\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n        <Parameter Name=\"distance\" Type=\"Edm.Double\" />\n        <ReturnType Type=\"Collection(n.thing)\" />\n      </Function>\n",
+    ));
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:11:9: error: parameter distance of n.near(Collection(n.thing),Edm.Double) has type Edm.Double: \
+         the generator writes only strings, enum members, integers, Booleans, GUIDs, dates and date-times \
+         (or type definitions of these) into URLs"
+    );
+}
+
+#[test]
+fn function_overloads_get_one_method_each() {
+    // Two overloads of one function bound to the collection: the one
+    // without parameters keeps the name, the other is named by them.
+    let function = |params: &str| {
+        format!(
+            "      <Function Name=\"recent\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n{params}        <ReturnType Type=\"Collection(n.thing)\" />\n      </Function>\n"
+        )
+    };
+    let extra =
+        function("") + &function("        <Parameter Name=\"sinceDays\" Type=\"Edm.Int32\" />\n");
+    let generated = generate(&schema("", &extra)).unwrap_or_else(|d| panic!("{d}"));
+    let surface = &generated.api_surface;
+    assert!(
+        surface.contains("GET /things/recent() -> Collection(n.thing)")
+            && surface.contains("GET /things/recent(sinceDays={sinceDays}) -> Collection(n.thing)"),
+        "{surface}"
+    );
+    // Whitespace collapsed: prettyplease breaks long signatures.
+    let things = generated.files["builders/things.rs"]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        things.contains("pub fn recent(&self) -> ThingsRecentRequestBuilder")
+            && things.contains(
+                "pub fn recent_with_since_days( &self, since_days: i32, ) -> ThingsRecentWithSinceDaysRequestBuilder"
+            ),
+        "{things}"
+    );
+}
+
+#[test]
 fn keyword_names_generate_code_that_parses() {
     let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL).unwrap();
     let generated = emit::generate(&model, &common::config(&["/things/**", "/self"]))

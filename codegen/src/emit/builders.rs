@@ -12,7 +12,7 @@ use super::names::{ident, pascal_word, snake, type_ident};
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, OperationKind};
 use crate::model::paths::{self, PathNode, SegmentKind};
-use crate::model::{OperationDef, Primitive, TypeKind, TypeRef, vocab};
+use crate::model::{OperationDef, Primitive, TypeRef, vocab};
 
 /// One line of `metadata/api-surface.txt`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -362,19 +362,23 @@ fn node_builder(
                     }
                 });
                 for key in ctx.alternate_keys(entity) {
-                    for (a, p) in &key.parts {
-                        let pos = ctx
-                            .model
-                            .struct_def(entity)
-                            .map(|s| s.pos)
-                            .unwrap_or_default();
-                        check_string_parameter(
-                            ctx,
-                            ctx.key_property_type(entity, p),
-                            &format!("alternate key {a} of {entity}"),
-                            pos,
-                        )?;
-                    }
+                    let pos = ctx
+                        .model
+                        .struct_def(entity)
+                        .map(|s| s.pos)
+                        .unwrap_or_default();
+                    let values = key
+                        .parts
+                        .iter()
+                        .map(|(a, p)| {
+                            UrlValue::of(
+                                ctx,
+                                ctx.key_property_type(entity, p),
+                                &format!("alternate key {a} of {entity}"),
+                                pos,
+                            )
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
                     let method = format_ident!(
                         "by_{}",
                         key.parts
@@ -384,27 +388,26 @@ fn node_builder(
                             .join("_and_")
                     );
                     let params: Vec<_> = key.parts.iter().map(|(a, _)| ident(&snake(a))).collect();
+                    let param_types: Vec<_> = values.iter().map(UrlValue::param_type).collect();
                     let aliases: Vec<&str> = key.parts.iter().map(|(a, _)| a.as_str()).collect();
-                    let lits: Vec<TokenStream> = key
-                        .parts
+                    let lits: Vec<TokenStream> = values
                         .iter()
-                        .map(|(a, p)| {
-                            let v = ident(&snake(a));
-                            literal(ctx.key_property_type(entity, p), quote!(#v.as_ref()))
-                        })
+                        .zip(&params)
+                        .map(|(v, p)| v.literal(p))
                         .collect();
                     let alt_template = format!(
                         "{template}({})",
                         key.parts
                             .iter()
-                            .map(|(a, _)| format!("{a}='{{{a}}}'"))
+                            .zip(&values)
+                            .map(|((a, _), v)| v.template(a))
                             .collect::<Vec<_>>()
                             .join(",")
                     );
                     let d = format!(" `{alt_template}`: one item by its alternate key.");
                     methods.push(quote! {
                         #[doc = #d]
-                        pub fn #method(&self, #( #params: impl AsRef<str> ),*) -> crate::builders::#item_builder {
+                        pub fn #method(&self, #( #params: #param_types ),*) -> crate::builders::#item_builder {
                             crate::builders::#item_builder::new(self.client.clone(), self.path.with_call_on_last(&[#( (#aliases, #lits) ),*]))
                         }
                     });
@@ -514,19 +517,35 @@ fn node_builder(
         });
     }
     // Bound operations included in the slice.
-    for op in ctx.model.bound_operations(entity, node.path.collection) {
-        let seg = paths::operation_segment(op);
-        let mut segs = node.path.segment_texts();
-        segs.push(&seg);
-        if !ctx.config.includes(&segs) {
+    let ops: Vec<(&OperationDef, String)> = ctx
+        .model
+        .bound_operations(entity, node.path.collection)
+        .into_iter()
+        .map(|op| (op, paths::operation_segment(ctx.model, op)))
+        .filter(|(_, seg)| {
+            let mut segs = node.path.segment_texts();
+            segs.push(seg);
+            ctx.config.includes(&segs)
+        })
+        .collect();
+    for (i, (op, seg)) in ops.iter().enumerate() {
+        // Bound to an ancestor and redefined below it with the same
+        // parameters: the URL reaches the derived type's overload only.
+        if ops[i + 1..]
+            .iter()
+            .any(|(o, s)| s == seg && o.short_name() == op.short_name())
+        {
             continue;
         }
-        claim(
-            op.short_name(),
-            format!("operation {}", op.signature()),
-            op.pos,
-        )?;
-        let (method, tokens) = operation(ctx, node, op, &format!("{template}/{seg}"), surface)?;
+        let overloaded = ops
+            .iter()
+            .filter(|(o, s)| o.short_name() == op.short_name() && s != seg)
+            .count()
+            > 0;
+        let name = overload_name(op, overloaded);
+        claim(&name, format!("operation {}", op.signature()), op.pos)?;
+        let (method, tokens) =
+            operation(ctx, node, op, &name, &format!("{template}/{seg}"), surface)?;
         methods.push(method);
         extra.extend(tokens);
     }
@@ -655,41 +674,116 @@ fn query_options(
     quote!(#marker)
 }
 
-/// An OData literal for a key or function parameter value. The migration
-/// APIs only take strings here; other types are refused at generation time
-/// (see [`check_string_parameter`]) rather than encoded wrongly.
-fn literal(_ty: Option<&TypeRef>, value: TokenStream) -> TokenStream {
-    quote!(crate::runtime::ODataLiteral::String(#value))
+/// How a key part or function parameter is written into a URL: the type
+/// the builder method takes and the OData literal it becomes. Types without
+/// a URL form here are refused at generation time, with their position,
+/// rather than encoded wrongly.
+enum UrlValue {
+    /// Strings and enum members: `impl AsRef<str>`, a quoted literal.
+    Text,
+    /// The Rust integer type of an Edm integer type.
+    Integer(TokenStream),
+    Boolean,
+    Guid,
+    Date,
+    DateTimeOffset,
 }
 
-fn check_string_parameter(
-    ctx: &Ctx<'_>,
-    ty: Option<&TypeRef>,
-    what: &str,
-    pos: crate::csdl::syntax::Pos,
-) -> Result<(), Diagnostics> {
-    match ty {
-        None => Ok(()),
-        Some(t) if !t.collection && matches!(t.kind, TypeKind::Primitive(Primitive::String) | TypeKind::Enum(_)) => Ok(()),
-        Some(t) => Err(crate::csdl::Diagnostic::error(
-            ctx.file.clone(),
-            pos,
-            format!("{what} has type {t}: the generator supports only string-valued keys and function parameters in URLs"),
-        )
-        .into()),
+impl UrlValue {
+    /// `ty` is `None` for an alternate key whose property is not found
+    /// (the resolver reports that); it is taken as a string.
+    fn of(
+        ctx: &Ctx<'_>,
+        ty: Option<&TypeRef>,
+        what: &str,
+        pos: crate::csdl::syntax::Pos,
+    ) -> Result<Self, Diagnostics> {
+        let Some(ty) = ty else {
+            return Ok(UrlValue::Text);
+        };
+        if ctx.model.quoted_in_urls(ty) {
+            return Ok(UrlValue::Text);
+        }
+        Ok(match ctx.model.primitive_of(ty) {
+            Some(Primitive::Byte) => UrlValue::Integer(quote!(u8)),
+            Some(Primitive::SByte) => UrlValue::Integer(quote!(i8)),
+            Some(Primitive::Int16) => UrlValue::Integer(quote!(i16)),
+            Some(Primitive::Int32) => UrlValue::Integer(quote!(i32)),
+            Some(Primitive::Int64) => UrlValue::Integer(quote!(i64)),
+            Some(Primitive::Boolean) => UrlValue::Boolean,
+            Some(Primitive::Guid) => UrlValue::Guid,
+            Some(Primitive::Date) => UrlValue::Date,
+            Some(Primitive::DateTimeOffset) => UrlValue::DateTimeOffset,
+            _ => {
+                return Err(crate::csdl::Diagnostic::error(
+                    ctx.file.clone(),
+                    pos,
+                    format!(
+                        "{what} has type {ty}: the generator writes only strings, enum members, integers, \
+                         Booleans, GUIDs, dates and date-times (or type definitions of these) into URLs"
+                    ),
+                )
+                .into());
+            }
+        })
+    }
+
+    fn param_type(&self) -> TokenStream {
+        match self {
+            UrlValue::Text => quote!(impl AsRef<str>),
+            UrlValue::Integer(t) => t.clone(),
+            UrlValue::Boolean => quote!(bool),
+            UrlValue::Guid => quote!(uuid::Uuid),
+            UrlValue::Date => quote!(crate::runtime::edm::Date),
+            UrlValue::DateTimeOffset => quote!(crate::runtime::edm::DateTimeOffset),
+        }
+    }
+
+    /// The `ODataLiteral` for the method parameter `v`.
+    fn literal(&self, v: &proc_macro2::Ident) -> TokenStream {
+        match self {
+            UrlValue::Text => quote!(crate::runtime::ODataLiteral::String(#v.as_ref())),
+            UrlValue::Integer(_) => quote!(crate::runtime::ODataLiteral::Int(i64::from(#v))),
+            UrlValue::Boolean => quote!(crate::runtime::ODataLiteral::Bool(#v)),
+            UrlValue::Guid => quote!(crate::runtime::ODataLiteral::Guid(#v)),
+            UrlValue::Date => quote!(crate::runtime::ODataLiteral::Date(#v)),
+            UrlValue::DateTimeOffset => quote!(crate::runtime::ODataLiteral::DateTimeOffset(#v)),
+        }
+    }
+
+    /// `name='{name}'` or `name={name}`, as the path templates write it.
+    fn template(&self, name: &str) -> String {
+        match self {
+            UrlValue::Text => format!("{name}='{{{name}}}'"),
+            _ => format!("{name}={{{name}}}"),
+        }
     }
 }
 
+/// The Rust name of a bound operation: its own name, or for a function
+/// overload with parameters its name with theirs (`recent_with_top`). CSDL
+/// requires function overloads bound to one type to differ in their sets of
+/// parameter names, and forbids action overloads on one binding type.
+fn overload_name(op: &OperationDef, overloaded: bool) -> String {
+    if !overloaded || op.parameters.is_empty() {
+        return op.short_name().to_string();
+    }
+    let params: Vec<String> = op.parameters.iter().map(|p| snake(&p.name)).collect();
+    format!("{}_with_{}", snake(op.short_name()), params.join("_and_"))
+}
+
+/// `name` is the operation's Rust name ([`overload_name`]).
 fn operation(
     ctx: &Ctx<'_>,
     node: &Node,
     op: &OperationDef,
+    name: &str,
     template: &str,
     surface: &mut Vec<ApiOperation>,
 ) -> Result<(TokenStream, TokenStream), Diagnostics> {
     let short = op.short_name();
-    let method = ident(&snake(short));
-    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal_word(short));
+    let method = ident(&snake(name));
+    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal_word(name));
     let mut doc = doc_lines(&op.annotations);
     doc.insert(
         0,
@@ -713,27 +807,29 @@ fn operation(
     let notes = notes_for(&op.annotations);
     let d = docs(&doc);
     let method_tokens = if op.kind == OperationKind::Function {
-        for p in &op.parameters {
-            check_string_parameter(
-                ctx,
-                Some(&p.ty),
-                &format!("parameter {} of {}", p.name, op.signature()),
-                p.pos,
-            )?;
-        }
+        let values = op
+            .parameters
+            .iter()
+            .map(|p| {
+                UrlValue::of(
+                    ctx,
+                    Some(&p.ty),
+                    &format!("parameter {} of {}", p.name, op.signature()),
+                    p.pos,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let params: Vec<_> = op
             .parameters
             .iter()
             .map(|p| ident(&snake(&p.name)))
             .collect();
+        let param_types: Vec<_> = values.iter().map(UrlValue::param_type).collect();
         let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
-        let lits: Vec<TokenStream> = op
-            .parameters
+        let lits: Vec<TokenStream> = values
             .iter()
-            .map(|p| {
-                let v = ident(&snake(&p.name));
-                literal(Some(&p.ty), quote!(#v.as_ref()))
-            })
+            .zip(&params)
+            .map(|(v, p)| v.literal(p))
             .collect();
         let ret = ret_ty.unwrap_or_else(|| quote!(serde_json::Value));
         tokens.extend(quote! {
@@ -754,7 +850,7 @@ fn operation(
         quote! {
             #d
             #dep
-            pub fn #method(&self, #( #params: impl AsRef<str> ),*) -> #builder {
+            pub fn #method(&self, #( #params: #param_types ),*) -> #builder {
                 #builder::new(self.client.clone(), self.path.call(#short, &[#( (#names, #lits) ),*]))
             }
         }
@@ -778,7 +874,7 @@ fn operation(
                 }
             });
         } else {
-            let body_name = format!("{}{}PostRequestBody", node.base, pascal_word(short));
+            let body_name = format!("{}{}PostRequestBody", node.base, pascal_word(name));
             let body = type_ident(&body_name);
             let members: Vec<Member<'_>> = op
                 .parameters

@@ -152,6 +152,28 @@ impl Model {
         self.structs.get(name)
     }
 
+    /// The primitive a single-valued type reference stands for: itself, or
+    /// the underlying type of a type definition. `None` for collections,
+    /// enums and structured types.
+    pub fn primitive_of(&self, ty: &TypeRef) -> Option<Primitive> {
+        if ty.collection {
+            return None;
+        }
+        match &ty.kind {
+            TypeKind::Primitive(p) => Some(*p),
+            TypeKind::TypeDefinition(n) => self.type_definitions.get(n).map(|t| t.underlying_type),
+            _ => None,
+        }
+    }
+
+    /// Whether a value of this type is written as a quoted string in a URL
+    /// (`name='value'`): strings, and enum members in the OData 4.01 form.
+    pub fn quoted_in_urls(&self, ty: &TypeRef) -> bool {
+        !ty.collection
+            && (matches!(ty.kind, TypeKind::Enum(_))
+                || self.primitive_of(ty) == Some(Primitive::String))
+    }
+
     /// The type and its ancestors, root first.
     pub fn base_chain(&self, name: &str) -> Vec<&StructDef> {
         let mut chain = Vec::new();

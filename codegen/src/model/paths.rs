@@ -68,8 +68,9 @@ pub fn key_placeholder(entity_type: &str) -> String {
 }
 
 /// The URL segment a bound operation adds to a path: `cancel`, or a function
-/// call in the documentation's syntax, `getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')`.
-pub fn operation_segment(op: &OperationDef) -> String {
+/// call in the documentation's syntax, `getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')`
+/// (strings and enum members quoted, other values bare: `top={top}`).
+pub fn operation_segment(model: &Model, op: &OperationDef) -> String {
     use crate::csdl::syntax::OperationKind;
     let name = op.short_name();
     if op.kind == OperationKind::Action {
@@ -79,11 +80,7 @@ pub fn operation_segment(op: &OperationDef) -> String {
         .parameters
         .iter()
         .map(|p| {
-            let quoted = matches!(
-                p.ty.kind,
-                super::TypeKind::Primitive(super::Primitive::String) | super::TypeKind::Enum(_)
-            ) && !p.ty.collection;
-            if quoted {
+            if model.quoted_in_urls(&p.ty) {
                 format!("{0}='{{{0}}}'", p.name)
             } else {
                 format!("{0}={{{0}}}", p.name)

@@ -70,7 +70,7 @@ pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnost
         }
         // Bound operations are paths of their own: `/jobs/{id}/migrate`.
         for op in model.bound_operations(&node.ty, node.collection) {
-            let seg = paths::operation_segment(op);
+            let seg = paths::operation_segment(model, op);
             let mut segs = node.segment_texts();
             segs.push(&seg);
             if config.includes(&segs) {

@@ -175,3 +175,101 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
+
+/// Keys and function parameters of every type the generator writes into
+/// URLs, overloaded functions, and a function redefined on a derived type.
+pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="uv" Alias="u" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color">
+        <Member Name="red" />
+        <Member Name="blue" />
+      </EnumType>
+      <TypeDefinition Name="code" UnderlyingType="Edm.String" />
+      <TypeDefinition Name="total" UnderlyingType="Edm.Int64" />
+      <EntityType Name="item">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="number" Type="Edm.Int32" Nullable="false" />
+        <Property Name="serial" Type="Edm.Guid" Nullable="false" />
+        <Property Name="code" Type="u.code" Nullable="false" />
+        <Property Name="weight" Type="Edm.Double" />
+        <Annotation Term="Org.OData.Core.V1.AlternateKeys">
+          <Collection>
+            <Record Type="Org.OData.Core.V1.AlternateKey">
+              <PropertyValue Property="Key">
+                <Collection>
+                  <Record Type="Org.OData.Core.V1.PropertyRef">
+                    <PropertyValue Property="Alias" String="number" />
+                    <PropertyValue Property="Name" PropertyPath="number" />
+                  </Record>
+                </Collection>
+              </PropertyValue>
+            </Record>
+            <Record Type="Org.OData.Core.V1.AlternateKey">
+              <PropertyValue Property="Key">
+                <Collection>
+                  <Record Type="Org.OData.Core.V1.PropertyRef">
+                    <PropertyValue Property="Alias" String="serial" />
+                    <PropertyValue Property="Name" PropertyPath="serial" />
+                  </Record>
+                  <Record Type="Org.OData.Core.V1.PropertyRef">
+                    <PropertyValue Property="Alias" String="code" />
+                    <PropertyValue Property="Name" PropertyPath="code" />
+                  </Record>
+                </Collection>
+              </PropertyValue>
+            </Record>
+          </Collection>
+        </Annotation>
+      </EntityType>
+      <EntityType Name="special" BaseType="u.item" />
+      <Function Name="find" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(u.item)" />
+        <Parameter Name="top" Type="Edm.Int32" />
+        <Parameter Name="tiny" Type="Edm.Byte" />
+        <Parameter Name="small" Type="Edm.SByte" />
+        <Parameter Name="short" Type="Edm.Int16" />
+        <Parameter Name="big" Type="Edm.Int64" />
+        <Parameter Name="flag" Type="Edm.Boolean" />
+        <Parameter Name="ref" Type="Edm.Guid" />
+        <Parameter Name="day" Type="Edm.Date" />
+        <Parameter Name="at" Type="Edm.DateTimeOffset" />
+        <Parameter Name="name" Type="Edm.String" />
+        <Parameter Name="color" Type="u.color" />
+        <Parameter Name="code" Type="u.code" />
+        <Parameter Name="total" Type="u.total" />
+        <ReturnType Type="Collection(u.item)" />
+      </Function>
+      <Function Name="recent" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(u.item)" />
+        <ReturnType Type="Collection(u.item)" />
+      </Function>
+      <Function Name="recent" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(u.item)" />
+        <Parameter Name="top" Type="Edm.Int32" />
+        <ReturnType Type="Collection(u.item)" />
+      </Function>
+      <Function Name="recent" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(u.item)" />
+        <Parameter Name="top" Type="Edm.Int32" />
+        <Parameter Name="color" Type="u.color" />
+        <ReturnType Type="Collection(u.item)" />
+      </Function>
+      <Function Name="describe" IsBound="true">
+        <Parameter Name="bindingParameter" Type="u.item" />
+        <ReturnType Type="Edm.String" />
+      </Function>
+      <Function Name="describe" IsBound="true">
+        <Parameter Name="bindingParameter" Type="u.special" />
+        <ReturnType Type="Edm.String" />
+      </Function>
+      <EntityContainer Name="C">
+        <EntitySet Name="items" EntityType="u.item" />
+        <EntitySet Name="specials" EntityType="u.special" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;

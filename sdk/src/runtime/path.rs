@@ -26,6 +26,11 @@ pub enum ODataLiteral<'a> {
     Int(i64),
     /// `true` / `false`.
     Bool(bool),
+    /// `Edm.Date`, bare: `2026-07-09`.
+    Date(crate::runtime::edm::Date),
+    /// `Edm.DateTimeOffset`, bare RFC 3339 with `:` and `+` percent-encoded:
+    /// `2026-07-09T10%3A30%3A00Z`.
+    DateTimeOffset(crate::runtime::edm::DateTimeOffset),
     /// `null`.
     Null,
 }
@@ -55,6 +60,31 @@ impl From<i32> for ODataLiteral<'_> {
         ODataLiteral::Int(v.into())
     }
 }
+impl From<i16> for ODataLiteral<'_> {
+    fn from(v: i16) -> Self {
+        ODataLiteral::Int(v.into())
+    }
+}
+impl From<u8> for ODataLiteral<'_> {
+    fn from(v: u8) -> Self {
+        ODataLiteral::Int(v.into())
+    }
+}
+impl From<i8> for ODataLiteral<'_> {
+    fn from(v: i8) -> Self {
+        ODataLiteral::Int(v.into())
+    }
+}
+impl From<crate::runtime::edm::Date> for ODataLiteral<'_> {
+    fn from(v: crate::runtime::edm::Date) -> Self {
+        ODataLiteral::Date(v)
+    }
+}
+impl From<crate::runtime::edm::DateTimeOffset> for ODataLiteral<'_> {
+    fn from(v: crate::runtime::edm::DateTimeOffset) -> Self {
+        ODataLiteral::DateTimeOffset(v)
+    }
+}
 impl From<bool> for ODataLiteral<'_> {
     fn from(v: bool) -> Self {
         ODataLiteral::Bool(v)
@@ -81,6 +111,12 @@ pub fn encode_odata_literal(literal: &ODataLiteral<'_>) -> String {
         ODataLiteral::Guid(g) => g.hyphenated().to_string(),
         ODataLiteral::Int(i) => i.to_string(),
         ODataLiteral::Bool(b) => b.to_string(),
+        ODataLiteral::Date(d) => d.to_string(),
+        // Every character outside `unreserved` is encoded, as in strings: a
+        // `+` of the offset must not reach a server that reads it as a space.
+        ODataLiteral::DateTimeOffset(t) => {
+            utf8_percent_encode(&t.to_string(), UNRESERVED).to_string()
+        }
         ODataLiteral::Null => "null".to_string(),
     }
 }
@@ -262,6 +298,36 @@ mod tests {
             .with_call_on_last(&[("displayName", "x".into())]);
         assert_eq!(a.as_str(), "/jobs(displayName='x')");
         assert_eq!(a.template(), "/jobs(displayName='{displayName}')");
+    }
+
+    #[test]
+    fn typed_literals_are_bare_and_encoded() {
+        use crate::runtime::edm::{Date, DateTimeOffset};
+        let date: Date = "2026-07-09".parse().unwrap();
+        let at: DateTimeOffset = "2026-07-09T10:30:00+02:00".parse().unwrap();
+        let guid: uuid::Uuid = "0b9e1b4c-3c9a-4a55-9a43-5c8b5d0f6a01".parse().unwrap();
+        let path = RequestPath::root().call(
+            "find",
+            &[
+                ("top", ODataLiteral::from(5i32)),
+                ("small", ODataLiteral::from(-3i8)),
+                ("flag", ODataLiteral::from(false)),
+                ("ref", ODataLiteral::from(guid)),
+                ("day", ODataLiteral::from(date)),
+                ("at", ODataLiteral::from(at)),
+                ("name", ODataLiteral::from("o'k")),
+            ],
+        );
+        assert_eq!(
+            path.as_str(),
+            "/find(top=5,small=-3,flag=false,ref=0b9e1b4c-3c9a-4a55-9a43-5c8b5d0f6a01,\
+             day=2026-07-09,at=2026-07-09T10%3A30%3A00%2B02%3A00,name='o%27%27k')"
+        );
+        assert_eq!(
+            path.template(),
+            "/find(top={top},small={small},flag={flag},ref={ref},day={day},at={at},name='{name}')"
+        );
+        assert!(path.invalid_reason().is_none());
     }
 
     #[test]
