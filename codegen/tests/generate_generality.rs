@@ -203,6 +203,26 @@ fn generated_warnings(stderr: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Writes `generated` as a crate and asserts that it compiles without
+/// warnings in the generated files.
+fn assert_compiles(name: &str, generated: &Generated, what: &str) {
+    let dir = write_crate(name, generated);
+    match cargo_check(&dir) {
+        Ok(stderr) => {
+            let warnings = generated_warnings(&stderr);
+            assert!(
+                warnings.is_empty(),
+                "the code generated for {what} compiles with warnings:\n{}",
+                warnings.join("\n")
+            );
+        }
+        Err(stderr) => panic!(
+            "the code generated for {what} does not compile ({}):\n{stderr}",
+            dir.display()
+        ),
+    }
+}
+
 #[test]
 fn share_point_slice_compiles_against_the_runtime() {
     let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
@@ -241,21 +261,11 @@ fn share_point_slice_compiles_against_the_runtime() {
     let committed = read(&common::workspace_root().join(pipeline::API_SURFACE));
     assert_ne!(&committed, surface);
 
-    let dir = write_crate("generality-sharepoint", &generated);
-    match cargo_check(&dir) {
-        Ok(stderr) => {
-            let warnings = generated_warnings(&stderr);
-            assert!(
-                warnings.is_empty(),
-                "the generated code compiles with warnings:\n{}",
-                warnings.join("\n")
-            );
-        }
-        Err(stderr) => panic!(
-            "the code generated for /solutions/sharePoint/** does not compile ({}):\n{stderr}",
-            dir.display()
-        ),
-    }
+    assert_compiles(
+        "generality-sharepoint",
+        &generated,
+        "/solutions/sharePoint/**",
+    );
 }
 
 #[test]
@@ -272,21 +282,7 @@ fn keyword_names_compile() {
         "{}",
         generated.api_surface
     );
-    let dir = write_crate("generality-keywords", &generated);
-    match cargo_check(&dir) {
-        Ok(stderr) => {
-            let warnings = generated_warnings(&stderr);
-            assert!(
-                warnings.is_empty(),
-                "the generated code compiles with warnings:\n{}",
-                warnings.join("\n")
-            );
-        }
-        Err(stderr) => panic!(
-            "the code generated for keyword names does not compile ({}):\n{stderr}",
-            dir.display()
-        ),
-    }
+    assert_compiles("generality-keywords", &generated, "keyword names");
 }
 
 #[test]
@@ -343,19 +339,9 @@ fn url_values_of_every_supported_type_and_overloads_compile() {
     ] {
         assert!(builders.contains(method), "no `{method}` in:\n{builders}");
     }
-    let dir = write_crate("generality-url-values", &generated);
-    match cargo_check(&dir) {
-        Ok(stderr) => {
-            let warnings = generated_warnings(&stderr);
-            assert!(
-                warnings.is_empty(),
-                "the generated code compiles with warnings:\n{}",
-                warnings.join("\n")
-            );
-        }
-        Err(stderr) => panic!(
-            "the code generated for URL values and overloads does not compile ({}):\n{stderr}",
-            dir.display()
-        ),
-    }
+    assert_compiles(
+        "generality-url-values",
+        &generated,
+        "URL values and overloads",
+    );
 }

@@ -876,18 +876,7 @@ fn operation(
         } else {
             let body_name = format!("{}{}PostRequestBody", node.base, pascal_word(name));
             let body = type_ident(&body_name);
-            let members: Vec<Member<'_>> = op
-                .parameters
-                .iter()
-                .map(|p| Member {
-                    json: &p.name,
-                    ty: &p.ty,
-                    nullable: p.nullable,
-                    navigation: false,
-                    annotations: &p.annotations,
-                    pos: p.pos,
-                })
-                .collect();
+            let members: Vec<Member<'_>> = op.parameters.iter().map(Member::parameter).collect();
             let mut body_annotations = vec![];
             body_annotations.extend(
                 op.annotations

@@ -202,22 +202,8 @@ fn model_files(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Diagnostics> {
         let navs = model.all_navigation_properties(&s.name);
         let members: Vec<Member<'_>> = props
             .iter()
-            .map(|p| Member {
-                json: &p.name,
-                ty: &p.ty,
-                nullable: p.nullable,
-                navigation: false,
-                annotations: &p.annotations,
-                pos: p.pos,
-            })
-            .chain(navs.iter().map(|n| Member {
-                json: &n.name,
-                ty: &n.ty,
-                nullable: n.nullable,
-                navigation: true,
-                annotations: &n.annotations,
-                pos: n.pos,
-            }))
+            .map(|p| Member::property(p))
+            .chain(navs.iter().map(|n| Member::navigation(n)))
             .collect();
         let rust = &ctx.names[&s.name];
         let mut tokens = ctx.structure(rust, &s.name, &members, &s.annotations, Some(&s.name))?;

@@ -9,7 +9,9 @@ use super::Ctx;
 use super::names::{assign_unique, ident, pascal, type_ident};
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, Pos};
-use crate::model::{EnumDef, Primitive, TypeKind, TypeRef, vocab};
+use crate::model::{
+    EnumDef, NavigationDef, ParameterDef, Primitive, PropertyDef, TypeKind, TypeRef, vocab,
+};
 
 /// A member of a generated struct, whatever it came from (property,
 /// navigation property, action parameter).
@@ -20,6 +22,42 @@ pub struct Member<'a> {
     pub navigation: bool,
     pub annotations: &'a [Annotation],
     pub pos: Pos,
+}
+
+impl<'a> Member<'a> {
+    pub fn property(p: &'a PropertyDef) -> Self {
+        Member {
+            json: &p.name,
+            ty: &p.ty,
+            nullable: p.nullable,
+            navigation: false,
+            annotations: &p.annotations,
+            pos: p.pos,
+        }
+    }
+
+    pub fn navigation(n: &'a NavigationDef) -> Self {
+        Member {
+            json: &n.name,
+            ty: &n.ty,
+            nullable: n.nullable,
+            navigation: true,
+            annotations: &n.annotations,
+            pos: n.pos,
+        }
+    }
+
+    /// An action parameter, as a member of the request body.
+    pub fn parameter(p: &'a ParameterDef) -> Self {
+        Member {
+            json: &p.name,
+            ty: &p.ty,
+            nullable: p.nullable,
+            navigation: false,
+            annotations: &p.annotations,
+            pos: p.pos,
+        }
+    }
 }
 
 /// Doc lines: description, long description, patch notes.
