@@ -29,6 +29,15 @@ async fn mount_ok(server: &MockServer, m: &str) {
         .await;
 }
 
+/// A server whose `m` requests to the jobs collection get `failure` the
+/// first `n` times, then 200 `{"ok": true}`.
+async fn flaky(m: &str, failure: ResponseTemplate, n: u64) -> MockServer {
+    let server = MockServer::start().await;
+    mount_failures(&server, m, failure, n).await;
+    mount_ok(&server, m).await;
+    server
+}
+
 async fn mount_failures(server: &MockServer, m: &str, t: ResponseTemplate, n: u64) {
     Mock::given(method(m))
         .and(path("/beta/solutions/migrations/crossTenantMigrationJobs"))
@@ -41,15 +50,12 @@ async fn mount_failures(server: &MockServer, m: &str, t: ResponseTemplate, n: u6
 
 #[tokio::test]
 async fn retries_429_honouring_retry_after_seconds() {
-    let server = MockServer::start().await;
-    mount_failures(
-        &server,
+    let server = flaky(
         "GET",
         ResponseTemplate::new(429).insert_header("Retry-After", "1"),
         2,
     )
     .await;
-    mount_ok(&server, "GET").await;
     let c = client(&server);
     let t = Instant::now();
     let v: Value = c.request(Method::GET, jobs()).send().await.unwrap();
@@ -89,9 +95,7 @@ async fn retries_503_honouring_retry_after_http_date() {
 
 #[tokio::test]
 async fn gives_up_after_max_retries_and_reports_attempts() {
-    let server = MockServer::start().await;
-    mount_failures(
-        &server,
+    let server = flaky(
         "GET",
         ResponseTemplate::new(504).set_body_string("<html>gateway timeout</html>"),
         100,
@@ -143,7 +147,6 @@ async fn retry_after_longer_than_budget_is_not_waited_for() {
 async fn no_retry_when_disabled() {
     let server = MockServer::start().await;
     mount_failures(&server, "GET", ResponseTemplate::new(503), 5).await;
-    mount_ok(&server, "GET").await;
     let c = builder(&server)
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -159,15 +162,12 @@ async fn no_retry_when_disabled() {
 
 #[tokio::test]
 async fn same_client_request_id_across_retries_and_new_one_per_request() {
-    let server = MockServer::start().await;
-    mount_failures(
-        &server,
+    let server = flaky(
         "GET",
         ResponseTemplate::new(503).insert_header("Retry-After", "0"),
         2,
     )
     .await;
-    mount_ok(&server, "GET").await;
     let c = client(&server);
     let _: Value = c.request(Method::GET, jobs()).send().await.unwrap();
     let _: Value = c.request(Method::GET, jobs()).send().await.unwrap();
@@ -204,15 +204,12 @@ async fn same_client_request_id_across_retries_and_new_one_per_request() {
 #[tokio::test]
 async fn post_retried_on_429_and_on_503_with_retry_after_only() {
     // 429: the request was not processed -> retried
-    let server = MockServer::start().await;
-    mount_failures(
-        &server,
+    let server = flaky(
         "POST",
         ResponseTemplate::new(429).insert_header("Retry-After", "0"),
         1,
     )
     .await;
-    mount_ok(&server, "POST").await;
     let c = client(&server);
     let _: Value = c
         .request(Method::POST, jobs())
@@ -223,24 +220,19 @@ async fn post_retried_on_429_and_on_503_with_retry_after_only() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 
     // 503 with Retry-After -> retried
-    let server = MockServer::start().await;
-    mount_failures(
-        &server,
+    let server = flaky(
         "POST",
         ResponseTemplate::new(503).insert_header("Retry-After", "0"),
         1,
     )
     .await;
-    mount_ok(&server, "POST").await;
     let c = client(&server);
     let _: Value = c.request(Method::POST, jobs()).send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 
     // 503 without Retry-After, and 504: may have been processed -> not retried
     for status in [503u16, 504] {
-        let server = MockServer::start().await;
-        mount_failures(&server, "POST", ResponseTemplate::new(status), 1).await;
-        mount_ok(&server, "POST").await;
+        let server = flaky("POST", ResponseTemplate::new(status), 1).await;
         let c = client(&server);
         let err = c
             .request(Method::POST, jobs())
