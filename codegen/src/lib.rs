@@ -2,7 +2,7 @@
 //!
 //! The pipeline reads in one direction:
 //! CSDL text → [`csdl::syntax`] (with positions) → [`patch`] → [`model`]
-//! (resolved types, inheritance, operations, paths) → [`slice`] → normalised
+//! (resolved types, inheritance, operations, paths) → [`mod@slice`] → normalised
 //! CSDL → Rust tokens ([`emit`]) → formatted files. [`pipeline`] strings the
 //! stages together for `cargo xtask`.
 

@@ -84,7 +84,7 @@ pub trait ODataObject {
     ) -> std::result::Result<(), A::Error>;
 }
 
-/// Implemented by every generated `AnyX` enum (see [`any_object!`]): a value
+/// Implemented by every generated `AnyX` enum (made by the `any_object!` macro): a value
 /// of type X or of a type derived from it, chosen by `@odata.type`.
 pub trait Polymorphic: Sized + Serialize {
     /// The qualified OData name of the base type.

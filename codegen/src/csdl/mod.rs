@@ -1,5 +1,5 @@
-//! The CSDL front end: text to syntax tree ([`parse`]), and syntax tree back
-//! to normalised text ([`write`]).
+//! The CSDL front end: text to syntax tree ([`mod@parse`]), and syntax tree back
+//! to normalised text ([`mod@write`]).
 
 pub mod diagnostic;
 pub mod parse;
