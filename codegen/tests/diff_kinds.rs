@@ -518,6 +518,47 @@ fn function_parameters_are_method_arguments() {
 }
 
 #[test]
+fn overloads_are_matched_by_signature_and_renamed_methods_are_breaking() {
+    let overload = |params: &str| {
+        format!(
+            r#"<Function Name="find" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(t.thing)" />{params}
+        <ReturnType Type="t.thing" />
+      </Function>
+      <EntityContainer Name="C">"#
+        )
+    };
+    // A longer overload next to find(name): find keeps its method.
+    let longer = overload(
+        r#"<Parameter Name="name" Type="Edm.String" /><Parameter Name="scope" Type="Edm.String" />"#,
+    );
+    assert_eq!(
+        changes(&[(r#"<EntityContainer Name="C">"#, &longer)]),
+        [
+            "additive: operation added t.ns.find(Collection(t.ns.thing),Edm.String,Edm.String) (function(name: Edm.String, scope: Edm.String) returning t.ns.thing)"
+        ]
+    );
+    // A shorter one takes the plain name: find(name) becomes find_with_name.
+    let shorter = overload("");
+    assert_eq!(
+        changes(&[(r#"<EntityContainer Name="C">"#, &shorter)]),
+        [
+            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find() → find_with_name(): the function's overloads changed)",
+            "additive: operation added t.ns.find(Collection(t.ns.thing)) (function() returning t.ns.thing)"
+        ]
+    );
+    // Removing that overload again renames it back.
+    let with_both = edit(BASE, &[(r#"<EntityContainer Name="C">"#, &shorter)]);
+    assert_eq!(
+        lines(&report(&with_both, BASE)),
+        [
+            "breaking: operation removed t.ns.find(Collection(t.ns.thing)) (function() returning t.ns.thing)",
+            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find_with_name() → find(): the function's overloads changed)"
+        ]
+    );
+}
+
+#[test]
 fn deprecations_new_changed_and_withdrawn() {
     let old = edit(
         BASE,

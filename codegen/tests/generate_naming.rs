@@ -164,6 +164,28 @@ fn function_overloads_get_one_method_each() {
 }
 
 #[test]
+fn overload_names_are_stable_when_longer_overloads_are_added() {
+    let name = |own: &[&str], all: &[&[&str]]| {
+        let all: Vec<Vec<&str>> = all.iter().map(|o| o.to_vec()).collect();
+        names::overload_name("getBy", own, &all)
+    };
+    // No overloads: the plain name.
+    assert_eq!(name(&["a"], &[&["a"]]), "getBy");
+    // The shortest overload keeps it; a longer one added later does not
+    // rename it.
+    assert_eq!(name(&["a"], &[&["a"], &["a", "b"]]), "getBy");
+    assert_eq!(
+        name(&["a", "b"], &[&["a"], &["a", "b"]]),
+        "get_by_with_a_and_b"
+    );
+    // Two shortest overloads: both are named by their parameters.
+    assert_eq!(name(&["a"], &[&["a"], &["b"]]), "get_by_with_a");
+    assert_eq!(name(&["b"], &[&["a"], &["b"]]), "get_by_with_b");
+    // Without parameters, always the plain name.
+    assert_eq!(name(&[], &[&[], &["a"]]), "getBy");
+}
+
+#[test]
 fn keyword_names_generate_code_that_parses() {
     let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL).unwrap();
     let generated = emit::generate(&model, &common::config(&["/things/**", "/self"]))

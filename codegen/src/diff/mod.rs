@@ -25,7 +25,8 @@
 mod render;
 mod semver;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::emit::names;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -109,6 +110,7 @@ pub enum ChangeKind {
     AlternateKeyRemoved,
     OperationAdded,
     OperationRemoved,
+    MethodRenamed,
     ParameterAdded,
     ParameterRemoved,
     ParameterTypeChanged,
@@ -161,6 +163,7 @@ impl ChangeKind {
             AlternateKeyRemoved => "alternate key removed",
             OperationAdded => "operation added",
             OperationRemoved => "operation removed",
+            MethodRenamed => "generated method renamed",
             ParameterAdded => "parameter added",
             ParameterRemoved => "parameter removed",
             ParameterTypeChanged => "parameter type changed",
@@ -960,29 +963,46 @@ impl Differ<'_> {
 
     fn operations(&mut self) {
         let (old, new) = (operation_index(self.old), operation_index(self.new));
-        for (key, o) in &old {
-            match new.get(key) {
-                None => self.push(
-                    Severity::Breaking,
-                    ChangeKind::OperationRemoved,
-                    &o.signature(),
-                    operation_text(o),
-                ),
-                Some(n) => self.operation(o, n),
-            }
+        let pairs = pair_operations(&old, &new);
+        for o in &pairs.removed {
+            self.push(
+                Severity::Breaking,
+                ChangeKind::OperationRemoved,
+                &o.signature(),
+                operation_text(o),
+            );
         }
-        for (key, n) in &new {
-            if !old.contains_key(key) {
-                let detail = format!(
-                    "{}{}",
-                    operation_text(n),
-                    deprecation_suffix(&n.annotations)
-                );
+        for (o, n) in &pairs.same {
+            self.operation(o, n);
+        }
+        for n in &pairs.added {
+            let detail = format!(
+                "{}{}",
+                operation_text(n),
+                deprecation_suffix(&n.annotations)
+            );
+            self.push(
+                Severity::Additive,
+                ChangeKind::OperationAdded,
+                &n.signature(),
+                detail,
+            );
+        }
+        // An overload added or removed can rename the methods generated for
+        // the others (`recent` → `recent_with_top`).
+        let (old_names, new_names) = (method_names(self.old), method_names(self.new));
+        for (o, n) in &pairs.same {
+            let (Some(before), Some(after)) =
+                (old_names.get(&o.signature()), new_names.get(&n.signature()))
+            else {
+                continue;
+            };
+            if before != after {
                 self.push(
-                    Severity::Additive,
-                    ChangeKind::OperationAdded,
+                    Severity::Breaking,
+                    ChangeKind::MethodRenamed,
                     &n.signature(),
-                    detail,
+                    format!("{before}() → {after}(): the function's overloads changed"),
                 );
             }
         }
@@ -1236,38 +1256,95 @@ fn operation_text(o: &OperationDef) -> String {
 /// Operations keyed by kind, name and binding type; overloads that share
 /// such a key (functions differing in parameters) are keyed by their full
 /// signature.
-fn operation_index(model: &Model) -> BTreeMap<String, &OperationDef> {
-    let base = |o: &OperationDef| {
-        let kind = match o.kind {
-            OperationKind::Action => "action",
-            OperationKind::Function => "function",
-        };
-        let binding = o
-            .binding
-            .as_ref()
-            .map(|b| b.ty.to_string())
-            .unwrap_or_default();
-        format!("{kind} {}({binding})", o.name)
+/// The generated method name of every function, by signature, as the
+/// emitter names the overloads bound to one type.
+fn method_names(model: &Model) -> BTreeMap<String, String> {
+    let functions = || {
+        model
+            .operations
+            .iter()
+            .filter(|o| o.kind == OperationKind::Function)
     };
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for o in &model.operations {
-        *seen.entry(base(o)).or_default() += 1;
+    let mut groups: BTreeMap<String, Vec<Vec<&str>>> = BTreeMap::new();
+    for o in functions() {
+        groups
+            .entry(operation_group(o))
+            .or_default()
+            .push(o.parameter_names());
     }
-    let shared: BTreeSet<String> = seen
-        .into_iter()
-        .filter(|(_, n)| *n > 1)
-        .map(|(k, _)| k)
-        .collect();
+    functions()
+        .map(|o| {
+            let name = names::overload_name(
+                o.short_name(),
+                &o.parameter_names(),
+                &groups[&operation_group(o)],
+            );
+            (o.signature(), names::snake(&name))
+        })
+        .collect()
+}
+
+/// `function ns.f(binding)`: what the overloads of one operation share.
+fn operation_group(o: &OperationDef) -> String {
+    let kind = match o.kind {
+        OperationKind::Action => "action",
+        OperationKind::Function => "function",
+    };
+    let binding = o
+        .binding
+        .as_ref()
+        .map(|b| b.ty.to_string())
+        .unwrap_or_default();
+    format!("{kind} {}({binding})", o.name)
+}
+
+/// Every operation by its group and signature, which tells overloads apart.
+fn operation_index(model: &Model) -> BTreeMap<String, &OperationDef> {
     model
         .operations
         .iter()
-        .map(|o| {
-            let key = base(o);
-            if shared.contains(&key) {
-                (format!("{key} {}", o.signature()), o)
-            } else {
-                (key, o)
-            }
-        })
+        .map(|o| (format!("{} {}", operation_group(o), o.signature()), o))
         .collect()
+}
+
+/// Pairs the operations of two models: by signature, then, within a group,
+/// the one operation left on each side (a function whose parameters
+/// changed). The rest are removed or added.
+fn pair_operations<'m>(
+    old: &BTreeMap<String, &'m OperationDef>,
+    new: &BTreeMap<String, &'m OperationDef>,
+) -> OperationPairs<'m> {
+    let mut pairs = OperationPairs::default();
+    let mut left_old: BTreeMap<String, Vec<&OperationDef>> = BTreeMap::new();
+    let mut left_new: BTreeMap<String, Vec<&OperationDef>> = BTreeMap::new();
+    for (key, o) in old {
+        match new.get(key) {
+            Some(n) => pairs.same.push((o, n)),
+            None => left_old.entry(operation_group(o)).or_default().push(o),
+        }
+    }
+    for (key, n) in new {
+        if !old.contains_key(key) {
+            left_new.entry(operation_group(n)).or_default().push(n);
+        }
+    }
+    for (group, os) in left_old {
+        match left_new.remove(&group) {
+            Some(ns) if os.len() == 1 && ns.len() == 1 => pairs.same.push((os[0], ns[0])),
+            Some(ns) => {
+                pairs.removed.extend(os);
+                pairs.added.extend(ns);
+            }
+            None => pairs.removed.extend(os),
+        }
+    }
+    pairs.added.extend(left_new.into_values().flatten());
+    pairs
+}
+
+#[derive(Default)]
+struct OperationPairs<'m> {
+    same: Vec<(&'m OperationDef, &'m OperationDef)>,
+    removed: Vec<&'m OperationDef>,
+    added: Vec<&'m OperationDef>,
 }

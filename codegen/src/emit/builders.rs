@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Ctx;
 use super::models::{Member, deprecated_attr, doc_lines, docs};
-use super::names::{ident, pascal_word, snake, type_ident};
+use super::names::{self, ident, pascal_word, snake, type_ident};
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, OperationKind};
 use crate::model::paths::{self, PathNode, SegmentKind};
@@ -528,21 +528,25 @@ fn node_builder(
             ctx.config.includes(&segs)
         })
         .collect();
-    for (i, (op, seg)) in ops.iter().enumerate() {
-        // Bound to an ancestor and redefined below it with the same
-        // parameters: the URL reaches the derived type's overload only.
-        if ops[i + 1..]
+    // Bound to an ancestor and redefined below it with the same parameters:
+    // the URL reaches the derived type's overload only.
+    let visible: Vec<&(&OperationDef, String)> = ops
+        .iter()
+        .enumerate()
+        .filter(|(i, (op, seg))| {
+            !ops[i + 1..]
+                .iter()
+                .any(|(o, s)| s == seg && o.short_name() == op.short_name())
+        })
+        .map(|(_, x)| x)
+        .collect();
+    for (op, seg) in visible.iter().copied() {
+        let overloads: Vec<Vec<&str>> = visible
             .iter()
-            .any(|(o, s)| s == seg && o.short_name() == op.short_name())
-        {
-            continue;
-        }
-        let overloaded = ops
-            .iter()
-            .filter(|(o, s)| o.short_name() == op.short_name() && s != seg)
-            .count()
-            > 0;
-        let name = overload_name(op, overloaded);
+            .filter(|(o, _)| o.short_name() == op.short_name())
+            .map(|(o, _)| o.parameter_names())
+            .collect();
+        let name = names::overload_name(op.short_name(), &op.parameter_names(), &overloads);
         claim(&name, format!("operation {}", op.signature()), op.pos)?;
         let (method, tokens) =
             operation(ctx, node, op, &name, &format!("{template}/{seg}"), surface)?;
@@ -760,19 +764,7 @@ impl UrlValue {
     }
 }
 
-/// The Rust name of a bound operation: its own name, or for a function
-/// overload with parameters its name with theirs (`recent_with_top`). CSDL
-/// requires function overloads bound to one type to differ in their sets of
-/// parameter names, and forbids action overloads on one binding type.
-fn overload_name(op: &OperationDef, overloaded: bool) -> String {
-    if !overloaded || op.parameters.is_empty() {
-        return op.short_name().to_string();
-    }
-    let params: Vec<String> = op.parameters.iter().map(|p| snake(&p.name)).collect();
-    format!("{}_with_{}", snake(op.short_name()), params.join("_and_"))
-}
-
-/// `name` is the operation's Rust name ([`overload_name`]).
+/// `name` is the operation's Rust name ([`names::overload_name`]).
 fn operation(
     ctx: &Ctx<'_>,
     node: &Node,

@@ -78,6 +78,23 @@ pub fn module(name: &str) -> String {
     }
 }
 
+/// The method name of one overload of a function, given the parameter names
+/// of every overload reachable from the same path (`overloads` includes
+/// `params`). The overload with the fewest parameters keeps the function's
+/// name when no other has as few, so that a longer overload added later
+/// never renames an existing method; the others are named by their
+/// parameters (`recent_with_top`): CSDL requires overloads bound to one type
+/// to differ in their sets of parameter names.
+pub fn overload_name(name: &str, params: &[&str], overloads: &[Vec<&str>]) -> String {
+    let fewest = overloads.iter().map(Vec::len).min().unwrap_or(0);
+    let shortest = overloads.iter().filter(|o| o.len() == fewest).count();
+    if overloads.len() <= 1 || params.is_empty() || (params.len() == fewest && shortest == 1) {
+        return name.to_string();
+    }
+    let params: Vec<String> = params.iter().map(|p| snake(p)).collect();
+    format!("{}_with_{}", snake(name), params.join("_and_"))
+}
+
 /// Assigns Rust names to a list of OData names in one scope, failing with a
 /// located error when two of them convert to the same Rust name.
 pub fn assign_unique<'a>(

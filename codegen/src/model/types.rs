@@ -324,6 +324,11 @@ impl OperationDef {
         out
     }
 
+    /// The names of the parameters after the binding parameter.
+    pub fn parameter_names(&self) -> Vec<&str> {
+        self.parameters.iter().map(|p| p.name.as_str()).collect()
+    }
+
     pub fn short_name(&self) -> &str {
         self.name.rsplit('.').next().unwrap_or(&self.name)
     }
