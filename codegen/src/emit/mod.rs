@@ -4,6 +4,7 @@
 mod builders;
 mod models;
 pub mod names;
+mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -266,7 +267,14 @@ pub fn format_file(tokens: &TokenStream, source: &str) -> Result<String, Diagnos
             format!("generator produced invalid Rust: {e}"),
         )
     })?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    let text = table::expand(&prettyplease::unparse(&file)).map_err(|e| {
+        Diagnostic::error(
+            source,
+            Pos::default(),
+            format!("generator produced invalid Rust: {e}"),
+        )
+    })?;
+    Ok(format!("{HEADER}\n{text}"))
 }
 
 /// Types, properties with Edm type and nullability, enum members.

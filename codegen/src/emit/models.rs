@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::Ctx;
 use super::names::{assign_unique, ident, pascal, type_ident};
+use super::table;
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, Pos};
 use crate::model::{
@@ -209,7 +210,16 @@ impl Ctx<'_> {
         );
         let doc = docs(&lines);
         let dep = deprecated_attr(&e.annotations);
-        let odata = &e.name;
+        let entries: Vec<String> = idents
+            .iter()
+            .zip(&wires)
+            .map(|(i, w)| format!("{i} => {}", table::literal(w)))
+            .collect();
+        let table = table::invocation(
+            "crate::support::wire_enum",
+            &[name.to_string(), table::literal(&e.name)],
+            &entries,
+        );
         Ok(quote! {
             #doc
             #dep
@@ -221,7 +231,7 @@ impl Ctx<'_> {
                 UnknownValue(String),
             }
 
-            crate::support::wire_enum!(#name, #odata, { #( #idents => #wires ),* });
+            #table
         })
     }
 
@@ -277,7 +287,11 @@ impl Ctx<'_> {
             let dep = deprecated_attr(m.annotations);
             fields.push(quote!(#d #dep pub #f: crate::runtime::Field<#ty>,));
             let setter = format_ident!("with_{}", fname.trim_start_matches("r#"));
-            entries.push(quote!(#json => #f: #ty => #setter));
+            entries.push(format!(
+                "{} => {f}: {} => {setter}",
+                table::literal(json),
+                table::type_text(&ty)
+            ));
         }
         let mut lines = doc_lines(type_annotations);
         if !lines.is_empty() {
@@ -286,6 +300,11 @@ impl Ctx<'_> {
         lines.push(format!("OData type `{odata_name}`."));
         let doc = docs(&lines);
         let dep = deprecated_attr(type_annotations);
+        let table = table::invocation(
+            "crate::support::odata_object",
+            &[name.to_string(), table::literal(odata_name)],
+            &entries,
+        );
         Ok(quote! {
             #doc
             #dep
@@ -299,7 +318,7 @@ impl Ctx<'_> {
                 pub additional_data: serde_json::Map<String, serde_json::Value>,
             }
 
-            crate::support::odata_object!(#name, #odata_name, { #( #entries ),* });
+            #table
         })
     }
 
@@ -315,7 +334,15 @@ impl Ctx<'_> {
             .collect();
         let types: Vec<TokenStream> = variants.iter().map(|v| quote!(crate::models::#v)).collect();
         let odata: Vec<String> = derived.iter().map(|d| d.to_string()).collect();
-        let base_odata = base.to_string();
+        let table = table::invocation(
+            "crate::support::any_object",
+            &[any.to_string(), base_name.to_string(), table::literal(base)],
+            &variants
+                .iter()
+                .zip(&odata)
+                .map(|(v, o)| format!("{v} => {}", table::literal(o)))
+                .collect::<Vec<_>>(),
+        );
         let doc = format!(
             " A `{base}` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, \
              compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its \
@@ -331,7 +358,7 @@ impl Ctx<'_> {
                 #( #variants(#types), )*
             }
 
-            crate::support::any_object!(#any, #base_name, #base_odata, { #( #variants => #odata ),* });
+            #table
         }
     }
 }

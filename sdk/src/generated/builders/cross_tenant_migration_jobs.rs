@@ -127,16 +127,15 @@ pub struct CrossTenantMigrationJobsValidatePostRequestBody {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    CrossTenantMigrationJobsValidatePostRequestBody,
-    "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))",
-    { "displayName" => display_name : String => with_display_name,
-    "completeAfterDateTime" => complete_after_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_complete_after_date_time, "sourceTenantId" =>
-    source_tenant_id : String => with_source_tenant_id, "exchangeSettings" =>
-    exchange_settings : crate ::models::ExchangeOnlineCrossTenantMigrationSettings =>
-    with_exchange_settings, "workloads" => workloads : Vec < String > => with_workloads,
-    "resourceType" => resource_type : String => with_resource_type, "resources" =>
-    resources : Vec < String > => with_resources }
+    CrossTenantMigrationJobsValidatePostRequestBody, "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))", {
+        "displayName" => display_name: String => with_display_name,
+        "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
+        "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
+        "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
+        "workloads" => workloads: Vec<String> => with_workloads,
+        "resourceType" => resource_type: String => with_resource_type,
+        "resources" => resources: Vec<String> => with_resources,
+    }
 );
 impl CrossTenantMigrationJobsValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`

@@ -14,7 +14,8 @@ pub struct CrossTenantMigrationCancelResponse {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    CrossTenantMigrationCancelResponse,
-    "microsoft.graph.crossTenantMigrationCancelResponse", { "message" => message : String
-    => with_message, "status" => status : String => with_status }
+    CrossTenantMigrationCancelResponse, "microsoft.graph.crossTenantMigrationCancelResponse", {
+        "message" => message: String => with_message,
+        "status" => status: String => with_status,
+    }
 );

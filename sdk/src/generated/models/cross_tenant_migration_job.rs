@@ -51,21 +51,22 @@ pub struct CrossTenantMigrationJob {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", { "id" => id :
-    String => with_id, "completeAfterDateTime" => complete_after_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_complete_after_date_time, "createdBy" =>
-    created_by : String => with_created_by, "createdDateTime" => created_date_time :
-    crate ::runtime::edm::DateTimeOffset => with_created_date_time, "displayName" =>
-    display_name : String => with_display_name, "exchangeSettings" => exchange_settings :
-    crate ::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
-    "jobType" => job_type : crate ::models::CrossTenantMigrationJobType => with_job_type,
-    "lastUpdatedDateTime" => last_updated_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "message" => message :
-    String => with_message, "resources" => resources : Vec < String > => with_resources,
-    "resourceType" => resource_type : String => with_resource_type, "sourceTenantId" =>
-    source_tenant_id : String => with_source_tenant_id, "status" => status : crate
-    ::models::CrossTenantMigrationJobStatus => with_status, "targetTenantId" =>
-    target_tenant_id : String => with_target_tenant_id, "workloads" => workloads : Vec <
-    String > => with_workloads, "users" => users : Vec < crate
-    ::models::CrossTenantMigrationTask > => with_users }
+    CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", {
+        "id" => id: String => with_id,
+        "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
+        "createdBy" => created_by: String => with_created_by,
+        "createdDateTime" => created_date_time: crate::runtime::edm::DateTimeOffset => with_created_date_time,
+        "displayName" => display_name: String => with_display_name,
+        "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
+        "jobType" => job_type: crate::models::CrossTenantMigrationJobType => with_job_type,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        "message" => message: String => with_message,
+        "resources" => resources: Vec<String> => with_resources,
+        "resourceType" => resource_type: String => with_resource_type,
+        "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
+        "status" => status: crate::models::CrossTenantMigrationJobStatus => with_status,
+        "targetTenantId" => target_tenant_id: String => with_target_tenant_id,
+        "workloads" => workloads: Vec<String> => with_workloads,
+        "users" => users: Vec<crate::models::CrossTenantMigrationTask> => with_users,
+    }
 );

@@ -20,6 +20,8 @@ pub enum CrossTenantMigrationJobType {
 }
 crate::support::wire_enum!(
     CrossTenantMigrationJobType, "microsoft.graph.crossTenantMigrationJobType", {
-    Validate => "validate", Migrate => "migrate", UnknownFutureValue =>
-    "unknownFutureValue" }
+        Validate => "validate",
+        Migrate => "migrate",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

@@ -41,11 +41,20 @@ pub enum CrossTenantMigrationServiceStatus {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    CrossTenantMigrationServiceStatus,
-    "microsoft.graph.crossTenantMigrationServiceStatus", { NotStarted => "notStarted",
-    Valid => "valid", Invalid => "invalid", Error => "error", InProgress => "inProgress",
-    Completed => "completed", Failed => "failed", Cancelled => "cancelled", PendingCancel
-    => "pendingCancel", Syncing => "syncing", Synced => "synced", Finalizing =>
-    "finalizing", ForceComplete => "forceComplete", UnknownFutureValue =>
-    "unknownFutureValue" }
+    CrossTenantMigrationServiceStatus, "microsoft.graph.crossTenantMigrationServiceStatus", {
+        NotStarted => "notStarted",
+        Valid => "valid",
+        Invalid => "invalid",
+        Error => "error",
+        InProgress => "inProgress",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+        PendingCancel => "pendingCancel",
+        Syncing => "syncing",
+        Synced => "synced",
+        Finalizing => "finalizing",
+        ForceComplete => "forceComplete",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

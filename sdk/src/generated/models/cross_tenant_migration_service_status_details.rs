@@ -21,9 +21,10 @@ pub struct CrossTenantMigrationServiceStatusDetails {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    CrossTenantMigrationServiceStatusDetails,
-    "microsoft.graph.crossTenantMigrationServiceStatusDetails", { "errors" => errors :
-    Vec < crate ::models::Error > => with_errors, "message" => message : String =>
-    with_message, "service" => service : String => with_service, "status" => status :
-    crate ::models::CrossTenantMigrationServiceStatus => with_status }
+    CrossTenantMigrationServiceStatusDetails, "microsoft.graph.crossTenantMigrationServiceStatusDetails", {
+        "errors" => errors: Vec<crate::models::Error> => with_errors,
+        "message" => message: String => with_message,
+        "service" => service: String => with_service,
+        "status" => status: crate::models::CrossTenantMigrationServiceStatus => with_status,
+    }
 );

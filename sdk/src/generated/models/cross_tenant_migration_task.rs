@@ -25,10 +25,10 @@ pub struct CrossTenantMigrationTask {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", { "id" => id :
-    String => with_id, "currentStatus" => current_status : Vec < crate
-    ::models::CrossTenantMigrationServiceStatusDetails > => with_current_status,
-    "lastUpdatedDateTime" => last_updated_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "taskType" =>
-    task_type : String => with_task_type }
+    CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", {
+        "id" => id: String => with_id,
+        "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails> => with_current_status,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        "taskType" => task_type: String => with_task_type,
+    }
 );

@@ -12,5 +12,7 @@ pub struct Deleted {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    Deleted, "microsoft.graph.deleted", { "state" => state : String => with_state }
+    Deleted, "microsoft.graph.deleted", {
+        "state" => state: String => with_state,
+    }
 );

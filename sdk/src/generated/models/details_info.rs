@@ -9,4 +9,7 @@ pub struct DetailsInfo {
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
-crate::support::odata_object!(DetailsInfo, "microsoft.graph.detailsInfo", {});
+crate::support::odata_object!(
+    DetailsInfo, "microsoft.graph.detailsInfo", {
+    }
+);

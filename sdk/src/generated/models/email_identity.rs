@@ -16,7 +16,9 @@ pub struct EmailIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    EmailIdentity, "microsoft.graph.emailIdentity", { "displayName" => display_name :
-    String => with_display_name, "id" => id : String => with_id, "email" => email :
-    String => with_email }
+    EmailIdentity, "microsoft.graph.emailIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "email" => email: String => with_email,
+    }
 );

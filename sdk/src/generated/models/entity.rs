@@ -12,5 +12,7 @@ pub struct Entity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    Entity, "microsoft.graph.entity", { "id" => id : String => with_id }
+    Entity, "microsoft.graph.entity", {
+        "id" => id: String => with_id,
+    }
 );

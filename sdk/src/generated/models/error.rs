@@ -14,6 +14,8 @@ pub struct Error {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    Error, "microsoft.graph.error", { "code" => code : String => with_code, "message" =>
-    message : String => with_message }
+    Error, "microsoft.graph.error", {
+        "code" => code: String => with_code,
+        "message" => message: String => with_message,
+    }
 );

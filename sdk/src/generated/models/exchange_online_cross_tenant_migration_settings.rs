@@ -14,8 +14,8 @@ pub struct ExchangeOnlineCrossTenantMigrationSettings {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    ExchangeOnlineCrossTenantMigrationSettings,
-    "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings", { "sourceEndpoint" =>
-    source_endpoint : String => with_source_endpoint, "targetDeliveryDomain" =>
-    target_delivery_domain : String => with_target_delivery_domain }
+    ExchangeOnlineCrossTenantMigrationSettings, "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings", {
+        "sourceEndpoint" => source_endpoint: String => with_source_endpoint,
+        "targetDeliveryDomain" => target_delivery_domain: String => with_target_delivery_domain,
+    }
 );

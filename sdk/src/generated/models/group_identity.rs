@@ -16,7 +16,9 @@ pub struct GroupIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    GroupIdentity, "microsoft.graph.groupIdentity", { "displayName" => display_name :
-    String => with_display_name, "id" => id : String => with_id, "mailNickname" =>
-    mail_nickname : String => with_mail_nickname }
+    GroupIdentity, "microsoft.graph.groupIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "mailNickname" => mail_nickname: String => with_mail_nickname,
+    }
 );

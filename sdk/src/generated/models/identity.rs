@@ -14,8 +14,10 @@ pub struct Identity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    Identity, "microsoft.graph.identity", { "displayName" => display_name : String =>
-    with_display_name, "id" => id : String => with_id }
+    Identity, "microsoft.graph.identity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+    }
 );
 /// A `microsoft.graph.identity` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its `@odata.type` and every property.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,19 +42,21 @@ pub enum AnyIdentity {
     UserIdentity(crate::models::UserIdentity),
 }
 crate::support::any_object!(
-    AnyIdentity, Identity, "microsoft.graph.identity", { EmailIdentity =>
-    "microsoft.graph.emailIdentity", GroupIdentity => "microsoft.graph.groupIdentity",
-    Initiator => "microsoft.graph.initiator", ProgramResource =>
-    "microsoft.graph.programResource", ProvisionedIdentity =>
-    "microsoft.graph.provisionedIdentity", ProvisioningServicePrincipal =>
-    "microsoft.graph.provisioningServicePrincipal", ProvisioningSystem =>
-    "microsoft.graph.provisioningSystem", ServicePrincipalIdentity =>
-    "microsoft.graph.servicePrincipalIdentity", SharePointGroupIdentity =>
-    "microsoft.graph.sharePointGroupIdentity", SharePointIdentity =>
-    "microsoft.graph.sharePointIdentity", TeamworkApplicationIdentity =>
-    "microsoft.graph.teamworkApplicationIdentity", TeamworkConversationIdentity =>
-    "microsoft.graph.teamworkConversationIdentity", TeamworkTagIdentity =>
-    "microsoft.graph.teamworkTagIdentity", TeamworkUserIdentity =>
-    "microsoft.graph.teamworkUserIdentity", UserIdentity =>
-    "microsoft.graph.userIdentity" }
+    AnyIdentity, Identity, "microsoft.graph.identity", {
+        EmailIdentity => "microsoft.graph.emailIdentity",
+        GroupIdentity => "microsoft.graph.groupIdentity",
+        Initiator => "microsoft.graph.initiator",
+        ProgramResource => "microsoft.graph.programResource",
+        ProvisionedIdentity => "microsoft.graph.provisionedIdentity",
+        ProvisioningServicePrincipal => "microsoft.graph.provisioningServicePrincipal",
+        ProvisioningSystem => "microsoft.graph.provisioningSystem",
+        ServicePrincipalIdentity => "microsoft.graph.servicePrincipalIdentity",
+        SharePointGroupIdentity => "microsoft.graph.sharePointGroupIdentity",
+        SharePointIdentity => "microsoft.graph.sharePointIdentity",
+        TeamworkApplicationIdentity => "microsoft.graph.teamworkApplicationIdentity",
+        TeamworkConversationIdentity => "microsoft.graph.teamworkConversationIdentity",
+        TeamworkTagIdentity => "microsoft.graph.teamworkTagIdentity",
+        TeamworkUserIdentity => "microsoft.graph.teamworkUserIdentity",
+        UserIdentity => "microsoft.graph.userIdentity",
+    }
 );

@@ -16,7 +16,9 @@ pub struct Initiator {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    Initiator, "microsoft.graph.initiator", { "displayName" => display_name : String =>
-    with_display_name, "id" => id : String => with_id, "initiatorType" => initiator_type
-    : crate ::models::InitiatorType => with_initiator_type }
+    Initiator, "microsoft.graph.initiator", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "initiatorType" => initiator_type: crate::models::InitiatorType => with_initiator_type,
+    }
 );

@@ -18,6 +18,10 @@ pub enum InitiatorType {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    InitiatorType, "microsoft.graph.initiatorType", { User => "user", Application =>
-    "application", System => "system", UnknownFutureValue => "unknownFutureValue" }
+    InitiatorType, "microsoft.graph.initiatorType", {
+        User => "user",
+        Application => "application",
+        System => "system",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

@@ -19,7 +19,8 @@ pub struct MigrationsRoot {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    MigrationsRoot, "microsoft.graph.migrationsRoot", { "id" => id : String => with_id,
-    "crossTenantMigrationJobs" => cross_tenant_migration_jobs : Vec < crate
-    ::models::CrossTenantMigrationJob > => with_cross_tenant_migration_jobs }
+    MigrationsRoot, "microsoft.graph.migrationsRoot", {
+        "id" => id: String => with_id,
+        "crossTenantMigrationJobs" => cross_tenant_migration_jobs: Vec<crate::models::CrossTenantMigrationJob> => with_cross_tenant_migration_jobs,
+    }
 );

@@ -16,7 +16,9 @@ pub struct ProgramResource {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    ProgramResource, "microsoft.graph.programResource", { "displayName" => display_name :
-    String => with_display_name, "id" => id : String => with_id, "type" => r#type :
-    String => with_type }
+    ProgramResource, "microsoft.graph.programResource", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "type" => r#type: String => with_type,
+    }
 );

@@ -18,8 +18,10 @@ pub struct ProvisionedIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    ProvisionedIdentity, "microsoft.graph.provisionedIdentity", { "displayName" =>
-    display_name : String => with_display_name, "id" => id : String => with_id, "details"
-    => details : crate ::models::DetailsInfo => with_details, "identityType" =>
-    identity_type : String => with_identity_type }
+    ProvisionedIdentity, "microsoft.graph.provisionedIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "details" => details: crate::models::DetailsInfo => with_details,
+        "identityType" => identity_type: String => with_identity_type,
+    }
 );

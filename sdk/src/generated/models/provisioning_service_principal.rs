@@ -15,6 +15,7 @@ pub struct ProvisioningServicePrincipal {
 }
 crate::support::odata_object!(
     ProvisioningServicePrincipal, "microsoft.graph.provisioningServicePrincipal", {
-    "displayName" => display_name : String => with_display_name, "id" => id : String =>
-    with_id }
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+    }
 );

@@ -16,7 +16,9 @@ pub struct ProvisioningSystem {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    ProvisioningSystem, "microsoft.graph.provisioningSystem", { "displayName" =>
-    display_name : String => with_display_name, "id" => id : String => with_id, "details"
-    => details : crate ::models::DetailsInfo => with_details }
+    ProvisioningSystem, "microsoft.graph.provisioningSystem", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "details" => details: crate::models::DetailsInfo => with_details,
+    }
 );

@@ -20,9 +20,11 @@ pub struct PublicError {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    PublicError, "microsoft.graph.publicError", { "code" => code : String => with_code,
-    "details" => details : Vec < crate ::models::PublicErrorDetail > => with_details,
-    "innerError" => inner_error : crate ::models::PublicInnerError => with_inner_error,
-    "message" => message : String => with_message, "target" => target : String =>
-    with_target }
+    PublicError, "microsoft.graph.publicError", {
+        "code" => code: String => with_code,
+        "details" => details: Vec<crate::models::PublicErrorDetail> => with_details,
+        "innerError" => inner_error: crate::models::PublicInnerError => with_inner_error,
+        "message" => message: String => with_message,
+        "target" => target: String => with_target,
+    }
 );

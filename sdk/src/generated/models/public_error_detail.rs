@@ -16,7 +16,9 @@ pub struct PublicErrorDetail {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    PublicErrorDetail, "microsoft.graph.publicErrorDetail", { "code" => code : String =>
-    with_code, "message" => message : String => with_message, "target" => target : String
-    => with_target }
+    PublicErrorDetail, "microsoft.graph.publicErrorDetail", {
+        "code" => code: String => with_code,
+        "message" => message: String => with_message,
+        "target" => target: String => with_target,
+    }
 );

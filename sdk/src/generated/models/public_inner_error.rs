@@ -18,8 +18,10 @@ pub struct PublicInnerError {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    PublicInnerError, "microsoft.graph.publicInnerError", { "code" => code : String =>
-    with_code, "details" => details : Vec < crate ::models::PublicErrorDetail > =>
-    with_details, "message" => message : String => with_message, "target" => target :
-    String => with_target }
+    PublicInnerError, "microsoft.graph.publicInnerError", {
+        "code" => code: String => with_code,
+        "details" => details: Vec<crate::models::PublicErrorDetail> => with_details,
+        "message" => message: String => with_message,
+        "target" => target: String => with_target,
+    }
 );

@@ -16,7 +16,9 @@ pub struct ServicePrincipalIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    ServicePrincipalIdentity, "microsoft.graph.servicePrincipalIdentity", { "displayName"
-    => display_name : String => with_display_name, "id" => id : String => with_id,
-    "appId" => app_id : String => with_app_id }
+    ServicePrincipalIdentity, "microsoft.graph.servicePrincipalIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "appId" => app_id: String => with_app_id,
+    }
 );

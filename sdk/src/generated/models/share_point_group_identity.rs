@@ -18,8 +18,10 @@ pub struct SharePointGroupIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointGroupIdentity, "microsoft.graph.sharePointGroupIdentity", { "displayName"
-    => display_name : String => with_display_name, "id" => id : String => with_id,
-    "principalId" => principal_id : String => with_principal_id, "title" => title :
-    String => with_title }
+    SharePointGroupIdentity, "microsoft.graph.sharePointGroupIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "principalId" => principal_id: String => with_principal_id,
+        "title" => title: String => with_title,
+    }
 );

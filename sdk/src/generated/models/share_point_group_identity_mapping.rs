@@ -29,14 +29,12 @@ pub struct SharePointGroupIdentityMapping {
 }
 crate::support::odata_object!(
     SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
-    "id" => id : String => with_id, "deleted" => deleted : crate ::models::Deleted =>
-    with_deleted, "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
-    with_source_organization_id, "groupType" => group_type : crate
-    ::models::SharePointIdentityMappingGroupType => with_group_type,
-    "sourceGroupIdentity" => source_group_identity : crate ::models::AnyIdentity =>
-    with_source_group_identity, "targetGroupIdentity" => target_group_identity : crate
-    ::models::AnyIdentity => with_target_group_identity, "targetGroupMigrationData" =>
-    target_group_migration_data : crate
-    ::models::SharePointIdentityMappingGroupMigrationData =>
-    with_target_group_migration_data }
+        "id" => id: String => with_id,
+        "deleted" => deleted: crate::models::Deleted => with_deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
+        "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity,
+        "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity,
+        "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData => with_target_group_migration_data,
+    }
 );

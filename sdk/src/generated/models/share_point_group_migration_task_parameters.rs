@@ -34,19 +34,16 @@ pub struct SharePointGroupMigrationTaskParameters {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointGroupMigrationTaskParameters,
-    "microsoft.graph.sharePointGroupMigrationTaskParameters", {
-    "preferredLatestStartDateTime" => preferred_latest_start_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time,
-    "preferredStartDateTime" => preferred_start_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_preferred_start_date_time, "sourceSiteUrl" =>
-    source_site_url : String => with_source_site_url, "targetDataLocationCode" =>
-    target_data_location_code : String => with_target_data_location_code,
-    "targetOrganizationHost" => target_organization_host : String =>
-    with_target_organization_host, "targetOrganizationId" => target_organization_id :
-    uuid::Uuid => with_target_organization_id, "targetSiteUrl" => target_site_url :
-    String => with_target_site_url, "validateOnly" => validate_only : bool =>
-    with_validate_only, "sourceGroupIdentity" => source_group_identity : crate
-    ::models::GroupIdentity => with_source_group_identity, "targetGroupIdentity" =>
-    target_group_identity : crate ::models::GroupIdentity => with_target_group_identity }
+    SharePointGroupMigrationTaskParameters, "microsoft.graph.sharePointGroupMigrationTaskParameters", {
+        "preferredLatestStartDateTime" => preferred_latest_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time,
+        "preferredStartDateTime" => preferred_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_start_date_time,
+        "sourceSiteUrl" => source_site_url: String => with_source_site_url,
+        "targetDataLocationCode" => target_data_location_code: String => with_target_data_location_code,
+        "targetOrganizationHost" => target_organization_host: String => with_target_organization_host,
+        "targetOrganizationId" => target_organization_id: uuid::Uuid => with_target_organization_id,
+        "targetSiteUrl" => target_site_url: String => with_target_site_url,
+        "validateOnly" => validate_only: bool => with_validate_only,
+        "sourceGroupIdentity" => source_group_identity: crate::models::GroupIdentity => with_source_group_identity,
+        "targetGroupIdentity" => target_group_identity: crate::models::GroupIdentity => with_target_group_identity,
+    }
 );

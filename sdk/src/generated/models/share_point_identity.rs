@@ -16,7 +16,9 @@ pub struct SharePointIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointIdentity, "microsoft.graph.sharePointIdentity", { "displayName" =>
-    display_name : String => with_display_name, "id" => id : String => with_id,
-    "loginName" => login_name : String => with_login_name }
+    SharePointIdentity, "microsoft.graph.sharePointIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "loginName" => login_name: String => with_login_name,
+    }
 );

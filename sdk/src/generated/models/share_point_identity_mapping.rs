@@ -16,8 +16,9 @@ pub struct SharePointIdentityMapping {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", { "id" => id
-    : String => with_id, "deleted" => deleted : crate ::models::Deleted => with_deleted,
-    "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
-    with_source_organization_id }
+    SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", {
+        "id" => id: String => with_id,
+        "deleted" => deleted: crate::models::Deleted => with_deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+    }
 );

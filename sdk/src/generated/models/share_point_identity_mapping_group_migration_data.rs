@@ -12,7 +12,7 @@ pub struct SharePointIdentityMappingGroupMigrationData {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointIdentityMappingGroupMigrationData,
-    "microsoft.graph.sharePointIdentityMappingGroupMigrationData", { "mailNickname" =>
-    mail_nickname : String => with_mail_nickname }
+    SharePointIdentityMappingGroupMigrationData, "microsoft.graph.sharePointIdentityMappingGroupMigrationData", {
+        "mailNickname" => mail_nickname: String => with_mail_nickname,
+    }
 );

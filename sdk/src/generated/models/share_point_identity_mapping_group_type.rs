@@ -18,8 +18,10 @@ pub enum SharePointIdentityMappingGroupType {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    SharePointIdentityMappingGroupType,
-    "microsoft.graph.sharePointIdentityMappingGroupType", { None => "none", RegularGroup
-    => "regularGroup", M365Group => "m365Group", UnknownFutureValue =>
-    "unknownFutureValue" }
+    SharePointIdentityMappingGroupType, "microsoft.graph.sharePointIdentityMappingGroupType", {
+        None => "none",
+        RegularGroup => "regularGroup",
+        M365Group => "m365Group",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

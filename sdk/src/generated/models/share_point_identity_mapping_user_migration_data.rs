@@ -12,7 +12,7 @@ pub struct SharePointIdentityMappingUserMigrationData {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointIdentityMappingUserMigrationData,
-    "microsoft.graph.sharePointIdentityMappingUserMigrationData", { "email" => email :
-    String => with_email }
+    SharePointIdentityMappingUserMigrationData, "microsoft.graph.sharePointIdentityMappingUserMigrationData", {
+        "email" => email: String => with_email,
+    }
 );

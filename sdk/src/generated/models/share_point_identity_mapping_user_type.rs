@@ -20,8 +20,11 @@ pub enum SharePointIdentityMappingUserType {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    SharePointIdentityMappingUserType,
-    "microsoft.graph.sharePointIdentityMappingUserType", { None => "none", RegularUser =>
-    "regularUser", AdminUser => "adminUser", GuestUser => "guestUser", UnknownFutureValue
-    => "unknownFutureValue" }
+    SharePointIdentityMappingUserType, "microsoft.graph.sharePointIdentityMappingUserType", {
+        None => "none",
+        RegularUser => "regularUser",
+        AdminUser => "adminUser",
+        GuestUser => "guestUser",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

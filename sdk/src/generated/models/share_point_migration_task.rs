@@ -28,13 +28,13 @@ pub struct SharePointMigrationTask {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", { "id" => id :
-    String => with_id, "error" => error : crate ::models::PublicError => with_error,
-    "finishedDateTime" => finished_date_time : crate ::runtime::edm::DateTimeOffset =>
-    with_finished_date_time, "lastUpdatedDateTime" => last_updated_date_time : crate
-    ::runtime::edm::DateTimeOffset => with_last_updated_date_time, "parameters" =>
-    parameters : crate ::models::AnySharePointMigrationTaskParameters => with_parameters,
-    "startedDateTime" => started_date_time : crate ::runtime::edm::DateTimeOffset =>
-    with_started_date_time, "status" => status : crate
-    ::models::SharePointMigrationTaskStatus => with_status }
+    SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", {
+        "id" => id: String => with_id,
+        "error" => error: crate::models::PublicError => with_error,
+        "finishedDateTime" => finished_date_time: crate::runtime::edm::DateTimeOffset => with_finished_date_time,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters => with_parameters,
+        "startedDateTime" => started_date_time: crate::runtime::edm::DateTimeOffset => with_started_date_time,
+        "status" => status: crate::models::SharePointMigrationTaskStatus => with_status,
+    }
 );

@@ -30,18 +30,16 @@ pub struct SharePointMigrationTaskParameters {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointMigrationTaskParameters,
-    "microsoft.graph.sharePointMigrationTaskParameters", { "preferredLatestStartDateTime"
-    => preferred_latest_start_date_time : crate ::runtime::edm::DateTimeOffset =>
-    with_preferred_latest_start_date_time, "preferredStartDateTime" =>
-    preferred_start_date_time : crate ::runtime::edm::DateTimeOffset =>
-    with_preferred_start_date_time, "sourceSiteUrl" => source_site_url : String =>
-    with_source_site_url, "targetDataLocationCode" => target_data_location_code : String
-    => with_target_data_location_code, "targetOrganizationHost" =>
-    target_organization_host : String => with_target_organization_host,
-    "targetOrganizationId" => target_organization_id : uuid::Uuid =>
-    with_target_organization_id, "targetSiteUrl" => target_site_url : String =>
-    with_target_site_url, "validateOnly" => validate_only : bool => with_validate_only }
+    SharePointMigrationTaskParameters, "microsoft.graph.sharePointMigrationTaskParameters", {
+        "preferredLatestStartDateTime" => preferred_latest_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time,
+        "preferredStartDateTime" => preferred_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_start_date_time,
+        "sourceSiteUrl" => source_site_url: String => with_source_site_url,
+        "targetDataLocationCode" => target_data_location_code: String => with_target_data_location_code,
+        "targetOrganizationHost" => target_organization_host: String => with_target_organization_host,
+        "targetOrganizationId" => target_organization_id: uuid::Uuid => with_target_organization_id,
+        "targetSiteUrl" => target_site_url: String => with_target_site_url,
+        "validateOnly" => validate_only: bool => with_validate_only,
+    }
 );
 /// A `microsoft.graph.sharePointMigrationTaskParameters` or any type derived from it, decoded by `@odata.type` (with or without the leading `#`, compared case-insensitively). An unknown `@odata.type` decodes as the base type and keeps its `@odata.type` and every property.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,12 +58,9 @@ pub enum AnySharePointMigrationTaskParameters {
     ),
 }
 crate::support::any_object!(
-    AnySharePointMigrationTaskParameters, SharePointMigrationTaskParameters,
-    "microsoft.graph.sharePointMigrationTaskParameters", {
-    SharePointGroupMigrationTaskParameters =>
-    "microsoft.graph.sharePointGroupMigrationTaskParameters",
-    SharePointSiteMigrationTaskParameters =>
-    "microsoft.graph.sharePointSiteMigrationTaskParameters",
-    SharePointUserMigrationTaskParameters =>
-    "microsoft.graph.sharePointUserMigrationTaskParameters" }
+    AnySharePointMigrationTaskParameters, SharePointMigrationTaskParameters, "microsoft.graph.sharePointMigrationTaskParameters", {
+        SharePointGroupMigrationTaskParameters => "microsoft.graph.sharePointGroupMigrationTaskParameters",
+        SharePointSiteMigrationTaskParameters => "microsoft.graph.sharePointSiteMigrationTaskParameters",
+        SharePointUserMigrationTaskParameters => "microsoft.graph.sharePointUserMigrationTaskParameters",
+    }
 );

@@ -23,7 +23,11 @@ pub enum SharePointMigrationTaskStatus {
 }
 crate::support::wire_enum!(
     SharePointMigrationTaskStatus, "microsoft.graph.sharePointMigrationTaskStatus", {
-    NotStarted => "notStarted", InProgress => "inProgress", Completed => "completed",
-    Cancelled => "cancelled", Failed => "failed", UnknownFutureValue =>
-    "unknownFutureValue" }
+        NotStarted => "notStarted",
+        InProgress => "inProgress",
+        Completed => "completed",
+        Cancelled => "cancelled",
+        Failed => "failed",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

@@ -30,12 +30,10 @@ pub struct SharePointMigrationsRoot {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", { "id" => id :
-    String => with_id, "crossOrganizationGroupMappings" =>
-    cross_organization_group_mappings : Vec < crate
-    ::models::SharePointGroupIdentityMapping > => with_cross_organization_group_mappings,
-    "crossOrganizationMigrationTasks" => cross_organization_migration_tasks : Vec < crate
-    ::models::SharePointMigrationTask > => with_cross_organization_migration_tasks,
-    "crossOrganizationUserMappings" => cross_organization_user_mappings : Vec < crate
-    ::models::SharePointUserIdentityMapping > => with_cross_organization_user_mappings }
+    SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", {
+        "id" => id: String => with_id,
+        "crossOrganizationGroupMappings" => cross_organization_group_mappings: Vec<crate::models::SharePointGroupIdentityMapping> => with_cross_organization_group_mappings,
+        "crossOrganizationMigrationTasks" => cross_organization_migration_tasks: Vec<crate::models::SharePointMigrationTask> => with_cross_organization_migration_tasks,
+        "crossOrganizationUserMappings" => cross_organization_user_mappings: Vec<crate::models::SharePointUserIdentityMapping> => with_cross_organization_user_mappings,
+    }
 );

@@ -14,7 +14,8 @@ pub struct SharePointRoot {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SharePointRoot, "microsoft.graph.sharePointRoot", { "id" => id : String => with_id,
-    "migrations" => migrations : crate ::models::SharePointMigrationsRoot =>
-    with_migrations }
+    SharePointRoot, "microsoft.graph.sharePointRoot", {
+        "id" => id: String => with_id,
+        "migrations" => migrations: crate::models::SharePointMigrationsRoot => with_migrations,
+    }
 );

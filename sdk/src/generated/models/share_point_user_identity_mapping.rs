@@ -29,13 +29,12 @@ pub struct SharePointUserIdentityMapping {
 }
 crate::support::odata_object!(
     SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
-    "id" => id : String => with_id, "deleted" => deleted : crate ::models::Deleted =>
-    with_deleted, "sourceOrganizationId" => source_organization_id : uuid::Uuid =>
-    with_source_organization_id, "sourceUserIdentity" => source_user_identity : crate
-    ::models::UserIdentity => with_source_user_identity, "targetUserIdentity" =>
-    target_user_identity : crate ::models::UserIdentity => with_target_user_identity,
-    "targetUserMigrationData" => target_user_migration_data : crate
-    ::models::SharePointIdentityMappingUserMigrationData =>
-    with_target_user_migration_data, "userType" => user_type : crate
-    ::models::SharePointIdentityMappingUserType => with_user_type }
+        "id" => id: String => with_id,
+        "deleted" => deleted: crate::models::Deleted => with_deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity,
+        "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity,
+        "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data,
+        "userType" => user_type: crate::models::SharePointIdentityMappingUserType => with_user_type,
+    }
 );

@@ -14,7 +14,8 @@ pub struct SolutionsRoot {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    SolutionsRoot, "microsoft.graph.solutionsRoot", { "migrations" => migrations : crate
-    ::models::MigrationsRoot => with_migrations, "sharePoint" => share_point : crate
-    ::models::SharePointRoot => with_share_point }
+    SolutionsRoot, "microsoft.graph.solutionsRoot", {
+        "migrations" => migrations: crate::models::MigrationsRoot => with_migrations,
+        "sharePoint" => share_point: crate::models::SharePointRoot => with_share_point,
+    }
 );

@@ -19,7 +19,8 @@ pub struct TeamworkApplicationIdentity {
 }
 crate::support::odata_object!(
     TeamworkApplicationIdentity, "microsoft.graph.teamworkApplicationIdentity", {
-    "displayName" => display_name : String => with_display_name, "id" => id : String =>
-    with_id, "applicationIdentityType" => application_identity_type : crate
-    ::models::TeamworkApplicationIdentityType => with_application_identity_type }
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "applicationIdentityType" => application_identity_type: crate::models::TeamworkApplicationIdentityType => with_application_identity_type,
+    }
 );

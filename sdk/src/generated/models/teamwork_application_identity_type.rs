@@ -23,7 +23,11 @@ pub enum TeamworkApplicationIdentityType {
 }
 crate::support::wire_enum!(
     TeamworkApplicationIdentityType, "microsoft.graph.teamworkApplicationIdentityType", {
-    AadApplication => "aadApplication", Bot => "bot", TenantBot => "tenantBot",
-    Office365Connector => "office365Connector", OutgoingWebhook => "outgoingWebhook",
-    UnknownFutureValue => "unknownFutureValue" }
+        AadApplication => "aadApplication",
+        Bot => "bot",
+        TenantBot => "tenantBot",
+        Office365Connector => "office365Connector",
+        OutgoingWebhook => "outgoingWebhook",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

@@ -19,7 +19,8 @@ pub struct TeamworkConversationIdentity {
 }
 crate::support::odata_object!(
     TeamworkConversationIdentity, "microsoft.graph.teamworkConversationIdentity", {
-    "displayName" => display_name : String => with_display_name, "id" => id : String =>
-    with_id, "conversationIdentityType" => conversation_identity_type : crate
-    ::models::TeamworkConversationIdentityType => with_conversation_identity_type }
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "conversationIdentityType" => conversation_identity_type: crate::models::TeamworkConversationIdentityType => with_conversation_identity_type,
+    }
 );

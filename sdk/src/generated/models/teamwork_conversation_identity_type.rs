@@ -18,7 +18,10 @@ pub enum TeamworkConversationIdentityType {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    TeamworkConversationIdentityType, "microsoft.graph.teamworkConversationIdentityType",
-    { Team => "team", Channel => "channel", Chat => "chat", UnknownFutureValue =>
-    "unknownFutureValue" }
+    TeamworkConversationIdentityType, "microsoft.graph.teamworkConversationIdentityType", {
+        Team => "team",
+        Channel => "channel",
+        Chat => "chat",
+        UnknownFutureValue => "unknownFutureValue",
+    }
 );

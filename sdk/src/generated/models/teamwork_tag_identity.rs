@@ -14,6 +14,8 @@ pub struct TeamworkTagIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    TeamworkTagIdentity, "microsoft.graph.teamworkTagIdentity", { "displayName" =>
-    display_name : String => with_display_name, "id" => id : String => with_id }
+    TeamworkTagIdentity, "microsoft.graph.teamworkTagIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+    }
 );

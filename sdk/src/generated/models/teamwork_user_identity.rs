@@ -18,8 +18,9 @@ pub struct TeamworkUserIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    TeamworkUserIdentity, "microsoft.graph.teamworkUserIdentity", { "displayName" =>
-    display_name : String => with_display_name, "id" => id : String => with_id,
-    "userIdentityType" => user_identity_type : crate ::models::TeamworkUserIdentityType
-    => with_user_identity_type }
+    TeamworkUserIdentity, "microsoft.graph.teamworkUserIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "userIdentityType" => user_identity_type: crate::models::TeamworkUserIdentityType => with_user_identity_type,
+    }
 );

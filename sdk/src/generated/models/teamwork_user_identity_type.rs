@@ -30,10 +30,16 @@ pub enum TeamworkUserIdentityType {
     UnknownValue(String),
 }
 crate::support::wire_enum!(
-    TeamworkUserIdentityType, "microsoft.graph.teamworkUserIdentityType", { AadUser =>
-    "aadUser", OnPremiseAadUser => "onPremiseAadUser", AnonymousGuest =>
-    "anonymousGuest", FederatedUser => "federatedUser", PersonalMicrosoftAccountUser =>
-    "personalMicrosoftAccountUser", SkypeUser => "skypeUser", PhoneUser => "phoneUser",
-    UnknownFutureValue => "unknownFutureValue", EmailUser => "emailUser",
-    AzureCommunicationServicesUser => "azureCommunicationServicesUser" }
+    TeamworkUserIdentityType, "microsoft.graph.teamworkUserIdentityType", {
+        AadUser => "aadUser",
+        OnPremiseAadUser => "onPremiseAadUser",
+        AnonymousGuest => "anonymousGuest",
+        FederatedUser => "federatedUser",
+        PersonalMicrosoftAccountUser => "personalMicrosoftAccountUser",
+        SkypeUser => "skypeUser",
+        PhoneUser => "phoneUser",
+        UnknownFutureValue => "unknownFutureValue",
+        EmailUser => "emailUser",
+        AzureCommunicationServicesUser => "azureCommunicationServicesUser",
+    }
 );

@@ -18,8 +18,10 @@ pub struct UserIdentity {
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::odata_object!(
-    UserIdentity, "microsoft.graph.userIdentity", { "displayName" => display_name :
-    String => with_display_name, "id" => id : String => with_id, "ipAddress" =>
-    ip_address : String => with_ip_address, "userPrincipalName" => user_principal_name :
-    String => with_user_principal_name }
+    UserIdentity, "microsoft.graph.userIdentity", {
+        "displayName" => display_name: String => with_display_name,
+        "id" => id: String => with_id,
+        "ipAddress" => ip_address: String => with_ip_address,
+        "userPrincipalName" => user_principal_name: String => with_user_principal_name,
+    }
 );
