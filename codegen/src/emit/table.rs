@@ -41,10 +41,12 @@ pub fn literal(text: &str) -> String {
 }
 
 /// Replaces every placeholder in formatted source with the text it carries.
+/// Placeholders are items of the file, so they start a line: the marker
+/// anywhere else (in a doc comment quoting the metadata) is left alone.
 pub fn expand(formatted: &str) -> Result<String, String> {
     let mut out = String::with_capacity(formatted.len() * 2);
     let mut rest = formatted;
-    while let Some(at) = rest.find(MARKER) {
+    while let Some(at) = find_at_line_start(rest, MARKER) {
         out.push_str(&rest[..at]);
         let after = &rest[at + MARKER.len()..];
         let close = closing_paren(after).ok_or("a table placeholder is not closed")?;
@@ -59,6 +61,15 @@ pub fn expand(formatted: &str) -> Result<String, String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+fn find_at_line_start(text: &str, marker: &str) -> Option<usize> {
+    if text.starts_with(marker) {
+        return Some(0);
+    }
+    text.match_indices(marker)
+        .map(|(i, _)| i)
+        .find(|&i| text[..i].ends_with('\n'))
 }
 
 /// The index of the `)` that closes the `(` `text` starts with, skipping
@@ -110,6 +121,26 @@ mod tests {
             expand(&formatted).unwrap(),
             "pub struct A;\ncrate::support::wire_enum!(\n    Color, \"n.color\", {\n        Red => \"red\",\n        \
              Blue => \"a \\\"b\\\" (c);\",\n    }\n);\npub struct B;\n"
+        );
+    }
+
+    #[test]
+    fn the_marker_in_a_doc_comment_is_left_alone() {
+        let tokens = invocation("m", &["A".into()], &["B".into()]);
+        let file: syn::File = syn::parse2(quote! {
+            /// Quoting the metadata: __generated_table!("x");
+            pub struct A;
+            #tokens
+        })
+        .unwrap();
+        let expanded = expand(&prettyplease::unparse(&file)).unwrap();
+        assert!(
+            expanded.contains("/// Quoting the metadata: __generated_table!(\"x\");"),
+            "{expanded}"
+        );
+        assert!(
+            expanded.contains("m!(\n    A, {\n        B,\n    }\n);"),
+            "{expanded}"
         );
     }
 
