@@ -115,12 +115,23 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
         || model_files(&ctx),
         || -> Result<_, Diagnostics> {
             let (builder_files, surface, root) = builders::generate(&ctx)?;
-            let mut files = Vec::with_capacity(builder_files.len());
+            let mut files = Vec::with_capacity(builder_files.len() + 1);
+            let mut modules = Vec::with_capacity(builder_files.len());
             for f in builder_files {
                 let text = format_file(&f.tokens, &model.file)?;
-                files.push((f.module, text));
+                modules.push(format_ident!("{}", f.module));
+                files.push((format!("builders/{}.rs", f.module), text));
             }
-            Ok((files, surface, root.to_string()))
+            let mod_rs = format_file(
+                &quote! {
+                    //! Request builders: one chain per URL path, starting at [`crate::Client`].
+                    #( mod #modules; pub use #modules::*; )*
+                    #root
+                },
+                &model.file,
+            )?;
+            files.push(("builders/mod.rs".to_string(), mod_rs));
+            Ok((files, surface))
         },
     );
     let mut files = BTreeMap::new();
@@ -144,26 +155,8 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
             &model.file,
         )?,
     );
-    let (builder_files, surface, root) = builder_part?;
-    let root: TokenStream = root
-        .parse()
-        .expect("the builders' root tokens were printed by proc-macro2");
-    let mut builder_modules = Vec::new();
-    for (module, text) in builder_files {
-        builder_modules.push(format_ident!("{}", module));
-        files.insert(format!("builders/{module}.rs"), text);
-    }
-    files.insert(
-        "builders/mod.rs".into(),
-        format_file(
-            &quote! {
-                //! Request builders: one chain per URL path, starting at [`crate::Client`].
-                #( mod #builder_modules; pub use #builder_modules::*; )*
-                #root
-            },
-            &model.file,
-        )?,
-    );
+    let (builder_files, surface) = builder_part?;
+    files.extend(builder_files);
     files.insert(
         "mod.rs".into(),
         format_file(
