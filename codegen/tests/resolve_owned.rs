@@ -119,7 +119,7 @@ fn owned_and_borrowed_resolution_report_the_same_errors() {
         "unknown primitive type \"Edm.Strin\"",
         "duplicate name \"t\"",
         "unresolved type reference \"n.gone\"",
-        "unresolved entity type reference \"n.x\"",
+        "entity set \"s\" has type \"n.x\", which is a complex type",
         "names nothing",
     ] {
         assert!(borrowed.contains(expected), "{expected} in:\n{borrowed}");

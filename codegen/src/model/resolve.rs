@@ -162,6 +162,10 @@ fn duplicate_of(duplicates: &[(usize, Pos)], index: usize) -> Option<Pos> {
         .map(|(_, pos)| *pos)
 }
 
+/// Names CSDL reserves: no schema may use them as its namespace or alias
+/// (so `Edm.String` always means the primitive).
+const RESERVED_NAMESPACES: &[&str] = &["Edm", "odata", "System", "Transient"];
+
 /// What a qualified name was declared as, before definitions are built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Declared {
@@ -171,6 +175,20 @@ enum Declared {
     Entity,
     Term,
     Container,
+}
+
+impl Declared {
+    /// For messages: "an entity type".
+    fn describe(self) -> &'static str {
+        match self {
+            Declared::Enum => "an enum type",
+            Declared::TypeDefinition => "a type definition",
+            Declared::Complex => "a complex type",
+            Declared::Entity => "an entity type",
+            Declared::Term => "a term",
+            Declared::Container => "an entity container",
+        }
+    }
 }
 
 struct Resolver {
@@ -213,6 +231,14 @@ impl Resolver {
     fn collect_aliases(&mut self, doc: &syntax::Document) {
         let mut seen: HashMap<String, (String, Pos)> = HashMap::new();
         let mut add = |this: &mut Self, alias: &str, namespace: &str, pos: Pos| {
+            if RESERVED_NAMESPACES.contains(&alias) {
+                let msg = format!(
+                    "alias \"{alias}\" for namespace \"{namespace}\" is reserved: expected a name other than {}",
+                    RESERVED_NAMESPACES.join(", ")
+                );
+                this.error(pos, msg);
+                return;
+            }
             if let Some((other_ns, other_pos)) = seen.get(alias) {
                 if other_ns != namespace {
                     let msg = format!(
@@ -235,6 +261,14 @@ impl Resolver {
             }
         }
         for schema in &doc.schemas {
+            if RESERVED_NAMESPACES.contains(&schema.namespace.as_str()) {
+                let msg = format!(
+                    "namespace \"{}\" is reserved: expected a name other than {}",
+                    schema.namespace,
+                    RESERVED_NAMESPACES.join(", ")
+                );
+                self.error(schema.pos, msg);
+            }
             if !self.namespaces.contains(schema.namespace.as_str()) {
                 // Several Schema elements may share a namespace in CSDL 4.01;
                 // the names inside are checked for duplicates below.
@@ -284,60 +318,72 @@ impl Resolver {
             })
             .sum();
         self.declared.reserve(total);
+        // In document order, so that the later of two duplicates is the one
+        // reported, whatever kinds of element they are.
+        let mut items: Vec<(&str, &str, Declared, Pos)> = Vec::with_capacity(total);
         for schema in &doc.schemas {
-            let ns = &schema.namespace;
-            let items = (schema.enum_types.iter())
-                .map(|e| (e.name.as_str(), Declared::Enum, e.pos))
-                .chain(
-                    schema
-                        .type_definitions
-                        .iter()
-                        .map(|t| (t.name.as_str(), Declared::TypeDefinition, t.pos)),
-                )
-                .chain(
-                    schema
-                        .complex_types
-                        .iter()
-                        .map(|t| (t.name.as_str(), Declared::Complex, t.pos)),
-                )
-                .chain(
-                    schema
-                        .entity_types
-                        .iter()
-                        .map(|t| (t.name.as_str(), Declared::Entity, t.pos)),
-                )
-                .chain(
-                    schema
-                        .terms
-                        .iter()
-                        .map(|t| (t.name.as_str(), Declared::Term, t.pos)),
-                )
-                .chain(
-                    schema
-                        .containers
-                        .iter()
-                        .map(|c| (c.name.as_str(), Declared::Container, c.pos)),
-                );
-            for (name, what, pos) in items {
-                let first = match self.declared.entry(qualified_name(ns, name)) {
-                    Entry::Occupied(e) => e.get().1,
-                    Entry::Vacant(e) => {
-                        e.insert((what, pos));
-                        continue;
-                    }
-                };
-                let msg = format!(
-                    "duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}"
-                );
-                self.error(pos, msg);
-            }
+            let ns = schema.namespace.as_str();
+            items.extend(
+                (schema.enum_types.iter())
+                    .map(|e| (ns, e.name.as_str(), Declared::Enum, e.pos))
+                    .chain(
+                        schema
+                            .type_definitions
+                            .iter()
+                            .map(|t| (ns, t.name.as_str(), Declared::TypeDefinition, t.pos)),
+                    )
+                    .chain(
+                        schema
+                            .complex_types
+                            .iter()
+                            .map(|t| (ns, t.name.as_str(), Declared::Complex, t.pos)),
+                    )
+                    .chain(
+                        schema
+                            .entity_types
+                            .iter()
+                            .map(|t| (ns, t.name.as_str(), Declared::Entity, t.pos)),
+                    )
+                    .chain(
+                        schema
+                            .terms
+                            .iter()
+                            .map(|t| (ns, t.name.as_str(), Declared::Term, t.pos)),
+                    )
+                    .chain(
+                        schema
+                            .containers
+                            .iter()
+                            .map(|c| (ns, c.name.as_str(), Declared::Container, c.pos)),
+                    ),
+            );
             // Operations may be overloaded, and Graph reuses type names for
             // operations (`image`), so operation names are not checked here.
+        }
+        items.sort_by_key(|item| item.3);
+        for (ns, name, what, pos) in items {
+            let first = match self.declared.entry(qualified_name(ns, name)) {
+                Entry::Occupied(e) => e.get().1,
+                Entry::Vacant(e) => {
+                    e.insert((what, pos));
+                    continue;
+                }
+            };
+            let msg = format!(
+                "duplicate name \"{name}\" in namespace \"{ns}\": first declared at {first}"
+            );
+            self.error(pos, msg);
         }
     }
 
     fn resolve_type(&mut self, ty: &syntax::TypeRef) -> Option<TypeRef> {
-        let q = self.qualify(&ty.name);
+        // `Edm` is reserved: no alias can stand for it, so primitives need
+        // no qualification (about half of all references).
+        let q = if ty.name.starts_with("Edm.") {
+            Cow::Borrowed(ty.name.as_str())
+        } else {
+            self.qualify(&ty.name)
+        };
         let kind = if let Some(edm) = q.strip_prefix("Edm.") {
             match Primitive::from_edm_name(edm) {
                 Some(p) => TypeKind::Primitive(p),
@@ -361,7 +407,11 @@ impl Resolver {
                 Some(other) => {
                     self.error(
                         ty.pos,
-                        format!("\"{}\" names a {other:?}, expected a type", ty.name),
+                        format!(
+                            "\"{}\" names {}: expected a type",
+                            ty.name,
+                            other.describe()
+                        ),
                     );
                     return None;
                 }
@@ -476,11 +526,10 @@ impl Resolver {
             let annotations = take!(c, annotations);
             self.model.container_annotations.extend(annotations);
             for mut es in each!(c, entity_sets) {
-                let ty = self.qualify(&es.entity_type).into_owned();
-                if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
-                    self.unresolved(&es.entity_type, &ty, es.pos, "entity type");
+                let what = format!("entity set \"{}\"", es.name);
+                let Some(ty) = self.entity_type_of(&what, &es.entity_type, es.pos) else {
                     continue;
-                }
+                };
                 let name = take!(es, name);
                 let def = EntitySetDef {
                     name: name.clone(),
@@ -491,11 +540,10 @@ impl Resolver {
                 self.model.entity_sets.insert(name, def);
             }
             for mut s in each!(c, singletons) {
-                let ty = self.qualify(&s.ty).into_owned();
-                if !matches!(self.declared.get(&ty), Some((Declared::Entity, _))) {
-                    self.unresolved(&s.ty, &ty, s.pos, "entity type");
+                let what = format!("singleton \"{}\"", s.name);
+                let Some(ty) = self.entity_type_of(&what, &s.ty, s.pos) else {
                     continue;
-                }
+                };
                 let name = take!(s, name);
                 let def = SingletonDef {
                     name: name.clone(),
@@ -504,6 +552,27 @@ impl Resolver {
                     pos: s.pos,
                 };
                 self.model.singletons.insert(name, def);
+            }
+        }
+    }
+
+    /// The qualified entity type an entity set or singleton names; an
+    /// error when it names nothing or something else.
+    fn entity_type_of(&mut self, what: &str, written: &str, pos: Pos) -> Option<String> {
+        let ty = self.qualify(written).into_owned();
+        match self.declared.get(&ty).map(|(d, _)| *d) {
+            Some(Declared::Entity) => Some(ty),
+            Some(other) => {
+                let msg = format!(
+                    "{what} has type \"{written}\", which is {}: expected an entity type",
+                    other.describe()
+                );
+                self.error(pos, msg);
+                None
+            }
+            None => {
+                self.unresolved(written, &ty, pos, "entity type");
+                None
             }
         }
     }
@@ -574,7 +643,14 @@ impl Resolver {
                 match self.declared.get(&*q).map(|(d, _)| *d) {
                     Some(d) if d == expected => Some(q.into_owned()),
                     Some(d) => {
-                        self.error(t.pos, format!("\"{name}\" has BaseType \"{b}\", which is a {d:?} type: expected a {expected:?} type"));
+                        self.error(
+                            t.pos,
+                            format!(
+                                "\"{name}\" has BaseType \"{b}\", which is {}: expected {}",
+                                d.describe(),
+                                expected.describe()
+                            ),
+                        );
                         None
                     }
                     None => {

@@ -107,7 +107,12 @@ const PRIMITIVES: &[(&str, Primitive)] = &[
 impl Primitive {
     /// Looks up the part after `Edm.`.
     pub fn from_edm_name(name: &str) -> Option<Primitive> {
-        PRIMITIVES.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+        // Called for every Edm type reference: compare lengths first, so
+        // that most table entries cost no string comparison.
+        PRIMITIVES
+            .iter()
+            .find(|(n, _)| n.len() == name.len() && *n == name)
+            .map(|(_, p)| *p)
     }
 
     pub fn edm_name(self) -> &'static str {
