@@ -62,6 +62,13 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "r.csdl:4:23: error: unresolved type reference \"ns.nothingLikeIt\"",
         ),
         (
+            "unresolved type, nothing close",
+            // The shared namespace prefix does not make "ns.e" look close.
+            doc(r#"<EnumType Name="e"><Member Name="a"/></EnumType>
+<ComplexType Name="x"><Property Name="a" Type="n.nope"/></ComplexType>"#),
+            "r.csdl:5:23: error: unresolved type reference \"n.nope\"",
+        ),
+        (
             "unknown primitive, did you mean",
             doc(r#"<ComplexType Name="x"><Property Name="a" Type="Edm.Strin"/></ComplexType>"#),
             "r.csdl:4:23: error: unknown primitive type \"Edm.Strin\"; did you mean \"Edm.String\"?",

@@ -450,23 +450,21 @@ impl Resolver {
             })
             .map(|(k, _)| k)
             .collect();
-        // Compare local names first (the usual typo), then whole names.
+        // Compare local names (the usual typo), then prefer the namespace
+        // written. Whole qualified names are not compared: their shared
+        // namespace prefix makes any short name look close.
         let by_local = did_you_mean(
             local,
             candidates.iter().map(|c| c.rsplit('.').next().unwrap_or(c)),
         );
-        let suggestion = by_local
-            .and_then(|l| {
-                let mut matches: Vec<&&String> = candidates
-                    .iter()
-                    .filter(|c| c.rsplit('.').next() == Some(l))
-                    .collect();
-                matches.sort_by_key(|c| (!c.starts_with(ns), c.len(), c.as_str()));
-                matches.first().map(|c| c.to_string())
-            })
-            .or_else(|| {
-                did_you_mean(qualified, candidates.iter().map(|c| c.as_str())).map(str::to_string)
-            });
+        let suggestion = by_local.and_then(|l| {
+            let mut matches: Vec<&&String> = candidates
+                .iter()
+                .filter(|c| c.rsplit('.').next() == Some(l))
+                .collect();
+            matches.sort_by_key(|c| (!c.starts_with(ns), c.len(), c.as_str()));
+            matches.first().map(|c| c.to_string())
+        });
         let hint = suggestion
             .map(|s| format!("; did you mean \"{s}\"?"))
             .unwrap_or_default();
