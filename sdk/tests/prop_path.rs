@@ -6,7 +6,9 @@
 //!   `encode_odata_literal` / `decode_odata_string_literal` round-trip;
 //! - an encoded key is exactly one segment, and an encoded literal cannot
 //!   close its quotes or parentheses, whatever URL parser reads them;
-//! - the decoders never panic, and what they accept re-encodes to itself.
+//! - the decoders never panic, and what they accept re-encodes to itself;
+//! - integers, Booleans, GUIDs, dates and date-times are bare, made of
+//!   unreserved characters and escapes only, and read back to their value.
 
 use graph_migrations::runtime::{
     ODataLiteral, RequestPath, decode_odata_string_literal, decode_path_segment,
@@ -157,5 +159,38 @@ proptest! {
             uuid::Uuid::parse_str(&encode_odata_literal(&ODataLiteral::Guid(g))).unwrap(),
             g
         );
+    }
+
+    #[test]
+    fn dates_and_date_times_are_bare_encoded_and_read_back(
+        seconds in -62_135_596_800i64..253_402_300_799,
+        nanos in 0u32..1_000_000_000,
+        offset_minutes in -(23 * 60 + 59)..(23 * 60 + 59i32),
+    ) {
+        use graph_migrations::runtime::edm::{Date, DateTimeOffset};
+        let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+        let at = time::OffsetDateTime::from_unix_timestamp(seconds)
+            .unwrap()
+            .replace_nanosecond(nanos)
+            .unwrap()
+            .to_offset(offset);
+        if at.year() < 0 || at.year() > 9999 {
+            return Ok(());
+        }
+        let date = Date(at.date());
+        let at = DateTimeOffset(at);
+        for lit in [ODataLiteral::Date(date), ODataLiteral::DateTimeOffset(at)] {
+            let enc = encode_odata_literal(&lit);
+            // Only unreserved characters and escapes: nothing that could end
+            // the call, the segment or the path.
+            prop_assert!(
+                enc.bytes().all(|b| b.is_ascii_alphanumeric() || UNRESERVED.contains(&b) || b == b'%'),
+                "{enc}"
+            );
+        }
+        let date_text = encode_odata_literal(&ODataLiteral::Date(date));
+        prop_assert_eq!(date_text.parse::<Date>().unwrap(), date);
+        let at_text = decode_path_segment(&encode_odata_literal(&ODataLiteral::DateTimeOffset(at))).unwrap();
+        prop_assert_eq!(at_text.parse::<DateTimeOffset>().unwrap(), at);
     }
 }
