@@ -1,21 +1,13 @@
 //! Malformed CSDL: every input must give located diagnostics with exactly
 //! the expected messages, never a panic.
 
+mod common;
+
+use common::{SCHEMA_HEAD as HEAD, in_schema as doc};
 use migrations_codegen::csdl::syntax::Pos;
 use migrations_codegen::csdl::{ParseOptions, Severity, parse, parse_fragment};
 
 const FILE: &str = "t.csdl";
-
-/// Lines 1 to 3 of every wrapped document; the body starts at 4:1.
-const HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-<edmx:DataServices>
-<Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-"#;
-const TAIL: &str = "\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n";
-
-fn doc(body: &str) -> String {
-    format!("{HEAD}{body}{TAIL}")
-}
 
 struct Case {
     name: &'static str,

@@ -3,21 +3,13 @@
 //! expected), never a panic. The parser's own errors are in
 //! parser_errors.rs.
 
+mod common;
+
+use common::in_schema as doc;
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::{resolve, resolve_owned};
 
 const FILE: &str = "r.csdl";
-
-/// Lines 1 to 3 of every wrapped document; the body starts at 4:1.
-const HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-<edmx:DataServices>
-<Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-"#;
-const TAIL: &str = "\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n";
-
-fn doc(body: &str) -> String {
-    format!("{HEAD}{body}{TAIL}")
-}
 
 /// A document of several schemas: `schemas` is everything inside
 /// `edmx:DataServices`, starting on line 3.

@@ -273,3 +273,15 @@ pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
+
+/// Lines 1 to 3 of a one-schema document (namespace `ns`, alias `n`):
+/// what [`in_schema`] puts before its body, which starts at 4:1.
+pub const SCHEMA_HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:DataServices>
+<Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+"#;
+
+/// A one-schema document around `body`, which starts at line 4, column 1.
+pub fn in_schema(body: &str) -> String {
+    format!("{SCHEMA_HEAD}{body}\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n")
+}
