@@ -289,7 +289,7 @@ fn keyword_names_compile() {
 fn url_values_of_every_supported_type_and_overloads_compile() {
     let model = pipeline::load_model("url-values.csdl", common::URL_VALUES_CSDL)
         .unwrap_or_else(|d| panic!("{d}"));
-    let config = common::config(&["/items/**", "/specials/**"]);
+    let config = common::config(&["/items/**", "/specials/**", "/counters/**", "/tickets/**"]);
     let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
     let surface = &generated.api_surface;
     for line in [
@@ -336,6 +336,11 @@ fn url_values_of_every_supported_type_and_overloads_compile() {
         "day: crate::runtime::edm::Date, at: crate::runtime::edm::DateTimeOffset,",
         "crate::runtime::ODataLiteral::Int(i64::from(tiny))",
         "crate::runtime::ODataLiteral::Date(day)",
+        // Keys as segments: typed, written bare.
+        "pub fn by_id(&self, id: i32) -> crate::builders::CountersItemRequestBuilder",
+        "self.path.key(\"counterId\", &id.to_string())",
+        "pub fn by_id(&self, id: uuid::Uuid) -> crate::builders::TicketsItemRequestBuilder",
+        "pub fn by_id( &self, id: impl AsRef<str>, ) -> crate::builders::ItemsItemRequestBuilder",
     ] {
         assert!(builders.contains(method), "no `{method}` in:\n{builders}");
     }

@@ -132,6 +132,22 @@ fn url_values_without_a_url_form_are_located_errors() {
 }
 
 #[test]
+fn keys_of_several_properties_are_located_errors() {
+    // A composite key has no key-as-segment form.
+    let csdl = schema("", "")
+        .replace("<Key><PropertyRef Name=\"id\" /></Key>", "<Key><PropertyRef Name=\"id\" /><PropertyRef Name=\"part\" /></Key>")
+        .replace(
+            "<Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />",
+            "<Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" /><Property Name=\"part\" Type=\"Edm.Int32\" Nullable=\"false\" />",
+        );
+    let d = generate_err(&csdl);
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:5:7: error: n.thing has a key of 2 properties: the generator supports keys of one property"
+    );
+}
+
+#[test]
 fn function_overloads_get_one_method_each() {
     // Two overloads of one function bound to the collection: the one
     // without parameters keeps the name, the other is named by them.

@@ -355,10 +355,15 @@ fn node_builder(
                     .trim_matches(|c| c == '{' || c == '}')
                     .to_string();
                 let d = format!(" `{}`: one item by its key.", item.path.template());
+                let (id_type, segment) = match key_value(ctx, entity)? {
+                    UrlValue::Text => (quote!(impl AsRef<str>), quote!(id.as_ref())),
+                    // Key-as-segment: the literal without quotes.
+                    other => (other.param_type(), quote!(&id.to_string())),
+                };
                 methods.push(quote! {
                     #[doc = #d]
-                    pub fn by_id(&self, id: impl AsRef<str>) -> crate::builders::#item_builder {
-                        crate::builders::#item_builder::new(self.client.clone(), self.path.key(#placeholder, id.as_ref()))
+                    pub fn by_id(&self, id: #id_type) -> crate::builders::#item_builder {
+                        crate::builders::#item_builder::new(self.client.clone(), self.path.key(#placeholder, #segment))
                     }
                 });
                 for key in ctx.alternate_keys(entity) {
@@ -676,6 +681,38 @@ fn query_options(
         #( impl crate::support::options::#allowed for #marker {} )*
     });
     quote!(#marker)
+}
+
+/// How the key of `entity` is written as a path segment. Keys of several
+/// properties have no segment form (`/things(a=1,b=2)`): a located error
+/// rather than a wrong URL.
+fn key_value(ctx: &Ctx<'_>, entity: &str) -> Result<UrlValue, Diagnostics> {
+    let Some(keyed) = ctx
+        .model
+        .base_chain(entity)
+        .into_iter()
+        .find(|s| !s.key.is_empty())
+    else {
+        return Ok(UrlValue::Text);
+    };
+    match keyed.key.as_slice() {
+        [part] => UrlValue::of(
+            ctx,
+            ctx.key_property_type(entity, &part.name),
+            &format!("key {} of {}", part.name, keyed.name),
+            keyed.pos,
+        ),
+        parts => Err(crate::csdl::Diagnostic::error(
+            ctx.file.clone(),
+            keyed.pos,
+            format!(
+                "{} has a key of {} properties: the generator supports keys of one property",
+                keyed.name,
+                parts.len()
+            ),
+        )
+        .into()),
+    }
 }
 
 /// How a key part or function parameter is written into a URL: the type

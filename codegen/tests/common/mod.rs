@@ -176,8 +176,9 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>
 "#;
 
-/// Keys and function parameters of every type the generator writes into
-/// URLs, overloaded functions, and a function redefined on a derived type.
+/// Keys (string, Int32 and Guid), alternate keys and function parameters of
+/// every type the generator writes into URLs, overloaded functions, and a
+/// function redefined on a derived type.
 pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
@@ -225,6 +226,14 @@ pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         </Annotation>
       </EntityType>
       <EntityType Name="special" BaseType="u.item" />
+      <EntityType Name="counter">
+        <Key><PropertyRef Name="number" /></Key>
+        <Property Name="number" Type="Edm.Int32" Nullable="false" />
+      </EntityType>
+      <EntityType Name="ticket">
+        <Key><PropertyRef Name="ref" /></Key>
+        <Property Name="ref" Type="Edm.Guid" Nullable="false" />
+      </EntityType>
       <Function Name="find" IsBound="true">
         <Parameter Name="bindingParameter" Type="Collection(u.item)" />
         <Parameter Name="top" Type="Edm.Int32" />
@@ -268,6 +277,8 @@ pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       <EntityContainer Name="C">
         <EntitySet Name="items" EntityType="u.item" />
         <EntitySet Name="specials" EntityType="u.special" />
+        <EntitySet Name="counters" EntityType="u.counter" />
+        <EntitySet Name="tickets" EntityType="u.ticket" />
       </EntityContainer>
     </Schema>
   </edmx:DataServices>
