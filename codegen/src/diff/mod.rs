@@ -25,7 +25,6 @@
 mod render;
 mod semver;
 
-use crate::emit::names;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -35,6 +34,7 @@ pub use render::{json, markdown, summary};
 pub use semver::{Bump, Suggestion, Version, suggest};
 
 use crate::csdl::syntax::{Annotation, OperationKind, StructuredKind};
+use crate::emit::names;
 use crate::model::{
     EnumDef, Model, NavigationDef, OperationDef, ParameterDef, PropertyDef, ReturnDef, StructDef,
     TypeRef, vocab,
@@ -1253,9 +1253,6 @@ fn operation_text(o: &OperationDef) -> String {
     )
 }
 
-/// Operations keyed by kind, name and binding type; overloads that share
-/// such a key (functions differing in parameters) are keyed by their full
-/// signature.
 /// The generated method name of every function, by signature, as the
 /// emitter names the overloads bound to one type.
 fn method_names(model: &Model) -> BTreeMap<String, String> {
