@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
+use super::grammar::CONSTANT_EXPRESSIONS;
 use super::values::{self, excerpt};
 use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
 
@@ -115,7 +116,8 @@ pub(super) enum TextMode {
     Ignore,
 }
 
-/// The CSDL elements (edm namespace) the syntax tree holds.
+/// The CSDL elements (edm namespace) the syntax tree holds, besides the
+/// constant expressions ([`CONSTANT_EXPRESSIONS`]).
 const SUPPORTED_EDM: &[&str] = &[
     "Schema",
     "EnumType",
@@ -141,27 +143,15 @@ const SUPPORTED_EDM: &[&str] = &[
     "FunctionImport",
     "Annotations",
     "Annotation",
-    "String",
-    "Bool",
-    "Int",
-    "Float",
-    "Decimal",
-    "Date",
-    "DateTimeOffset",
-    "Duration",
-    "Guid",
-    "TimeOfDay",
-    "Binary",
-    "EnumMember",
-    "Path",
-    "PropertyPath",
-    "NavigationPropertyPath",
-    "AnnotationPath",
     "Null",
     "Record",
     "PropertyValue",
     "Collection",
 ];
+
+fn supported_edm(local: &str) -> bool {
+    SUPPORTED_EDM.contains(&local) || CONSTANT_EXPRESSIONS.contains(&local)
+}
 
 /// CSDL elements (edm namespace) the syntax tree cannot hold.
 pub(super) const UNSUPPORTED_EDM: &[&str] = &[
@@ -733,7 +723,7 @@ impl<'a> Parser<'a> {
                 child.offset,
                 format!("element <{c}> is not in the edmx namespace: expected it in \"{EDMX_NS}\""),
             ),
-            Ns::Edm | Ns::None if SUPPORTED_EDM.contains(&child.local) => self.error(
+            Ns::Edm | Ns::None if supported_edm(child.local) => self.error(
                 child.offset,
                 format!("unexpected element <{c}> in <{p}>: expected {expected}"),
             ),

@@ -26,7 +26,7 @@ const COLLECTION_CHILDREN: &str = "expressions such as <String>, <Record> or <Co
 
 /// Constant and path expressions, which have both an attribute and an
 /// element form.
-const CONSTANT_EXPRESSIONS: &[&str] = &[
+pub(super) const CONSTANT_EXPRESSIONS: &[&str] = &[
     "String",
     "Bool",
     "Int",
