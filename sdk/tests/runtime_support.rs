@@ -60,10 +60,17 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
 
 /// Install a TRACE-level subscriber capturing all output for the current thread.
 pub fn capture_tracing() -> (Capture, tracing::subscriber::DefaultGuard) {
+    capture_tracing_with(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+}
+
+/// [`capture_tracing`], with the span events given.
+pub fn capture_tracing_with(
+    spans: tracing_subscriber::fmt::format::FmtSpan,
+) -> (Capture, tracing::subscriber::DefaultGuard) {
     let cap = Capture::default();
     let sub = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_span_events(spans)
         .with_ansi(false)
         .with_writer(cap.clone())
         .finish();

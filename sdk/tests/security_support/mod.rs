@@ -4,11 +4,15 @@
 //! responder returns.
 #![allow(dead_code)]
 
+#[path = "../runtime_support.rs"]
+mod runtime_support;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use graph_migrations::runtime::{Client, ClientBuilder, RetryPolicy};
+pub use runtime_support::Capture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -211,42 +215,8 @@ async fn serve(
     }
 }
 
-/// A `MakeWriter` that keeps everything written (tracing output).
-#[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// Everything at TRACE level, span opening and closing included, from every
 /// crate (reqwest, hyper, ours), for the current thread.
 pub fn capture_all_tracing() -> (Capture, tracing::subscriber::DefaultGuard) {
-    let cap = Capture::default();
-    let sub = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_ansi(false)
-        .with_writer(cap.clone())
-        .finish();
-    (cap, tracing::subscriber::set_default(sub))
+    runtime_support::capture_tracing_with(tracing_subscriber::fmt::format::FmtSpan::FULL)
 }
