@@ -33,6 +33,7 @@ pub fn type_text(ty: &TokenStream) -> String {
         .replace(":: ", "::")
         .replace(" < ", "<")
         .replace(" >", ">")
+        .replace(" ,", ",")
 }
 
 /// A Rust string literal for `text`.
@@ -49,6 +50,9 @@ pub fn expand(formatted: &str) -> Result<String, String> {
     while let Some(at) = find_at_line_start(rest, MARKER) {
         out.push_str(&rest[..at]);
         let after = &rest[at + MARKER.len()..];
+        if !after.starts_with('(') {
+            return Err("a table placeholder is not followed by `(`".into());
+        }
         let close = closing_paren(after).ok_or("a table placeholder is not closed")?;
         let argument = after[1..close].trim().trim_end_matches(',');
         let text = syn::parse_str::<syn::LitStr>(argument)
@@ -151,5 +155,7 @@ mod tests {
             type_text(&ty),
             "crate::runtime::Field<Vec<Box<crate::models::Thing>>>"
         );
+        let ty = quote!(serde_json::Map<String, serde_json::Value>);
+        assert_eq!(type_text(&ty), "serde_json::Map<String, serde_json::Value>");
     }
 }
