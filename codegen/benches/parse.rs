@@ -12,7 +12,7 @@
 //! `cargo test` it checks that this document resolves with every copied type.
 //!
 //! Run: `cargo bench -p migrations-codegen --bench parse`.
-//! `-- --once ours|borrowed|parse|baseline|regen [TIMES]` runs one side
+//! `-- --once ours|borrowed|parse|baseline|floor|regen [TIMES]` runs one side
 //! (once by default), for `valgrind --tool=callgrind` or `perf record`. Under `cargo test` (no `--bench` argument)
 //! it only parses and resolves once.
 
@@ -43,6 +43,58 @@ fn baseline(text: &str) -> usize {
         }
     }
     n
+}
+
+/// The least a parser that builds a tree does on top of the loop: each
+/// element's name and its Name and Type attributes kept as owned strings in
+/// a flat list; no checks, no positions, no nesting, no resolution. What
+/// parse + resolve would have to approach for goal 1 (BENCHMARKS.md).
+fn floor(text: &str) -> usize {
+    struct Node {
+        element: String,
+        name: Option<String>,
+        ty: Option<String>,
+        depth: u32,
+    }
+    let mut reader = Reader::from_str(text);
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut depth = 0u32;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(ev @ (Event::Start(_) | Event::Empty(_))) => {
+                let (e, empty) = match &ev {
+                    Event::Start(e) => (e, false),
+                    Event::Empty(e) => (e, true),
+                    _ => unreachable!(),
+                };
+                let mut node = Node {
+                    element: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+                    name: None,
+                    ty: None,
+                    depth,
+                };
+                for a in e.attributes().with_checks(false).flatten() {
+                    match a.key.as_ref() {
+                        b"Name" => node.name = Some(String::from_utf8_lossy(&a.value).into_owned()),
+                        b"Type" => node.ty = Some(String::from_utf8_lossy(&a.value).into_owned()),
+                        _ => {}
+                    }
+                }
+                nodes.push(node);
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    nodes
+        .iter()
+        .filter(|n| n.depth > 2 && n.name.is_some() && n.ty.is_some() && !n.element.is_empty())
+        .count()
 }
 
 fn parse_only(text: &str) -> usize {
@@ -190,6 +242,7 @@ fn main() {
         for _ in 0..times {
             let n = match args.get(i + 1).map(String::as_str) {
                 Some("baseline") => baseline(&text),
+                Some("floor") => floor(&text),
                 Some("parse") => parse_only(&text),
                 Some("regen") => regen(&root, &text),
                 Some("borrowed") => ours_borrowed(&text),
@@ -234,15 +287,21 @@ fn main() {
             &mut || parse_only(&text),
             &mut || ours(&text),
             &mut || ours_borrowed(&text),
+            &mut || floor(&text),
         ],
     );
-    let (base, parse_t, full, borrowed) = (t[0], t[1], t[2], t[3]);
+    let (base, parse_t, full, borrowed, least) = (t[0], t[1], t[2], t[3], t[4]);
     let mb = text.len() as f64 / 1e6;
     println!("input: {mb:.2} MB, {runs} runs each, interleaved, medians");
     println!(
         "quick-xml event loop : {:>8.2} ms  ({:.0} MB/s)",
         ms(base),
         mb / base.as_secs_f64()
+    );
+    println!(
+        "least tree (no checks, no positions, no resolution): {:>8.2} ms  ({:.2} of the loop's throughput)",
+        ms(least),
+        base.as_secs_f64() / least.as_secs_f64()
     );
     println!(
         "parse                : {:>8.2} ms  ({:.0} MB/s)",
