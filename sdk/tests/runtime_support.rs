@@ -58,22 +58,66 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
     }
 }
 
-/// Install a TRACE-level subscriber capturing all output for the current thread.
-pub fn capture_tracing() -> (Capture, tracing::subscriber::DefaultGuard) {
-    capture_tracing_with(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+thread_local! {
+    static SINK: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
 }
 
-/// [`capture_tracing`], with the span events given.
-pub fn capture_tracing_with(
-    spans: tracing_subscriber::fmt::format::FmtSpan,
-) -> (Capture, tracing::subscriber::DefaultGuard) {
+/// Ends a capture started by [`capture_tracing`] on this thread.
+pub struct CaptureGuard(Option<Capture>);
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        SINK.with(|s| *s.borrow_mut() = previous);
+    }
+}
+
+/// Writes into the current thread's capture, if one is running.
+struct ThreadSink;
+
+impl Write for ThreadSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        SINK.with(|s| match s.borrow_mut().as_mut() {
+            Some(cap) => cap.write(buf),
+            None => Ok(buf.len()),
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything at TRACE level, span opening and closing included, from every
+/// crate (reqwest, hyper, ours), emitted on the current thread until the
+/// guard drops.
+///
+/// One process-wide subscriber routes output to the capturing thread. A
+/// scoped `tracing::subscriber::set_default` is not reliable beside other
+/// tests: while it is the only live dispatcher, tracing-core computes the
+/// interest of a callsite first hit on *another* thread against that
+/// thread's (empty) default, caches `never`, and the capturing test then
+/// sees no spans. This failed in CI.
+pub fn capture_tracing() -> (Capture, CaptureGuard) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::{Layer, filter::filter_fn, fmt::format::FmtSpan};
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let capturing = filter_fn(|_| SINK.with(|s| s.borrow().is_some()));
+        let layer = tracing_subscriber::fmt::layer()
+            .with_span_events(FmtSpan::FULL)
+            .with_ansi(false)
+            .with_writer(|| ThreadSink)
+            .with_filter(capturing);
+        let sub = tracing_subscriber::registry()
+            .with(layer)
+            .with(tracing_subscriber::filter::LevelFilter::TRACE);
+        tracing::subscriber::set_global_default(sub)
+            .expect("no other global tracing subscriber in the SDK tests");
+    });
+    // A callsite first hit on another thread while the subscriber was being
+    // installed may have cached its interest against the empty default.
+    tracing::callsite::rebuild_interest_cache();
     let cap = Capture::default();
-    let sub = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(spans)
-        .with_ansi(false)
-        .with_writer(cap.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(sub);
-    (cap, guard)
+    let previous = SINK.with(|s| s.borrow_mut().replace(cap.clone()));
+    (cap, CaptureGuard(previous))
 }

@@ -217,6 +217,6 @@ async fn serve(
 
 /// Everything at TRACE level, span opening and closing included, from every
 /// crate (reqwest, hyper, ours), for the current thread.
-pub fn capture_all_tracing() -> (Capture, tracing::subscriber::DefaultGuard) {
-    runtime_support::capture_tracing_with(tracing_subscriber::fmt::format::FmtSpan::FULL)
+pub fn capture_all_tracing() -> (Capture, runtime_support::CaptureGuard) {
+    runtime_support::capture_tracing()
 }
