@@ -133,9 +133,10 @@ async fn slow_responses() {
     assert!(t.elapsed() >= Duration::from_millis(300));
     assert_eq!(sim.stats().faults(FaultKind::Slow), 1);
     sim.faults().clear();
-    let t = Instant::now();
-    api.get(JOBS).await;
-    assert!(t.elapsed() < Duration::from_millis(300));
+    // Whether a cleared fault is still applied is read from the counters,
+    // not from a timing, which a loaded CI machine could stretch.
+    assert_eq!(api.get(JOBS).await.status, 200);
+    assert_eq!(sim.stats().faults(FaultKind::Slow), 1);
     // A slow request can time out on the client side.
     sim.faults().inject_next(FaultKind::Slow, 1);
     sim.faults().update(|f| f.slow_delay_ms = 2_000);
