@@ -127,7 +127,7 @@ async fn mixed_statuses_and_wire_format() {
     assert_eq!(resp.get("4").unwrap().header("retry-after"), Some("7"));
     // decoding on demand: a body of the wrong shape is a decode error with its path
     match resp.get("5").unwrap().json::<Job>().unwrap_err() {
-        Error::Decode { json_path, .. } => assert_eq!(json_path, "id"),
+        Error::Decode(e) => assert_eq!(e.json_path, "id"),
         other => panic!("{other:?}"),
     }
     server.verify().await;

@@ -249,24 +249,15 @@ async fn decode_error_names_the_json_path() {
         .send::<Task>()
         .await
         .unwrap_err();
-    match &err {
-        Error::Decode {
-            json_path,
-            status,
-            path_template,
-            request_id,
-            ..
-        } => {
-            assert_eq!(json_path, "parameters.sourceUserIdentity.id");
-            assert_eq!(status.as_u16(), 200);
-            assert_eq!(
-                path_template,
-                "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTask-id}"
-            );
-            assert_eq!(request_id.as_deref(), Some("rid-1"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let e = err.decode_error().expect("a decode error");
+    assert_eq!(e.json_path, "parameters.sourceUserIdentity.id");
+    assert_eq!(e.status.as_u16(), 200);
+    assert_eq!(
+        e.path_template,
+        "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTask-id}"
+    );
+    assert_eq!(e.request_id.as_deref(), Some("rid-1"));
+    assert_eq!(err.request_id(), Some("rid-1"));
     assert!(err.to_string().contains("parameters.sourceUserIdentity.id"));
 }
 

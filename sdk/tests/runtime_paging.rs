@@ -236,7 +236,7 @@ async fn page_error_and_decode_error_end_the_stream() {
         .await
         .unwrap_err();
     match err {
-        Error::Decode { json_path, .. } => assert_eq!(json_path, "value[1].id"),
+        Error::Decode(e) => assert_eq!(e.json_path, "value[1].id"),
         other => panic!("{other:?}"),
     }
 }

@@ -347,3 +347,88 @@ async fn connect_failures_are_retried_even_for_post() {
         other => panic!("expected transport error, got {other:?}"),
     }
 }
+
+/// The `client-request-id` the SDK sent, read back from what the server received.
+async fn sent_id(server: &MockServer) -> String {
+    let reqs = server.received_requests().await.unwrap();
+    let last = reqs.last().expect("a request was sent");
+    last.headers["client-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_error_names_the_client_request_id_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/beta/broken"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("<html>gateway</html>"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/garbled"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"id\": [", "application/json"))
+        .mount(&server)
+        .await;
+    let c = builder(&server)
+        .retry_policy(fast_retry(0))
+        .build()
+        .unwrap();
+
+    // A service error the service did not stamp with our id.
+    let err = c
+        .request(Method::GET, RequestPath::root().segment("broken"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    let sent = sent_id(&server).await;
+    assert_eq!(err.client_request_id(), Some(sent.as_str()));
+    assert!(
+        err.to_string()
+            .contains(&format!("client-request-id {sent}")),
+        "{err}"
+    );
+
+    // A body that does not decode.
+    let err = c
+        .request(Method::GET, RequestPath::root().segment("garbled"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(
+        err.client_request_id(),
+        Some(sent_id(&server).await.as_str())
+    );
+
+    // No response at all: the id generated for the request, or the caller's.
+    let (base, _) = hang_up_server().await;
+    let dead = graph_migrations::Client::builder()
+        .base_url(&base)
+        .retry_policy(fast_retry(1))
+        .build()
+        .unwrap();
+    let err = dead
+        .request(Method::GET, jobs())
+        .send_empty()
+        .await
+        .unwrap_err();
+    let id = err
+        .client_request_id()
+        .expect("a transport error keeps the id");
+    assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 4);
+    let err = dead
+        .request(Method::GET, jobs())
+        .header("client-request-id", "migration-wave-7")
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert_eq!(err.client_request_id(), Some("migration-wave-7"));
+    assert!(
+        err.to_string()
+            .contains("after 2 attempt(s) (client-request-id migration-wave-7)"),
+        "{err}"
+    );
+}

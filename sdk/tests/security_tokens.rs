@@ -194,7 +194,7 @@ async fn no_failure_shows_the_token() {
         assert_clean(what, &everything_shown(err));
     }
     assert!(matches!(errors[0].1, Error::Service(_)));
-    assert!(matches!(errors[3].1, Error::Decode { .. }));
+    assert!(matches!(errors[3].1, Error::Decode(_)));
     assert!(matches!(errors[5].1, Error::InvalidNextLink { .. }));
     assert!(matches!(errors[6].1, Error::InvalidRequest(_)));
     for i in [7, 8, 9] {

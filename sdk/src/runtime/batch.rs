@@ -280,6 +280,7 @@ impl BatchItemResponse {
             headers,
             body,
             attempts: 1,
+            client_request_id: None,
         }
     }
 
@@ -290,15 +291,8 @@ impl BatchItemResponse {
         }
         let raw = self.raw();
         Some(
-            ServiceError::from_response(
-                self.method.clone(),
-                self.path_template.clone(),
-                raw.status,
-                &raw.headers,
-                &raw.body,
-                1,
-            )
-            .into(),
+            ServiceError::from_response(self.method.clone(), self.path_template.clone(), &raw)
+                .into(),
         )
     }
 
@@ -308,13 +302,14 @@ impl BatchItemResponse {
             return Err(e);
         }
         let raw = self.raw();
-        super::request::decode_json(&raw.body).map_err(|(json_path, message)| Error::Decode {
-            method: self.method.clone(),
-            path_template: self.path_template.clone(),
-            status: self.status,
-            json_path,
-            message,
-            request_id: self.header("request-id").map(str::to_string),
+        super::request::decode_json(&raw.body).map_err(|(json_path, message)| {
+            Error::decode_failure(
+                self.method.clone(),
+                self.path_template.clone(),
+                &raw,
+                json_path,
+                message,
+            )
         })
     }
 

@@ -17,29 +17,24 @@ pub enum Error {
     Service(Box<ServiceError>),
 
     /// The request could not be sent or its response could not be read.
-    #[error("transport error on {method} {path_template} after {attempts} attempt(s): {source}")]
+    #[error(
+        "transport error on {method} {path_template} after {attempts} attempt(s) (client-request-id {client_request_id}): {source}"
+    )]
     Transport {
         method: Method,
         path_template: String,
         attempts: u32,
+        /// The `client-request-id` sent with every attempt: with no response
+        /// there is no `request-id`, and this is what Microsoft support can
+        /// look up when the request reached the service.
+        client_request_id: String,
         #[source]
         source: reqwest::Error,
     },
 
     /// A success response whose body did not match the expected type.
-    #[error(
-        "cannot decode response of {method} {path_template} ({status}) at `{json_path}`: {message}"
-    )]
-    Decode {
-        method: Method,
-        path_template: String,
-        status: StatusCode,
-        /// JSON path of the value that failed (`value[3].status`, `.` for the root).
-        json_path: String,
-        message: String,
-        /// The `request-id` response header, if any.
-        request_id: Option<String>,
-    },
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
 
     /// A paging `@odata.nextLink` pointing outside the client's base URL
     /// origin; nothing was sent to it.
@@ -87,6 +82,26 @@ pub enum Error {
     /// A waiter observed a terminal failure status.
     #[error("operation ended in failure status {status:?}")]
     WaitFailed { status: String },
+}
+
+/// The details of a success response whose body did not match the expected type.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "cannot decode response of {method} {path_template} ({status}) at `{json_path}`: {message}"
+)]
+#[non_exhaustive]
+pub struct DecodeError {
+    pub method: Method,
+    /// The path template (never the full URL).
+    pub path_template: String,
+    pub status: StatusCode,
+    /// JSON path of the value that failed (`value[3].status`, `.` for the root).
+    pub json_path: String,
+    pub message: String,
+    /// The `request-id` response header, if any.
+    pub request_id: Option<String>,
+    /// The `client-request-id` echoed by the service, else the one sent.
+    pub client_request_id: Option<String>,
 }
 
 /// The details of a Graph error response.
@@ -168,14 +183,19 @@ impl fmt::Display for ServiceError {
                 write!(f, ": non-JSON body: {t}")?;
             }
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request-id {id}")?;
-            if let Some(c) = &self.client_request_id {
-                write!(f, ", client-request-id {c}")?;
+        let ids = [
+            ("request-id", &self.request_id),
+            ("client-request-id", &self.client_request_id),
+            ("date", &self.date),
+        ];
+        let mut sep = " (";
+        for (name, value) in ids {
+            if let Some(value) = value {
+                write!(f, "{sep}{name} {value}")?;
+                sep = ", ";
             }
-            if let Some(d) = &self.date {
-                write!(f, ", date {d}")?;
-            }
+        }
+        if sep == ", " {
             write!(f, ")")?;
         }
         Ok(())
@@ -226,11 +246,10 @@ impl ServiceError {
     pub(crate) fn from_response(
         method: Method,
         path_template: String,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: &[u8],
-        attempts: u32,
+        raw: &super::request::RawResponse,
     ) -> Self {
+        let (status, headers, body, attempts) =
+            (raw.status, &raw.headers, &raw.body[..], raw.attempts);
         let content_type = header_str(headers, "content-type");
         let mut e = ServiceError {
             method,
@@ -279,7 +298,8 @@ impl ServiceError {
         e.request_id = e.request_id.or_else(|| header_str(headers, "request-id"));
         e.client_request_id = e
             .client_request_id
-            .or_else(|| header_str(headers, "client-request-id"));
+            .or_else(|| header_str(headers, "client-request-id"))
+            .or_else(|| raw.client_request_id.clone());
         e.date = e.date.or_else(|| header_str(headers, "date"));
         e
     }
@@ -317,11 +337,19 @@ impl Error {
         }
     }
 
+    /// The details of a decode error, if this is one.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of a service error (or of a decode error).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Service(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.status),
             _ => None,
         }
     }
@@ -340,14 +368,42 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
 
-    /// The `client-request-id` of a service error.
+    /// The `client-request-id` of the request: the one the service echoed,
+    /// else the one the SDK sent (the same on every retry).
     pub fn client_request_id(&self) -> Option<&str> {
-        self.service().and_then(|e| e.client_request_id.as_deref())
+        match self {
+            Error::Service(e) => e.client_request_id.as_deref(),
+            Error::Transport {
+                client_request_id, ..
+            } => Some(client_request_id),
+            Error::Decode(e) => e.client_request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error for a success response whose body is not what was expected.
+    pub(crate) fn decode_failure(
+        method: Method,
+        path_template: String,
+        raw: &super::request::RawResponse,
+        json_path: String,
+        message: String,
+    ) -> Self {
+        Error::Decode(Box::new(DecodeError {
+            method,
+            path_template,
+            status: raw.status,
+            json_path,
+            message,
+            request_id: header_str(&raw.headers, "request-id"),
+            client_request_id: header_str(&raw.headers, "client-request-id")
+                .or_else(|| raw.client_request_id.clone()),
+        }))
     }
 
     /// The server's `Retry-After`, if any.

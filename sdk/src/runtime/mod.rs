@@ -32,7 +32,7 @@ pub use delta::{
     ChunkResult, DeltaChange, DeltaOptions, DeltaPayload, DeltaReport, RemovedReason, delta_update,
     delta_update_with,
 };
-pub use error::{Error, Result, ServiceError};
+pub use error::{DecodeError, Error, Result, ServiceError};
 pub use field::Field;
 pub use paging::{Page, Pager};
 pub use path::{

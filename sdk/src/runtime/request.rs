@@ -73,6 +73,9 @@ pub(crate) struct RawResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub attempts: u32,
+    /// The `client-request-id` sent, when this response came over HTTP
+    /// (a `$batch` part has none of its own).
+    pub client_request_id: Option<String>,
 }
 
 pub(crate) fn is_idempotent(m: &Method) -> bool {
@@ -404,6 +407,7 @@ impl Request {
                 headers,
                 body,
                 attempts: n,
+                client_request_id: Some(p.client_request_id.clone()),
             };
             let retry_status = match status.as_u16() {
                 429 => true,
@@ -490,6 +494,7 @@ impl Request {
                     method: p.method,
                     path_template: p.template,
                     attempts: n,
+                    client_request_id: p.client_request_id,
                     source: error,
                 });
             }
@@ -510,29 +515,18 @@ impl Request {
     }
 
     pub(crate) fn service_error(&self, raw: &RawResponse) -> Error {
-        ServiceError::from_response(
-            self.method.clone(),
-            self.template().to_string(),
-            raw.status,
-            &raw.headers,
-            &raw.body,
-            raw.attempts,
-        )
-        .into()
+        ServiceError::from_response(self.method.clone(), self.template().to_string(), raw).into()
     }
 
     pub(crate) fn decode<T: DeserializeOwned>(&self, raw: &RawResponse) -> Result<T> {
-        decode_json(&raw.body).map_err(|(json_path, message)| Error::Decode {
-            method: self.method.clone(),
-            path_template: self.template().to_string(),
-            status: raw.status,
-            json_path,
-            message,
-            request_id: raw
-                .headers
-                .get("request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+        decode_json(&raw.body).map_err(|(json_path, message)| {
+            Error::decode_failure(
+                self.method.clone(),
+                self.template().to_string(),
+                raw,
+                json_path,
+                message,
+            )
         })
     }
 
@@ -572,17 +566,14 @@ impl Request {
         text.trim()
             .trim_start_matches('\u{feff}')
             .parse::<u64>()
-            .map_err(|e| Error::Decode {
-                method: self.method.clone(),
-                path_template: self.template().to_string(),
-                status: raw.status,
-                json_path: ".".into(),
-                message: format!("expected a text/plain integer: {e}"),
-                request_id: raw
-                    .headers
-                    .get("request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string),
+            .map_err(|e| {
+                Error::decode_failure(
+                    self.method.clone(),
+                    self.template().to_string(),
+                    &raw,
+                    ".".into(),
+                    format!("expected a text/plain integer: {e}"),
+                )
             })
     }
 
