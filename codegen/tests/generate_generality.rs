@@ -285,6 +285,66 @@ fn keyword_names_compile() {
     assert_compiles("generality-keywords", &generated, "keyword names");
 }
 
+/// `text` without whitespace and trailing commas: prettyplease breaks long
+/// types where it likes, and ends a broken list of generic arguments with `,`.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<String>()
+        .replace(",>", ">")
+}
+
+#[test]
+fn types_holding_themselves_through_other_types_are_boxed_and_compile() {
+    let model = pipeline::load_model("recursive.csdl", common::RECURSIVE_CSDL)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let config = common::config(&["/directoryObjects/**", "/sites/**"]);
+    let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
+    let file = |name: &str| {
+        generated
+            .files
+            .iter()
+            .find(|(path, _)| **path == format!("models/{name}.rs"))
+            .map(|(_, text)| squeeze(text))
+            .unwrap_or_else(|| panic!("no models/{name}.rs"))
+    };
+    // Each cycle is broken by a `Box` in the field that closes it: the enum
+    // `AnyDirectoryObject` holds `Blueprint`, `AnyExpression` holds
+    // `NotExpression`, `Site` and `Person` hold each other.
+    for (model, field) in [
+        (
+            "blueprint",
+            "created_on_behalf_of: crate::runtime::Field<Box<crate::models::AnyDirectoryObject>>",
+        ),
+        (
+            "not_expression",
+            "operand: crate::runtime::Field<Box<crate::models::AnyExpression>>",
+        ),
+        (
+            "site",
+            "owner: crate::runtime::Field<Box<crate::models::Person>>",
+        ),
+        (
+            "person",
+            "home_site: crate::runtime::Field<Box<crate::models::Site>>",
+        ),
+    ] {
+        let text = file(model);
+        assert!(
+            text.contains(&squeeze(field)),
+            "models/{model}.rs lacks `{field}`:\n{text}"
+        );
+    }
+    // A field that closes no cycle keeps its plain type.
+    let blueprint = file("blueprint");
+    assert!(
+        blueprint.contains(&squeeze(
+            "rule: crate::runtime::Field<crate::models::AnyExpression>"
+        )),
+        "{blueprint}"
+    );
+    assert_compiles("generality-recursive", &generated, "recursive types");
+}
+
 #[test]
 fn url_values_of_every_supported_type_and_overloads_compile() {
     let model = pipeline::load_model("url-values.csdl", common::URL_VALUES_CSDL)

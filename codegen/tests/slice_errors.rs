@@ -252,3 +252,54 @@ fn committed_slice_toml_loads_with_positions() {
         );
     }
 }
+
+#[test]
+fn a_slice_reaching_too_many_paths_is_refused_with_where_they_are() {
+    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+        return;
+    };
+    // `/**` over the whole schema: hundreds of thousands of paths, which
+    // would take minutes and gigabytes to generate.
+    let config =
+        SliceConfig::from_toml("metadata/slice.toml", &toml_with(&["/solutions/**", "/**"]))
+            .unwrap();
+    assert_eq!(
+        config.max_paths,
+        migrations_codegen::slice::DEFAULT_MAX_PATHS
+    );
+    let d = slice_err(&file, &text, &config, &[]);
+    assert_eq!(d.0.len(), 1, "{d}");
+    let message = d.0[0].to_string();
+    assert!(
+        message.starts_with(
+            "metadata/slice.toml:3:4: error: include path \"/**\" reaches more than 20000 URL paths of ../shared/metadata/graph-beta.csdl (containment nests "
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("narrow it, add exclude patterns, or raise max_paths in the slice configuration; most of the first 20000 paths are under /entitlementManagement/accessPackageAssignmentPolicies ("),
+        "{message}"
+    );
+
+    // The budget is the configuration's: a small one stops a small slice.
+    let small = SliceConfig::from_toml(
+        "metadata/slice.toml",
+        &format!(
+            "{}max_paths = 3\n",
+            toml_with(&["/solutions/migrations/**"])
+        ),
+    )
+    .unwrap();
+    assert_eq!(small.max_paths, 3);
+    let message = slice_err(&file, &text, &small, &[]).0[0].to_string();
+    assert!(
+        message.starts_with("metadata/slice.toml:2:4: error: include path \"/solutions/migrations/**\" reaches more than 3 URL paths"),
+        "{message}"
+    );
+    // ... and a large one lets the committed slice through unchanged.
+    let mut roomy = common::committed_config();
+    roomy.max_paths = 100;
+    let sliced = pipeline::slice_source(&file, &text, &roomy, &common::committed_patches())
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(sliced.selection.paths.len() < 100);
+}

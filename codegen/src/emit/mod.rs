@@ -224,12 +224,16 @@ fn model_files(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>, Diagnostics> {
 }
 
 /// Structured types that have derived types and appear as the declared type
-/// of a property, parameter or return value.
+/// of a property, navigation property (an `$expand`ed value carries its
+/// derived `@odata.type` too), parameter or return value.
 fn polymorphic_types(model: &Model) -> BTreeSet<String> {
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for s in model.structs.values() {
         for p in &s.properties {
             used.extend(p.ty.kind.structured_name());
+        }
+        for n in &s.navigation_properties {
+            used.extend(n.ty.kind.structured_name());
         }
     }
     for o in &model.operations {

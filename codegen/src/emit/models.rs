@@ -137,33 +137,36 @@ impl Ctx<'_> {
         }
     }
 
-    /// Whether a value of type `from` can contain a value of type `to`
-    /// without a `Vec` in between (so the field needs a `Box`).
+    /// Whether a value of `from`'s Rust type can hold the struct `to` by
+    /// value, without a `Vec` in between (so the field needs a `Box`). The
+    /// Rust type of a polymorphic type is its `AnyX` enum, which holds any
+    /// derived struct by value; navigation properties are fields too.
     fn reaches(&self, from: &str, to: &str) -> bool {
-        let mut stack = vec![from.to_string()];
+        let mut stack = vec![from];
         let mut seen = std::collections::HashSet::new();
         while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
+            let mut held = vec![n];
+            if self.polymorphic.contains(n) {
+                held.extend(self.model.derived_closure(n));
             }
-            if !seen.insert(n.clone()) {
-                continue;
-            }
-            let mut types = vec![n.clone()];
-            if self.polymorphic.contains(&n) {
-                types.extend(
-                    self.model
-                        .derived_closure(&n)
-                        .into_iter()
-                        .map(str::to_string),
-                );
-            }
-            for t in types {
-                for p in self.model.all_properties(&t) {
-                    if let Some(s) = p.ty.kind.structured_name()
-                        && !p.ty.collection
+            for s in held {
+                if s == to {
+                    return true;
+                }
+                if !seen.insert(s) {
+                    continue;
+                }
+                let properties = self.model.all_properties(s).into_iter().map(|p| &p.ty);
+                let navigations = self
+                    .model
+                    .all_navigation_properties(s)
+                    .into_iter()
+                    .map(|n| &n.ty);
+                for ty in properties.chain(navigations) {
+                    if let Some(t) = ty.kind.structured_name()
+                        && !ty.collection
                     {
-                        stack.push(s.to_string());
+                        stack.push(t);
                     }
                 }
             }

@@ -42,11 +42,21 @@ pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnost
     let mut sel = Selection::default();
     let mut included_nodes: Vec<PathNode> = Vec::new();
     let mut visited: Vec<PathNode> = Vec::new();
+    let over_budget = std::cell::Cell::new(false);
     paths::walk(
         model,
-        &mut |node| config.may_include_below(&node.segment_texts()),
-        &mut |node| visited.push(node.clone()),
+        &mut |node| !over_budget.get() && config.may_include_below(&node.segment_texts()),
+        &mut |node| {
+            if visited.len() == config.max_paths {
+                over_budget.set(true);
+            } else {
+                visited.push(node.clone());
+            }
+        },
     );
+    if over_budget.get() {
+        return Err(too_many_paths(model, config, &visited));
+    }
     for node in &visited {
         let included = config.includes(&node.segment_texts());
         let first = &node.segments[0];
@@ -210,6 +220,58 @@ fn used_terms(model: &Model, sel: &Selection) -> BTreeSet<String> {
         scan(&op.annotations);
     }
     out
+}
+
+/// The error for a slice that reaches more than `config.max_paths` paths:
+/// at the include pattern that matched most of them, with the prefixes that
+/// hold the most, so that the user can see what to narrow or exclude.
+fn too_many_paths(model: &Model, config: &SliceConfig, visited: &[PathNode]) -> Diagnostics {
+    let matching = |p: &super::PathPattern| {
+        visited
+            .iter()
+            .filter(|n| p.matches(&n.segment_texts()))
+            .count()
+    };
+    let widest = config
+        .include
+        .iter()
+        .max_by_key(|p| matching(p))
+        .expect("a configuration has include patterns");
+    let mut by_prefix: BTreeMap<String, usize> = BTreeMap::new();
+    for node in visited {
+        let prefix: Vec<&str> = node.segment_texts().into_iter().take(2).collect();
+        *by_prefix
+            .entry(format!("/{}", prefix.join("/")))
+            .or_default() += 1;
+    }
+    let mut largest: Vec<(String, usize)> = by_prefix.into_iter().collect();
+    largest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let listed: Vec<String> = largest
+        .iter()
+        .take(5)
+        .map(|(prefix, n)| format!("{prefix} ({n})"))
+        .collect();
+    let deepest = visited
+        .iter()
+        .max_by_key(|n| n.segments.len())
+        .map(|n| n.segments.len())
+        .unwrap_or(0);
+    Diagnostic::error(
+        config.file.clone(),
+        widest.pos(),
+        format!(
+            "include path \"{}\" reaches more than {} URL paths of {} (containment nests \
+             {deepest} segments deep before the walk stopped): narrow it, add exclude \
+             patterns, or raise max_paths in the slice configuration; most of the first {} \
+             paths are under {}",
+            widest.as_str(),
+            config.max_paths,
+            model.file,
+            visited.len(),
+            listed.join(", ")
+        ),
+    )
+    .into()
 }
 
 /// A pattern whose literal prefix names no path gets a located explanation:

@@ -5,5 +5,5 @@ pub mod config;
 mod filter;
 
 pub use closure::{Selection, select};
-pub use config::{PathPattern, SliceConfig};
+pub use config::{DEFAULT_MAX_PATHS, PathPattern, SliceConfig};
 pub use filter::{filter, syntax_signature};

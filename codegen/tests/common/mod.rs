@@ -285,6 +285,49 @@ pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </edmx:Edmx>
 "#;
 
+/// Types that hold themselves by value only through another type: a derived
+/// entity whose navigation property names its polymorphic base (so the base's
+/// `AnyX` enum holds the derived struct), a derived complex type with a
+/// property of its base type, and a two-type cycle through navigations. The
+/// first is `agentIdentityBlueprint.createdOnBehalfOf` (a `directoryObject`)
+/// in Graph beta.
+pub const RECURSIVE_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="rec" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="directoryObject">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="blueprint" BaseType="rec.directoryObject">
+        <Property Name="rule" Type="rec.expression" />
+        <NavigationProperty Name="createdOnBehalfOf" Type="rec.directoryObject" />
+      </EntityType>
+      <ComplexType Name="expression">
+        <Property Name="text" Type="Edm.String" />
+      </ComplexType>
+      <ComplexType Name="notExpression" BaseType="rec.expression">
+        <Property Name="operand" Type="rec.expression" />
+      </ComplexType>
+      <EntityType Name="site">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="owner" Type="rec.person" />
+      </EntityType>
+      <EntityType Name="person">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="homeSite" Type="rec.site" />
+      </EntityType>
+      <EntityContainer Name="c">
+        <EntitySet Name="directoryObjects" EntityType="rec.directoryObject" />
+        <EntitySet Name="sites" EntityType="rec.site" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
 /// Lines 1 to 3 of a one-schema document (namespace `ns`, alias `n`):
 /// what [`in_schema`] puts before its body, which starts at 4:1.
 pub const SCHEMA_HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
