@@ -1,6 +1,7 @@
 //! Rust names for OData names: case collisions are located errors naming
 //! both members, keywords are escaped into code that parses (it also
-//! compiles: see generate_generality.rs), and builder methods never clash.
+//! compiles: see generate_generality.rs), names the generator uses itself
+//! take a suffix, and builder methods never clash.
 
 mod common;
 
@@ -82,14 +83,45 @@ fn enum_members_differing_only_in_case_are_reported() {
 }
 
 #[test]
-fn generator_reserved_names_are_reported() {
+fn odata_names_yield_to_the_names_the_generator_reserves() {
+    // Graph beta's security.alert has an `additionalData` property; our
+    // structs keep unknown properties in `additional_data`, and enums keep
+    // unknown members in `UnknownValue`.
+    let generated = generate(&schema(
+        "        <Property Name=\"additionalData\" Type=\"Edm.String\" />\n        <Property Name=\"odataType\" Type=\"Edm.String\" />\n        <Property Name=\"state\" Type=\"n.state\" />\n",
+        "      <EnumType Name=\"state\">\n        <Member Name=\"unknownValue\" Value=\"0\" />\n      </EnumType>\n",
+    ))
+    .unwrap_or_else(|d| panic!("{d}"));
+    let file = |name: &str| {
+        let text = &generated
+            .files
+            .iter()
+            .find(|(path, _)| *path == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1;
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let thing = file("models/thing.rs");
+    for expected in [
+        "pub additional_data_property: crate::runtime::Field<String>",
+        "pub odata_type_property: crate::runtime::Field<String>",
+        "pub additional_data: serde_json::Map<String, serde_json::Value>",
+        "\"additionalData\" => additional_data_property: String => with_additional_data_property,",
+        "\"odataType\" => odata_type_property: String => with_odata_type_property,",
+    ] {
+        assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
+    }
+    let state = file("models/state.rs");
+    assert!(state.contains("UnknownValueMember => \"unknownValue\","), "{state}");
+
+    // Renaming does not hide a clash it creates.
     let d = generate_err(&schema(
-        "        <Property Name=\"odataType\" Type=\"Edm.String\" />\n",
+        "        <Property Name=\"additionalData\" Type=\"Edm.String\" />\n        <Property Name=\"additionalDataProperty\" Type=\"Edm.String\" />\n",
         "",
     ));
-    assert!(
-        d.0[0].to_string().starts_with("names.csdl:8:9: error: \"odataType\" in type n.thing becomes the Rust name \"odata_type\", which the generator reserves"),
-        "{d}"
+    assert_eq!(
+        d.0[0].to_string(),
+        "names.csdl:9:9: error: \"additionalDataProperty\" in type n.thing becomes the Rust name \"additional_data_property\", which \"additionalData\" (at 8:9) already has"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Request builders: one chain per URL path, so users never assemble URL
 //! strings; and the API surface listing produced from the same walk.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,7 +11,7 @@ use super::models::{Member, deprecated_attr, doc_lines, docs};
 use super::names::{self, ident, pascal_word, snake, type_ident};
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, OperationKind};
-use crate::model::paths::{self, PathNode, SegmentKind};
+use crate::model::paths::{self, PathNode, Segment, SegmentKind};
 use crate::model::{OperationDef, Primitive, TypeRef, vocab};
 
 /// One line of `metadata/api-surface.txt`.
@@ -72,15 +72,17 @@ pub fn generate(
         nodes.iter().map(|n| (n.path.template(), n)).collect();
     let mut files: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut surface = Vec::new();
+    let mut children_of: HashMap<&[Segment], Vec<&Node>> = HashMap::new();
     for node in &nodes {
-        let children: Vec<&Node> = nodes
-            .iter()
-            .filter(|c| {
-                c.path.segments.len() == node.path.segments.len() + 1
-                    && c.path.segments.starts_with(&node.path.segments)
-            })
-            .collect();
-        let tokens = node_builder(ctx, node, &children, &mut surface)?;
+        if let Some((_, parent)) = node.path.segments.split_last() {
+            children_of.entry(parent).or_default().push(node);
+        }
+    }
+    for node in &nodes {
+        let children = children_of
+            .get(node.path.segments.as_slice())
+            .map_or(&[][..], Vec::as_slice);
+        let tokens = node_builder(ctx, node, children, &mut surface)?;
         // A collection and its items share a file.
         let owner = match node.path.segments.last().map(|s| &s.kind) {
             Some(SegmentKind::Key) => {
@@ -150,21 +152,34 @@ fn short_names(nodes: &[PathNode]) -> BTreeMap<String, String> {
         }
         s
     };
+    // Depth by depth, every node's candidate is compared with every other
+    // node's candidate at that depth through one count, not node by node:
+    // a wide slice has thousands of paths.
+    let templates: Vec<String> = nodes.iter().map(PathNode::template).collect();
     let mut out = BTreeMap::new();
-    for n in nodes {
-        let max = n.segments.len();
-        let mut depth = 1;
-        loop {
-            let candidate = words(n, depth);
-            let clash = nodes
-                .iter()
-                .any(|o| o.template() != n.template() && words(o, depth) == candidate);
-            if !clash || depth >= max {
-                out.insert(n.template(), candidate);
-                break;
-            }
-            depth += 1;
+    let mut pending: Vec<usize> = (0..nodes.len()).collect();
+    let mut depth = 1;
+    while !pending.is_empty() {
+        let candidates: Vec<String> = nodes.iter().map(|n| words(n, depth)).collect();
+        // For each candidate: the first template that has it, and whether
+        // another template has it too.
+        let mut holders: HashMap<&str, (&str, bool)> = HashMap::new();
+        for (candidate, template) in candidates.iter().zip(&templates) {
+            holders
+                .entry(candidate)
+                .and_modify(|(first, shared)| *shared |= *first != template.as_str())
+                .or_insert((template, false));
         }
+        pending.retain(|&i| {
+            let clash = holders[candidates[i].as_str()].1;
+            if !clash || depth >= nodes[i].segments.len() {
+                out.insert(templates[i].clone(), candidates[i].clone());
+                false
+            } else {
+                true
+            }
+        });
+        depth += 1;
     }
     out
 }

@@ -98,7 +98,10 @@ pub fn generate(model: &Model, config: &SliceConfig) -> Result<Generated, Diagno
         "the schema's types",
         positioned,
         |q| names::module(&names[q]),
-        &["mod"],
+        names::Reserved {
+            names: &["mod"],
+            suffix: None,
+        },
     )?;
     let ctx = Ctx {
         model,

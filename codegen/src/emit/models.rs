@@ -181,7 +181,10 @@ impl Ctx<'_> {
             &format!("enum type {}", e.name),
             e.members.iter().map(|m| (m.name.as_str(), m.pos)),
             pascal,
-            &["UnknownValue"],
+            super::names::Reserved {
+                names: &["UnknownValue"],
+                suffix: Some("Member"),
+            },
         )?;
         let idents: Vec<_> = variants.iter().map(|v| type_ident(v)).collect();
         let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
@@ -253,7 +256,10 @@ impl Ctx<'_> {
             &format!("type {odata_name}"),
             members.iter().map(|m| (m.json, m.pos)),
             super::names::snake,
-            &["odata_type", "additional_data"],
+            super::names::Reserved {
+                names: &["odata_type", "additional_data"],
+                suffix: Some("_property"),
+            },
         )?;
         let mut fields = Vec::new();
         // `"json" => field: Type => with_field`: odata_object! makes the

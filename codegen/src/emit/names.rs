@@ -95,27 +95,47 @@ pub fn overload_name(name: &str, params: &[&str], overloads: &[Vec<&str>]) -> St
     format!("{}_with_{}", snake(name), params.join("_and_"))
 }
 
+/// Names the generator itself uses in a scope, and what an OData name that
+/// converts to one of them gets instead.
+pub struct Reserved<'r> {
+    pub names: &'r [&'r str],
+    /// Appended to the Rust name of an OData name that would take a reserved
+    /// one (`additionalData` → `additional_data_property` beside the
+    /// generator's `additional_data`); `None` makes it an error.
+    pub suffix: Option<&'r str>,
+}
+
 /// Assigns Rust names to a list of OData names in one scope, failing with a
-/// located error when two of them convert to the same Rust name.
+/// located error when two of them convert to the same Rust name. The OData
+/// name yields to a reserved one, so which of them is renamed never depends
+/// on the order of the members.
 pub fn assign_unique<'a>(
     file: &str,
     scope: &str,
     items: impl IntoIterator<Item = (&'a str, Pos)>,
     convert: impl Fn(&str) -> String,
-    reserved: &[&str],
+    reserved: Reserved<'_>,
 ) -> Result<Vec<String>, Diagnostics> {
     let mut seen: HashMap<String, (&str, Pos)> = HashMap::new();
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (name, pos) in items {
-        let rust = convert(name);
-        if reserved.contains(&rust.as_str()) {
-            errors.push(Diagnostic::error(
-                file,
-                pos,
-                format!("\"{name}\" in {scope} becomes the Rust name \"{rust}\", which the generator reserves"),
-            ));
-        } else if let Some((other, other_pos)) = seen.get(&rust) {
+        let mut rust = convert(name);
+        if reserved.names.contains(&rust.as_str()) {
+            match reserved.suffix {
+                Some(suffix) => rust.push_str(suffix),
+                None => {
+                    errors.push(Diagnostic::error(
+                        file,
+                        pos,
+                        format!("\"{name}\" in {scope} becomes the Rust name \"{rust}\", which the generator reserves"),
+                    ));
+                    out.push(rust);
+                    continue;
+                }
+            }
+        }
+        if let Some((other, other_pos)) = seen.get(&rust) {
             errors.push(Diagnostic::error(
                 file,
                 pos,

@@ -6,7 +6,7 @@
 
 use super::{Model, OperationDef};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SegmentKind {
     Singleton,
     EntitySet,
@@ -19,7 +19,7 @@ pub enum SegmentKind {
     Key,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Segment {
     /// As it appears in a URL template: `crossTenantMigrationJobs` or
     /// `{crossTenantMigrationJobId}`.

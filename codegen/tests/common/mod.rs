@@ -134,6 +134,7 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Member Name="type" Value="1" />
         <Member Name="none" Value="2" />
         <Member Name="Some" Value="3" />
+        <Member Name="unknownValue" Value="4" />
       </EnumType>
       <ComplexType Name="self">
         <Property Name="type" Type="Edm.String" />
@@ -152,6 +153,8 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Property Name="new" Type="Edm.String" />
         <Property Name="default" Type="kw.self" />
         <Property Name="_" Type="Edm.String" />
+        <Property Name="additionalData" Type="Edm.String" />
+        <Property Name="odataType" Type="kw.kind" />
         <NavigationProperty Name="children" Type="Collection(kw.thing)" ContainsTarget="true" />
         <NavigationProperty Name="loop" Type="kw.thing" ContainsTarget="true" />
       </EntityType>
