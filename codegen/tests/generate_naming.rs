@@ -112,7 +112,10 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
         assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
     }
     let state = file("models/state.rs");
-    assert!(state.contains("UnknownValueMember => \"unknownValue\","), "{state}");
+    assert!(
+        state.contains("UnknownValueMember => \"unknownValue\","),
+        "{state}"
+    );
 
     // Renaming does not hide a clash it creates.
     let d = generate_err(&schema(
@@ -157,9 +160,11 @@ fn url_values_without_a_url_form_are_located_errors() {
     ));
     assert_eq!(
         d.0[0].to_string(),
-        "names.csdl:11:9: error: parameter distance of n.near(Collection(n.thing),Edm.Double) has type Edm.Double: \
+        "names.csdl:11:9: error: parameter distance of n.near(Collection(n.thing),Edm.Double) \
+         (path /things/near(distance={distance})) has type Edm.Double: \
          the generator writes only strings, enum members, integers, Booleans, GUIDs, dates and date-times \
-         (or type definitions of these) into URLs"
+         (or type definitions of these) into URLs; exclude the paths that need it in the slice \
+         configuration to generate the rest"
     );
 }
 

@@ -776,7 +776,8 @@ impl UrlValue {
                     pos,
                     format!(
                         "{what} has type {ty}: the generator writes only strings, enum members, integers, \
-                         Booleans, GUIDs, dates and date-times (or type definitions of these) into URLs"
+                         Booleans, GUIDs, dates and date-times (or type definitions of these) into URLs; \
+                         exclude the paths that need it in the slice configuration to generate the rest"
                     ),
                 )
                 .into());
@@ -858,7 +859,11 @@ fn operation(
                 UrlValue::of(
                     ctx,
                     Some(&p.ty),
-                    &format!("parameter {} of {}", p.name, op.signature()),
+                    &format!(
+                        "parameter {} of {} (path {template})",
+                        p.name,
+                        op.signature()
+                    ),
                     p.pos,
                 )
             })
