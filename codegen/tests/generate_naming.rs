@@ -156,8 +156,19 @@ fn url_values_without_a_url_form_are_located_errors() {
     // A function parameter of a type the generator cannot write into a URL.
     let d = generate_err(&schema(
         "",
-        "      <Function Name=\"near\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n        <Parameter Name=\"distance\" Type=\"Edm.Double\" />\n        <ReturnType Type=\"Collection(n.thing)\" />\n      </Function>\n",
+        "      <Function Name=\"near\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n        <Parameter Name=\"distance\" Type=\"Edm.Double\" />\n        <ReturnType Type=\"Collection(n.thing)\" />\n      </Function>\n\
+         <Function Name=\"tagged\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"n.thing\" />\n        <Parameter Name=\"tags\" Type=\"Collection(Edm.String)\" />\n        <ReturnType Type=\"Edm.Boolean\" />\n      </Function>\n",
     ));
+    // Every path the generator cannot write is reported in one run, in
+    // document order, each once.
+    assert_eq!(d.0.len(), 2, "{d}");
+    assert!(
+        d.0[1].to_string().starts_with(
+            "names.csdl:16:9: error: parameter tags of n.tagged(n.thing,Collection(Edm.String)) \
+             (path /things/{thingId}/tagged(tags={tags})) has type Collection(Edm.String):"
+        ),
+        "{d}"
+    );
     assert_eq!(
         d.0[0].to_string(),
         "names.csdl:11:9: error: parameter distance of n.near(Collection(n.thing),Edm.Double) \

@@ -72,6 +72,7 @@ pub fn generate(
         nodes.iter().map(|n| (n.path.template(), n)).collect();
     let mut files: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut surface = Vec::new();
+    let mut errors = Vec::new();
     let mut children_of: HashMap<&[Segment], Vec<&Node>> = HashMap::new();
     for node in &nodes {
         if let Some((_, parent)) = node.path.segments.split_last() {
@@ -82,7 +83,15 @@ pub fn generate(
         let children = children_of
             .get(node.path.segments.as_slice())
             .map_or(&[][..], Vec::as_slice);
-        let tokens = node_builder(ctx, node, children, &mut surface)?;
+        // Every node is tried, so that one run reports every path the
+        // generator cannot write, not only the first.
+        let tokens = match node_builder(ctx, node, children, &mut surface) {
+            Ok(tokens) => tokens,
+            Err(d) => {
+                errors.extend(d.0);
+                continue;
+            }
+        };
         // A collection and its items share a file.
         let owner = match node.path.segments.last().map(|s| &s.kind) {
             Some(SegmentKind::Key) => {
@@ -100,6 +109,14 @@ pub fn generate(
             .entry(super::names::module(&owner))
             .or_default()
             .extend(tokens);
+    }
+    if !errors.is_empty() {
+        // A type's error is met once per path through it.
+        errors.sort_by(|a, b| {
+            (a.pos.line, a.pos.col, &a.message).cmp(&(b.pos.line, b.pos.col, &b.message))
+        });
+        errors.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
+        return Err(Diagnostics(errors));
     }
     let roots: Vec<TokenStream> = nodes
         .iter()
