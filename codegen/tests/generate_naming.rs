@@ -1,7 +1,8 @@
 //! Rust names for OData names: case collisions are located errors naming
 //! both members, keywords are escaped into code that parses (it also
-//! compiles: see generate_generality.rs), names the generator uses itself
-//! take a suffix, and builder methods never clash.
+//! compiles: see generate_generality.rs), and names the generator uses
+//! itself (fields, enum members, builder methods) make the schema's name take
+//! a suffix; any other clash is a located error.
 
 mod common;
 
@@ -129,16 +130,50 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
 }
 
 #[test]
-fn builder_method_clashes_are_located_errors() {
-    // A navigation property named like a builder method would define it
-    // twice.
-    let d = generate_err(&schema(
+fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_errors() {
+    // A navigation property or an operation named like a builder method
+    // (Graph's workbookFunctions has an action `count`, beside `$count`)
+    // takes a suffix saying what it is.
+    let generated = generate(&schema(
         "        <NavigationProperty Name=\"path\" Type=\"n.thing\" ContainsTarget=\"true\" />\n",
+        "      <Action Name=\"count\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n      </Action>\n",
+    ))
+    .unwrap_or_else(|d| panic!("{d}"));
+    let builders = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("builders/"))
+        .map(|(_, text)| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for expected in [
+        "pub fn path_navigation(&self) -> crate::builders::",
+        ".segment(\"path\")",
+        "pub fn count_action(&self)",
+        "pub fn count(&self) -> crate::support::CountRequest",
+    ] {
+        assert!(
+            builders.contains(expected),
+            "lacks `{expected}`:\n{builders}"
+        );
+    }
+    assert!(
+        generated
+            .api_surface
+            .lines()
+            .any(|l| l == "POST /things/count -> None"),
+        "{}",
+        generated.api_surface
+    );
+
+    // A clash the suffix creates is still an error.
+    let d = generate_err(&schema(
+        "        <NavigationProperty Name=\"path\" Type=\"n.thing\" ContainsTarget=\"true\" />\n        <NavigationProperty Name=\"pathNavigation\" Type=\"n.thing\" ContainsTarget=\"true\" />\n",
         "",
     ));
     assert_eq!(
         d.0[0].to_string(),
-        "names.csdl:8:9: error: navigation property \"path\" becomes the method \"path\" of the request builder for /things/{thingId}, but the generator reserves it"
+        "names.csdl:9:9: error: navigation property \"pathNavigation\" becomes the method \"path_navigation\" of the request builder for /things/{thingId}, but navigation property \"path\" has it"
     );
     // A navigation property and a bound action of the same name.
     let d = generate_err(&schema(

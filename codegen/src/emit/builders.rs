@@ -509,19 +509,27 @@ fn node_builder(
         );
         taken.insert(m, "an alternate key has it".to_string());
     }
-    let mut claim = |name: &str, what: String, pos: crate::csdl::syntax::Pos| {
-        let method = ident(&snake(name)).to_string();
-        if let Some(holder) = taken.get(&method) {
+    // A name the generator reserves is the schema's to yield, with a suffix
+    // saying what the method is (`count_action` beside `count` for
+    // `$count`); any other clash is an error, since renaming one of two
+    // schema names would depend on their order.
+    let mut claim = |name: &str, suffix: &str, what: String, pos: crate::csdl::syntax::Pos| {
+        let mut method = snake(name);
+        if RESERVED_METHODS.contains(&method.as_str()) {
+            method.push_str(suffix);
+        }
+        let shown = ident(&method).to_string();
+        if let Some(holder) = taken.get(&shown) {
             return Err(Diagnostics::from(crate::csdl::Diagnostic::error(
                 ctx.file.clone(),
                 pos,
                 format!(
-                    "{what} becomes the method \"{method}\" of the request builder for {template}, but {holder}"
+                    "{what} becomes the method \"{shown}\" of the request builder for {template}, but {holder}"
                 ),
             )));
         }
-        taken.insert(method, format!("{what} has it"));
-        Ok(())
+        taken.insert(shown, format!("{what} has it"));
+        Ok(method)
     };
     // Navigation.
     for child in children.iter().filter(|c| {
@@ -531,19 +539,23 @@ fn node_builder(
         )
     }) {
         let seg = &child.path.segments.last().unwrap().text;
-        if let Some(SegmentKind::Navigation { owner, .. }) =
-            child.path.segments.last().map(|s| &s.kind)
-        {
-            let pos = ctx
+        let pos = match child.path.segments.last().map(|s| &s.kind) {
+            Some(SegmentKind::Navigation { owner, .. }) => ctx
                 .model
                 .all_navigation_properties(owner)
                 .into_iter()
                 .find(|n| &n.name == seg)
                 .map(|n| n.pos)
-                .unwrap_or_default();
-            claim(seg, format!("navigation property \"{seg}\""), pos)?;
-        }
-        let method = ident(&snake(seg));
+                .unwrap_or_default(),
+            _ => Default::default(),
+        };
+        let method = claim(
+            seg,
+            "_navigation",
+            format!("navigation property \"{seg}\""),
+            pos,
+        )?;
+        let method = ident(&method);
         let b = builder_ident(child);
         let d = format!(" `{}`", child.path.template());
         methods.push(quote! {
@@ -584,7 +596,16 @@ fn node_builder(
             .map(|(o, _)| o.parameter_names())
             .collect();
         let name = names::overload_name(op.short_name(), &op.parameter_names(), &overloads);
-        claim(&name, format!("operation {}", op.signature()), op.pos)?;
+        let suffix = match op.kind {
+            OperationKind::Action => "_action",
+            _ => "_function",
+        };
+        let name = claim(
+            &name,
+            suffix,
+            format!("operation {}", op.signature()),
+            op.pos,
+        )?;
         let (method, tokens) =
             operation(ctx, node, op, &name, &format!("{template}/{seg}"), surface)?;
         methods.push(method);

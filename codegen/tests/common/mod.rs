@@ -157,7 +157,12 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Property Name="odataType" Type="kw.kind" />
         <NavigationProperty Name="children" Type="Collection(kw.thing)" ContainsTarget="true" />
         <NavigationProperty Name="loop" Type="kw.thing" ContainsTarget="true" />
+        <NavigationProperty Name="path" Type="kw.thing" ContainsTarget="true" />
       </EntityType>
+      <Action Name="count" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(kw.thing)" />
+        <ReturnType Type="Edm.Int32" />
+      </Action>
       <Action Name="type" IsBound="true">
         <Parameter Name="bindingParameter" Type="kw.thing" />
         <Parameter Name="self" Type="Edm.String" />
