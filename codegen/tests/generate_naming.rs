@@ -364,3 +364,78 @@ fn types_differing_only_in_case_are_reported() {
         "names.csdl:5:7: error: \"n.thing\" in the schema's types becomes the Rust name \"n_thing\", which \"n.Thing\" (at 10:7) already has"
     );
 }
+
+#[test]
+fn builder_type_names_are_unique_across_the_tree() {
+    // Two paths whose last words read alike from different depths, and a
+    // function `item` on a collection beside the collection's items (Graph
+    // beta: `/policies/conditionalAccessPolicies` and
+    // `/conditionalAccess/policies`, and `workbookChart`'s `charts/item(name=…)`).
+    // Items are named after their collection.
+    let csdl = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="policy">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="policyRoot">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="conditionalAccessPolicies" Type="Collection(n.policy)" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="conditionalAccessRoot">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="policies" Type="Collection(n.policy)" ContainsTarget="true" />
+      </EntityType>
+      <Function Name="item" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(n.policy)" />
+        <Parameter Name="name" Type="Edm.String" />
+        <ReturnType Type="n.policy" />
+      </Function>
+      <EntityContainer Name="C">
+        <Singleton Name="policies" Type="n.policyRoot" />
+        <Singleton Name="conditionalAccess" Type="n.conditionalAccessRoot" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
+    let generated = emit::generate(
+        &model,
+        &common::config(&["/policies/**", "/conditionalAccess/**"]),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut structs: Vec<String> = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("builders/"))
+        .flat_map(|(_, text)| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("pub struct "))
+                .map(|l| l.trim_end_matches(" {").to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    structs.sort();
+    for expected in [
+        "ConditionalAccessPoliciesRequestBuilder",
+        "ConditionalAccessPoliciesItemRequestBuilder",
+        "PoliciesConditionalAccessPoliciesRequestBuilder",
+        "PoliciesConditionalAccessPoliciesItemRequestBuilder",
+        "ConditionalAccessPoliciesItemFunctionRequestBuilder",
+        "PoliciesConditionalAccessPoliciesItemFunctionRequestBuilder",
+    ] {
+        assert!(
+            structs.iter().any(|s| s == expected),
+            "no {expected} in {structs:?}\n{}",
+            generated.api_surface
+        );
+    }
+    let count = structs.len();
+    structs.dedup();
+    assert_eq!(structs.len(), count, "a builder name is defined twice");
+}

@@ -1,7 +1,7 @@
 //! Request builders: one chain per URL path, so users never assemble URL
 //! strings; and the API surface listing produced from the same walk.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -72,6 +72,10 @@ pub fn generate(
         nodes.iter().map(|n| (n.path.template(), n)).collect();
     let mut files: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut surface = Vec::new();
+    // Operation builders are named after their node and operation; one
+    // that would take a node builder's name (`charts/item(name=…)` beside
+    // `charts/{id}`, both `…ChartsItem`) says which kind it is instead.
+    let node_bases: HashSet<&str> = nodes.iter().map(|n| n.base.as_str()).collect();
     let mut errors = Vec::new();
     let mut children_of: HashMap<&[Segment], Vec<&Node>> = HashMap::new();
     for node in &nodes {
@@ -85,7 +89,7 @@ pub fn generate(
             .map_or(&[][..], Vec::as_slice);
         // Every node is tried, so that one run reports every path the
         // generator cannot write, not only the first.
-        let tokens = match node_builder(ctx, node, children, &mut surface) {
+        let tokens = match node_builder(ctx, node, children, &node_bases, &mut surface) {
             Ok(tokens) => tokens,
             Err(d) => {
                 errors.extend(d.0);
@@ -169,36 +173,85 @@ fn short_names(nodes: &[PathNode]) -> BTreeMap<String, String> {
         }
         s
     };
-    // Depth by depth, every node's candidate is compared with every other
-    // node's candidate at that depth through one count, not node by node:
-    // a wide slice has thousands of paths.
+    // Every node starts with its last word; nodes whose names are shared
+    // take one more word, until no name is shared. Names are compared with
+    // what the other nodes have at that moment, whatever their depth
+    // (`/policies/conditionalAccessPolicies` and
+    // `/conditionalAccess/policies` both make `ConditionalAccessPolicies`).
+    // The items of a collection are always its name and `Item`: they take
+    // their words with it. One pass over the nodes per round: a wide slice
+    // has thousands of them.
     let templates: Vec<String> = nodes.iter().map(PathNode::template).collect();
-    let mut out = BTreeMap::new();
-    let mut pending: Vec<usize> = (0..nodes.len()).collect();
-    let mut depth = 1;
-    while !pending.is_empty() {
-        let candidates: Vec<String> = nodes.iter().map(|n| words(n, depth)).collect();
-        // For each candidate: the first template that has it, and whether
-        // another template has it too.
-        let mut holders: HashMap<&str, (&str, bool)> = HashMap::new();
-        for (candidate, template) in candidates.iter().zip(&templates) {
-            holders
-                .entry(candidate)
-                .and_modify(|(first, shared)| *shared |= *first != template.as_str())
-                .or_insert((template, false));
+    let index: HashMap<&str, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let owner: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match n.segments.last().map(|s| &s.kind) {
+            Some(SegmentKind::Key) => templates[i]
+                .rsplit_once('/')
+                .and_then(|(parent, _)| index.get(parent).copied())
+                .unwrap_or(i),
+            _ => i,
+        })
+        .collect();
+    let mut depth = vec![1usize; nodes.len()];
+    loop {
+        let names: Vec<String> = nodes
+            .iter()
+            .zip(&owner)
+            .map(|(n, &o)| words(n, depth[o]))
+            .collect();
+        let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            holders.entry(name).or_default().push(i);
         }
-        pending.retain(|&i| {
-            let clash = holders[candidates[i].as_str()].1;
-            if !clash || depth >= nodes[i].segments.len() {
-                out.insert(templates[i].clone(), candidates[i].clone());
-                false
-            } else {
-                true
+        let mut deeper = false;
+        let mut unresolved: Vec<Vec<usize>> = Vec::new();
+        let mut bumped: HashSet<usize> = HashSet::new();
+        for group in holders.into_values() {
+            let distinct: BTreeSet<&str> = group.iter().map(|&i| templates[i].as_str()).collect();
+            if distinct.len() < 2 {
+                continue;
             }
-        });
-        depth += 1;
+            let mut grew = false;
+            for &i in &group {
+                let o = owner[i];
+                if bumped.contains(&o) {
+                    grew = true;
+                } else if depth[o] < nodes[o].segments.len() {
+                    depth[o] += 1;
+                    bumped.insert(o);
+                    grew = true;
+                }
+            }
+            deeper |= grew;
+            if !grew {
+                unresolved.push(group);
+            }
+        }
+        if deeper {
+            continue;
+        }
+        let mut out: BTreeMap<String, String> = templates
+            .iter()
+            .cloned()
+            .zip(names.iter().cloned())
+            .collect();
+        // Paths whose words are all the same (they differ in keys only) are
+        // numbered in template order.
+        for group in unresolved {
+            let distinct: BTreeSet<&str> = group.iter().map(|&i| templates[i].as_str()).collect();
+            for (k, template) in distinct.into_iter().enumerate().skip(1) {
+                let name = format!("{}{}", names[group[0]], k + 1);
+                out.insert(template.to_string(), name);
+            }
+        }
+        return out;
     }
-    out
 }
 
 /// Methods every request builder may have besides its navigation
@@ -253,6 +306,7 @@ fn node_builder(
     ctx: &Ctx<'_>,
     node: &Node,
     children: &[&Node],
+    node_bases: &HashSet<&str>,
     surface: &mut Vec<ApiOperation>,
 ) -> Result<TokenStream, Diagnostics> {
     let name = builder_ident(node);
@@ -606,8 +660,15 @@ fn node_builder(
             format!("operation {}", op.signature()),
             op.pos,
         )?;
-        let (method, tokens) =
-            operation(ctx, node, op, &name, &format!("{template}/{seg}"), surface)?;
+        let (method, tokens) = operation(
+            ctx,
+            node,
+            op,
+            &name,
+            &format!("{template}/{seg}"),
+            node_bases,
+            surface,
+        )?;
         methods.push(method);
         extra.extend(tokens);
     }
@@ -862,11 +923,19 @@ fn operation(
     op: &OperationDef,
     name: &str,
     template: &str,
+    node_bases: &HashSet<&str>,
     surface: &mut Vec<ApiOperation>,
 ) -> Result<(TokenStream, TokenStream), Diagnostics> {
     let short = op.short_name();
     let method = ident(&snake(name));
-    let builder = format_ident!("{}{}RequestBuilder", node.base, pascal_word(name));
+    let mut base = format!("{}{}", node.base, pascal_word(name));
+    if node_bases.contains(base.as_str()) {
+        base.push_str(match op.kind {
+            OperationKind::Action => "Action",
+            _ => "Function",
+        });
+    }
+    let builder = format_ident!("{base}RequestBuilder");
     let mut doc = doc_lines(&op.annotations);
     doc.insert(
         0,
