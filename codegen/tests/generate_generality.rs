@@ -300,12 +300,10 @@ fn types_holding_themselves_through_other_types_are_boxed_and_compile() {
     let config = common::config(&["/directoryObjects/**", "/sites/**"]);
     let generated = emit::generate(&model, &config).unwrap_or_else(|d| panic!("{d}"));
     let file = |name: &str| {
-        generated
-            .files
-            .iter()
-            .find(|(path, _)| **path == format!("models/{name}.rs"))
-            .map(|(_, text)| squeeze(text))
-            .unwrap_or_else(|| panic!("no models/{name}.rs"))
+        squeeze(&common::generated_text(
+            &generated,
+            &format!("models/{name}.rs"),
+        ))
     };
     // Each cycle is broken by a `Box` in the field that closes it: the enum
     // `AnyDirectoryObject` holds `Blueprint`, `AnyExpression` holds
@@ -380,13 +378,7 @@ fn url_values_of_every_supported_type_and_overloads_compile() {
         "{surface}"
     );
     // Whitespace collapsed: prettyplease breaks long parameter lists.
-    let builders = generated
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with("builders/"))
-        .flat_map(|(_, text)| text.split_whitespace())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let builders = common::generated_text(&generated, "builders/");
     for method in [
         "pub fn recent(&self)",
         "pub fn recent_with_top(&self, top: i32)",
@@ -479,27 +471,7 @@ fn every_smaller_root_of_graph_beta_generates_with_unique_names() {
         &["/**/findByMethodMode", "/**/computeInheritance"],
     )
     .expect("graph-beta.csdl was read above");
-    let mut builders: Vec<&str> = Vec::new();
-    let mut models: Vec<&str> = Vec::new();
-    for (path, text) in &generated.files {
-        let names = text
-            .lines()
-            .filter_map(|l| {
-                l.strip_prefix("pub struct ")
-                    .or_else(|| l.strip_prefix("pub enum "))
-            })
-            .filter_map(|l| l.split([' ', '<', '{']).next());
-        if path.starts_with("builders/") {
-            builders.extend(names);
-        } else {
-            models.extend(names);
-        }
-    }
-    for (what, names) in [("builder", &mut builders), ("model", &mut models)] {
-        let count = names.len();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), count, "a {what} type name is defined twice");
-    }
+    let builders = common::unique_type_names(&generated, "builders/");
+    common::unique_type_names(&generated, "models/");
     assert!(builders.len() > 3_000, "{} builders", builders.len());
 }

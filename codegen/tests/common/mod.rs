@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use migrations_codegen::emit::Generated;
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
 use migrations_codegen::slice::SliceConfig;
@@ -346,4 +347,44 @@ pub const SCHEMA_HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://doc
 /// A one-schema document around `body`, which starts at line 4, column 1.
 pub fn in_schema(body: &str) -> String {
     format!("{SCHEMA_HEAD}{body}\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n")
+}
+
+/// The generated files whose paths start with `prefix` (`builders/`,
+/// `models/thing.rs`), one after another, with whitespace collapsed to
+/// single spaces: what tests search, wherever prettyplease broke the lines.
+pub fn generated_text(generated: &Generated, prefix: &str) -> String {
+    let texts: Vec<&str> = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(prefix))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert!(!texts.is_empty(), "no generated file under {prefix}");
+    texts
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The names of the `pub struct`s and `pub enum`s of the generated files
+/// under `prefix`, sorted, after asserting that none is defined twice.
+pub fn unique_type_names(generated: &Generated, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(prefix))
+        .flat_map(|(_, text)| text.lines())
+        .filter_map(|l| {
+            l.strip_prefix("pub struct ")
+                .or_else(|| l.strip_prefix("pub enum "))
+        })
+        .filter_map(|l| l.split([' ', '<', '{']).next())
+        .map(str::to_string)
+        .collect();
+    names.sort_unstable();
+    for pair in names.windows(2) {
+        assert_ne!(pair[0], pair[1], "{prefix}: a type name is defined twice");
+    }
+    names
 }
