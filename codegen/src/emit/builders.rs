@@ -1071,6 +1071,72 @@ fn operation(
             }
         }
     };
-    let _ = BTreeSet::<()>::new();
     Ok((method_tokens, tokens))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::paths::Segment;
+
+    /// A path from its template: `{…}` segments are keys, the rest navigation.
+    fn node(template: &str) -> PathNode {
+        let segments = template
+            .trim_start_matches('/')
+            .split('/')
+            .map(|text| Segment {
+                text: text.to_string(),
+                kind: if text.starts_with('{') {
+                    SegmentKind::Key
+                } else {
+                    SegmentKind::Navigation {
+                        owner: String::new(),
+                        contained: true,
+                    }
+                },
+            })
+            .collect();
+        PathNode {
+            segments,
+            ty: String::new(),
+            collection: false,
+        }
+    }
+
+    fn names(templates: &[&str]) -> Vec<String> {
+        let nodes: Vec<PathNode> = templates.iter().map(|t| node(t)).collect();
+        let out = short_names(&nodes);
+        templates.iter().map(|t| out[*t].clone()).collect()
+    }
+
+    #[test]
+    fn names_take_words_until_unique_and_items_follow_their_collection() {
+        assert_eq!(
+            names(&[
+                "/policies",
+                "/policies/conditionalAccessPolicies",
+                "/policies/conditionalAccessPolicies/{policyId}",
+                "/conditionalAccess",
+                "/conditionalAccess/policies",
+                "/conditionalAccess/policies/{policyId}",
+            ]),
+            [
+                "Policies",
+                "PoliciesConditionalAccessPolicies",
+                "PoliciesConditionalAccessPoliciesItem",
+                "ConditionalAccess",
+                "ConditionalAccessPolicies",
+                "ConditionalAccessPoliciesItem",
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_differing_only_in_keys_are_numbered() {
+        assert_eq!(
+            names(&["/a/{aId}/b", "/a/b"]),
+            ["AB", "AB2"],
+            "template order: `/a/b` sorts after `/a/{{aId}}/b`? no: '/a/b' < '/a/{{'"
+        );
+    }
 }
