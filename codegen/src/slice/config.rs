@@ -22,7 +22,7 @@ pub struct SliceConfig {
 /// Containment nests deeply in Graph: `/**` over the 1.4 MB beta stand-in
 /// reaches 445,000 paths, 34 segments deep, and the production schema is six
 /// times larger. Each path costs about 140 lines of generated Rust (4,039
-/// paths of graph-beta.csdl made 550,000 lines; 42,000 under `/drives`,
+/// paths of graph-beta.csdl made 550,000 lines; 42,000 under `/drive`, `/drives`,
 /// `/sites`, `/groups` and `/storage` made 7 million lines in 37,000 files),
 /// so a slice that reaches more than this is refused with a message that
 /// says where the paths are; `max_paths` in slice.toml raises it.
