@@ -18,13 +18,13 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use futures::StreamExt;
 use graph_migrations::Client;
 use graph_migrations::runtime::RetryPolicy;
+use support::{ChildServer, USER_MAPPINGS};
+
+mod support;
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -87,8 +87,6 @@ struct DecodedPage {
     value: Vec<graph_migrations::models::SharePointUserIdentityMapping>,
 }
 
-const PATH: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
-
 /// One page of user identity mappings `start..end` of `total`.
 fn page_body(origin: &str, start: usize, end: usize, total: usize, top: usize) -> String {
     let mut s = String::with_capacity((end - start) * 480 + 300);
@@ -109,7 +107,7 @@ fn page_body(origin: &str, start: usize, end: usize, total: usize, top: usize) -
     if end < total {
         let _ = write!(
             s,
-            r#","@odata.nextLink":"{origin}{PATH}?$top={top}&$skiptoken={end}""#
+            r#","@odata.nextLink":"{origin}{USER_MAPPINGS}?$top={top}&$skiptoken={end}""#
         );
     }
     s.push('}');
@@ -143,18 +141,12 @@ impl wiremock::Respond for Pages {
     }
 }
 
-/// Child mode: serve `n` mappings in pages of `top`; print the base URL,
-/// serve until stdin closes.
+/// Child mode: serve `n` mappings in pages of `top`.
 fn serve(n: usize, top: usize) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
+    support::child_runtime().block_on(async {
         let server = wiremock::MockServer::start().await;
         wiremock::Mock::given(wiremock::matchers::method("GET"))
-            .and(wiremock::matchers::path(PATH))
+            .and(wiremock::matchers::path(USER_MAPPINGS))
             .respond_with(Pages {
                 origin: server.uri(),
                 total: n,
@@ -162,38 +154,8 @@ fn serve(n: usize, top: usize) {
             })
             .mount(&server)
             .await;
-        println!("{}", server.uri());
-        tokio::task::spawn_blocking(|| {
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-        })
-        .await
-        .ok();
+        support::announce_and_serve(&server.uri()).await;
     });
-}
-
-struct Server(Child, String);
-
-impl Server {
-    fn start(n: usize, top: usize) -> Server {
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .args(["--serve", &n.to_string(), &top.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start server child");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("base URL");
-        Server(child, line.trim().to_string())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        drop(self.0.stdin.take());
-        let _ = self.0.wait();
-    }
 }
 
 struct Run {
@@ -206,13 +168,13 @@ struct Run {
 
 /// Streams every mapping, keeping none: the peak is what paging needs.
 fn stream(n: usize, top: u32) -> Run {
-    let server = Server::start(n, top as usize);
+    let server = ChildServer::start(&[n.to_string(), top.to_string()]);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     let client = Client::builder()
-        .base_url(&server.1)
+        .base_url(&server.base_url)
         .bearer_token("token")
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -237,23 +199,7 @@ fn stream(n: usize, top: u32) -> Run {
     });
     let start = LIVE.load(Ordering::Relaxed);
     PEAK.store(start, Ordering::Relaxed);
-    let items = rt.block_on(async {
-        let items = client
-            .solutions()
-            .share_point()
-            .migrations()
-            .cross_organization_user_mappings()
-            .get()
-            .top(top)
-            .items();
-        let mut items = std::pin::pin!(items);
-        let mut count = 0;
-        while let Some(item) = items.next().await {
-            let item = item.expect("item");
-            count += usize::from(item.source_user_identity.is_set());
-        }
-        count
-    });
+    let items = rt.block_on(support::stream_user_mappings(&client, top));
     let peak = PEAK.load(Ordering::Relaxed) - start;
     let after = LIVE.load(Ordering::Relaxed) as isize - start as isize;
     drop(server);

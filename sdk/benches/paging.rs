@@ -13,26 +13,19 @@
 //! Run: `cargo bench -p graph-migrations --bench paging` (`-- --items N`).
 //! Under `cargo test` it lists 25 items in pages of 7, once each way.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use graph_migrations::Client;
 use graph_migrations::runtime::RetryPolicy;
+use support::{ChildServer, USER_MAPPINGS};
+
+mod support;
 
 const TOKEN: &str = "sim.*";
-const PATH: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
 
-/// Child mode: graph-sim with `n` user mappings; prints its base URL, serves
-/// until stdin closes.
+/// Child mode: graph-sim with `n` user mappings in pages of `page`.
 fn serve(n: usize, page: usize) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
+    support::child_runtime().block_on(async {
         let config = graph_sim::SimConfig {
             page_size: page,
             max_page_size: page.max(999),
@@ -46,46 +39,9 @@ fn serve(n: usize, page: usize) {
                 &format!("user{i:06}@fabrikam.com"),
             );
         }
-        println!("{}", sim.base_url());
-        // Serve until the parent closes stdin.
-        tokio::task::spawn_blocking(|| {
-            let _ = std::io::stdin().read_to_end(&mut Vec::new());
-        })
-        .await
-        .ok();
+        support::announce_and_serve(&sim.base_url()).await;
         sim.shutdown().await;
     });
-}
-
-struct Server {
-    child: Child,
-    base_url: String,
-}
-
-impl Server {
-    fn start(n: usize, page: usize) -> Server {
-        let mut child = Command::new(std::env::current_exe().expect("own path"))
-            .args(["--serve", &n.to_string(), &page.to_string()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start graph-sim child");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("base URL");
-        Server {
-            child,
-            base_url: line.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
 }
 
 /// CPU time of this process (user + system), from /proc; `None` elsewhere.
@@ -98,26 +54,8 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10)) // USER_HZ is 100 on Linux
 }
 
-async fn sdk(client: &Client, top: u32) -> usize {
-    let items = client
-        .solutions()
-        .share_point()
-        .migrations()
-        .cross_organization_user_mappings()
-        .get()
-        .top(top)
-        .items();
-    let mut items = std::pin::pin!(items);
-    let mut n = 0;
-    while let Some(item) = items.next().await {
-        let item = item.expect("item");
-        n += usize::from(item.id.is_set());
-    }
-    n
-}
-
 async fn plain(http: &reqwest::Client, base: &str, top: u32) -> usize {
-    let mut url = format!("{base}{PATH}?$top={top}");
+    let mut url = format!("{base}{USER_MAPPINGS}?$top={top}");
     let mut n = 0;
     loop {
         let page: serde_json::Value = http
@@ -166,7 +104,7 @@ fn main() {
     let top: u32 = if under_test { 7 } else { 999 };
     let runs = if under_test { 1 } else { 7 };
 
-    let server = Server::start(n, top as usize);
+    let server = ChildServer::start(&[n.to_string(), top.to_string()]);
     let base = server.base_url.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -188,7 +126,7 @@ fn main() {
 
     rt.block_on(async {
         // Warm up: connections, the simulator's first listing.
-        assert_eq!(sdk(&client, top).await, n);
+        assert_eq!(support::stream_user_mappings(&client, top).await, n);
         assert_eq!(plain(&http, &base, top).await, n);
     });
     if under_test {
@@ -203,7 +141,7 @@ fn main() {
                 if side == 0 {
                     plain(&http, &base, top).await
                 } else {
-                    sdk(&client, top).await
+                    support::stream_user_mappings(&client, top).await
                 }
             });
             wall[side].push(t0.elapsed());
