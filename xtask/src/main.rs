@@ -163,8 +163,16 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 counts.actions + counts.functions,
                 stale.len()
             );
-            for path in &stale {
+            // A wide slice writes thousands of files; git lists them all.
+            const LISTED: usize = 20;
+            for path in stale.iter().take(LISTED) {
                 println!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
+            }
+            if stale.len() > LISTED {
+                println!(
+                    "  … and {} more (`git status` lists them all)",
+                    stale.len() - LISTED
+                );
             }
             match before {
                 Some(before) => {

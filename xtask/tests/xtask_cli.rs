@@ -181,6 +181,27 @@ fn regen_from_a_url_downloads_then_revalidates_and_summarises_the_change() {
     assert!(first.status.success(), "{out}\n{err}");
     assert!(out.contains(&format!("downloaded {url}")), "{out}");
     assert!(out.contains("cache not used"), "{out}");
+    // A scratch root has no generated files yet: all are written, and the
+    // listing stops at 20.
+    let written: usize = out
+        .split(" files written or removed")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no file count in:\n{out}"));
+    assert!(written > 60, "{out}");
+    let listed = out
+        .lines()
+        .filter(|l| l.starts_with("  sdk/") || l.starts_with("  metadata/"))
+        .count();
+    assert_eq!(listed, 20, "{out}");
+    assert!(
+        out.contains(&format!(
+            "  … and {} more (`git status` lists them all)",
+            written - 20
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("schema changes: breaking (1 breaking, 1 additive, 0 deprecations, 0 notes)"),
         "{out}"
