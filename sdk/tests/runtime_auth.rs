@@ -147,10 +147,8 @@ async fn provider_failure_is_an_auth_error_and_nothing_is_sent() {
         ) -> graph_migrations::runtime::BoxFuture<'a, graph_migrations::Result<AccessToken>>
         {
             Box::pin(async {
-                Err(Error::Auth {
-                    message: "no credential".into(),
-                    source: None,
-                })
+                let cause = std::io::Error::other("vault unreachable");
+                Err(Error::auth_from("no credential", cause))
             })
         }
     }
@@ -165,6 +163,9 @@ async fn provider_failure_is_an_auth_error_and_nothing_is_sent() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "authentication failed: no credential");
+    let cause = std::error::Error::source(&err).expect("the provider's cause is kept");
+    assert_eq!(cause.to_string(), "vault unreachable");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

@@ -79,7 +79,7 @@ async fn terminal_failure_is_reported() {
         .unwrap();
     assert_eq!(done.outcome, Outcome::Failed);
     match done.into_result() {
-        Err(Error::WaitFailed { status }) => assert_eq!(status, "Failed"),
+        Err(Error::WaitFailed { status, .. }) => assert_eq!(status, "Failed"),
         other => panic!("{other:?}"),
     }
 }
@@ -101,6 +101,7 @@ async fn times_out_with_last_status() {
         Error::WaitTimeout {
             elapsed,
             last_status,
+            ..
         } => {
             assert_eq!(last_status.as_deref(), Some("processing"));
             assert_eq!(elapsed, Duration::from_secs(30));

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::error::{Error, Result};
+use super::error::Result;
 
 /// A boxed, `Send` future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -159,26 +159,17 @@ impl AzureCredential {
 impl TokenProvider for AzureCredential {
     fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
         Box::pin(async move {
-            let t = self
-                .0
-                .get_token(scopes, None)
-                .await
-                .map_err(|e| Error::Auth {
-                    // azure_core errors never contain the token value itself
-                    message: format!("azure credential failed for scopes {scopes:?}: {e}"),
-                    source: Some(Box::new(e)),
-                })?;
+            let t = self.0.get_token(scopes, None).await.map_err(|e| {
+                // azure_core errors never contain the token value itself
+                super::error::Error::auth_from(
+                    format!("azure credential failed for scopes {scopes:?}: {e}"),
+                    e,
+                )
+            })?;
             Ok(AccessToken {
                 token: Secret::new(t.token.secret()),
                 expires_on: Some(t.expires_on),
             })
         })
-    }
-}
-
-pub(crate) fn auth_error(message: impl Into<String>) -> Error {
-    Error::Auth {
-        message: message.into(),
-        source: None,
     }
 }

@@ -9,6 +9,9 @@ use http::{HeaderMap, Method, StatusCode};
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong. Never contains a bearer token.
+///
+/// Variants with named fields are `#[non_exhaustive]`: match them with `..`,
+/// so that a field added later (as `client_request_id` was) breaks nothing.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -20,6 +23,7 @@ pub enum Error {
     #[error(
         "transport error on {method} {path_template} after {attempts} attempt(s) (client-request-id {client_request_id}): {source}"
     )]
+    #[non_exhaustive]
     Transport {
         method: Method,
         path_template: String,
@@ -41,6 +45,7 @@ pub enum Error {
     #[error(
         "refusing to follow @odata.nextLink to {link_origin}: expected origin {expected_origin}"
     )]
+    #[non_exhaustive]
     InvalidNextLink {
         link_origin: String,
         expected_origin: String,
@@ -56,6 +61,7 @@ pub enum Error {
 
     /// The token provider failed.
     #[error("authentication failed: {message}")]
+    #[non_exhaustive]
     Auth {
         message: String,
         #[source]
@@ -65,6 +71,7 @@ pub enum Error {
     /// The response body was larger than the client accepts
     /// ([`super::ClientBuilder::max_response_bytes`]); the rest was not read.
     #[error("response to {method} {path_template} ({status}) is larger than {limit} bytes")]
+    #[non_exhaustive]
     ResponseTooLarge {
         method: Method,
         path_template: String,
@@ -74,6 +81,7 @@ pub enum Error {
 
     /// A waiter gave up before the resource reached a terminal status.
     #[error("timed out after {elapsed:?} waiting for a terminal status (last status: {})", last_status.as_deref().unwrap_or("none"))]
+    #[non_exhaustive]
     WaitTimeout {
         elapsed: Duration,
         last_status: Option<String>,
@@ -81,6 +89,7 @@ pub enum Error {
 
     /// A waiter observed a terminal failure status.
     #[error("operation ended in failure status {status:?}")]
+    #[non_exhaustive]
     WaitFailed { status: String },
 }
 
@@ -334,6 +343,25 @@ impl Error {
         match self {
             Error::Service(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// An authentication failure, for [`super::TokenProvider`] implementations.
+    pub fn auth(message: impl Into<String>) -> Self {
+        Error::Auth {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An authentication failure with its cause.
+    pub fn auth_from(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Auth {
+            message: message.into(),
+            source: Some(source.into()),
         }
     }
 

@@ -354,7 +354,7 @@ impl Request {
                 let mut v =
                     HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret()))
                         .map_err(|_| {
-                            Attempt::Fatal(super::auth::auth_error(
+                            Attempt::Fatal(Error::auth(
                                 "token provider returned a token that is not a valid header value",
                             ))
                         })?;
