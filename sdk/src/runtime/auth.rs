@@ -73,11 +73,15 @@ impl AccessToken {
 /// Supplies bearer tokens. The client calls it before every attempt (providers
 /// are expected to cache; the Azure SDK credentials do).
 ///
-/// Written with a boxed future so that it stays object safe:
+/// Written with a boxed future so that it stays object safe; a failure is
+/// [`Error::auth`](super::Error::auth) or [`Error::auth_from`](super::Error::auth_from):
 /// ```ignore
 /// impl TokenProvider for MyProvider {
 ///     fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
-///         Box::pin(async move { Ok(AccessToken::new(self.fetch(scopes).await?)) })
+///         Box::pin(async move {
+///             let token = self.fetch(scopes).await.map_err(|e| Error::auth_from("vault", e))?;
+///             Ok(AccessToken::new(token))
+///         })
 ///     }
 /// }
 /// ```
