@@ -5,6 +5,9 @@
 //! 2. a full regeneration (parse, patch, resolve, slice, write, generate,
 //!    format) as a multiple of parse alone (goal: at most 3).
 //!
+//! It also prints how generation scales with the URL paths of a slice
+//! (about 400 versus about 4,000 paths of graph-beta.csdl).
+//!
 //! Both sides of each ratio are measured in the same process, interleaved,
 //! and the medians compared. The bench also parses and resolves a
 //! production-sized document (graph-beta.csdl with six more copies of its
@@ -127,6 +130,47 @@ fn regen(root: &Path, text: &str) -> usize {
     let outputs =
         pipeline::regen_outputs(root, Some(("graph-beta.csdl", text))).expect("regenerates");
     outputs.files.values().map(String::len).sum()
+}
+
+/// Slices of graph-beta.csdl made of whole roots (singletons and entity
+/// sets, smallest first) reaching about `paths` URL paths: the include
+/// patterns and the paths they reach.
+fn roots_slice(text: &str, paths: usize) -> (Vec<String>, usize) {
+    let model = pipeline::load_model("graph-beta.csdl", text).expect("resolves");
+    let mut per_root: std::collections::BTreeMap<String, usize> = Default::default();
+    migrations_codegen::model::paths::walk(
+        &model,
+        &mut |node| {
+            let n = per_root.entry(node.segments[0].text.clone()).or_default();
+            *n += 1;
+            *n <= paths
+        },
+        &mut |_| {},
+    );
+    let mut roots: Vec<(usize, String)> = per_root.into_iter().map(|(r, n)| (n, r)).collect();
+    roots.sort();
+    let (mut include, mut total) = (Vec::new(), 0);
+    for (n, root) in roots {
+        if total + n > paths {
+            break;
+        }
+        total += n;
+        include.push(format!("/{root}/**"));
+    }
+    (include, total)
+}
+
+/// Slices, resolves and generates `include` (not written, not patched);
+/// returns the bytes generated.
+fn generate_slice(text: &str, include: &[String]) -> usize {
+    let include: Vec<&str> = include.iter().map(String::as_str).collect();
+    // Functions taking collections in their URLs are refused by the generator.
+    let exclude = ["/**/findByMethodMode", "/**/computeInheritance"];
+    let config = migrations_codegen::slice::SliceConfig::new(&include, &exclude).expect("patterns");
+    let sliced = pipeline::slice_source("graph-beta.csdl", text, &config, &[]).expect("slices");
+    let model = pipeline::load_model("slice.csdl", &sliced.csdl).expect("loads");
+    let generated = migrations_codegen::emit::generate(&model, &config).expect("generates");
+    generated.files.values().map(String::len).sum()
 }
 
 /// graph-beta.csdl with `copies` more copies of its main schema
@@ -344,5 +388,27 @@ fn main() {
     println!(
         "[2] full regen / parse: {:.2}x  (goal <= 3)",
         t[1].as_secs_f64() / t[0].as_secs_f64()
+    );
+    // Generation should grow with the paths of a slice, not faster: builder
+    // naming once compared every path with every other (56 s for 4,000
+    // paths).
+    let (narrow, narrow_paths) = roots_slice(&text, 400);
+    let (wide, wide_paths) = roots_slice(&text, 4_000);
+    let t = medians(
+        3,
+        &mut [&mut || generate_slice(&text, &narrow), &mut || {
+            generate_slice(&text, &wide)
+        }],
+    );
+    println!(
+        "generate a slice of {} roots ({narrow_paths} paths): {:>8.2} ms; of {} roots ({wide_paths} paths): {:>8.2} ms (3 runs each, medians)",
+        narrow.len(),
+        ms(t[0]),
+        wide.len(),
+        ms(t[1])
+    );
+    println!(
+        "[scaling] time ratio / path ratio: {:.2}  (about 1 when generation is linear in the paths)",
+        (t[1].as_secs_f64() / t[0].as_secs_f64()) / (wide_paths as f64 / narrow_paths as f64)
     );
 }
