@@ -31,7 +31,7 @@ pub fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
-/// A `MakeWriter` capturing everything written, for tracing output.
+/// Everything written to it, for tracing output (see [`capture_tracing`]).
 #[derive(Clone, Default)]
 pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
 
@@ -51,12 +51,6 @@ impl Write for Capture {
     }
 }
 
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 thread_local! {
     static SINK: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
