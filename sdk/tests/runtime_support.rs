@@ -51,7 +51,6 @@ impl Write for Capture {
     }
 }
 
-
 thread_local! {
     static SINK: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
 }
