@@ -208,12 +208,7 @@ fn stream(n: usize, top: u32) -> Run {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--serve") {
-        let n = args
-            .get(i + 1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(10_000);
-        let top = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(999);
+    if let Some((n, top)) = support::serve_args(&args) {
         serve(n, top);
         return;
     }

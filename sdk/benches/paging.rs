@@ -84,12 +84,7 @@ async fn plain(http: &reqwest::Client, base: &str, top: u32) -> usize {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(i) = args.iter().position(|a| a == "--serve") {
-        let n = args
-            .get(i + 1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(20_000);
-        let page = args.get(i + 2).and_then(|s| s.parse().ok()).unwrap_or(999);
+    if let Some((n, page)) = support::serve_args(&args) {
         serve(n, page);
         return;
     }

@@ -45,6 +45,17 @@ impl Drop for ChildServer {
     }
 }
 
+/// In the child: `--serve N PAGE` as passed by [`ChildServer::start`].
+pub fn serve_args(args: &[String]) -> Option<(usize, usize)> {
+    let i = args.iter().position(|a| a == "--serve")?;
+    let number = |k: usize| -> usize {
+        args.get(i + k)
+            .and_then(|s| s.parse().ok())
+            .expect("--serve N PAGE")
+    };
+    Some((number(1), number(2)))
+}
+
 /// The child's runtime: one worker, so that the server does not take both
 /// cores from the client being measured.
 pub fn child_runtime() -> tokio::runtime::Runtime {
