@@ -169,7 +169,7 @@ fn generate_slice(text: &str, include: &[String]) -> usize {
     let config = migrations_codegen::slice::SliceConfig::new(&include, &exclude).expect("patterns");
     let sliced = pipeline::slice_source("graph-beta.csdl", text, &config, &[]).expect("slices");
     let model = pipeline::load_model("slice.csdl", &sliced.csdl).expect("loads");
-    let generated = migrations_codegen::emit::generate(&model, &config).expect("generates");
+    let generated = migrations_codegen::pipeline::generate(&model, &config).expect("generates");
     generated.files.values().map(String::len).sum()
 }
 

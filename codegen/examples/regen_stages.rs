@@ -68,7 +68,7 @@ fn main() {
         lap(&mut times);
         let model = pipeline::load_model("slice.csdl", &csdl).expect("slice loads");
         lap(&mut times);
-        let generated = migrations_codegen::emit::generate(&model, &config).expect("generates");
+        let generated = migrations_codegen::pipeline::generate(&model, &config).expect("generates");
         std::hint::black_box(generated.files.len());
         lap(&mut times);
         pipeline::load_config(&root.join("metadata/slice.toml")).expect("slice.toml");

@@ -9,7 +9,9 @@
 pub mod csdl;
 pub mod diff;
 pub mod emit;
+pub mod listing;
 pub mod model;
 pub mod patch;
 pub mod pipeline;
+pub mod plan;
 pub mod slice;

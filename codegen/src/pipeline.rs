@@ -6,6 +6,7 @@ use crate::csdl::syntax::{Document, Pos};
 use crate::csdl::{Diagnostic, Diagnostics, ParseOptions, parse, write::write_document};
 use crate::model::{Model, resolve, resolve_owned};
 use crate::patch::Patch;
+use crate::plan::{Options, Plan};
 use crate::slice::{Selection, SliceConfig, filter, select};
 
 /// Reads a file, turning I/O failures into a diagnostic naming it.
@@ -148,9 +149,14 @@ pub struct Outputs {
     /// in `files` are stale.
     pub owned_dirs: Vec<std::path::PathBuf>,
     pub model: Model,
+    /// The plan the files were rendered from.
+    pub plan: Plan,
 }
 
-pub const SLICED_CSDL: &str = "metadata/graph-beta-migrations.csdl";
+/// The sliced CSDL when `metadata/generate.toml` does not name another.
+pub const SLICED_CSDL: &str = crate::plan::options::DEFAULT_SLICED_CSDL;
+/// How the SDK is generated (see [`Options`]).
+pub const GENERATE_TOML: &str = "metadata/generate.toml";
 pub const API_SURFACE: &str = "metadata/api-surface.txt";
 pub const GENERATED_DIR: &str = "sdk/src/generated";
 
@@ -159,25 +165,58 @@ pub const GENERATED_DIR: &str = "sdk/src/generated";
 /// regeneration works offline, and slicing it again must change nothing).
 pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs, Diagnostics> {
     let config = load_config(&root.join("metadata/slice.toml"))?;
+    let options = load_options(root)?;
     let patches = load_patches(&root.join("metadata/patches"))?;
+    let sliced_csdl = options.sliced_csdl.clone();
     let (file, text) = match from {
         Some((f, t)) => (f.to_string(), t.to_string()),
-        None => (SLICED_CSDL.to_string(), read(&root.join(SLICED_CSDL))?),
+        None => (sliced_csdl.clone(), read(&root.join(&sliced_csdl))?),
     };
     let Sliced { csdl, .. } = slice_source(&file, &text, &config, &patches)?;
-    let model = load_model(SLICED_CSDL, &csdl)?;
-    let generated = crate::emit::generate(&model, &config)?;
+    let model = load_model(&sliced_csdl, &csdl)?;
+    let plan = crate::plan::plan(&model, &config, &options)?;
+    let generated = crate::emit::generate(&plan)?;
     let mut files = std::collections::BTreeMap::new();
-    files.insert(root.join(SLICED_CSDL), csdl);
-    files.insert(root.join(API_SURFACE), generated.api_surface);
-    for (rel, contents) in generated.files {
+    files.insert(root.join(&sliced_csdl), csdl);
+    files.insert(root.join(API_SURFACE), plan.api_surface());
+    for (rel, contents) in generated {
         files.insert(root.join(GENERATED_DIR).join(rel), contents);
     }
     Ok(Outputs {
         files,
         owned_dirs: vec![root.join(GENERATED_DIR)],
         model,
+        plan,
     })
+}
+
+/// What generating a model writes, in memory.
+pub struct Generated {
+    /// Paths relative to `sdk/src/generated/`, with their contents.
+    pub files: std::collections::BTreeMap<String, String>,
+    /// `metadata/api-surface.txt`.
+    pub api_surface: String,
+    pub plan: Plan,
+}
+
+/// Plans and renders the SDK for a (sliced) model with the default options:
+/// the stages after slicing, as tests and benches run them.
+pub fn generate(model: &Model, paths: &dyn crate::plan::Paths) -> Result<Generated, Diagnostics> {
+    let plan = crate::plan::plan(model, paths, &Options::default())?;
+    Ok(Generated {
+        files: crate::emit::generate(&plan)?,
+        api_surface: plan.api_surface(),
+        plan,
+    })
+}
+
+/// `metadata/generate.toml`, or the defaults when there is none.
+pub fn load_options(root: &Path) -> Result<Options, Diagnostics> {
+    let path = root.join(GENERATE_TOML);
+    if !path.exists() {
+        return Ok(Options::default());
+    }
+    Options::from_toml(GENERATE_TOML, &read(&path)?)
 }
 
 /// Files that differ from `outputs` on disk, and generated files on disk

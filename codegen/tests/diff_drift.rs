@@ -6,7 +6,6 @@
 mod common;
 
 use migrations_codegen::diff::{self, Bump, ChangeKind, Severity, Version};
-use migrations_codegen::emit;
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline;
 
@@ -69,7 +68,7 @@ fn drift_report_names_every_change_exactly() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model);
+    let report = diff::diff(&old.model, &new.model, &common::committed_config());
     let lines: Vec<String> = report.changes.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -128,7 +127,7 @@ fn drift_suggests_a_minor_bump_below_one_and_a_major_one_above() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model);
+    let report = diff::diff(&old.model, &new.model, &common::committed_config());
     let class = report.classification();
     let s = diff::suggest(Version::parse("0.1.0").unwrap(), class);
     assert_eq!((s.bump, s.next.as_str()), (Bump::Minor, "0.2.0"));
@@ -166,8 +165,8 @@ fn drift_changes_the_slice_and_the_generated_model_where_the_report_says() {
             .contains(r#"<EnumType Name="crossTenantMigrationTaskType">"#)
     );
     let config = common::committed_config();
-    let before = emit::generate(&old.model, &config).expect("old slice generates");
-    let after = emit::generate(&new.model, &config).expect("new slice generates");
+    let before = pipeline::generate(&old.model, &config).expect("old slice generates");
+    let after = pipeline::generate(&new.model, &config).expect("new slice generates");
     let file = "models/cross_tenant_migration_task.rs";
     let (b, a) = (&before.files[file], &after.files[file]);
     // The field's type: String before, the new enum after (compared without
@@ -215,7 +214,7 @@ fn drift_report_snapshot() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let mut report = diff::diff(&old.model, &new.model);
+    let mut report = diff::diff(&old.model, &new.model, &common::committed_config());
     report.old = "graph-beta.csdl".into();
     report.new = "graph-beta.csdl with crossTenantMigrationTask settled".into();
     // Patch digests change whenever a patch file does: not part of this snapshot.
@@ -232,7 +231,7 @@ fn a_slice_diffed_with_itself_is_empty() {
     let Some((old, _)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &old.model);
+    let report = diff::diff(&old.model, &old.model, &common::committed_config());
     assert!(report.is_empty(), "{report:#?}");
     assert_eq!(report.classification(), None);
     let s = diff::suggest(Version::parse("0.3.1").unwrap(), None);

@@ -2,6 +2,7 @@
 //! schema: what it is called, how it is classified, and what the report
 //! says about it.
 
+use migrations_codegen::slice::SliceConfig;
 use migrations_codegen::diff::{self, Bump, ChangeKind, Report, Severity, Version};
 use migrations_codegen::pipeline;
 
@@ -108,7 +109,8 @@ fn report(old: &str, new: &str) -> Report {
     let load = |name: &str, text: &str| {
         pipeline::load_model(name, text).unwrap_or_else(|d| panic!("{name} does not load:\n{d}"))
     };
-    diff::diff(&load("old", old), &load("new", new))
+    let everything = SliceConfig::new(&["/**"], &[]).expect("valid patterns");
+    diff::diff(&load("old", old), &load("new", new), &everything)
 }
 
 /// The changes between `BASE` and `BASE` edited, one line each.
@@ -543,7 +545,7 @@ fn overloads_are_matched_by_signature_and_renamed_methods_are_breaking() {
     assert_eq!(
         changes(&[(r#"<EntityContainer Name="C">"#, &shorter)]),
         [
-            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find() → find_with_name(): the function's overloads changed)",
+            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find() → find_with_name(): the operation's overloads changed)",
             "additive: operation added t.ns.find(Collection(t.ns.thing)) (function() returning t.ns.thing)"
         ]
     );
@@ -553,7 +555,7 @@ fn overloads_are_matched_by_signature_and_renamed_methods_are_breaking() {
         lines(&report(&with_both, BASE)),
         [
             "breaking: operation removed t.ns.find(Collection(t.ns.thing)) (function() returning t.ns.thing)",
-            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find_with_name() → find(): the function's overloads changed)"
+            "breaking: generated method renamed t.ns.find(Collection(t.ns.thing),Edm.String) (find_with_name() → find(): the operation's overloads changed)"
         ]
     );
 }

@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use migrations_codegen::emit::{self, Generated};
+use migrations_codegen::pipeline::{self as emit, Generated};
 use migrations_codegen::pipeline;
 use toml::{Table, Value};
 

@@ -7,7 +7,8 @@
 mod common;
 
 use migrations_codegen::csdl::Diagnostics;
-use migrations_codegen::emit::{self, Generated, names};
+use migrations_codegen::pipeline::Generated;
+use migrations_codegen::plan::names;
 use migrations_codegen::pipeline;
 
 /// A one-type schema whose entity type body is `members`, written from
@@ -34,7 +35,7 @@ fn schema(members: &str, extra: &str) -> String {
 
 fn generate(csdl: &str) -> Result<Generated, Diagnostics> {
     let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
-    emit::generate(&model, &common::config(&["/things/**"]))
+    pipeline::generate(&model, &common::config(&["/things/**"]))
 }
 
 fn generate_err(csdl: &str) -> Diagnostics {
@@ -272,7 +273,7 @@ fn overload_names_are_stable_when_longer_overloads_are_added() {
 #[test]
 fn keyword_names_generate_code_that_parses() {
     let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL).unwrap();
-    let generated = emit::generate(&model, &common::config(&["/things/**", "/self"]))
+    let generated = pipeline::generate(&model, &common::config(&["/things/**", "/self"]))
         .unwrap_or_else(|d| panic!("{d}"));
     // format_file already parsed every file with syn; parse again here so
     // the test does not depend on that.
@@ -332,7 +333,10 @@ fn name_helpers() {
         names::module("SharePointMigrations"),
         "share_point_migrations"
     );
-    let n = names::type_names(["microsoft.graph.alert", "microsoft.graph.security.alert"]);
+    let n = names::type_names(
+        ["microsoft.graph.alert", "microsoft.graph.security.alert"],
+        "microsoft.graph",
+    );
     assert_eq!(n["microsoft.graph.alert"], "Alert");
     assert_eq!(n["microsoft.graph.security.alert"], "SecurityAlert");
 }
@@ -389,7 +393,7 @@ fn builder_type_names_are_unique_across_the_tree() {
 </edmx:Edmx>
 "#;
     let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
-    let generated = emit::generate(
+    let generated = pipeline::generate(
         &model,
         &common::config(&["/policies/**", "/conditionalAccess/**"]),
     )

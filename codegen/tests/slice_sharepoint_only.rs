@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline::{self, Sliced};
-use migrations_codegen::{emit, slice::SliceConfig};
+use migrations_codegen::slice::SliceConfig;
 
 const INCLUDE: &str = "/solutions/sharePoint/migrations/**";
 
@@ -190,7 +190,7 @@ fn generated_surface_has_only_share_point_paths() {
         return;
     };
     let generated =
-        emit::generate(&model, &config).unwrap_or_else(|d| panic!("generation failed:\n{d}"));
+        pipeline::generate(&model, &config).unwrap_or_else(|d| panic!("generation failed:\n{d}"));
     assert!(
         generated
             .api_surface

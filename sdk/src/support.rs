@@ -191,14 +191,14 @@ pub trait WireEnum: Sized {
     fn from_wire(s: &str) -> Self;
 }
 
-/// The constructor, builder-style setters and serde implementations of a
-/// generated struct, from its list of `"jsonName" => field: Type =>
-/// with_field` entries. Every generated struct has an `odata_type`
+/// The constructor and serde implementations of a generated struct, from its
+/// list of `"jsonName" => field: Type` entries (the generator writes the
+/// setters, each with its field's documentation). Every generated struct has an `odata_type`
 /// and an `additional_data` field; unknown properties land in the latter and
 /// are written back, so a round trip loses nothing. Decoding matches keys
 /// without allocating for known names (see [`Key`]).
 macro_rules! odata_object {
-    ($name:ident, $odata:literal, { $($json:literal => $field:ident : $ty:ty => $setter:ident),* $(,)? }) => {
+    ($name:ident, $odata:literal, { $($json:literal => $field:ident : $ty:ty),* $(,)? }) => {
         impl $name {
             /// The qualified OData name of this type.
             pub const ODATA_TYPE: &'static str = $odata;
@@ -208,13 +208,6 @@ macro_rules! odata_object {
                 Self::default()
             }
 
-            $(
-                #[doc = concat!(" Sets `", $json, "` (builder style).")]
-                pub fn $setter(mut self, value: impl Into<crate::runtime::Field<$ty>>) -> Self {
-                    self.$field = value.into();
-                    self
-                }
-            )*
         }
 
         impl crate::support::ODataObject for $name {

@@ -197,7 +197,7 @@ fn patch_bodies_send_only_what_was_set_and_explicit_nulls() {
     #[allow(deprecated)]
     let job = graph_migrations::models::CrossTenantMigrationJob::new()
         .with_display_name("renamed".to_string())
-        .with_message(graph_migrations::Field::Null);
+        .with_message_null();
     assert_eq!(
         serde_json::to_value(&job).unwrap(),
         json!({"displayName": "renamed", "message": null})

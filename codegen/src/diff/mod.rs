@@ -34,7 +34,7 @@ pub use render::{json, markdown, summary};
 pub use semver::{Bump, Suggestion, Version, suggest};
 
 use crate::csdl::syntax::{Annotation, OperationKind, StructuredKind};
-use crate::emit::names;
+use crate::plan::{self, Paths, Plan};
 use crate::model::{
     EnumDef, Model, NavigationDef, OperationDef, ParameterDef, PropertyDef, ReturnDef, StructDef,
     TypeRef, vocab,
@@ -129,6 +129,8 @@ pub enum ChangeKind {
     PatchAdded,
     PatchRemoved,
     PatchChanged,
+    /// One side could not be planned, so generated names were not compared.
+    NotPlanned,
 }
 
 impl ChangeKind {
@@ -182,6 +184,7 @@ impl ChangeKind {
             PatchAdded => "patch now in force",
             PatchRemoved => "patch no longer in force",
             PatchChanged => "patch file changed",
+            NotPlanned => "generated code not compared",
         }
     }
 }
@@ -341,13 +344,32 @@ impl Report {
     }
 }
 
-/// Compares two resolved models.
-pub fn diff(old: &Model, new: &Model) -> Report {
+/// Compares two resolved models, and the generated Rust of the paths
+/// `paths` covers in each: a method name is what the plan of each side
+/// says, the same plan the code and the API listing are made from.
+pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
+    let options = plan::Options::default();
+    let plans = (
+        plan::plan(old, paths, &options),
+        plan::plan(new, paths, &options),
+    );
     let mut d = Differ {
         old,
         new,
+        plans: match &plans {
+            (Ok(o), Ok(n)) => Some((o, n)),
+            _ => None,
+        },
         out: Vec::new(),
     };
+    if let (Err(e), _) | (_, Err(e)) = &plans {
+        d.push(
+            Severity::Note,
+            ChangeKind::NotPlanned,
+            &e.0.first().map(|d| d.file.clone()).unwrap_or_default(),
+            format!("generated method names not compared: {}", e.0.first().map(|d| d.message.as_str()).unwrap_or("")),
+        );
+    }
     d.enums();
     d.type_definitions();
     d.structs();
@@ -374,6 +396,8 @@ pub fn diff(old: &Model, new: &Model) -> Report {
 struct Differ<'m> {
     old: &'m Model,
     new: &'m Model,
+    /// The plans of both sides, when both could be planned.
+    plans: Option<(&'m Plan, &'m Plan)>,
     out: Vec<Change>,
 }
 
@@ -990,7 +1014,13 @@ impl Differ<'_> {
         }
         // An overload added or removed can rename the methods generated for
         // the others (`recent` → `recent_with_top`).
-        let (old_names, new_names) = (method_names(self.old), method_names(self.new));
+        let Some((old_plan, new_plan)) = self.plans else {
+            return;
+        };
+        let (old_names, new_names) = (
+            old_plan.method_names_by_operation(),
+            new_plan.method_names_by_operation(),
+        );
         for (o, n) in &pairs.same {
             let (Some(before), Some(after)) =
                 (old_names.get(&o.signature()), new_names.get(&n.signature()))
@@ -998,11 +1028,22 @@ impl Differ<'_> {
                 continue;
             };
             if before != after {
+                let calls = |names: &[String]| {
+                    names
+                        .iter()
+                        .map(|m| format!("{m}()"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 self.push(
                     Severity::Breaking,
                     ChangeKind::MethodRenamed,
                     &n.signature(),
-                    format!("{before}() → {after}(): the function's overloads changed"),
+                    format!(
+                        "{} → {}: the operation's overloads changed",
+                        calls(before),
+                        calls(after)
+                    ),
                 );
             }
         }
@@ -1251,34 +1292,6 @@ fn operation_text(o: &OperationDef) -> String {
         params.join(", "),
         return_text(o.return_type.as_ref())
     )
-}
-
-/// The generated method name of every function, by signature, as the
-/// emitter names the overloads bound to one type.
-fn method_names(model: &Model) -> BTreeMap<String, String> {
-    let functions = || {
-        model
-            .operations
-            .iter()
-            .filter(|o| o.kind == OperationKind::Function)
-    };
-    let mut groups: BTreeMap<String, Vec<Vec<&str>>> = BTreeMap::new();
-    for o in functions() {
-        groups
-            .entry(operation_group(o))
-            .or_default()
-            .push(o.parameter_names());
-    }
-    functions()
-        .map(|o| {
-            let name = names::overload_name(
-                o.short_name(),
-                &o.parameter_names(),
-                &groups[&operation_group(o)],
-            );
-            (o.signature(), names::snake(&name))
-        })
-        .collect()
 }
 
 /// `function ns.f(binding)`: what the overloads of one operation share.

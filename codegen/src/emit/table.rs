@@ -25,17 +25,6 @@ pub fn invocation(path: &str, head: &[String], entries: &[String]) -> TokenStrea
     quote!(__generated_table!(#text);)
 }
 
-/// The source text of a type as rustfmt writes it:
-/// `crate::runtime::Field<Vec<String>>`, not `crate :: runtime :: Field < Vec < String > >`.
-pub fn type_text(ty: &TokenStream) -> String {
-    ty.to_string()
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" < ", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",")
-}
-
 /// A Rust string literal for `text`.
 pub fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
@@ -146,16 +135,5 @@ mod tests {
             expanded.contains("m!(\n    A, {\n        B,\n    }\n);"),
             "{expanded}"
         );
-    }
-
-    #[test]
-    fn types_are_written_without_token_spacing() {
-        let ty = quote!(crate::runtime::Field<Vec<Box<crate::models::Thing>>>);
-        assert_eq!(
-            type_text(&ty),
-            "crate::runtime::Field<Vec<Box<crate::models::Thing>>>"
-        );
-        let ty = quote!(serde_json::Map<String, serde_json::Value>);
-        assert_eq!(type_text(&ty), "serde_json::Map<String, serde_json::Value>");
     }
 }

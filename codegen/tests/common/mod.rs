@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use migrations_codegen::emit::Generated;
+use migrations_codegen::pipeline::Generated;
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
 use migrations_codegen::slice::SliceConfig;

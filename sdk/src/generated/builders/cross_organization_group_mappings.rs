@@ -22,7 +22,7 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
-    /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings/$count`
+    /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings/$count`: the number of `microsoft.graph.sharePointGroupIdentityMapping` items.
     pub fn count(&self) -> crate::support::CountRequest {
         crate::support::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
@@ -37,9 +37,9 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
-    /// `PATCH /solutions/sharePoint/migrations/crossOrganizationGroupMappings` with an OData delta payload (`"@context": "#$delta"`): adds, updates and removes items in bulk,
-    /// split into requests of at most 50 items. The report says which chunks were applied, so a caller can resume after a failure.
-    ///  **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
+    /// `PATCH /solutions/sharePoint/migrations/crossOrganizationGroupMappings` with an OData delta payload (`"@context": "#$delta"`): adds, updates and removes items in bulk, split into requests of at most 50 items. The report says which chunks were applied, so a caller can resume after a failure.
+    ///
+    /// **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
     pub async fn delta_update(
         &self,
         changes: Vec<

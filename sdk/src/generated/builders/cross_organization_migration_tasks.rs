@@ -22,7 +22,7 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
-    /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count`
+    /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count`: the number of `microsoft.graph.sharePointMigrationTask` items.
     pub fn count(&self) -> crate::support::CountRequest {
         crate::support::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),

@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// `/solutions/migrations/crossTenantMigrationJobs`: a collection of `microsoft.graph.crossTenantMigrationJob`.
 ///
-/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
+/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
 #[derive(Clone)]
 pub struct CrossTenantMigrationJobsRequestBuilder {
     client: crate::runtime::Client,
@@ -15,7 +15,7 @@ crate::support::request_builder!(
 impl CrossTenantMigrationJobsRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs`: lists `microsoft.graph.crossTenantMigrationJob` items; page through them with `.items()` or `.pages()`.
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn get(
         &self,
@@ -27,7 +27,10 @@ impl CrossTenantMigrationJobsRequestBuilder {
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
-    /// `GET /solutions/migrations/crossTenantMigrationJobs/$count`
+    /// `GET /solutions/migrations/crossTenantMigrationJobs/$count`: the number of `microsoft.graph.crossTenantMigrationJob` items.
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn count(&self) -> crate::support::CountRequest {
         crate::support::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
@@ -35,7 +38,7 @@ impl CrossTenantMigrationJobsRequestBuilder {
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs`: creates a `microsoft.graph.crossTenantMigrationJob`.
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn post(
         &self,
@@ -46,6 +49,9 @@ impl CrossTenantMigrationJobsRequestBuilder {
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: one item by its key.
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -56,6 +62,9 @@ impl CrossTenantMigrationJobsRequestBuilder {
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs(displayName='{displayName}')`: one item by its alternate key.
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn by_display_name(
         &self,
         display_name: impl AsRef<str>,
@@ -77,6 +86,9 @@ impl CrossTenantMigrationJobsRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
     ///
     /// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn validate(&self) -> CrossTenantMigrationJobsValidateRequestBuilder {
         CrossTenantMigrationJobsValidateRequestBuilder::new(
             self.client.clone(),
@@ -85,8 +97,6 @@ impl CrossTenantMigrationJobsRequestBuilder {
     }
 }
 /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
-///
-/// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
 #[derive(Clone)]
 pub struct CrossTenantMigrationJobsValidateRequestBuilder {
     client: crate::runtime::Client,
@@ -96,51 +106,11 @@ crate::support::request_builder!(
     CrossTenantMigrationJobsValidateRequestBuilder,
     "/solutions/migrations/crossTenantMigrationJobs/validate"
 );
-///
-/// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
-///
-/// OData type `parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))`.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CrossTenantMigrationJobsValidatePostRequestBody {
-    /// `@odata.type` as received, or to send.
-    pub odata_type: Option<String>,
-    /// OData property `displayName`: `Edm.String`, not nullable.
-    pub display_name: crate::runtime::Field<String>,
-    /// OData property `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub complete_after_date_time: crate::runtime::Field<
-        crate::runtime::edm::DateTimeOffset,
-    >,
-    /// OData property `sourceTenantId`: `Edm.String`, not nullable.
-    pub source_tenant_id: crate::runtime::Field<String>,
-    /// OData property `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
-    pub exchange_settings: crate::runtime::Field<
-        crate::models::ExchangeOnlineCrossTenantMigrationSettings,
-    >,
-    /// OData property `workloads`: `Collection(Edm.String)`, not nullable.
-    pub workloads: crate::runtime::Field<Vec<String>>,
-    /// OData property `resourceType`: `Edm.String`, not nullable.
-    pub resource_type: crate::runtime::Field<String>,
-    /// OData property `resources`: `Collection(Edm.String)`, not nullable.
-    pub resources: crate::runtime::Field<Vec<String>>,
-    /// Properties this version of the SDK does not know: kept, and written back.
-    pub additional_data: serde_json::Map<String, serde_json::Value>,
-}
-crate::support::odata_object!(
-    CrossTenantMigrationJobsValidatePostRequestBody, "parameters of microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))", {
-        "displayName" => display_name: String => with_display_name,
-        "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
-        "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
-        "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
-        "workloads" => workloads: Vec<String> => with_workloads,
-        "resourceType" => resource_type: String => with_resource_type,
-        "resources" => resources: Vec<String> => with_resources,
-    }
-);
 impl CrossTenantMigrationJobsValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
-    ///
-    /// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn post(
         &self,
         body: &CrossTenantMigrationJobsValidatePostRequestBody,
@@ -150,9 +120,138 @@ impl CrossTenantMigrationJobsValidateRequestBuilder {
         )
     }
 }
+/// The request body of `POST /solutions/migrations/crossTenantMigrationJobs/validate`: the parameters of `microsoft.graph.validate(Collection(microsoft.graph.crossTenantMigrationJob))`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CrossTenantMigrationJobsValidatePostRequestBody {
+    /// OData parameter `displayName`: `Edm.String`, not nullable.
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub display_name: crate::runtime::Field<String>,
+    /// OData parameter `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
+    #[serde(
+        rename = "completeAfterDateTime",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub complete_after_date_time: crate::runtime::Field<
+        crate::runtime::edm::DateTimeOffset,
+    >,
+    /// OData parameter `sourceTenantId`: `Edm.String`, not nullable.
+    #[serde(
+        rename = "sourceTenantId",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub source_tenant_id: crate::runtime::Field<String>,
+    /// OData parameter `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
+    #[serde(
+        rename = "exchangeSettings",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub exchange_settings: crate::runtime::Field<
+        crate::models::ExchangeOnlineCrossTenantMigrationSettings,
+    >,
+    /// OData parameter `workloads`: `Collection(Edm.String)`, not nullable.
+    #[serde(
+        rename = "workloads",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub workloads: crate::runtime::Field<Vec<String>>,
+    /// OData parameter `resourceType`: `Edm.String`, not nullable.
+    #[serde(
+        rename = "resourceType",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub resource_type: crate::runtime::Field<String>,
+    /// OData parameter `resources`: `Collection(Edm.String)`, not nullable.
+    #[serde(
+        rename = "resources",
+        default,
+        skip_serializing_if = "crate::runtime::Field::is_unset"
+    )]
+    pub resources: crate::runtime::Field<Vec<String>>,
+    /// Parameters this version of the SDK does not know: sent as given.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
+}
+impl CrossTenantMigrationJobsValidatePostRequestBody {
+    /// An empty body: every parameter unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl CrossTenantMigrationJobsValidatePostRequestBody {
+    /// Sets `displayName` (builder style).
+    ///
+    /// OData parameter `displayName`: `Edm.String`, not nullable.
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `completeAfterDateTime` (builder style).
+    ///
+    /// OData parameter `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_complete_after_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.complete_after_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceTenantId` (builder style).
+    ///
+    /// OData parameter `sourceTenantId`: `Edm.String`, not nullable.
+    pub fn with_source_tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.source_tenant_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `exchangeSettings` (builder style).
+    ///
+    /// OData parameter `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
+    pub fn with_exchange_settings(
+        mut self,
+        value: impl Into<crate::models::ExchangeOnlineCrossTenantMigrationSettings>,
+    ) -> Self {
+        self.exchange_settings = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_exchange_settings_null(mut self) -> Self {
+        self.exchange_settings = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `workloads` (builder style).
+    ///
+    /// OData parameter `workloads`: `Collection(Edm.String)`, not nullable.
+    pub fn with_workloads(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.workloads = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `resourceType` (builder style).
+    ///
+    /// OData parameter `resourceType`: `Edm.String`, not nullable.
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `resources` (builder style).
+    ///
+    /// OData parameter `resources`: `Collection(Edm.String)`, not nullable.
+    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resources = crate::runtime::Field::Set(value.into());
+        self
+    }
+}
 /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: a `microsoft.graph.crossTenantMigrationJob`.
 ///
-/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
+/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
 #[derive(Clone)]
 pub struct CrossTenantMigrationJobsItemRequestBuilder {
     client: crate::runtime::Client,
@@ -165,7 +264,7 @@ crate::support::request_builder!(
 impl CrossTenantMigrationJobsItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn get(
         &self,
@@ -179,7 +278,7 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     }
     /// `PATCH /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: sends only the properties set on `body` (and explicit nulls).
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn patch(
         &self,
@@ -191,7 +290,7 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     }
     /// `DELETE /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn delete(&self) -> crate::support::EmptyRequest {
         crate::support::EmptyRequest::new(
@@ -199,6 +298,9 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn users(&self) -> crate::builders::UsersRequestBuilder {
         crate::builders::UsersRequestBuilder::new(
             self.client.clone(),
@@ -213,6 +315,9 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn migrate(&self) -> CrossTenantMigrationJobsItemMigrateRequestBuilder {
         CrossTenantMigrationJobsItemMigrateRequestBuilder::new(
             self.client.clone(),
@@ -220,6 +325,9 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn validate(&self) -> CrossTenantMigrationJobsItemValidateRequestBuilder {
         CrossTenantMigrationJobsItemValidateRequestBuilder::new(
             self.client.clone(),
@@ -259,6 +367,9 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn post(
         &self,
     ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {
@@ -279,6 +390,9 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn post(
         &self,
     ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {

@@ -9,6 +9,9 @@ pub struct SolutionsRequestBuilder {
 crate::support::request_builder!(SolutionsRequestBuilder, "/solutions");
 impl SolutionsRequestBuilder {
     /// `/solutions/migrations`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.migrationsRoot`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn migrations(&self) -> crate::builders::SolutionsMigrationsRequestBuilder {
         crate::builders::SolutionsMigrationsRequestBuilder::new(
             self.client.clone(),

@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// `/solutions/migrations`: a `microsoft.graph.migrationsRoot`.
 ///
-/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
+/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
 #[derive(Clone)]
 pub struct SolutionsMigrationsRequestBuilder {
     client: crate::runtime::Client,
@@ -14,7 +14,7 @@ crate::support::request_builder!(
 impl SolutionsMigrationsRequestBuilder {
     /// `GET /solutions/migrations`
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.migrationsRoot`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn get(
         &self,
@@ -28,7 +28,7 @@ impl SolutionsMigrationsRequestBuilder {
     }
     /// `PATCH /solutions/migrations`: sends only the properties set on `body` (and explicit nulls).
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.migrationsRoot`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn patch(
         &self,
@@ -39,6 +39,9 @@ impl SolutionsMigrationsRequestBuilder {
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn cross_tenant_migration_jobs(
         &self,
     ) -> crate::builders::CrossTenantMigrationJobsRequestBuilder {

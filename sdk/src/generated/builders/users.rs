@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: a collection of `microsoft.graph.crossTenantMigrationTask`.
 ///
-/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
+/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
 #[derive(Clone)]
 pub struct UsersRequestBuilder {
     client: crate::runtime::Client,
@@ -15,7 +15,7 @@ crate::support::request_builder!(
 impl UsersRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: lists `microsoft.graph.crossTenantMigrationTask` items; page through them with `.items()` or `.pages()`.
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn get(
         &self,
@@ -27,7 +27,10 @@ impl UsersRequestBuilder {
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
-    /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/$count`
+    /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/$count`: the number of `microsoft.graph.crossTenantMigrationTask` items.
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn count(&self) -> crate::support::CountRequest {
         crate::support::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
@@ -35,7 +38,7 @@ impl UsersRequestBuilder {
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: creates a `microsoft.graph.crossTenantMigrationTask`.
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn post(
         &self,
@@ -46,6 +49,9 @@ impl UsersRequestBuilder {
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`: one item by its key.
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -58,7 +64,7 @@ impl UsersRequestBuilder {
 }
 /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`: a `microsoft.graph.crossTenantMigrationTask`.
 ///
-/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
+/// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).
 #[derive(Clone)]
 pub struct UsersItemRequestBuilder {
     client: crate::runtime::Client,
@@ -71,7 +77,7 @@ crate::support::request_builder!(
 impl UsersItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn get(
         &self,
@@ -85,7 +91,7 @@ impl UsersItemRequestBuilder {
     }
     /// `PATCH /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`: sends only the properties set on `body` (and explicit nulls).
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn patch(
         &self,
@@ -97,7 +103,7 @@ impl UsersItemRequestBuilder {
     }
     /// `DELETE /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`
     #[deprecated(
-        note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
     pub fn delete(&self) -> crate::support::EmptyRequest {
         crate::support::EmptyRequest::new(

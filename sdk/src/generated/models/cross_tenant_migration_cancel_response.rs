@@ -15,7 +15,33 @@ pub struct CrossTenantMigrationCancelResponse {
 }
 crate::support::odata_object!(
     CrossTenantMigrationCancelResponse, "microsoft.graph.crossTenantMigrationCancelResponse", {
-        "message" => message: String => with_message,
-        "status" => status: String => with_status,
+        "message" => message: String,
+        "status" => status: String,
     }
 );
+impl CrossTenantMigrationCancelResponse {
+    /// Sets `message` (builder style).
+    ///
+    /// OData property `message`: `Edm.String`, nullable.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_message_null(mut self) -> Self {
+        self.message = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `status` (builder style).
+    ///
+    /// OData property `status`: `Edm.String`, nullable.
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `status` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_status_null(mut self) -> Self {
+        self.status = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// OData type `microsoft.graph.crossTenantMigrationJob`.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -52,21 +52,171 @@ pub struct CrossTenantMigrationJob {
 }
 crate::support::odata_object!(
     CrossTenantMigrationJob, "microsoft.graph.crossTenantMigrationJob", {
-        "id" => id: String => with_id,
-        "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
-        "createdBy" => created_by: String => with_created_by,
-        "createdDateTime" => created_date_time: crate::runtime::edm::DateTimeOffset => with_created_date_time,
-        "displayName" => display_name: String => with_display_name,
-        "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings,
-        "jobType" => job_type: crate::models::CrossTenantMigrationJobType => with_job_type,
-        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
-        "message" => message: String => with_message,
-        "resources" => resources: Vec<String> => with_resources,
-        "resourceType" => resource_type: String => with_resource_type,
-        "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
-        "status" => status: crate::models::CrossTenantMigrationJobStatus => with_status,
-        "targetTenantId" => target_tenant_id: String => with_target_tenant_id,
-        "workloads" => workloads: Vec<String> => with_workloads,
-        "users" => users: Vec<crate::models::CrossTenantMigrationTask> => with_users,
+        "id" => id: String,
+        "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset,
+        "createdBy" => created_by: String,
+        "createdDateTime" => created_date_time: crate::runtime::edm::DateTimeOffset,
+        "displayName" => display_name: String,
+        "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings,
+        "jobType" => job_type: crate::models::CrossTenantMigrationJobType,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset,
+        "message" => message: String,
+        "resources" => resources: Vec<String>,
+        "resourceType" => resource_type: String,
+        "sourceTenantId" => source_tenant_id: String,
+        "status" => status: crate::models::CrossTenantMigrationJobStatus,
+        "targetTenantId" => target_tenant_id: String,
+        "workloads" => workloads: Vec<String>,
+        "users" => users: Vec<crate::models::CrossTenantMigrationTask>,
     }
 );
+impl CrossTenantMigrationJob {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `completeAfterDateTime` (builder style).
+    ///
+    /// OData property `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_complete_after_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.complete_after_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `createdBy` (builder style).
+    ///
+    /// OData property `createdBy`: `Edm.String`, not nullable.
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `createdDateTime` (builder style).
+    ///
+    /// OData property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `displayName` (builder style).
+    ///
+    /// OData property `displayName`: `Edm.String`, not nullable.
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `exchangeSettings` (builder style).
+    ///
+    /// OData property `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
+    pub fn with_exchange_settings(
+        mut self,
+        value: impl Into<crate::models::ExchangeOnlineCrossTenantMigrationSettings>,
+    ) -> Self {
+        self.exchange_settings = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_exchange_settings_null(mut self) -> Self {
+        self.exchange_settings = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `jobType` (builder style).
+    ///
+    /// OData property `jobType`: `microsoft.graph.crossTenantMigrationJobType`, not nullable.
+    pub fn with_job_type(
+        mut self,
+        value: impl Into<crate::models::CrossTenantMigrationJobType>,
+    ) -> Self {
+        self.job_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `lastUpdatedDateTime` (builder style).
+    ///
+    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_last_updated_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `message` (builder style).
+    ///
+    /// OData property `message`: `Edm.String`, nullable.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_message_null(mut self) -> Self {
+        self.message = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `resources` (builder style).
+    ///
+    /// OData property `resources`: `Collection(Edm.String)`, not nullable.
+    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.resources = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `resourceType` (builder style).
+    ///
+    /// OData property `resourceType`: `Edm.String`, not nullable.
+    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceTenantId` (builder style).
+    ///
+    /// OData property `sourceTenantId`: `Edm.String`, not nullable.
+    pub fn with_source_tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.source_tenant_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `status` (builder style).
+    ///
+    /// OData property `status`: `microsoft.graph.crossTenantMigrationJobStatus`, not nullable.
+    pub fn with_status(
+        mut self,
+        value: impl Into<crate::models::CrossTenantMigrationJobStatus>,
+    ) -> Self {
+        self.status = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetTenantId` (builder style).
+    ///
+    /// OData property `targetTenantId`: `Edm.String`, not nullable.
+    pub fn with_target_tenant_id(mut self, value: impl Into<String>) -> Self {
+        self.target_tenant_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `workloads` (builder style).
+    ///
+    /// OData property `workloads`: `Collection(Edm.String)`, not nullable.
+    pub fn with_workloads(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.workloads = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `users` (builder style).
+    ///
+    /// OData navigation property `users`: `Collection(microsoft.graph.crossTenantMigrationTask)`, nullable.
+    pub fn with_users(
+        mut self,
+        value: impl Into<Vec<crate::models::CrossTenantMigrationTask>>,
+    ) -> Self {
+        self.users = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `users` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_users_null(mut self) -> Self {
+        self.users = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -4,7 +4,7 @@
 ///
 /// Forward compatible: a member this version does not know decodes into `UnknownValue` and encodes back unchanged. Known members match case-insensitively and encode in the schema's spelling.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2025-07-09, removal planned on 2026-07-09 (version 2025-07/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2025-07-09, removal date 2026-07-09 has passed (version 2025-07/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

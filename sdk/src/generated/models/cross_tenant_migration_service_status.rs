@@ -4,7 +4,7 @@
 ///
 /// Forward compatible: a member this version does not know decodes into `UnknownValue` and encodes back unchanged. Known members match case-insensitively and encode in the schema's spelling.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2024-11-15 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2024-11-15 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

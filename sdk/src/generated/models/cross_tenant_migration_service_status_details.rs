@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// OData type `microsoft.graph.crossTenantMigrationServiceStatusDetails`.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -22,9 +22,47 @@ pub struct CrossTenantMigrationServiceStatusDetails {
 }
 crate::support::odata_object!(
     CrossTenantMigrationServiceStatusDetails, "microsoft.graph.crossTenantMigrationServiceStatusDetails", {
-        "errors" => errors: Vec<crate::models::Error> => with_errors,
-        "message" => message: String => with_message,
-        "service" => service: String => with_service,
-        "status" => status: crate::models::CrossTenantMigrationServiceStatus => with_status,
+        "errors" => errors: Vec<crate::models::Error>,
+        "message" => message: String,
+        "service" => service: String,
+        "status" => status: crate::models::CrossTenantMigrationServiceStatus,
     }
 );
+impl CrossTenantMigrationServiceStatusDetails {
+    /// Sets `errors` (builder style).
+    ///
+    /// OData property `errors`: `Collection(microsoft.graph.error)`, nullable.
+    pub fn with_errors(mut self, value: impl Into<Vec<crate::models::Error>>) -> Self {
+        self.errors = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `errors` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_errors_null(mut self) -> Self {
+        self.errors = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `message` (builder style).
+    ///
+    /// OData property `message`: `Edm.String`, not nullable.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `service` (builder style).
+    ///
+    /// OData property `service`: `Edm.String`, not nullable.
+    pub fn with_service(mut self, value: impl Into<String>) -> Self {
+        self.service = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `status` (builder style).
+    ///
+    /// OData property `status`: `microsoft.graph.crossTenantMigrationServiceStatus`, not nullable.
+    pub fn with_status(
+        mut self,
+        value: impl Into<crate::models::CrossTenantMigrationServiceStatus>,
+    ) -> Self {
+        self.status = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

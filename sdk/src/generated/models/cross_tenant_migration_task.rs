@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// OData type `microsoft.graph.crossTenantMigrationTask`.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -26,9 +26,50 @@ pub struct CrossTenantMigrationTask {
 }
 crate::support::odata_object!(
     CrossTenantMigrationTask, "microsoft.graph.crossTenantMigrationTask", {
-        "id" => id: String => with_id,
-        "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails> => with_current_status,
-        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
-        "taskType" => task_type: String => with_task_type,
+        "id" => id: String,
+        "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails>,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset,
+        "taskType" => task_type: String,
     }
 );
+impl CrossTenantMigrationTask {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `currentStatus` (builder style).
+    ///
+    /// OData property `currentStatus`: `Collection(microsoft.graph.crossTenantMigrationServiceStatusDetails)`, nullable.
+    pub fn with_current_status(
+        mut self,
+        value: impl Into<Vec<crate::models::CrossTenantMigrationServiceStatusDetails>>,
+    ) -> Self {
+        self.current_status = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `currentStatus` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_current_status_null(mut self) -> Self {
+        self.current_status = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `lastUpdatedDateTime` (builder style).
+    ///
+    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_last_updated_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `taskType` (builder style).
+    ///
+    /// OData property `taskType`: `Edm.String`, not nullable.
+    pub fn with_task_type(mut self, value: impl Into<String>) -> Self {
+        self.task_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

@@ -13,6 +13,20 @@ pub struct Deleted {
 }
 crate::support::odata_object!(
     Deleted, "microsoft.graph.deleted", {
-        "state" => state: String => with_state,
+        "state" => state: String,
     }
 );
+impl Deleted {
+    /// Sets `state` (builder style).
+    ///
+    /// OData property `state`: `Edm.String`, nullable.
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `state` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_state_null(mut self) -> Self {
+        self.state = crate::runtime::Field::Null;
+        self
+    }
+}

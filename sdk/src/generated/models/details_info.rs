@@ -13,3 +13,4 @@ crate::support::odata_object!(
     DetailsInfo, "microsoft.graph.detailsInfo", {
     }
 );
+impl DetailsInfo {}

@@ -13,6 +13,15 @@ pub struct Entity {
 }
 crate::support::odata_object!(
     Entity, "microsoft.graph.entity", {
-        "id" => id: String => with_id,
+        "id" => id: String,
     }
 );
+impl Entity {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

@@ -15,7 +15,33 @@ pub struct Error {
 }
 crate::support::odata_object!(
     Error, "microsoft.graph.error", {
-        "code" => code: String => with_code,
-        "message" => message: String => with_message,
+        "code" => code: String,
+        "message" => message: String,
     }
 );
+impl Error {
+    /// Sets `code` (builder style).
+    ///
+    /// OData property `code`: `Edm.String`, nullable.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `code` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_code_null(mut self) -> Self {
+        self.code = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `message` (builder style).
+    ///
+    /// OData property `message`: `Edm.String`, nullable.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_message_null(mut self) -> Self {
+        self.message = crate::runtime::Field::Null;
+        self
+    }
+}

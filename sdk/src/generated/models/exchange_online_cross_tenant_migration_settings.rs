@@ -15,7 +15,23 @@ pub struct ExchangeOnlineCrossTenantMigrationSettings {
 }
 crate::support::odata_object!(
     ExchangeOnlineCrossTenantMigrationSettings, "microsoft.graph.exchangeOnlineCrossTenantMigrationSettings", {
-        "sourceEndpoint" => source_endpoint: String => with_source_endpoint,
-        "targetDeliveryDomain" => target_delivery_domain: String => with_target_delivery_domain,
+        "sourceEndpoint" => source_endpoint: String,
+        "targetDeliveryDomain" => target_delivery_domain: String,
     }
 );
+impl ExchangeOnlineCrossTenantMigrationSettings {
+    /// Sets `sourceEndpoint` (builder style).
+    ///
+    /// OData property `sourceEndpoint`: `Edm.String`, not nullable.
+    pub fn with_source_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.source_endpoint = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetDeliveryDomain` (builder style).
+    ///
+    /// OData property `targetDeliveryDomain`: `Edm.String`, not nullable.
+    pub fn with_target_delivery_domain(mut self, value: impl Into<String>) -> Self {
+        self.target_delivery_domain = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

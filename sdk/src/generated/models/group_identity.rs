@@ -17,8 +17,46 @@ pub struct GroupIdentity {
 }
 crate::support::odata_object!(
     GroupIdentity, "microsoft.graph.groupIdentity", {
-        "displayName" => display_name: String => with_display_name,
-        "id" => id: String => with_id,
-        "mailNickname" => mail_nickname: String => with_mail_nickname,
+        "displayName" => display_name: String,
+        "id" => id: String,
+        "mailNickname" => mail_nickname: String,
     }
 );
+impl GroupIdentity {
+    /// Sets `displayName` (builder style).
+    ///
+    /// OData property `displayName`: `Edm.String`, nullable.
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_display_name_null(mut self) -> Self {
+        self.display_name = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_id_null(mut self) -> Self {
+        self.id = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `mailNickname` (builder style).
+    ///
+    /// OData property `mailNickname`: `Edm.String`, nullable.
+    pub fn with_mail_nickname(mut self, value: impl Into<String>) -> Self {
+        self.mail_nickname = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `mailNickname` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_mail_nickname_null(mut self) -> Self {
+        self.mail_nickname = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -2,7 +2,7 @@
 #![allow(deprecated, clippy::all)]
 /// OData type `microsoft.graph.migrationsRoot`.
 #[deprecated(
-    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09 (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -20,7 +20,31 @@ pub struct MigrationsRoot {
 }
 crate::support::odata_object!(
     MigrationsRoot, "microsoft.graph.migrationsRoot", {
-        "id" => id: String => with_id,
-        "crossTenantMigrationJobs" => cross_tenant_migration_jobs: Vec<crate::models::CrossTenantMigrationJob> => with_cross_tenant_migration_jobs,
+        "id" => id: String,
+        "crossTenantMigrationJobs" => cross_tenant_migration_jobs: Vec<crate::models::CrossTenantMigrationJob>,
     }
 );
+impl MigrationsRoot {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `crossTenantMigrationJobs` (builder style).
+    ///
+    /// OData navigation property `crossTenantMigrationJobs`: `Collection(microsoft.graph.crossTenantMigrationJob)`, nullable.
+    pub fn with_cross_tenant_migration_jobs(
+        mut self,
+        value: impl Into<Vec<crate::models::CrossTenantMigrationJob>>,
+    ) -> Self {
+        self.cross_tenant_migration_jobs = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `crossTenantMigrationJobs` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_cross_tenant_migration_jobs_null(mut self) -> Self {
+        self.cross_tenant_migration_jobs = crate::runtime::Field::Null;
+        self
+    }
+}

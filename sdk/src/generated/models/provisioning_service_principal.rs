@@ -15,7 +15,33 @@ pub struct ProvisioningServicePrincipal {
 }
 crate::support::odata_object!(
     ProvisioningServicePrincipal, "microsoft.graph.provisioningServicePrincipal", {
-        "displayName" => display_name: String => with_display_name,
-        "id" => id: String => with_id,
+        "displayName" => display_name: String,
+        "id" => id: String,
     }
 );
+impl ProvisioningServicePrincipal {
+    /// Sets `displayName` (builder style).
+    ///
+    /// OData property `displayName`: `Edm.String`, nullable.
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_display_name_null(mut self) -> Self {
+        self.display_name = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_id_null(mut self) -> Self {
+        self.id = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -19,9 +19,62 @@ pub struct PublicInnerError {
 }
 crate::support::odata_object!(
     PublicInnerError, "microsoft.graph.publicInnerError", {
-        "code" => code: String => with_code,
-        "details" => details: Vec<crate::models::PublicErrorDetail> => with_details,
-        "message" => message: String => with_message,
-        "target" => target: String => with_target,
+        "code" => code: String,
+        "details" => details: Vec<crate::models::PublicErrorDetail>,
+        "message" => message: String,
+        "target" => target: String,
     }
 );
+impl PublicInnerError {
+    /// Sets `code` (builder style).
+    ///
+    /// OData property `code`: `Edm.String`, nullable.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `code` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_code_null(mut self) -> Self {
+        self.code = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `details` (builder style).
+    ///
+    /// OData property `details`: `Collection(microsoft.graph.publicErrorDetail)`, nullable.
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<crate::models::PublicErrorDetail>>,
+    ) -> Self {
+        self.details = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `details` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_details_null(mut self) -> Self {
+        self.details = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `message` (builder style).
+    ///
+    /// OData property `message`: `Edm.String`, nullable.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_message_null(mut self) -> Self {
+        self.message = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `target` (builder style).
+    ///
+    /// OData property `target`: `Edm.String`, nullable.
+    pub fn with_target(mut self, value: impl Into<String>) -> Self {
+        self.target = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `target` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_null(mut self) -> Self {
+        self.target = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -29,12 +29,95 @@ pub struct SharePointGroupIdentityMapping {
 }
 crate::support::odata_object!(
     SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
-        "id" => id: String => with_id,
-        "deleted" => deleted: crate::models::Deleted => with_deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
-        "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
-        "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity,
-        "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity,
-        "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData => with_target_group_migration_data,
+        "id" => id: String,
+        "deleted" => deleted: crate::models::Deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType,
+        "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity,
+        "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity,
+        "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData,
     }
 );
+impl SharePointGroupIdentityMapping {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` (builder style).
+    ///
+    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
+    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
+        self.deleted = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_deleted_null(mut self) -> Self {
+        self.deleted = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `sourceOrganizationId` (builder style).
+    ///
+    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
+    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.source_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `groupType` (builder style).
+    ///
+    /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
+    pub fn with_group_type(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingGroupType>,
+    ) -> Self {
+        self.group_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceGroupIdentity` (builder style).
+    ///
+    /// OData property `sourceGroupIdentity`: `microsoft.graph.identity`, nullable.
+    pub fn with_source_group_identity(
+        mut self,
+        value: impl Into<crate::models::AnyIdentity>,
+    ) -> Self {
+        self.source_group_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_source_group_identity_null(mut self) -> Self {
+        self.source_group_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetGroupIdentity` (builder style).
+    ///
+    /// OData property `targetGroupIdentity`: `microsoft.graph.identity`, nullable.
+    pub fn with_target_group_identity(
+        mut self,
+        value: impl Into<crate::models::AnyIdentity>,
+    ) -> Self {
+        self.target_group_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_group_identity_null(mut self) -> Self {
+        self.target_group_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetGroupMigrationData` (builder style).
+    ///
+    /// OData property `targetGroupMigrationData`: `microsoft.graph.sharePointIdentityMappingGroupMigrationData`, nullable.
+    pub fn with_target_group_migration_data(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingGroupMigrationData>,
+    ) -> Self {
+        self.target_group_migration_data = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetGroupMigrationData` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_group_migration_data_null(mut self) -> Self {
+        self.target_group_migration_data = crate::runtime::Field::Null;
+        self
+    }
+}

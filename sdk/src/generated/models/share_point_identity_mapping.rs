@@ -17,8 +17,36 @@ pub struct SharePointIdentityMapping {
 }
 crate::support::odata_object!(
     SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", {
-        "id" => id: String => with_id,
-        "deleted" => deleted: crate::models::Deleted => with_deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        "id" => id: String,
+        "deleted" => deleted: crate::models::Deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
     }
 );
+impl SharePointIdentityMapping {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` (builder style).
+    ///
+    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
+    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
+        self.deleted = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_deleted_null(mut self) -> Self {
+        self.deleted = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `sourceOrganizationId` (builder style).
+    ///
+    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
+    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.source_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

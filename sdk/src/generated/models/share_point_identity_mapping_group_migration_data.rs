@@ -13,6 +13,20 @@ pub struct SharePointIdentityMappingGroupMigrationData {
 }
 crate::support::odata_object!(
     SharePointIdentityMappingGroupMigrationData, "microsoft.graph.sharePointIdentityMappingGroupMigrationData", {
-        "mailNickname" => mail_nickname: String => with_mail_nickname,
+        "mailNickname" => mail_nickname: String,
     }
 );
+impl SharePointIdentityMappingGroupMigrationData {
+    /// Sets `mailNickname` (builder style).
+    ///
+    /// OData property `mailNickname`: `Edm.String`, nullable.
+    pub fn with_mail_nickname(mut self, value: impl Into<String>) -> Self {
+        self.mail_nickname = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `mailNickname` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_mail_nickname_null(mut self) -> Self {
+        self.mail_nickname = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -13,6 +13,20 @@ pub struct SharePointIdentityMappingUserMigrationData {
 }
 crate::support::odata_object!(
     SharePointIdentityMappingUserMigrationData, "microsoft.graph.sharePointIdentityMappingUserMigrationData", {
-        "email" => email: String => with_email,
+        "email" => email: String,
     }
 );
+impl SharePointIdentityMappingUserMigrationData {
+    /// Sets `email` (builder style).
+    ///
+    /// OData property `email`: `Edm.String`, nullable.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `email` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_email_null(mut self) -> Self {
+        self.email = crate::runtime::Field::Null;
+        self
+    }
+}

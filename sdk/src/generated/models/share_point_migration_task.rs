@@ -29,12 +29,78 @@ pub struct SharePointMigrationTask {
 }
 crate::support::odata_object!(
     SharePointMigrationTask, "microsoft.graph.sharePointMigrationTask", {
-        "id" => id: String => with_id,
-        "error" => error: crate::models::PublicError => with_error,
-        "finishedDateTime" => finished_date_time: crate::runtime::edm::DateTimeOffset => with_finished_date_time,
-        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
-        "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters => with_parameters,
-        "startedDateTime" => started_date_time: crate::runtime::edm::DateTimeOffset => with_started_date_time,
-        "status" => status: crate::models::SharePointMigrationTaskStatus => with_status,
+        "id" => id: String,
+        "error" => error: crate::models::PublicError,
+        "finishedDateTime" => finished_date_time: crate::runtime::edm::DateTimeOffset,
+        "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset,
+        "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters,
+        "startedDateTime" => started_date_time: crate::runtime::edm::DateTimeOffset,
+        "status" => status: crate::models::SharePointMigrationTaskStatus,
     }
 );
+impl SharePointMigrationTask {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `error` (builder style).
+    ///
+    /// OData property `error`: `microsoft.graph.publicError`, not nullable.
+    pub fn with_error(mut self, value: impl Into<crate::models::PublicError>) -> Self {
+        self.error = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `finishedDateTime` (builder style).
+    ///
+    /// OData property `finishedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_finished_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.finished_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `lastUpdatedDateTime` (builder style).
+    ///
+    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_last_updated_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `parameters` (builder style).
+    ///
+    /// OData property `parameters`: `microsoft.graph.sharePointMigrationTaskParameters`, not nullable.
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<crate::models::AnySharePointMigrationTaskParameters>,
+    ) -> Self {
+        self.parameters = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `startedDateTime` (builder style).
+    ///
+    /// OData property `startedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_started_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.started_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `status` (builder style).
+    ///
+    /// OData property `status`: `microsoft.graph.sharePointMigrationTaskStatus`, not nullable.
+    pub fn with_status(
+        mut self,
+        value: impl Into<crate::models::SharePointMigrationTaskStatus>,
+    ) -> Self {
+        self.status = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

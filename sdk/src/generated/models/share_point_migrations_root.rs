@@ -8,7 +8,6 @@ pub struct SharePointMigrationsRoot {
     pub odata_type: Option<String>,
     /// OData property `id`: `Edm.String`, not nullable.
     pub id: crate::runtime::Field<String>,
-    ///
     /// **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
     ///
     /// OData navigation property `crossOrganizationGroupMappings`: `Collection(microsoft.graph.sharePointGroupIdentityMapping)`, nullable.
@@ -19,7 +18,6 @@ pub struct SharePointMigrationsRoot {
     pub cross_organization_migration_tasks: crate::runtime::Field<
         Vec<crate::models::SharePointMigrationTask>,
     >,
-    ///
     /// **Metadata patch in force**: metadata/patches/0002-user-mappings-delta-update.toml: crossOrganizationUserMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointuseridentitymapping-update.md)
     ///
     /// OData navigation property `crossOrganizationUserMappings`: `Collection(microsoft.graph.sharePointUserIdentityMapping)`, nullable.
@@ -31,9 +29,71 @@ pub struct SharePointMigrationsRoot {
 }
 crate::support::odata_object!(
     SharePointMigrationsRoot, "microsoft.graph.sharePointMigrationsRoot", {
-        "id" => id: String => with_id,
-        "crossOrganizationGroupMappings" => cross_organization_group_mappings: Vec<crate::models::SharePointGroupIdentityMapping> => with_cross_organization_group_mappings,
-        "crossOrganizationMigrationTasks" => cross_organization_migration_tasks: Vec<crate::models::SharePointMigrationTask> => with_cross_organization_migration_tasks,
-        "crossOrganizationUserMappings" => cross_organization_user_mappings: Vec<crate::models::SharePointUserIdentityMapping> => with_cross_organization_user_mappings,
+        "id" => id: String,
+        "crossOrganizationGroupMappings" => cross_organization_group_mappings: Vec<crate::models::SharePointGroupIdentityMapping>,
+        "crossOrganizationMigrationTasks" => cross_organization_migration_tasks: Vec<crate::models::SharePointMigrationTask>,
+        "crossOrganizationUserMappings" => cross_organization_user_mappings: Vec<crate::models::SharePointUserIdentityMapping>,
     }
 );
+impl SharePointMigrationsRoot {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `crossOrganizationGroupMappings` (builder style).
+    ///
+    /// **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
+    ///
+    /// OData navigation property `crossOrganizationGroupMappings`: `Collection(microsoft.graph.sharePointGroupIdentityMapping)`, nullable.
+    pub fn with_cross_organization_group_mappings(
+        mut self,
+        value: impl Into<Vec<crate::models::SharePointGroupIdentityMapping>>,
+    ) -> Self {
+        self.cross_organization_group_mappings = crate::runtime::Field::Set(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `crossOrganizationGroupMappings` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_cross_organization_group_mappings_null(mut self) -> Self {
+        self.cross_organization_group_mappings = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `crossOrganizationMigrationTasks` (builder style).
+    ///
+    /// OData navigation property `crossOrganizationMigrationTasks`: `Collection(microsoft.graph.sharePointMigrationTask)`, nullable.
+    pub fn with_cross_organization_migration_tasks(
+        mut self,
+        value: impl Into<Vec<crate::models::SharePointMigrationTask>>,
+    ) -> Self {
+        self.cross_organization_migration_tasks = crate::runtime::Field::Set(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `crossOrganizationMigrationTasks` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_cross_organization_migration_tasks_null(mut self) -> Self {
+        self.cross_organization_migration_tasks = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `crossOrganizationUserMappings` (builder style).
+    ///
+    /// **Metadata patch in force**: metadata/patches/0002-user-mappings-delta-update.toml: crossOrganizationUserMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointuseridentitymapping-update.md)
+    ///
+    /// OData navigation property `crossOrganizationUserMappings`: `Collection(microsoft.graph.sharePointUserIdentityMapping)`, nullable.
+    pub fn with_cross_organization_user_mappings(
+        mut self,
+        value: impl Into<Vec<crate::models::SharePointUserIdentityMapping>>,
+    ) -> Self {
+        self.cross_organization_user_mappings = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `crossOrganizationUserMappings` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_cross_organization_user_mappings_null(mut self) -> Self {
+        self.cross_organization_user_mappings = crate::runtime::Field::Null;
+        self
+    }
+}

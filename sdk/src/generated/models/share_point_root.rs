@@ -15,7 +15,31 @@ pub struct SharePointRoot {
 }
 crate::support::odata_object!(
     SharePointRoot, "microsoft.graph.sharePointRoot", {
-        "id" => id: String => with_id,
-        "migrations" => migrations: crate::models::SharePointMigrationsRoot => with_migrations,
+        "id" => id: String,
+        "migrations" => migrations: crate::models::SharePointMigrationsRoot,
     }
 );
+impl SharePointRoot {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `migrations` (builder style).
+    ///
+    /// OData navigation property `migrations`: `microsoft.graph.sharePointMigrationsRoot`, nullable.
+    pub fn with_migrations(
+        mut self,
+        value: impl Into<crate::models::SharePointMigrationsRoot>,
+    ) -> Self {
+        self.migrations = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `migrations` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_migrations_null(mut self) -> Self {
+        self.migrations = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -31,13 +31,117 @@ pub struct SharePointSiteMigrationTaskParameters {
 }
 crate::support::odata_object!(
     SharePointSiteMigrationTaskParameters, "microsoft.graph.sharePointSiteMigrationTaskParameters", {
-        "preferredLatestStartDateTime" => preferred_latest_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time,
-        "preferredStartDateTime" => preferred_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_start_date_time,
-        "sourceSiteUrl" => source_site_url: String => with_source_site_url,
-        "targetDataLocationCode" => target_data_location_code: String => with_target_data_location_code,
-        "targetOrganizationHost" => target_organization_host: String => with_target_organization_host,
-        "targetOrganizationId" => target_organization_id: uuid::Uuid => with_target_organization_id,
-        "targetSiteUrl" => target_site_url: String => with_target_site_url,
-        "validateOnly" => validate_only: bool => with_validate_only,
+        "preferredLatestStartDateTime" => preferred_latest_start_date_time: crate::runtime::edm::DateTimeOffset,
+        "preferredStartDateTime" => preferred_start_date_time: crate::runtime::edm::DateTimeOffset,
+        "sourceSiteUrl" => source_site_url: String,
+        "targetDataLocationCode" => target_data_location_code: String,
+        "targetOrganizationHost" => target_organization_host: String,
+        "targetOrganizationId" => target_organization_id: uuid::Uuid,
+        "targetSiteUrl" => target_site_url: String,
+        "validateOnly" => validate_only: bool,
     }
 );
+impl SharePointSiteMigrationTaskParameters {
+    /// Sets `preferredLatestStartDateTime` (builder style).
+    ///
+    /// OData property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`, nullable.
+    pub fn with_preferred_latest_start_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.preferred_latest_start_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `preferredLatestStartDateTime` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_preferred_latest_start_date_time_null(mut self) -> Self {
+        self.preferred_latest_start_date_time = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `preferredStartDateTime` (builder style).
+    ///
+    /// OData property `preferredStartDateTime`: `Edm.DateTimeOffset`, nullable.
+    pub fn with_preferred_start_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.preferred_start_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `preferredStartDateTime` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_preferred_start_date_time_null(mut self) -> Self {
+        self.preferred_start_date_time = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `sourceSiteUrl` (builder style).
+    ///
+    /// OData property `sourceSiteUrl`: `Edm.String`, nullable.
+    pub fn with_source_site_url(mut self, value: impl Into<String>) -> Self {
+        self.source_site_url = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceSiteUrl` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_source_site_url_null(mut self) -> Self {
+        self.source_site_url = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetDataLocationCode` (builder style).
+    ///
+    /// OData property `targetDataLocationCode`: `Edm.String`, nullable.
+    pub fn with_target_data_location_code(mut self, value: impl Into<String>) -> Self {
+        self.target_data_location_code = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetDataLocationCode` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_data_location_code_null(mut self) -> Self {
+        self.target_data_location_code = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetOrganizationHost` (builder style).
+    ///
+    /// OData property `targetOrganizationHost`: `Edm.String`, nullable.
+    pub fn with_target_organization_host(mut self, value: impl Into<String>) -> Self {
+        self.target_organization_host = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetOrganizationHost` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_organization_host_null(mut self) -> Self {
+        self.target_organization_host = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetOrganizationId` (builder style).
+    ///
+    /// OData property `targetOrganizationId`: `Edm.Guid`, nullable.
+    pub fn with_target_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.target_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetOrganizationId` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_organization_id_null(mut self) -> Self {
+        self.target_organization_id = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetSiteUrl` (builder style).
+    ///
+    /// OData property `targetSiteUrl`: `Edm.String`, nullable.
+    pub fn with_target_site_url(mut self, value: impl Into<String>) -> Self {
+        self.target_site_url = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetSiteUrl` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_site_url_null(mut self) -> Self {
+        self.target_site_url = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `validateOnly` (builder style).
+    ///
+    /// OData property `validateOnly`: `Edm.Boolean`, nullable.
+    pub fn with_validate_only(mut self, value: impl Into<bool>) -> Self {
+        self.validate_only = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `validateOnly` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_validate_only_null(mut self) -> Self {
+        self.validate_only = crate::runtime::Field::Null;
+        self
+    }
+}

@@ -29,12 +29,95 @@ pub struct SharePointUserIdentityMapping {
 }
 crate::support::odata_object!(
     SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
-        "id" => id: String => with_id,
-        "deleted" => deleted: crate::models::Deleted => with_deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
-        "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity,
-        "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity,
-        "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data,
-        "userType" => user_type: crate::models::SharePointIdentityMappingUserType => with_user_type,
+        "id" => id: String,
+        "deleted" => deleted: crate::models::Deleted,
+        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity,
+        "targetUserIdentity" => target_user_identity: crate::models::UserIdentity,
+        "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData,
+        "userType" => user_type: crate::models::SharePointIdentityMappingUserType,
     }
 );
+impl SharePointUserIdentityMapping {
+    /// Sets `id` (builder style).
+    ///
+    /// OData property `id`: `Edm.String`, not nullable.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` (builder style).
+    ///
+    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
+    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
+        self.deleted = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_deleted_null(mut self) -> Self {
+        self.deleted = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `sourceOrganizationId` (builder style).
+    ///
+    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
+    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.source_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceUserIdentity` (builder style).
+    ///
+    /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
+    pub fn with_source_user_identity(
+        mut self,
+        value: impl Into<crate::models::UserIdentity>,
+    ) -> Self {
+        self.source_user_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_source_user_identity_null(mut self) -> Self {
+        self.source_user_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetUserIdentity` (builder style).
+    ///
+    /// OData property `targetUserIdentity`: `microsoft.graph.userIdentity`, nullable.
+    pub fn with_target_user_identity(
+        mut self,
+        value: impl Into<crate::models::UserIdentity>,
+    ) -> Self {
+        self.target_user_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_user_identity_null(mut self) -> Self {
+        self.target_user_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `targetUserMigrationData` (builder style).
+    ///
+    /// OData property `targetUserMigrationData`: `microsoft.graph.sharePointIdentityMappingUserMigrationData`, nullable.
+    pub fn with_target_user_migration_data(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingUserMigrationData>,
+    ) -> Self {
+        self.target_user_migration_data = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body).
+    pub fn with_target_user_migration_data_null(mut self) -> Self {
+        self.target_user_migration_data = crate::runtime::Field::Null;
+        self
+    }
+    /// Sets `userType` (builder style).
+    ///
+    /// OData property `userType`: `microsoft.graph.sharePointIdentityMappingUserType`, not nullable.
+    pub fn with_user_type(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingUserType>,
+    ) -> Self {
+        self.user_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+}

@@ -30,6 +30,11 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// The source text of [`ident`]: `r#type`, `self_`, `name`.
+pub fn ident_text(name: &str) -> String {
+    ident(name).to_string()
+}
+
 pub fn type_ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -157,8 +162,12 @@ pub fn assign_unique<'a>(
 
 /// Rust type names for qualified OData type names: the PascalCase local name,
 /// prefixed with the last namespace segment where two namespaces share a
-/// local name (`security.alert` → `SecurityAlert`).
-pub fn type_names<'a>(qualified: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+/// local name (`security.alert` → `SecurityAlert`); types of `main_namespace`
+/// keep the short name.
+pub fn type_names<'a>(
+    qualified: impl IntoIterator<Item = &'a str>,
+    main_namespace: &str,
+) -> BTreeMap<String, String> {
     let names: Vec<&str> = qualified.into_iter().collect();
     let mut by_local: HashMap<String, Vec<&str>> = HashMap::new();
     for q in &names {
@@ -173,8 +182,7 @@ pub fn type_names<'a>(qualified: impl IntoIterator<Item = &'a str>) -> BTreeMap<
         for q in qs {
             let ns = q.rsplit_once('.').map(|(n, _)| n).unwrap_or("");
             let last = ns.rsplit('.').next().unwrap_or(ns);
-            // The main namespace keeps the short name.
-            let name = if ns == "microsoft.graph" {
+            let name = if ns == main_namespace {
                 local_name.clone()
             } else {
                 format!("{}{local_name}", pascal(last))

@@ -1,0 +1,199 @@
+//! Readable listings for review: what a schema change touches, as insta
+//! snapshots show it in a pull request. The model listing reads the
+//! resolved model (OData names and types); the plan listing reads the plan
+//! (every generated Rust type, field, setter, builder and method signature),
+//! so a change to any generated item shows up in review.
+
+use std::fmt::Write;
+
+use crate::csdl::syntax::StructuredKind;
+use crate::model::{Model, vocab};
+use crate::plan::{MethodKind, Plan, StructKind};
+
+/// Types, properties with Edm type and nullability, enum members.
+pub fn model_listing(model: &Model) -> String {
+    let mut out = String::new();
+    for e in model.enums.values() {
+        let dep = vocab::deprecation(&e.annotations)
+            .map(|d| format!("  [{}]", d.note()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "enum {}{}{dep}",
+            e.name,
+            if e.is_flags { " (flags)" } else { "" }
+        );
+        for m in &e.members {
+            let _ = writeln!(out, "  {} = {}", m.name, m.value);
+        }
+    }
+    for s in model.structs.values() {
+        let kind = match s.kind {
+            StructuredKind::Complex => "complex",
+            StructuredKind::Entity => "entity",
+        };
+        let base = s
+            .base_type
+            .as_ref()
+            .map(|b| format!(" : {b}"))
+            .unwrap_or_default();
+        let dep = vocab::deprecation(&s.annotations)
+            .map(|d| format!("  [{}]", d.note()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{kind} {}{base}{}{dep}",
+            s.name,
+            if s.is_abstract { " (abstract)" } else { "" }
+        );
+        for p in &s.properties {
+            let _ = writeln!(
+                out,
+                "  {}: {}{}",
+                p.name,
+                p.ty,
+                if p.nullable { "?" } else { "" }
+            );
+        }
+        for n in &s.navigation_properties {
+            let _ = writeln!(
+                out,
+                "  {} -> {}{}{}",
+                n.name,
+                n.ty,
+                if n.nullable { "?" } else { "" },
+                if n.contains_target {
+                    " (contained)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    for o in &model.operations {
+        let params: Vec<String> = o
+            .parameters
+            .iter()
+            .map(|p| format!("{}: {}{}", p.name, p.ty, if p.nullable { "?" } else { "" }))
+            .collect();
+        let ret = o
+            .return_type
+            .as_ref()
+            .map(|r| r.ty.to_string())
+            .unwrap_or_else(|| "None".into());
+        let _ = writeln!(
+            out,
+            "{:?} {} ({}) -> {ret}",
+            o.kind,
+            o.signature(),
+            params.join(", ")
+        );
+    }
+    out
+}
+
+/// Every generated type and builder with its Rust names and signatures.
+pub fn plan_listing(plan: &Plan) -> String {
+    let mut out = String::new();
+    let dep = |d: &Option<String>| if d.is_some() { "  #[deprecated]" } else { "" };
+    for e in &plan.enums {
+        let _ = writeln!(out, "enum {} ({}){}", e.rust_name, e.odata_name, dep(&e.deprecated));
+        for m in &e.members {
+            let _ = writeln!(out, "  {} = {:?}{}", m.variant, m.wire, dep(&m.deprecated));
+        }
+    }
+    let structs = plan
+        .structs
+        .iter()
+        .chain(plan.builders.iter().filter_map(|b| b.body.as_ref()));
+    for s in structs {
+        let what = match &s.kind {
+            StructKind::ODataType { odata_name } => odata_name.clone(),
+            StructKind::ActionParameters { signature } => format!("parameters of {signature}"),
+        };
+        let _ = writeln!(out, "struct {} ({what}){}", s.rust_name, dep(&s.deprecated));
+        for f in &s.fields {
+            let _ = writeln!(
+                out,
+                "  {}: Field<{}>  {:?}  {}{}{}",
+                f.rust_name,
+                f.ty,
+                f.json,
+                f.setter,
+                f.null_setter
+                    .as_ref()
+                    .map(|n| format!(", {n}"))
+                    .unwrap_or_default(),
+                dep(&f.deprecated)
+            );
+        }
+        if let Some(any) = &s.any {
+            let variants: Vec<&str> = any.variants.iter().map(|(v, _, _)| v.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "enum {} = {} | {}",
+                any.rust_name,
+                any.base_variant,
+                variants.join(" | ")
+            );
+        }
+    }
+    for r in &plan.roots {
+        let _ = writeln!(out, "Client::{}() -> {}", r.name, r.target);
+    }
+    for b in &plan.builders {
+        let _ = writeln!(out, "builder {} ({})  in {}", b.rust_name, b.template, b.module);
+        if let Some(m) = &b.query_marker {
+            let _ = writeln!(out, "  query options {}: {}", m.rust_name, m.allowed.join(", "));
+        }
+        for m in &b.methods {
+            let _ = writeln!(out, "  {}{}", signature(&m.name, &m.kind), dep(&m.deprecated));
+        }
+    }
+    out
+}
+
+/// A method's Rust signature, shortened.
+fn signature(name: &str, kind: &MethodKind) -> String {
+    let params = |ps: &[crate::plan::UrlParam]| {
+        ps.iter()
+            .map(|p| format!("{}: {}", p.rust_name, p.value.param_type()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        MethodKind::List { item, options } => format!("{name}() -> ListRequest<{item}, {options}>"),
+        MethodKind::Count => format!("{name}() -> CountRequest"),
+        MethodKind::Create { ty } => format!("{name}(&{ty}) -> SendRequest<{ty}>"),
+        MethodKind::DeltaUpdate { item, max_items } => {
+            format!("async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})")
+        }
+        MethodKind::Get { ty, options } => format!("{name}() -> ItemRequest<{ty}, {options}>"),
+        MethodKind::Update { ty } => format!("{name}(&{ty}) -> OptionalRequest<{ty}>"),
+        MethodKind::Delete => format!("{name}() -> EmptyRequest"),
+        MethodKind::CallFunction { returns } => format!(
+            "{name}() -> ItemRequest<{}>",
+            returns.as_ref().map_or("serde_json::Value", |r| r.as_str())
+        ),
+        MethodKind::CallAction { returns, body } => format!(
+            "{name}({}) -> {}",
+            body.as_ref().map(|b| format!("&{b}")).unwrap_or_default(),
+            returns
+                .as_ref()
+                .map_or("EmptyRequest".to_string(), |r| format!("SendRequest<{r}>"))
+        ),
+        MethodKind::ById { target, key, .. } => {
+            format!("{name}(id: {}) -> {target}", key.param_type())
+        }
+        MethodKind::ByAlternateKey { target, params: ps } => {
+            format!("{name}({}) -> {target}", params(ps))
+        }
+        MethodKind::Navigate { target, segment } => format!("{name}() -> {target}  /{segment}"),
+        MethodKind::Function {
+            target,
+            segment,
+            params: ps,
+        } => format!("{name}({}) -> {target}  /{segment}(…)", params(ps)),
+        MethodKind::Action { target, segment } => format!("{name}() -> {target}  /{segment}"),
+    }
+}
