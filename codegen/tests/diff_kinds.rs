@@ -339,6 +339,9 @@ fn base_type_key_and_flags() {
             "breaking: key changed t.ns.base ((id) → (id, other))",
             "breaking: key changed t.ns.thing ((id) → (id, other))",
             "additive: property added t.ns.base/other (Edm.String, not nullable)",
+            // A key of two properties has no URL form the generator writes:
+            // the report says why the Rust side was not compared.
+            "note: generated code not compared new schema (it cannot be generated, so method names were not compared: new:17:7: error: t.ns.base has a key of 2 properties: the generator supports keys of one property)",
         ]
     );
     assert_eq!(

@@ -99,8 +99,10 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
         "pub additional_data_property: crate::runtime::Field<String>",
         "pub odata_type_property: crate::runtime::Field<String>",
         "pub additional_data: serde_json::Map<String, serde_json::Value>",
-        "\"additionalData\" => additional_data_property: String => with_additional_data_property,",
-        "\"odataType\" => odata_type_property: String => with_odata_type_property,",
+        "\"additionalData\" => additional_data_property: String,",
+        "\"odataType\" => odata_type_property: String,",
+        "pub fn with_additional_data_property(mut self, value: impl Into<String>) -> Self",
+        "pub fn with_additional_data_property_null(mut self) -> Self",
     ] {
         assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
     }
@@ -144,8 +146,7 @@ fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_erro
         );
     }
     assert!(
-        generated
-            .api_surface
+        common::without_calls(&generated.api_surface)
             .lines()
             .any(|l| l == "POST /things/count -> None"),
         "{}",
@@ -305,7 +306,7 @@ fn keyword_names_generate_code_that_parses() {
     assert!(generated.files["models/kind.rs"].contains("Type => \"type\""));
     // Operations and parameters.
     let things = &generated.files["builders/things.rs"];
-    assert!(things.contains("pub fn r#type(&self) -> ThingsItemTypeRequestBuilder"));
+    assert!(things.contains("pub fn r#type(&self) -> ThingsItemTypeRequestBuilder"), "{things}");
     assert!(things.contains("pub fn r#match("));
     assert!(things.contains("self_: impl AsRef<str>"));
     assert!(things.contains("r#type: impl AsRef<str>"));

@@ -362,13 +362,16 @@ pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
         },
         out: Vec::new(),
     };
-    if let (Err(e), _) | (_, Err(e)) = &plans {
-        d.push(
-            Severity::Note,
-            ChangeKind::NotPlanned,
-            &e.0.first().map(|d| d.file.clone()).unwrap_or_default(),
-            format!("generated method names not compared: {}", e.0.first().map(|d| d.message.as_str()).unwrap_or("")),
-        );
+    for (side, planned) in [("old", &plans.0), ("new", &plans.1)] {
+        if let Err(e) = planned {
+            let first = e.0.first().map(ToString::to_string).unwrap_or_default();
+            d.push(
+                Severity::Note,
+                ChangeKind::NotPlanned,
+                &format!("{side} schema"),
+                format!("it cannot be generated, so method names were not compared: {first}"),
+            );
+        }
     }
     d.enums();
     d.type_definitions();

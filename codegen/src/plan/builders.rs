@@ -545,7 +545,7 @@ impl NodePlanner<'_, '_> {
     /// schema's to yield, with a suffix saying what the method is
     /// (`count_action` beside `count` for `$count`); any other clash is an
     /// error, since renaming one of two schema names would depend on their
-    /// order.
+    /// order. The name is returned unescaped (`type`, for `r#type`).
     fn claim(
         &self,
         taken: &mut BTreeMap<String, String>,
@@ -570,8 +570,8 @@ impl NodePlanner<'_, '_> {
             )
             .into());
         }
-        taken.insert(shown.clone(), format!("{what} has it"));
-        Ok(shown)
+        taken.insert(shown, format!("{what} has it"));
+        Ok(method)
     }
 
     fn navigation_methods(
@@ -608,7 +608,7 @@ impl NodePlanner<'_, '_> {
                 pos,
             )?;
             methods.push(MethodPlan {
-                name,
+                name: ident_text(&name),
                 docs: Docs::line(format!("`{}`", child.template)),
                 deprecated: self.type_deprecation(&child.path.ty).map(|d| d.note),
                 kind: MethodKind::Navigate {
@@ -681,14 +681,18 @@ impl NodePlanner<'_, '_> {
 
     /// The deprecation of an operation: its own, else that of a type it
     /// reads or writes (its return type, the type it is bound to, a
-    /// parameter's type).
+    /// parameter's type): calling it depends on that type staying.
     fn operation_deprecation(&self, op: &OperationDef) -> Option<Deprecation> {
         self.own_deprecation(&op.annotations).or_else(|| {
             let returned = op
                 .return_type
                 .as_ref()
                 .and_then(|r| r.ty.kind.defined_name());
-            let params = op.parameters.iter().filter_map(|p| p.ty.kind.defined_name());
+            let params = op
+                .binding
+                .iter()
+                .chain(&op.parameters)
+                .filter_map(|p| p.ty.kind.defined_name());
             returned
                 .into_iter()
                 .chain(params)
@@ -696,7 +700,7 @@ impl NodePlanner<'_, '_> {
         })
     }
 
-    /// `name` is the operation's Rust method name.
+    /// `name` is the operation's Rust method name, unescaped.
     fn operation(
         &self,
         op: &OperationDef,
@@ -770,7 +774,7 @@ impl NodePlanner<'_, '_> {
                     body: body.as_ref().map(|b: &StructPlan| b.rust_name.clone()),
                 },
                 "post",
-                format!("{parent}::{name}().post()"),
+                format!("{parent}::{}().post()", ident_text(name)),
             )
         } else {
             let params = op
@@ -794,9 +798,9 @@ impl NodePlanner<'_, '_> {
                 })
                 .collect::<Result<Vec<_>, Diagnostics>>()?;
             let call = if params.is_empty() {
-                format!("{parent}::{name}().get()")
+                format!("{parent}::{}().get()", ident_text(name))
             } else {
-                format!("{parent}::{name}(…).get()")
+                format!("{parent}::{}(…).get()", ident_text(name))
             };
             (
                 MethodKind::Function {
@@ -812,7 +816,7 @@ impl NodePlanner<'_, '_> {
             )
         };
         let method = MethodPlan {
-            name: name.to_string(),
+            name: ident_text(name),
             docs: reach_docs,
             deprecated: dep.as_ref().map(|d| d.note.clone()),
             kind: method_kind,

@@ -70,8 +70,8 @@ impl std::fmt::Display for RustType {
 /// Everything one generation run will write.
 #[derive(Clone, Debug)]
 pub struct Plan {
-    /// The sliced CSDL file the plan was made from, for the file header and
-    /// diagnostics.
+    /// The sliced CSDL file the generated files say they come from (the
+    /// options'; the model's own file name is a test's or a temporary one).
     pub source: String,
     pub enums: Vec<EnumPlan>,
     /// The model types (action request bodies live with their builders).
@@ -263,7 +263,7 @@ pub fn plan(model: &Model, paths: &dyn Paths, options: &Options) -> Result<Plan,
     let (enums, structs) = types.plan_models()?;
     let (builders, roots) = builders::plan(&types, paths)?;
     Ok(Plan {
-        source: model.file.clone(),
+        source: options.sliced_csdl.clone(),
         enums,
         structs,
         builders,

@@ -386,7 +386,9 @@ impl<'m> TypeSpace<'m> {
                     json: m.json.to_string(),
                     ty: self.rust_type(m.ty, owner_for_boxing),
                     setter: format!("with_{bare}"),
-                    null_setter: m.nullable.then(|| format!("with_{bare}_null")),
+                    null_setter: m
+                        .nullable
+                        .then(|| format!("with_{}_null", bare.trim_end_matches('_'))),
                     docs,
                     deprecated: self.deprecated(m.annotations),
                     rust_name: names::ident_text(&rust_name),

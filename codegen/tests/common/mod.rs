@@ -388,3 +388,20 @@ pub fn unique_type_names(generated: &Generated, prefix: &str) -> Vec<String> {
     }
     names
 }
+
+/// The API surface without the Rust call of each line (`  via X::y()`), for
+/// tests about the HTTP side.
+pub fn without_calls(surface: &str) -> String {
+    surface
+        .lines()
+        .map(|l| match l.find("  via ") {
+            Some(at) => {
+                let rest = &l[at + 6..];
+                let end = rest.find("  [").map_or(rest.len(), |i| i);
+                format!("{}{}", &l[..at], &rest[end..])
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

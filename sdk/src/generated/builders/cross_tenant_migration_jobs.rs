@@ -308,6 +308,9 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn cancel(&self) -> CrossTenantMigrationJobsItemCancelRequestBuilder {
         CrossTenantMigrationJobsItemCancelRequestBuilder::new(
             self.client.clone(),
@@ -347,6 +350,9 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn post(
         &self,
     ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {

@@ -111,6 +111,9 @@ impl UsersItemRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn cancel(&self) -> UsersItemCancelRequestBuilder {
         UsersItemCancelRequestBuilder::new(
             self.client.clone(),
@@ -130,6 +133,9 @@ crate::support::request_builder!(
 );
 impl UsersItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel`
+    #[deprecated(
+        note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+    )]
     pub fn post(
         &self,
     ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {
