@@ -97,7 +97,13 @@ pub fn plan_listing(plan: &Plan) -> String {
     let mut out = String::new();
     let dep = |d: &Option<String>| if d.is_some() { "  #[deprecated]" } else { "" };
     for e in &plan.enums {
-        let _ = writeln!(out, "enum {} ({}){}", e.rust_name, e.odata_name, dep(&e.deprecated));
+        let _ = writeln!(
+            out,
+            "enum {} ({}){}",
+            e.rust_name,
+            e.odata_name,
+            dep(&e.deprecated)
+        );
         for m in &e.members {
             let _ = writeln!(out, "  {} = {:?}{}", m.variant, m.wire, dep(&m.deprecated));
         }
@@ -142,12 +148,26 @@ pub fn plan_listing(plan: &Plan) -> String {
         let _ = writeln!(out, "Client::{}() -> {}", r.name, r.target);
     }
     for b in &plan.builders {
-        let _ = writeln!(out, "builder {} ({})  in {}", b.rust_name, b.template, b.module);
+        let _ = writeln!(
+            out,
+            "builder {} ({})  in {}",
+            b.rust_name, b.template, b.module
+        );
         if let Some(m) = &b.query_marker {
-            let _ = writeln!(out, "  query options {}: {}", m.rust_name, m.allowed.join(", "));
+            let _ = writeln!(
+                out,
+                "  query options {}: {}",
+                m.rust_name,
+                m.allowed.join(", ")
+            );
         }
         for m in &b.methods {
-            let _ = writeln!(out, "  {}{}", signature(&m.name, &m.kind), dep(&m.deprecated));
+            let _ = writeln!(
+                out,
+                "  {}{}",
+                signature(&m.name, &m.kind),
+                dep(&m.deprecated)
+            );
         }
     }
     out
@@ -166,7 +186,9 @@ fn signature(name: &str, kind: &MethodKind) -> String {
         MethodKind::Count => format!("{name}() -> CountRequest"),
         MethodKind::Create { ty } => format!("{name}(&{ty}) -> SendRequest<{ty}>"),
         MethodKind::DeltaUpdate { item, max_items } => {
-            format!("async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})")
+            format!(
+                "async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})"
+            )
         }
         MethodKind::Get { ty, options } => format!("{name}() -> ItemRequest<{ty}, {options}>"),
         MethodKind::Update { ty } => format!("{name}(&{ty}) -> OptionalRequest<{ty}>"),

@@ -2,9 +2,9 @@
 //! schema: what it is called, how it is classified, and what the report
 //! says about it.
 
-use migrations_codegen::slice::SliceConfig;
 use migrations_codegen::diff::{self, Bump, ChangeKind, Report, Severity, Version};
 use migrations_codegen::pipeline;
+use migrations_codegen::slice::SliceConfig;
 
 const BASE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">

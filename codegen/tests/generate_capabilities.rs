@@ -74,8 +74,8 @@ fn restricted_collections_get_a_marker_without_the_forbidden_options() {
 #[test]
 fn flags_enums_use_the_flags_wrapper() {
     let model = pipeline::load_model("cap.csdl", CSDL).unwrap();
-    let generated =
-        pipeline::generate(&model, &common::config(&["/open/**"])).unwrap_or_else(|d| panic!("{d}"));
+    let generated = pipeline::generate(&model, &common::config(&["/open/**"]))
+        .unwrap_or_else(|d| panic!("{d}"));
     let item = &generated.files["models/item.rs"];
     assert!(
         item.contains("crate::support::Flags<crate::models::Color>"),

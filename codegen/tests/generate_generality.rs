@@ -13,8 +13,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use migrations_codegen::pipeline::{self as emit, Generated};
 use migrations_codegen::pipeline;
+use migrations_codegen::pipeline::{self as emit, Generated};
 use toml::{Table, Value};
 
 /// `target/generality`: the temporary crates and their shared target dir.

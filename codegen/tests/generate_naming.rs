@@ -7,9 +7,9 @@
 mod common;
 
 use migrations_codegen::csdl::Diagnostics;
+use migrations_codegen::pipeline;
 use migrations_codegen::pipeline::Generated;
 use migrations_codegen::plan::names;
-use migrations_codegen::pipeline;
 
 /// A one-type schema whose entity type body is `members`, written from
 /// line 6 on (line 5 is `<EntityType Name="thing">`).
@@ -306,7 +306,10 @@ fn keyword_names_generate_code_that_parses() {
     assert!(generated.files["models/kind.rs"].contains("Type => \"type\""));
     // Operations and parameters.
     let things = &generated.files["builders/things.rs"];
-    assert!(things.contains("pub fn r#type(&self) -> ThingsItemTypeRequestBuilder"), "{things}");
+    assert!(
+        things.contains("pub fn r#type(&self) -> ThingsItemTypeRequestBuilder"),
+        "{things}"
+    );
     assert!(things.contains("pub fn r#match("));
     assert!(things.contains("self_: impl AsRef<str>"));
     assert!(things.contains("r#type: impl AsRef<str>"));
@@ -414,4 +417,131 @@ fn builder_type_names_are_unique_across_the_tree() {
             generated.api_surface
         );
     }
+}
+
+/// The names of the methods that reach operations, three ways: in the
+/// generated builders, in the API listing (`via Builder::name(…)`) and in
+/// what the diff's rename check compares. They must be one set.
+fn operation_method_names(generated: &Generated) -> Vec<String> {
+    let mut from_plan: Vec<String> = generated
+        .plan
+        .method_names_by_operation()
+        .into_values()
+        .flatten()
+        .collect();
+    from_plan.sort();
+    from_plan.dedup();
+    let mut from_listing: Vec<String> = generated
+        .api_surface
+        .lines()
+        .filter_map(|l| {
+            let call = l.split("  via ").nth(1)?.split("  [").next()?;
+            // `Builder::op(…).post()`: a method reaching an operation
+            // builder, then the request.
+            if call.matches('(').count() < 2 || call.contains("by_") {
+                return None;
+            }
+            let after = call.split("::").nth(1)?;
+            Some(after.split('(').next()?.to_string())
+        })
+        .collect();
+    from_listing.sort();
+    from_listing.dedup();
+    let code: String = generated
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("builders/"))
+        .map(|(_, t)| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for name in &from_plan {
+        assert!(
+            code.contains(&format!("pub fn {name}(")),
+            "the plan names {name}() but the generated code has no such method"
+        );
+    }
+    assert_eq!(from_plan, from_listing, "{}", generated.api_surface);
+    from_plan
+}
+
+#[test]
+fn operation_method_names_agree_across_code_listing_and_diff() {
+    let function = |binding: &str, params: &str| {
+        format!(
+            "      <Function Name=\"find\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection({binding})\" />\n{params}        <ReturnType Type=\"Collection(n.thing)\" />\n      </Function>\n"
+        )
+    };
+    let name_param = "        <Parameter Name=\"name\" Type=\"Edm.String\" />\n";
+    let action = |name: &str| {
+        format!(
+            "      <Action Name=\"{name}\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n        <Parameter Name=\"all\" Type=\"Edm.Boolean\" />\n      </Action>\n"
+        )
+    };
+    let derived = "      <EntityType Name=\"special\" BaseType=\"n.thing\" />\n";
+    let with_specials = |extra: &str| {
+        schema("", extra).replace(
+            "<EntitySet Name=\"things\" EntityType=\"n.thing\" />",
+            "<EntitySet Name=\"things\" EntityType=\"n.thing\" />\n        <EntitySet Name=\"specials\" EntityType=\"n.special\" />",
+        )
+    };
+    let generate_all = |csdl: &str| {
+        let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
+        pipeline::generate(&model, &common::config(&["/things/**", "/specials/**"]))
+            .unwrap_or_else(|d| panic!("{d}"))
+    };
+    // The cases where the diff used to group overloads its own way (by
+    // kind and binding type) while the emitter grouped them by short name
+    // at a URL node, inherited ones included.
+    let cases: [(&str, String, &[&str]); 3] = [
+        (
+            "an action and a function sharing a short name",
+            schema("", &(function("n.thing", "") + &action("find"))),
+            &["find", "find_with_all"],
+        ),
+        (
+            "overloads split between a base type and a derived type",
+            with_specials(
+                &(derived.to_string()
+                    + &function("n.thing", name_param)
+                    + &function("n.special", "")),
+            ),
+            // /things sees find(name) alone; /specials sees both.
+            &["find", "find_with_name"],
+        ),
+        (
+            "a reserved-name clash",
+            schema("", &action("count")),
+            &["count_action"],
+        ),
+    ];
+    for (case, csdl, expected) in cases {
+        let generated = generate_all(&csdl);
+        assert_eq!(operation_method_names(&generated), expected, "{case}");
+    }
+    // An overload added later: the rename the diff reports is the one the
+    // code and the listing show.
+    let old = schema("", &function("n.thing", name_param));
+    let new = schema(
+        "",
+        &(function("n.thing", name_param) + &function("n.thing", "")),
+    );
+    assert_eq!(operation_method_names(&generate_all(&old)), ["find"]);
+    assert_eq!(
+        operation_method_names(&generate_all(&new)),
+        ["find", "find_with_name"]
+    );
+    let load = |csdl: &str| pipeline::load_model("names.csdl", csdl).unwrap();
+    let report =
+        migrations_codegen::diff::diff(&load(&old), &load(&new), &common::config(&["/things/**"]));
+    let renames: Vec<String> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == migrations_codegen::diff::ChangeKind::MethodRenamed)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        renames,
+        [
+            "breaking: generated method renamed n.find(Collection(n.thing),Edm.String) (find() → find_with_name(): the operation's overloads changed)"
+        ]
+    );
 }

@@ -176,7 +176,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             }
             match before {
                 Some(before) => {
-                    let config = pipeline::load_config(&root.join("metadata/slice.toml")).map_err(|d| d.to_string())?;
+                    let config = pipeline::load_config(&root.join("metadata/slice.toml"))
+                        .map_err(|d| d.to_string())?;
                     let report = diff::diff(&before, &outputs.model, &config);
                     let suggestion = sdk_version(&root)
                         .ok()
@@ -199,7 +200,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
         } => {
             let old_model = diff_input(&root, &old, timeout)?;
             let new_model = diff_input(&root, &new, timeout)?;
-            let config = pipeline::load_config(&root.join("metadata/slice.toml")).map_err(|d| d.to_string())?;
+            let config = pipeline::load_config(&root.join("metadata/slice.toml"))
+                .map_err(|d| d.to_string())?;
             let mut report = diff::diff(&old_model, &new_model, &config);
             report.old = old;
             report.new = new;

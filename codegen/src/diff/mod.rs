@@ -34,11 +34,11 @@ pub use render::{json, markdown, summary};
 pub use semver::{Bump, Suggestion, Version, suggest};
 
 use crate::csdl::syntax::{Annotation, OperationKind, StructuredKind};
-use crate::plan::{self, Paths, Plan};
 use crate::model::{
     EnumDef, Model, NavigationDef, OperationDef, ParameterDef, PropertyDef, ReturnDef, StructDef,
     TypeRef, vocab,
 };
+use crate::plan::{self, Paths, Plan};
 
 /// How a change affects users of the generated crate; ordered from the
 /// least to the most severe.

@@ -18,7 +18,10 @@ pub fn builder(b: &BuilderPlan) -> TokenStream {
     let marker = b.query_marker.as_ref().map(|m| {
         let marker = format_ident!("{}", m.rust_name);
         let allowed = m.allowed.iter().map(|a| format_ident!("{}", a));
-        let d = format!(" The query options the metadata allows on `{}`.", m.template);
+        let d = format!(
+            " The query options the metadata allows on `{}`.",
+            m.template
+        );
         quote! {
             #[doc = #d]
             #[derive(Clone, Copy, Debug)]

@@ -32,7 +32,10 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
     // that formats it.
     let mut builder_modules: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, b) in plan.builders.iter().enumerate() {
-        builder_modules.entry(b.module.as_str()).or_default().push(i);
+        builder_modules
+            .entry(b.module.as_str())
+            .or_default()
+            .push(i);
     }
     enum Job<'p> {
         Enum(&'p crate::plan::EnumPlan),
@@ -148,4 +151,3 @@ pub fn format_file(tokens: &TokenStream, source: &str) -> Result<String, Diagnos
     })?;
     Ok(format!("{}\n{text}", header(source)))
 }
-

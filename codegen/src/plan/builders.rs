@@ -672,7 +672,8 @@ impl NodePlanner<'_, '_> {
                 format!("operation {}", op.signature()),
                 op.pos,
             )?;
-            let (method, builder) = self.operation(op, &name, &format!("{}/{seg}", node.template))?;
+            let (method, builder) =
+                self.operation(op, &name, &format!("{}/{seg}", node.template))?;
             methods.push(method);
             builders.push(builder);
         }

@@ -65,7 +65,10 @@ mod tests {
             deprecation_note(&d, Some("2026-07-01")),
             "deprecated in Microsoft Graph beta, since 2023-11-15, removal planned on 2026-07-09"
         );
-        assert_eq!(removal_note(&d, Some("2026-12-06")), "deprecated, removal 2026-07-09 passed");
+        assert_eq!(
+            removal_note(&d, Some("2026-12-06")),
+            "deprecated, removal 2026-07-09 passed"
+        );
         assert_eq!(removal_note(&d, None), "deprecated, removal 2026-07-09");
     }
 }

@@ -29,7 +29,8 @@ impl Docs {
         if !self.0.is_empty() {
             self.0.push(String::new());
         }
-        self.0.extend(text.lines().map(|l| l.trim_end().to_string()));
+        self.0
+            .extend(text.lines().map(|l| l.trim_end().to_string()));
         self
     }
 

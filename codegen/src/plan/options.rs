@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::slice::config::offset_to_pos;
 use crate::csdl::{Diagnostic, Diagnostics};
+use crate::slice::config::offset_to_pos;
 
 /// Generation options. Every field has a default, so the file may be absent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,10 +88,16 @@ mod tests {
         assert_eq!(o.namespace, "n.s");
         assert_eq!(o.sliced_csdl, "m/x.csdl");
         assert_eq!(o.metadata_date.as_deref(), Some("2026-12-06"));
-        assert_eq!(Options::from_toml("g.toml", "").unwrap(), Options::default());
+        assert_eq!(
+            Options::from_toml("g.toml", "").unwrap(),
+            Options::default()
+        );
         let e = Options::from_toml("g.toml", "\nnamspace = \"x\"\n").unwrap_err();
         assert!(e.to_string().starts_with("g.toml:2:1"), "{e}");
         let e = Options::from_toml("g.toml", "metadata_date = 2026-12-06T10:00:00Z\n").unwrap_err();
-        assert!(e.to_string().contains("expected a date without a time"), "{e}");
+        assert!(
+            e.to_string().contains("expected a date without a time"),
+            "{e}"
+        );
     }
 }

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use migrations_codegen::pipeline::Generated;
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
+use migrations_codegen::pipeline::Generated;
 use migrations_codegen::slice::SliceConfig;
 
 /// The workspace root (`/work/main`).
