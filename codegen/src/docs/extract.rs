@@ -42,6 +42,7 @@ pub fn extract(page: &Page, precedence: Precedence) -> PageFacts {
         title: page.title().map(str::to_string),
         kind,
         date: page.front_matter.get("ms.date").map(|(v, _)| v.clone()),
+        summary: summary(&page, &sections),
         precedence,
         todos: page
             .todos
@@ -905,6 +906,7 @@ pub fn extract_rendered(path: &str, text: &str, precedence: Precedence) -> PageF
             title,
             kind: "rendered".to_string(),
             date: None,
+            summary: op.summary.clone(),
             precedence,
             todos,
         }),

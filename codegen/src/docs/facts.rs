@@ -108,6 +108,9 @@ pub struct PageInfo {
     pub kind: String,
     /// `ms.date` of the front matter.
     pub date: Option<String>,
+    /// The first paragraph after the title (overview pages have no type or
+    /// operation, but their summary can introduce a module).
+    pub summary: Option<Text>,
     /// Pages the slice asked for come first; the others (older versions,
     /// saved copies) only fill what the current pages leave out.
     pub precedence: Precedence,
