@@ -8,7 +8,7 @@ use std::fmt::Write;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::extract::is_primitive;
+use super::extract::{is_placeholder_value, is_primitive};
 use super::facts::*;
 use super::lookup::normalise_path;
 use crate::csdl::syntax::{OperationKind, StructuredKind};
@@ -20,8 +20,6 @@ use crate::model::{Model, OperationDef, Primitive, TypeKind, TypeRef, vocab};
 pub enum FindingClass {
     /// Documented, but the metadata does not have it.
     NotInMetadata,
-    /// In the metadata, but no page documents it.
-    Undocumented,
     /// A type or its collection-ness differs.
     Type,
     /// Enum members differ (beyond `unknownFutureValue`).
@@ -30,16 +28,18 @@ pub enum FindingClass {
     Operation,
     /// An example's JSON does not decode into the metadata's types.
     Example,
+    /// In the metadata, but no page documents it (last: the least actionable).
+    Undocumented,
 }
 
 impl FindingClass {
     pub const ALL: [FindingClass; 6] = [
         FindingClass::NotInMetadata,
-        FindingClass::Undocumented,
         FindingClass::Type,
         FindingClass::Enum,
         FindingClass::Operation,
         FindingClass::Example,
+        FindingClass::Undocumented,
     ];
 
     pub fn name(self) -> &'static str {
@@ -1056,9 +1056,14 @@ fn decode(
             };
             for part in s.split(',').map(str::trim) {
                 if !e.members.iter().any(|m| m.name == part) {
+                    let placeholder = if is_placeholder_value(part) {
+                        " (a placeholder: the docs give no real value)"
+                    } else {
+                        ""
+                    };
                     out.push((
                         path.to_string(),
-                        format!("`{part}` is not a member of {name}"),
+                        format!("`{part}` is not a member of {name}{placeholder}"),
                         Some(e.pos.line),
                     ));
                 }
@@ -1141,6 +1146,9 @@ fn kind(v: &Value) -> &'static str {
 fn primitive(p: Primitive, v: &Value) -> Option<String> {
     let want_string = |check: fn(&str) -> bool, what: &str| match v.as_str() {
         Some(s) if check(s) => None,
+        Some(s) if is_placeholder_value(s) => Some(format!(
+            "`{s}` is not a valid {what} (a placeholder: the docs give no real value)"
+        )),
         Some(s) => Some(format!("`{s}` is not a valid {what}")),
         None => Some(format!("expected a string ({what}), found {}", kind(v))),
     };
