@@ -94,6 +94,15 @@ fn cells(line: &str) -> Vec<String> {
     t.split('|').map(|c| c.trim().to_string()).collect()
 }
 
+/// `"blockType": "request"` in a comment → `request`.
+fn block_type(comment: &str) -> Option<String> {
+    comment
+        .split("\"blockType\"")
+        .nth(1)
+        .and_then(|r| r.split('"').nth(1))
+        .map(str::to_string)
+}
+
 fn is_separator(line: &str) -> bool {
     line.trim().starts_with('|') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
 }
@@ -169,13 +178,11 @@ fn scanned_counts(text: &str) -> Counts {
         }
         if l.trim_start().starts_with("```") {
             if !in_fence {
-                let under = |w: &str| headings.iter().any(|(_, h)| h.contains(w));
                 let counted = match last_comment_type.as_deref() {
                     Some("request" | "response" | "resource") => true,
                     Some(_) => false,
                     None => heading.contains("body") || heading.contains("response"),
                 };
-                let _ = under;
                 if counted {
                     c.examples += 1;
                 }
@@ -190,24 +197,14 @@ fn scanned_counts(text: &str) -> Counts {
         if let Some(text) = &mut comment {
             text.push_str(l);
             if l.contains("-->") {
-                let t = comment.take().unwrap();
-                last_comment_type = t
-                    .split("\"blockType\"")
-                    .nth(1)
-                    .and_then(|r| r.split('"').nth(1))
-                    .map(str::to_string);
+                last_comment_type = block_type(&comment.take().unwrap());
             }
             continue;
         }
         if l.starts_with("<!--") {
             comment = Some(l.to_string());
             if l.contains("-->") {
-                let t = comment.take().unwrap();
-                last_comment_type = t
-                    .split("\"blockType\"")
-                    .nth(1)
-                    .and_then(|r| r.split('"').nth(1))
-                    .map(str::to_string);
+                last_comment_type = block_type(&comment.take().unwrap());
             }
             continue;
         }
@@ -274,7 +271,8 @@ fn scanned_counts(text: &str) -> Counts {
         header = None;
         let t = l.trim();
         if !t.is_empty() {
-            last_comment_type = last_comment_type.filter(|_| false);
+            // A comment describes the block right after it only.
+            last_comment_type = None;
         }
         if after_h1
             && !summary_done

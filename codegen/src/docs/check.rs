@@ -220,7 +220,7 @@ fn types(cx: &mut Ctx, facts: &DocsFacts) {
         if let Some(s) = find_struct(model, name) {
             documented.insert(s.name.clone());
             if doc.at.is_some() {
-                properties(cx, facts, s, doc);
+                properties(cx, s, doc);
             }
         } else if let Some(e) = find_enum(model, name) {
             documented.insert(e.name.clone());
@@ -254,7 +254,7 @@ fn types(cx: &mut Ctx, facts: &DocsFacts) {
     }
 }
 
-fn properties(cx: &mut Ctx, facts: &DocsFacts, s: &crate::model::StructDef, doc: &TypeDoc) {
+fn properties(cx: &mut Ctx, s: &crate::model::StructDef, doc: &TypeDoc) {
     let model = cx.model;
     struct Member<'a> {
         name: &'a str,
@@ -334,7 +334,6 @@ fn properties(cx: &mut Ctx, facts: &DocsFacts, s: &crate::model::StructDef, doc:
             }
         }
     }
-    let _ = facts;
     for m in &members {
         if !docs.iter().any(|(n, _)| n.eq_ignore_ascii_case(m.name)) {
             cx.push(
@@ -945,7 +944,7 @@ fn examples(cx: &mut Ctx, op: &OperationDoc, subject: &str, method: &str, target
             },
         }
         for (path, message, line) in problems {
-            let offset = json_line_of(json, &path);
+            let offset = super::extract::key_line(json, &path);
             cx.push(
                 FindingClass::Example,
                 format!("{subject}: {} example {path}", e.kind),
@@ -956,24 +955,6 @@ fn examples(cx: &mut Ctx, op: &OperationDoc, subject: &str, method: &str, target
             );
         }
     }
-}
-
-/// The line (from 0) of the last key of a JSON path in the text, roughly:
-/// enough to point a reader at the value.
-fn json_line_of(json: &str, path: &str) -> usize {
-    let key = path
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .split('[')
-        .next()
-        .unwrap_or("");
-    if key.is_empty() || key == "$" {
-        return 0;
-    }
-    json.lines()
-        .position(|l| l.contains(&format!("\"{key}\"")))
-        .unwrap_or(0)
 }
 
 fn struct_kind(model: &Model, name: &str) -> TypeKind {
@@ -1158,7 +1139,7 @@ fn primitive(p: Primitive, v: &Value) -> Option<String> {
         }
         Primitive::Guid => want_string(is_guid, "Edm.Guid"),
         Primitive::DateTimeOffset => want_string(is_date_time, "Edm.DateTimeOffset"),
-        Primitive::Date => want_string(|s| is_date(s), "Edm.Date"),
+        Primitive::Date => want_string(is_date, "Edm.Date"),
         Primitive::Boolean => {
             (!v.is_boolean()).then(|| format!("expected a boolean, found {}", kind(v)))
         }

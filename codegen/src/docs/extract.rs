@@ -740,9 +740,10 @@ fn placeholders(page: &Page, e: &Example, todos: &mut Vec<Todo>) {
     }
 }
 
-/// The line (from 0) of a string value at a JSON path: after the line of
-/// the path's last named key, the first line holding the value.
-fn value_line(json: &str, path: &str, value: &str) -> usize {
+/// The line (from 0) of the last named key of a JSON path (`$.a.b[2]` →
+/// the first line holding `"b"`), 0 when there is none: enough to point a
+/// reader at a value.
+pub fn key_line(json: &str, path: &str) -> usize {
     let key = path
         .rsplit('.')
         .next()
@@ -750,13 +751,20 @@ fn value_line(json: &str, path: &str, value: &str) -> usize {
         .split('[')
         .next()
         .unwrap_or("");
-    let lines: Vec<&str> = json.lines().collect();
-    let from = lines
-        .iter()
+    if key.is_empty() || key == "$" {
+        return 0;
+    }
+    json.lines()
         .position(|l| l.contains(&format!("\"{key}\"")))
-        .unwrap_or(0);
-    lines[from..]
-        .iter()
+        .unwrap_or(0)
+}
+
+/// The line (from 0) of a string value at a JSON path: after the line of
+/// the path's last named key, the first line holding the value.
+fn value_line(json: &str, path: &str, value: &str) -> usize {
+    let from = key_line(json, path);
+    json.lines()
+        .skip(from)
         .position(|l| l.contains(&format!("\"{value}\"")))
         .map_or(from, |i| from + i)
 }
