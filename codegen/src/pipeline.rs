@@ -151,11 +151,6 @@ pub struct Outputs {
 }
 
 pub const SLICED_CSDL: &str = "metadata/graph-beta-migrations.csdl";
-/// What the documentation says about the slice (`cargo xtask docs-refresh`).
-pub const DOCS_FACTS: &str = "metadata/docs-facts.json";
-/// Where `docs-refresh` and `docs-check` read pages by default, relative to
-/// the workspace root.
-pub const DEFAULT_DOCS: &str = "../shared/api-docs";
 pub const API_SURFACE: &str = "metadata/api-surface.txt";
 pub const GENERATED_DIR: &str = "sdk/src/generated";
 
@@ -222,6 +217,12 @@ pub fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// What the documentation says about the slice (`cargo xtask docs-refresh`).
+pub const DOCS_FACTS: &str = "metadata/docs-facts.json";
+/// Where `docs-refresh` and `docs-check` read pages by default, relative to
+/// the workspace root.
+pub const DEFAULT_DOCS: &str = "../shared/api-docs";
 
 /// The committed documentation facts (`metadata/docs-facts.json`): offline,
 /// as regeneration reads every input.
