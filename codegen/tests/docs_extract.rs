@@ -492,6 +492,12 @@ fn facts_of_the_pages_the_issue_names() {
         )
         .unwrap();
     assert!(validate.national_clouds.as_ref().unwrap().global_only);
+    // validate takes its roles from the include the rendered migrate page shows.
+    assert_eq!(
+        validate.roles_include.as_ref().unwrap().text,
+        "rbac-crosstenantmigration-apis"
+    );
+    assert_eq!(validate.roles, migrate.roles);
 }
 
 #[test]

@@ -183,3 +183,67 @@ pub fn regen_summary(root: &Path) -> String {
         Err(d) => format!("docs check: not run ({d})\n"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The URL source against a tiny server on 127.0.0.1 (no network).
+
+    use super::*;
+    use crate::fetch::tests::{Reply, serve};
+
+    const RESOURCE: &str = "---\ntitle: \"migrationsRoot resource type\"\ndoc_type: resourcePageType\n---\n# migrationsRoot resource type\n\nThe root of migrations.\n\n## Methods\n|Method|Return type|Description|\n|:---|:---|:---|\n|[List](../api/migrationsroot-list.md)|x collection|List them.|\n\n## Relationships\n|Relationship|Type|Description|\n|:---|:---|:---|\n|crossTenantMigrationJobs|[crossTenantMigrationJob](crosstenantmigrationjob.md) collection|The jobs.|\n";
+    const API: &str = "---\ntitle: \"List\"\ndoc_type: apiPageType\n---\n# List\n\nLists jobs.\n\n## HTTP request\n\n```http\nGET /solutions/migrations/crossTenantMigrationJobs\n```\n";
+
+    #[test]
+    fn pages_come_from_a_url_with_missing_pages_as_404() {
+        // Every type of the committed slice is asked for; only two pages exist.
+        let (base, seen, _server) = serve(200, |req| {
+            let body = match req.path.as_str() {
+                "/beta/resources/migrationsroot.md" => RESOURCE,
+                "/beta/api/migrationsroot-list.md" => API,
+                _ => {
+                    return Some(Reply {
+                        status: "404 Not Found",
+                        headers: vec![],
+                        body: vec![],
+                    });
+                }
+            };
+            Some(Reply {
+                status: "200 OK",
+                headers: vec![("etag", "\"1\"".to_string())],
+                body: body.as_bytes().to_vec(),
+            })
+        });
+        let root = crate::root();
+        let cache = std::env::temp_dir().join(format!("xtask-docs-url-{}", std::process::id()));
+        let mut reader = UrlReader {
+            base: format!("{base}/beta/"),
+            cache: cache.clone(),
+            timeout: Duration::from_secs(10),
+        };
+        let facts = pipeline::refresh_docs_facts(&root, &mut reader).unwrap();
+        let _ = std::fs::remove_dir_all(&cache);
+        assert_eq!(facts.source, format!("{base}/beta/"));
+        assert_eq!(
+            facts.pages.keys().collect::<Vec<_>>(),
+            ["api/migrationsroot-list.md", "resources/migrationsroot.md"]
+        );
+        let root_doc = facts.type_doc("migrationsRoot").unwrap();
+        assert_eq!(
+            root_doc.description.as_ref().unwrap().text,
+            "The root of migrations."
+        );
+        assert!(
+            facts
+                .operation("GET", "/solutions/migrations/crossTenantMigrationJobs")
+                .is_some()
+        );
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen.iter()
+                .any(|s| s.path == "/beta/resources/crosstenantmigrationjob.md")
+        );
+        assert!(seen.iter().all(|s| s.path.ends_with(".md")));
+    }
+}

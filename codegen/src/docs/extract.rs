@@ -424,16 +424,16 @@ fn operation(page: &mut Page, sections: &[InSection]) -> OperationDoc {
         match s.block {
             Block::Paragraph { text, raw, line } => {
                 if raw.contains("[!INCLUDE [national-cloud-support]") {
-                    let include = raw
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .trim_end_matches([')', ']', '\n', ' '])
-                        .trim_end_matches(".md")
-                        .to_string();
+                    let include = include_name(raw);
                     op.national_clouds = Some(NationalClouds {
                         global_only: include == "global-only",
                         include,
+                        at: page.at(*line),
+                    });
+                }
+                if raw.contains("[!INCLUDE [access-requirements]") {
+                    op.roles_include = Some(Text {
+                        text: include_name(raw),
                         at: page.at(*line),
                     });
                 }
@@ -501,6 +501,17 @@ fn operation(page: &mut Page, sections: &[InSection]) -> OperationDoc {
         placeholders(page, e, &mut op.todos);
     }
     op
+}
+
+/// `[!INCLUDE [x](../includes/dir/name.md)]` → `name`.
+fn include_name(raw: &str) -> String {
+    raw.trim()
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([')', ']', '\n', ' '])
+        .trim_end_matches(".md")
+        .to_string()
 }
 
 fn table(page: &mut Page, s: &InSection, header: &[String], rows: &[Row], op: &mut OperationDoc) {

@@ -204,8 +204,13 @@ pub struct OperationDoc {
     /// The name of the permissions include when the table itself is not on
     /// the page (`crosstenantmigrationjob-migrate-permissions`).
     pub permissions_include: Option<Text>,
-    /// Microsoft Entra roles named for delegated access.
+    /// Microsoft Entra roles named for delegated access. Where the markdown
+    /// takes them from a shared include (`roles_include`), they are those
+    /// another page shows for the same include (a rendered page), with
+    /// that page's lines.
     pub roles: Vec<Text>,
+    /// The access-requirements include (`rbac-crosstenantmigration-apis`).
+    pub roles_include: Option<Text>,
     /// The request body table (empty with `no_request_body`).
     pub request_body: Vec<ParamDoc>,
     /// "Don't supply a request body for this method."

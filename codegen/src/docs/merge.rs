@@ -62,10 +62,28 @@ pub fn build(source: &str, pages: &[Selected]) -> DocsFacts {
         }
     }
     merged.sort_by(|a, b| (op_key(a), &a.page).cmp(&(op_key(b), &b.page)));
+    shared_roles(&mut merged);
     facts.operations = merged;
     facts.warnings.sort();
     facts.warnings.dedup();
     facts
+}
+
+/// Pages that take their roles from the same include name the same roles:
+/// a page that shows them (rendered) lends them to the others.
+fn shared_roles(ops: &mut [OperationDoc]) {
+    let known: Vec<(String, Vec<Text>)> = ops
+        .iter()
+        .filter(|o| !o.roles.is_empty())
+        .filter_map(|o| Some((o.roles_include.as_ref()?.text.clone(), o.roles.clone())))
+        .collect();
+    for op in ops.iter_mut().filter(|o| o.roles.is_empty()) {
+        if let Some(include) = &op.roles_include
+            && let Some((_, roles)) = known.iter().find(|(i, _)| i == &include.text)
+        {
+            op.roles = roles.clone();
+        }
+    }
 }
 
 /// `(METHOD, normalised path)` of the first request line.
@@ -113,6 +131,7 @@ fn merge_operation(into: &mut OperationDoc, from: OperationDoc) {
     fill(&mut into.title, from.title);
     fill(&mut into.summary, from.summary);
     fill(&mut into.permissions_include, from.permissions_include);
+    fill(&mut into.roles_include, from.roles_include);
     fill(&mut into.success_status, from.success_status);
     fill(&mut into.national_clouds, from.national_clouds);
     fill_vec(&mut into.permissions, from.permissions);
