@@ -8,6 +8,7 @@
 
 pub mod csdl;
 pub mod diff;
+pub mod docs;
 pub mod emit;
 pub mod listing;
 pub mod model;

@@ -256,3 +256,32 @@ pub fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// What the documentation says about the slice (`cargo xtask docs-refresh`).
+pub const DOCS_FACTS: &str = "metadata/docs-facts.json";
+/// Where `docs-refresh` and `docs-check` read pages by default, relative to
+/// the workspace root.
+pub const DEFAULT_DOCS: &str = "../shared/api-docs";
+
+/// The committed documentation facts (`metadata/docs-facts.json`): offline,
+/// as regeneration reads every input.
+pub fn load_docs_facts(root: &Path) -> Result<crate::docs::DocsFacts, Diagnostics> {
+    let text = read(&root.join(DOCS_FACTS))?;
+    crate::docs::write::from_json(DOCS_FACTS, &text)
+        .map_err(|e| Diagnostic::error(DOCS_FACTS, Pos::default(), e).into())
+}
+
+/// The committed sliced model, which decides the pages to read.
+pub fn load_committed_model(root: &Path) -> Result<Model, Diagnostics> {
+    load_model(SLICED_CSDL, &read(&root.join(SLICED_CSDL))?)
+}
+
+/// Reads the pages the committed slice needs from `reader` and extracts
+/// their facts (what `cargo xtask docs-refresh` writes to [`DOCS_FACTS`]).
+pub fn refresh_docs_facts(
+    root: &Path,
+    reader: &mut dyn crate::docs::PageReader,
+) -> Result<crate::docs::DocsFacts, String> {
+    let model = load_committed_model(root).map_err(|d| d.to_string())?;
+    crate::docs::refresh(&model, reader)
+}

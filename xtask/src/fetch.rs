@@ -176,7 +176,7 @@ pub fn fetch(url: &str, cache_dir: &Path, timeout: Duration) -> Result<Fetched, 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Against a tiny HTTP/1.1 server on 127.0.0.1 (no network needed).
 
     use super::*;
@@ -187,8 +187,8 @@ mod tests {
 
     /// The request head as received, lower-cased header names.
     #[derive(Clone, Debug)]
-    struct Seen {
-        path: String,
+    pub(crate) struct Seen {
+        pub(crate) path: String,
         headers: Vec<(String, String)>,
     }
 
@@ -201,14 +201,14 @@ mod tests {
         }
     }
 
-    struct Reply {
-        status: &'static str,
-        headers: Vec<(&'static str, String)>,
-        body: Vec<u8>,
+    pub(crate) struct Reply {
+        pub(crate) status: &'static str,
+        pub(crate) headers: Vec<(&'static str, String)>,
+        pub(crate) body: Vec<u8>,
     }
 
     /// Serves `connections` connections, one request each, then stops.
-    fn serve(
+    pub(crate) fn serve(
         connections: usize,
         handler: impl Fn(&Seen) -> Option<Reply> + Send + 'static,
     ) -> (String, Arc<Mutex<Vec<Seen>>>, std::thread::JoinHandle<()>) {

@@ -3,6 +3,7 @@
 //! metadata, and inspect CSDL files.
 
 mod bench;
+mod docs;
 mod fetch;
 
 use std::path::{Path, PathBuf};
@@ -69,6 +70,12 @@ enum Command {
     },
     /// Run the benchmarks of BENCHMARKS.md and print the ratios they measure.
     Bench(bench::Args),
+    /// Read the documentation pages the slice needs and rewrite
+    /// metadata/docs-facts.json.
+    DocsRefresh(docs::RefreshArgs),
+    /// List the disagreements between the documentation and the sliced
+    /// metadata, classified, with patch skeletons.
+    DocsCheck(docs::CheckArgs),
     /// Print counts per kind and the deprecated elements of a CSDL file.
     Inspect {
         file: PathBuf,
@@ -189,6 +196,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                     pipeline::SLICED_CSDL
                 ),
             }
+            print!("{}", docs::regen_summary(&root));
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {
@@ -223,6 +231,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(&root, args).map(|()| ExitCode::SUCCESS),
+        Command::DocsRefresh(args) => docs::refresh(&root, args),
+        Command::DocsCheck(args) => docs::check(&root, args),
         Command::Check => {
             let outputs = pipeline::regen_outputs(&root, None).map_err(|d| d.to_string())?;
             let stale = pipeline::stale_files(&outputs);

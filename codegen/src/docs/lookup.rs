@@ -1,0 +1,190 @@
+//! Finding the facts of a type, a property or an operation, the way the
+//! generator knows them: by (qualified) type name, and by HTTP method and
+//! URL template.
+
+use super::facts::*;
+
+/// A URL template with every `{placeholder}` written `{}`, without the
+/// service root, a trailing slash or case: the docs name the key of a job
+/// `{crossTenantMigrationJobId}` on one page and `{id}` on another.
+pub fn normalise_path(path: &str) -> String {
+    let path = path
+        .trim()
+        .strip_prefix("https://graph.microsoft.com/beta")
+        .unwrap_or(path.trim());
+    let mut out = String::with_capacity(path.len());
+    let mut in_placeholder = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_placeholder = true;
+                out.push('{');
+            }
+            '}' => {
+                in_placeholder = false;
+                out.push('}');
+            }
+            _ if in_placeholder => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.trim_end_matches('/').to_string()
+}
+
+impl DocsFacts {
+    /// A type by local (`crossTenantMigrationJob`) or qualified
+    /// (`microsoft.graph.crossTenantMigrationJob`) name, ignoring case.
+    pub fn type_doc(&self, name: &str) -> Option<&TypeDoc> {
+        let local = name.rsplit('.').next().unwrap_or(name);
+        self.types.get(local).or_else(|| {
+            self.types
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(local))
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// A structural property of a type (not inherited ones: the docs repeat
+    /// those on the derived type's page, with "Inherited from").
+    pub fn property(&self, type_name: &str, property: &str) -> Option<&PropertyDoc> {
+        let t = self.type_doc(type_name)?;
+        t.properties.get(property).or_else(|| {
+            t.properties
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(property))
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// A navigation property (the Relationships table).
+    pub fn relationship(&self, type_name: &str, name: &str) -> Option<&PropertyDoc> {
+        self.type_doc(type_name)?.relationships.get(name)
+    }
+
+    /// An enum member's documentation.
+    pub fn member(&self, enum_name: &str, member: &str) -> Option<&MemberDoc> {
+        self.type_doc(enum_name)?.members.get(member)
+    }
+
+    /// The operation documented for `method` on a URL template, placeholders
+    /// in any spelling: `POST /solutions/migrations/crossTenantMigrationJobs/{id}/migrate`.
+    pub fn operation(&self, method: &str, path: &str) -> Option<&OperationDoc> {
+        let want = normalise_path(path);
+        self.operations.iter().find(|op| {
+            op.http_requests
+                .iter()
+                .any(|r| r.method.eq_ignore_ascii_case(method) && normalise_path(&r.path) == want)
+        })
+    }
+
+    /// The operation documented on a page (`graph-docs/api/x.md`), whether it
+    /// is the operation's main page or one that filled it in.
+    pub fn operation_on_page(&self, page: &str) -> Option<&OperationDoc> {
+        self.operations
+            .iter()
+            .find(|op| op.page == page || op.also.iter().any(|p| p == page))
+    }
+
+    /// The properties the type's Update page lets a caller set.
+    pub fn updatable_properties(&self, type_name: &str) -> Option<&[ParamDoc]> {
+        let t = self.type_doc(type_name)?;
+        t.methods
+            .iter()
+            .filter(|m| m.label.to_ascii_lowercase().contains("update"))
+            .find_map(|m| self.operation_on_page(&m.page))
+            .map(|op| op.request_body.as_slice())
+    }
+
+    /// Every TODO marker and placeholder value, page order.
+    pub fn todos(&self) -> Vec<&Todo> {
+        let mut out: Vec<&Todo> = self
+            .pages
+            .values()
+            .flat_map(|p| p.todos.iter())
+            .chain(self.operations.iter().flat_map(|o| o.todos.iter()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Counts for reports: `(descriptions, error cases, examples, todos)`.
+    pub fn counts(&self) -> FactCounts {
+        let descriptions = self
+            .types
+            .values()
+            .map(|t| {
+                usize::from(t.description.is_some())
+                    + t.properties
+                        .values()
+                        .chain(t.relationships.values())
+                        .filter(|p| p.description.is_some())
+                        .count()
+                    + t.members
+                        .values()
+                        .filter(|m| m.description.is_some())
+                        .count()
+            })
+            .sum::<usize>()
+            + self
+                .operations
+                .iter()
+                .map(|o| {
+                    usize::from(o.summary.is_some())
+                        + o.request_body
+                            .iter()
+                            .chain(&o.function_parameters)
+                            .filter(|p| p.description.is_some())
+                            .count()
+                })
+                .sum::<usize>();
+        FactCounts {
+            pages: self.pages.len(),
+            types: self.types.len(),
+            operations: self.operations.len(),
+            descriptions,
+            errors: self.operations.iter().map(|o| o.errors.len()).sum(),
+            examples: self
+                .operations
+                .iter()
+                .map(|o| o.examples.len())
+                .sum::<usize>()
+                + self
+                    .types
+                    .values()
+                    .filter(|t| t.json_representation.is_some())
+                    .count(),
+            todos: self.todos().len(),
+            warnings: self.warnings.len(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FactCounts {
+    pub pages: usize,
+    pub types: usize,
+    pub operations: usize,
+    pub descriptions: usize,
+    pub errors: usize,
+    pub examples: usize,
+    pub todos: usize,
+    pub warnings: usize,
+}
+
+impl std::fmt::Display for FactCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pages, {} types, {} operations, {} descriptions, {} error cases, {} examples, {} TODO markers and placeholder values, {} warnings",
+            self.pages,
+            self.types,
+            self.operations,
+            self.descriptions,
+            self.errors,
+            self.examples,
+            self.todos,
+            self.warnings
+        )
+    }
+}
