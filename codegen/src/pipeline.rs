@@ -273,7 +273,8 @@ pub fn load_docs_facts(root: &Path) -> Result<crate::docs::DocsFacts, Diagnostic
 
 /// The committed sliced model, which decides the pages to read.
 pub fn load_committed_model(root: &Path) -> Result<Model, Diagnostics> {
-    load_model(SLICED_CSDL, &read(&root.join(SLICED_CSDL))?)
+    let sliced = load_options(root)?.sliced_csdl;
+    load_model(&sliced, &read(&root.join(&sliced))?)
 }
 
 /// Reads the pages the committed slice needs from `reader` and extracts
