@@ -223,6 +223,11 @@ pub struct OperationDoc {
     pub examples: Vec<Example>,
     /// TODO markers and placeholder example values of this operation's pages.
     pub todos: Vec<Todo>,
+    /// Request-body rows any page marks TODO, kept even where a newer page's
+    /// table replaced that page's: the watch list of unsettled elements
+    /// needs them by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub todo_rows: Vec<ParamDoc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

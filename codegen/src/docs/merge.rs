@@ -136,6 +136,13 @@ fn merge_operation(into: &mut OperationDoc, from: OperationDoc) {
     fill(&mut into.national_clouds, from.national_clouds);
     fill_vec(&mut into.permissions, from.permissions);
     fill_vec(&mut into.roles, from.roles);
+    into.todo_rows.extend(
+        from.request_body
+            .iter()
+            .chain(&from.function_parameters)
+            .filter(|p| p.todo)
+            .cloned(),
+    );
     fill_vec(&mut into.request_body, from.request_body);
     fill_vec(&mut into.function_parameters, from.function_parameters);
     fill_vec(&mut into.errors, from.errors);
