@@ -174,7 +174,8 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
     };
     let Sliced { csdl, .. } = slice_source(&file, &text, &config, &patches)?;
     let model = load_model(&sliced_csdl, &csdl)?;
-    let plan = crate::plan::plan(&model, &config, &options)?;
+    let docs = load_docs_facts_or_default(root)?;
+    let plan = crate::plan::plan(&model, &config, &options, &docs)?;
     let generated = crate::emit::generate(&plan)?;
     let mut files = std::collections::BTreeMap::new();
     files.insert(root.join(&sliced_csdl), csdl);
@@ -202,7 +203,12 @@ pub struct Generated {
 /// Plans and renders the SDK for a (sliced) model with the default options:
 /// the stages after slicing, as tests and benches run them.
 pub fn generate(model: &Model, paths: &dyn crate::plan::Paths) -> Result<Generated, Diagnostics> {
-    let plan = crate::plan::plan(model, paths, &Options::default())?;
+    let plan = crate::plan::plan(
+        model,
+        paths,
+        &Options::default(),
+        &crate::docs::DocsFacts::default(),
+    )?;
     Ok(Generated {
         files: crate::emit::generate(&plan)?,
         api_surface: plan.api_surface(),
@@ -269,6 +275,16 @@ pub fn load_docs_facts(root: &Path) -> Result<crate::docs::DocsFacts, Diagnostic
     let text = read(&root.join(DOCS_FACTS))?;
     crate::docs::write::from_json(DOCS_FACTS, &text)
         .map_err(|e| Diagnostic::error(DOCS_FACTS, Pos::default(), e).into())
+}
+
+/// The committed facts, or none when the workspace has no facts file (a
+/// slice generated without documentation).
+pub fn load_docs_facts_or_default(root: &Path) -> Result<crate::docs::DocsFacts, Diagnostics> {
+    if root.join(DOCS_FACTS).exists() {
+        load_docs_facts(root)
+    } else {
+        Ok(crate::docs::DocsFacts::default())
+    }
 }
 
 /// The committed sliced model, which decides the pages to read.

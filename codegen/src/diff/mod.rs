@@ -349,9 +349,11 @@ impl Report {
 /// says, the same plan the code and the API listing are made from.
 pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
     let options = plan::Options::default();
+    // Names do not depend on the documentation.
+    let docs = crate::docs::DocsFacts::default();
     let plans = (
-        plan::plan(old, paths, &options),
-        plan::plan(new, paths, &options),
+        plan::plan(old, paths, &options, &docs),
+        plan::plan(new, paths, &options, &docs),
     );
     let mut d = Differ {
         old,

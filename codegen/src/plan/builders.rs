@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::deprecation::removal_note;
+use super::{documented, errors};
 use super::names::{ident_text, overload_name, pascal_word, snake};
 use super::types::{Member, TypeSpace, patch_docs};
 use super::{
@@ -238,6 +239,7 @@ impl NodePlanner<'_, '_> {
                     rust: format!("{builder}::{name}()"),
                 }],
                 operation: None,
+                errors: None,
             }
         };
         let type_patches = patch_notes(
@@ -392,7 +394,49 @@ impl NodePlanner<'_, '_> {
                 body: None,
             },
         );
+        for b in &mut builders {
+            self.document(b);
+        }
         Ok(builders)
+    }
+
+    /// What the documentation says about the requests a builder's methods
+    /// send: their docs, and their documented errors as an enum.
+    fn document(&self, builder: &mut BuilderPlan) {
+        let base = builder
+            .rust_name
+            .strip_suffix("RequestBuilder")
+            .unwrap_or(&builder.rust_name)
+            .to_string();
+        for m in &mut builder.methods {
+            let [endpoint] = m.endpoints.as_slice() else {
+                continue;
+            };
+            let Some(op) = self.types.docs.operation(endpoint.http, &endpoint.template) else {
+                continue;
+            };
+            m.docs.extend(&documented::request_docs(op));
+            let rust_name = match m.kind {
+                MethodKind::CallAction { .. } | MethodKind::CallFunction { .. } => {
+                    format!("{base}Error")
+                }
+                _ => format!("{base}{}Error", pascal_word(&m.name)),
+            };
+            let label = format!("{} {}", endpoint.http, endpoint.template);
+            m.errors = errors::plan_errors(rust_name, &label, op, &self.types.options.error_names);
+            if let Some(e) = &m.errors {
+                let cases: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| format!("`{}` {}", v.status, v.name))
+                    .collect();
+                m.docs.paragraph(format!(
+                    "**Documented errors**: {} (see [`{}`]).",
+                    cases.join(", "),
+                    e.rust_name
+                ));
+            }
+        }
     }
 
     fn alternate_keys(&self) -> Vec<vocab::AlternateKey> {
@@ -434,6 +478,7 @@ impl NodePlanner<'_, '_> {
             },
             endpoints: Vec::new(),
             operation: None,
+                errors: None,
         });
         let item_caps = vocab::capabilities(&nav_annotations(self.types, &item.path));
         for key in self.alternate_keys() {
@@ -497,6 +542,7 @@ impl NodePlanner<'_, '_> {
                 },
                 endpoints,
                 operation: None,
+                errors: None,
                 name,
             });
         }
@@ -617,6 +663,7 @@ impl NodePlanner<'_, '_> {
                 },
                 endpoints: Vec::new(),
                 operation: None,
+                errors: None,
             });
         }
         Ok(())
@@ -823,6 +870,7 @@ impl NodePlanner<'_, '_> {
             kind: method_kind,
             endpoints: Vec::new(),
             operation: Some(op.signature()),
+            errors: None,
         };
         let send = MethodPlan {
             name: terminal_name.to_string(),
@@ -837,6 +885,7 @@ impl NodePlanner<'_, '_> {
                 rust: call,
             }],
             operation: None,
+                errors: None,
         };
         let builder_docs = op_docs.clone();
         Ok((

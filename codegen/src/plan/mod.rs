@@ -9,6 +9,8 @@
 mod builders;
 mod deprecation;
 mod docs;
+mod documented;
+mod errors;
 pub mod names;
 pub mod options;
 mod surface;
@@ -24,6 +26,7 @@ pub use surface::Endpoint;
 pub use url::UrlValue;
 
 use crate::csdl::Diagnostics;
+use crate::docs::DocsFacts;
 use crate::model::Model;
 use crate::slice::SliceConfig;
 
@@ -190,6 +193,30 @@ pub struct MethodPlan {
     /// The signature of the operation a method reaches (`ns.f(binding,…)`),
     /// for the diff's rename check.
     pub operation: Option<String>,
+    /// The documented failures of the request the method sends.
+    pub errors: Option<ErrorEnumPlan>,
+}
+
+/// A request's documented failures: an enum with a variant per case.
+#[derive(Clone, Debug)]
+pub struct ErrorEnumPlan {
+    pub rust_name: String,
+    pub docs: Docs,
+    pub variants: Vec<ErrorVariantPlan>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ErrorVariantPlan {
+    pub name: String,
+    pub docs: Docs,
+    pub status: u16,
+    pub code: Option<String>,
+    /// The documented message, `{placeholders}` included.
+    pub pattern: String,
+    /// Whether the page quotes the message (rather than describing the case).
+    pub exact_message: bool,
+    /// A field per placeholder, in order.
+    pub fields: Vec<String>,
 }
 
 /// A typed value in a URL: the method parameter and how it is written.
@@ -257,9 +284,15 @@ pub struct RootMethod {
     pub docs: Docs,
 }
 
-/// Plans the SDK for a (sliced) model and the paths it covers.
-pub fn plan(model: &Model, paths: &dyn Paths, options: &Options) -> Result<Plan, Diagnostics> {
-    let types = types::TypeSpace::new(model, options)?;
+/// Plans the SDK for a (sliced) model, the paths it covers and what the
+/// documentation says about them.
+pub fn plan(
+    model: &Model,
+    paths: &dyn Paths,
+    options: &Options,
+    docs: &DocsFacts,
+) -> Result<Plan, Diagnostics> {
+    let types = types::TypeSpace::new(model, options, docs)?;
     let (enums, structs) = types.plan_models()?;
     let (builders, roots) = builders::plan(&types, paths)?;
     Ok(Plan {

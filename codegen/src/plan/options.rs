@@ -1,6 +1,8 @@
 //! How the SDK is generated, as opposed to what (the slice): read from
 //! `metadata/generate.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::csdl::{Diagnostic, Diagnostics};
@@ -19,6 +21,9 @@ pub struct Options {
     /// it read as passed. Recorded rather than taken from the clock, so that
     /// regenerating the same metadata always writes the same files.
     pub metadata_date: Option<String>,
+    /// Rust names of documented error cases, by `"<status> <start of the
+    /// message>"`; a case without one is named after its status.
+    pub error_names: BTreeMap<String, String>,
 }
 
 pub const DEFAULT_SLICED_CSDL: &str = "metadata/graph-beta-migrations.csdl";
@@ -29,6 +34,7 @@ impl Default for Options {
             namespace: "microsoft.graph".into(),
             sliced_csdl: DEFAULT_SLICED_CSDL.into(),
             metadata_date: None,
+            error_names: BTreeMap::new(),
         }
     }
 }
@@ -39,6 +45,8 @@ struct Raw {
     namespace: Option<String>,
     sliced_csdl: Option<String>,
     metadata_date: Option<toml::value::Datetime>,
+    #[serde(default)]
+    error_names: BTreeMap<String, String>,
 }
 
 impl Options {
@@ -70,6 +78,7 @@ impl Options {
             namespace: raw.namespace.unwrap_or(defaults.namespace),
             sliced_csdl: raw.sliced_csdl.unwrap_or(defaults.sliced_csdl),
             metadata_date,
+            error_names: raw.error_names,
         })
     }
 }

@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::names::{self, assign_unique, pascal};
+use super::documented;
 use super::{
     AnyPlan, Docs, EnumMemberPlan, EnumPlan, FieldPlan, Options, RustType, StructKind, StructPlan,
     deprecation_note,
 };
 use crate::csdl::Diagnostics;
+use crate::docs::DocsFacts;
 use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
 use crate::model::{
     EnumDef, Model, NavigationDef, ParameterDef, Primitive, PropertyDef, StructDef, TypeKind,
@@ -66,6 +68,8 @@ impl<'a> Member<'a> {
 pub struct TypeSpace<'m> {
     pub model: &'m Model,
     pub options: &'m Options,
+    /// What the documentation says about the slice.
+    pub docs: &'m DocsFacts,
     /// Qualified OData name → Rust type name.
     pub names: BTreeMap<String, String>,
     /// Structured types used polymorphically: they get an `AnyX` enum.
@@ -73,7 +77,11 @@ pub struct TypeSpace<'m> {
 }
 
 impl<'m> TypeSpace<'m> {
-    pub fn new(model: &'m Model, options: &'m Options) -> Result<Self, Diagnostics> {
+    pub fn new(
+        model: &'m Model,
+        options: &'m Options,
+        docs: &'m DocsFacts,
+    ) -> Result<Self, Diagnostics> {
         let names = names::type_names(
             model
                 .enums
@@ -103,6 +111,7 @@ impl<'m> TypeSpace<'m> {
         Ok(TypeSpace {
             model,
             options,
+            docs,
             names,
             polymorphic: polymorphic_types(model),
         })
@@ -264,8 +273,11 @@ impl<'m> TypeSpace<'m> {
             .iter()
             .zip(variants)
             .map(|(m, variant)| {
-                let mut docs = Docs::line(format!("`{}` (value {})", m.name, m.value));
-                docs.extend(&description_docs(&m.annotations));
+                let mut docs = described(
+                    documented::member_description(self.docs, &e.name, &m.name),
+                    &m.annotations,
+                );
+                docs.paragraph(format!("`{}` (value {}).", m.name, m.value));
                 EnumMemberPlan {
                     variant,
                     wire: m.name.clone(),
@@ -274,7 +286,10 @@ impl<'m> TypeSpace<'m> {
                 }
             })
             .collect();
-        let mut docs = description_docs(&e.annotations);
+        let mut docs = described(
+            documented::type_description(self.docs, &e.name),
+            &e.annotations,
+        );
         docs.paragraph(format!(
             "OData enum type `{}`{}.",
             e.name,
@@ -304,7 +319,10 @@ impl<'m> TypeSpace<'m> {
             .chain(navs.iter().map(|n| Member::navigation(n)))
             .collect();
         let rust_name = self.names[&s.name].clone();
-        let mut docs = description_docs(&s.annotations);
+        let mut docs = described(
+            documented::type_description(self.docs, &s.name),
+            &s.annotations,
+        );
         docs.paragraph(format!("OData type `{}`.", s.name));
         let fields = self.fields(&format!("type {}", s.name), &members, Some(&s.name))?;
         Ok(StructPlan {
@@ -364,7 +382,13 @@ impl<'m> TypeSpace<'m> {
             .iter()
             .zip(field_names)
             .map(|(m, rust_name)| {
-                let mut docs = description_docs(m.annotations);
+                let documented = owner_for_boxing.and_then(|owner| {
+                    self.model
+                        .base_chain(owner)
+                        .iter()
+                        .find_map(|t| documented::property_description(self.docs, &t.name, m.json))
+                });
+                let mut docs = described(documented, m.annotations);
                 docs.paragraph(format!(
                     "OData {} `{}`: `{}`{}{}.",
                     m.what,
@@ -443,10 +467,11 @@ impl<'m> TypeSpace<'m> {
     }
 }
 
-/// Description, long description and patch notes from the metadata.
-pub fn description_docs(annotations: &[Annotation]) -> Docs {
+/// Description (the documentation's, else the metadata's), long
+/// description and patch notes.
+pub fn described(documented: Option<String>, annotations: &[Annotation]) -> Docs {
     let mut docs = Docs::new();
-    if let Some(d) = vocab::description(annotations) {
+    if let Some(d) = documented::description(documented.as_deref(), vocab::description(annotations)) {
         docs.paragraph(d);
     }
     if let Some(d) = vocab::long_description(annotations) {
