@@ -1,6 +1,6 @@
 //! Test tokens and the permission table.
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 
 use crate::error::{GResult, GraphError};
 use crate::routes::ApiFamily;

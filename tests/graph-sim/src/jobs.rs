@@ -1,13 +1,13 @@
 //! crossTenantMigrationJob and crossTenantMigrationTask: model, lifecycle and handlers.
 
-use axum::http::{Method, StatusCode};
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::SimConfig;
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata::{self, fmt_dt};
+use crate::request::{Req, Resp};
 use crate::routes::{JobAction, Key};
 use crate::state::Store;
 use crate::util::{

@@ -1,12 +1,12 @@
 //! sharePointUserIdentityMapping and sharePointGroupIdentityMapping.
 
-use axum::http::{Method, StatusCode};
 use base64::Engine;
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata;
+use crate::request::{Req, Resp};
 use crate::routes::{Key, MapKind};
 use crate::state::Store;
 use crate::util::{check_props, enum_member, is_guid, opt_object, opt_str};

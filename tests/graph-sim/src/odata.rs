@@ -4,14 +4,14 @@
 
 use std::cmp::Ordering;
 
-use axum::http::StatusCode;
+use http::StatusCode;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
+use crate::request::{Req, Resp};
 
 // ---------------------------------------------------------------------------
 // Path segments

@@ -1,13 +1,13 @@
 //! sharePointMigrationTask: model, lifecycle and handlers.
 
-use axum::http::{Method, StatusCode};
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::SimConfig;
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata::{self, fmt_dt, strip_prefix_ci};
+use crate::request::{Req, Resp};
 use crate::routes::GetBy;
 use crate::state::Store;
 use crate::util::{

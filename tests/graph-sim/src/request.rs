@@ -1,7 +1,7 @@
 //! The request and response values that handlers work with.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode};
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
 use serde_json::Value;
 
 use crate::error::{GResult, GraphError};
