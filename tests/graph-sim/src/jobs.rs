@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::SimConfig;
 use crate::error::{GResult, GraphError};
 use crate::odata::{self, fmt_dt};
+use crate::paging::{self, Keyed, next_seq};
 use crate::request::{Req, Resp};
 use crate::routes::{JobAction, Key};
 use crate::state::Store;
@@ -99,6 +100,8 @@ pub(crate) struct SvcStatus {
 
 #[derive(Clone, Debug)]
 pub(crate) struct UserTask {
+    /// Creation sequence number (the users collection's order).
+    pub seq: u64,
     pub id: String,
     pub task_type: String,
     pub last_updated: OffsetDateTime,
@@ -112,6 +115,8 @@ pub(crate) struct UserTask {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Job {
+    /// Creation sequence number (the jobs collection's order).
+    pub seq: u64,
     pub id: String,
     pub display_name: String,
     pub job_type: &'static str,
@@ -217,6 +222,7 @@ fn svc(service: &str, status: &'static str) -> SvcStatus {
 
 fn new_task(id: String, task_type: String, workloads: &[String], now: OffsetDateTime) -> UserTask {
     UserTask {
+        seq: next_seq(),
         id,
         task_type,
         last_updated: now,
@@ -590,6 +596,7 @@ pub(crate) fn create_job(
         .map(|id| new_task(id.clone(), "user".into(), &workloads, now))
         .collect();
     let mut job = Job {
+        seq: next_seq(),
         id: uuid::Uuid::new_v4().to_string(),
         display_name,
         job_type,
@@ -700,13 +707,13 @@ pub(crate) fn jobs_collection(store: &mut Store, req: &Req, now: OffsetDateTime)
                 .jobs
                 .iter()
                 .filter(|j| !j.removed)
-                .map(job_json)
+                .map(|j| Keyed::new(j.seq, job_json(j)))
                 .collect();
-            odata::collection(
+            paging::collection(
                 req,
                 items,
                 "solutions/migrations/crossTenantMigrationJobs",
-                store.cfg.page_size,
+                store.cfg.jobs_page_size,
                 store.cfg.max_page_size,
             )
         }
@@ -728,7 +735,7 @@ pub(crate) fn jobs_count(store: &mut Store, req: &Req) -> GResult<Resp> {
     if req.method != Method::GET {
         return Err(GraphError::method_not_allowed());
     }
-    odata::count(
+    paging::count(
         req,
         store
             .jobs
@@ -939,8 +946,12 @@ pub(crate) fn job_users(
     match req.method {
         Method::GET => {
             let job = &store.jobs[i];
-            let items = job.tasks.iter().map(task_json).collect();
-            odata::collection(
+            let items = job
+                .tasks
+                .iter()
+                .map(|t| Keyed::new(t.seq, task_json(t)))
+                .collect();
+            paging::collection(
                 req,
                 items,
                 &users_context(job),
@@ -995,7 +1006,7 @@ pub(crate) fn job_users_count(store: &mut Store, req: &Req, key: &Key) -> GResul
         return Err(GraphError::method_not_allowed());
     }
     let i = find_job(store, key)?;
-    odata::count(req, store.jobs[i].tasks.iter().map(task_json).collect())
+    paging::count(req, store.jobs[i].tasks.iter().map(task_json).collect())
 }
 
 pub(crate) fn job_user(

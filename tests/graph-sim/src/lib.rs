@@ -170,6 +170,7 @@ pub mod faults;
 mod jobs;
 mod mappings;
 mod odata;
+mod paging;
 mod request;
 mod routes;
 mod server;
@@ -238,7 +239,11 @@ impl Default for Timings {
 pub struct SimConfig {
     /// Port on 127.0.0.1; `0` picks a free one.
     pub port: u16,
-    /// Default page size of collections. Default 100.
+    /// Page size of `GET crossTenantMigrationJobs`: 20, as the list page documents
+    /// ("By default 20 objects are returned").
+    pub jobs_page_size: usize,
+    /// Page size of the collections whose pages document none (a job's users,
+    /// SharePoint tasks, identity mappings). Default 100.
     pub page_size: usize,
     /// Largest page `$top` may ask for. Default 999.
     pub max_page_size: usize,
@@ -282,6 +287,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             port: 0,
+            jobs_page_size: 20,
             page_size: 100,
             max_page_size: 999,
             time_scale: 0.0,

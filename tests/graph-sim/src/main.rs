@@ -11,9 +11,10 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Default page size of collections.
-    #[arg(long, default_value_t = 100)]
-    page_size: usize,
+    /// Page size of every collection (default: 20 for the jobs list, as its page
+    /// documents, and 100 for the collections whose pages document none).
+    #[arg(long, value_name = "N")]
+    page_size: Option<usize>,
     /// Simulated seconds per real second (0 freezes the clock; use POST /_sim/clock/advance).
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
@@ -69,7 +70,6 @@ async fn main() {
     let a = Args::parse();
     let mut cfg = SimConfig {
         port: a.port,
-        page_size: a.page_size.max(1),
         time_scale: a.time_scale,
         faults: FaultConfig {
             throttle_429_every: a.fault_429_every,
@@ -86,6 +86,10 @@ async fn main() {
         accept_any_token: a.accept_any_token,
         ..SimConfig::default()
     };
+    if let Some(n) = a.page_size {
+        cfg.page_size = n.max(1);
+        cfg.jobs_page_size = n.max(1);
+    }
     cfg.trusted_target_hosts.extend(a.trusted_target_hosts);
     cfg.trusted_target_tenant_ids
         .extend(a.trusted_target_tenants);

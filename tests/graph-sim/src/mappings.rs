@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{GResult, GraphError};
 use crate::odata;
+use crate::paging::{self, Keyed, next_seq};
 use crate::request::{Req, Resp};
 use crate::routes::{Key, MapKind};
 use crate::state::Store;
@@ -16,6 +17,8 @@ pub(crate) const DELTA_LIMIT: usize = 50;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Mapping {
+    /// Creation sequence number (the collection's order).
+    pub seq: u64,
     pub id: String,
     /// Lower-cased alternate key.
     pub key: String,
@@ -243,6 +246,7 @@ pub(crate) fn create(
         .entry(i.type_field)
         .or_insert_with(|| Value::String("none".into()));
     let m = Mapping {
+        seq: next_seq(),
         id: mapping_id(kind, &key),
         key: lower,
         entity: props,
@@ -292,9 +296,9 @@ pub(crate) fn collection(store: &mut Store, req: &Req, kind: MapKind) -> GResult
         Method::GET => {
             let items = list(store, kind)
                 .iter()
-                .map(|m| mapping_json(kind, m))
+                .map(|m| Keyed::new(m.seq, mapping_json(kind, m)))
                 .collect();
-            odata::collection(
+            paging::collection(
                 req,
                 items,
                 &collection_context(kind),
@@ -436,7 +440,7 @@ pub(crate) fn count(store: &mut Store, req: &Req, kind: MapKind) -> GResult<Resp
     if req.method != Method::GET {
         return Err(GraphError::method_not_allowed());
     }
-    odata::count(
+    paging::count(
         req,
         list(store, kind)
             .iter()

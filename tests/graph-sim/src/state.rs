@@ -119,9 +119,12 @@ impl SimState {
         f(&mut self.lock().cfg);
     }
 
-    /// Sets the default page size of collections.
+    /// Sets the page size of every collection (the jobs list included).
     pub fn set_page_size(&self, n: usize) {
-        self.update_config(|c| c.page_size = n.max(1));
+        self.update_config(|c| {
+            c.page_size = n.max(1);
+            c.jobs_page_size = n.max(1);
+        });
     }
 
     // ----- jobs ------------------------------------------------------------
