@@ -487,6 +487,15 @@ pub(crate) fn job_json(job: &Job) -> Value {
     })
 }
 
+/// A job as answered to `req`: with its `users` when `$expand` asks for them.
+fn job_out(req: &Req, job: &Job) -> Value {
+    let mut v = job_json(job);
+    if req.expands("users") {
+        v["users"] = job.tasks.iter().map(task_json).collect();
+    }
+    v
+}
+
 pub(crate) fn task_json(t: &UserTask) -> Value {
     json!({
         "id": t.id,
@@ -707,7 +716,7 @@ pub(crate) fn jobs_collection(store: &mut Store, req: &Req, now: OffsetDateTime)
                 .jobs
                 .iter()
                 .filter(|j| !j.removed)
-                .map(|j| Keyed::new(j.seq, job_json(j)))
+                .map(|j| Keyed::new(j.seq, job_out(req, j)))
                 .collect();
             paging::collection(
                 req,
@@ -723,7 +732,7 @@ pub(crate) fn jobs_collection(store: &mut Store, req: &Req, now: OffsetDateTime)
             Ok(odata::entity_with_status(
                 req,
                 StatusCode::CREATED,
-                job_json(&store.jobs[i]),
+                job_out(req, &store.jobs[i]),
                 JOB_ENTITY,
             ))
         }
@@ -755,7 +764,7 @@ pub(crate) fn jobs_validate(store: &mut Store, req: &Req, now: OffsetDateTime) -
     Ok(odata::entity_with_status(
         req,
         StatusCode::CREATED,
-        job_json(&store.jobs[i]),
+        job_out(req, &store.jobs[i]),
         JOB_ACTION_CONTEXT,
     ))
 }
@@ -768,7 +777,7 @@ pub(crate) fn job_item(
 ) -> GResult<Resp> {
     let i = find_job(store, key)?;
     match req.method {
-        Method::GET => Ok(odata::entity(req, job_json(&store.jobs[i]), JOB_ENTITY)),
+        Method::GET => Ok(odata::entity(req, job_out(req, &store.jobs[i]), JOB_ENTITY)),
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, JOB_PROPS, "crossTenantMigrationJob")?;
@@ -853,7 +862,7 @@ pub(crate) fn job_action(
                 t.invalid = None;
             }
             enter(job, Phase::ValidateSubmitted, now);
-            Ok(odata::entity(req, job_json(job), JOB_ACTION_CONTEXT))
+            Ok(odata::entity(req, job_out(req, job), JOB_ACTION_CONTEXT))
         }
         JobAction::Migrate => {
             if !matches!(
@@ -875,7 +884,7 @@ pub(crate) fn job_action(
                 t.failed = false;
             }
             enter(job, Phase::Processing, now);
-            Ok(odata::entity(req, job_json(job), JOB_ACTION_CONTEXT))
+            Ok(odata::entity(req, job_out(req, job), JOB_ACTION_CONTEXT))
         }
         JobAction::Cancel => {
             match job.phase {
@@ -1119,11 +1128,18 @@ pub(crate) fn job_user_cancel(
 
 pub(crate) fn migrations_root(store: &mut Store, req: &Req) -> GResult<Resp> {
     match req.method {
-        Method::GET => Ok(odata::entity(
-            req,
-            json!({"id": store.migrations_root_id}),
-            "solutions/migrations/$entity",
-        )),
+        Method::GET => {
+            let mut root = json!({"id": store.migrations_root_id});
+            if req.expands("crossTenantMigrationJobs") {
+                root["crossTenantMigrationJobs"] = store
+                    .jobs
+                    .iter()
+                    .filter(|j| !j.removed)
+                    .map(job_json)
+                    .collect();
+            }
+            Ok(odata::entity(req, root, "solutions/migrations/$entity"))
+        }
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, &["id"], "migrationsRoot")?;

@@ -166,6 +166,7 @@
 pub mod auth;
 mod clock;
 mod error;
+mod expand;
 pub mod faults;
 mod jobs;
 mod mappings;

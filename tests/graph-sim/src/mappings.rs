@@ -115,6 +115,14 @@ fn list_mut(store: &mut Store, kind: MapKind) -> &mut Vec<Mapping> {
     }
 }
 
+/// Every mapping of one kind, as JSON.
+pub(crate) fn all_json(store: &Store, kind: MapKind) -> Vec<Value> {
+    list(store, kind)
+        .iter()
+        .map(|m| mapping_json(kind, m))
+        .collect()
+}
+
 pub(crate) fn mapping_json(kind: MapKind, m: &Mapping) -> Value {
     let mut out = Map::new();
     out.insert(

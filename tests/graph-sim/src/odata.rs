@@ -683,6 +683,7 @@ pub(crate) fn apply_select(req: &Req, value: Value) -> Value {
                 .filter(|(k, _)| {
                     k == "id"
                         || k.starts_with('@')
+                        || req.expands(k)
                         || wanted.iter().any(|w| w.eq_ignore_ascii_case(k))
                 })
                 .collect(),

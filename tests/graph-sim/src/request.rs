@@ -20,6 +20,8 @@ pub(crate) struct Req {
     pub origin: String,
     /// `/beta` when the client used that prefix, else empty.
     pub prefix: String,
+    /// Navigation properties to expand (validated `$expand`).
+    pub expand: Vec<String>,
 }
 
 impl Req {
@@ -47,6 +49,11 @@ impl Req {
             )),
             Err(_) => Err(GraphError::invalid_json()),
         }
+    }
+
+    /// Whether `$expand` asked for this navigation property.
+    pub fn expands(&self, nav: &str) -> bool {
+        self.expand.iter().any(|n| n == nav)
     }
 
     /// First value of a query option (names compared case-insensitively).

@@ -21,7 +21,7 @@ use crate::faults::{FaultConfig, FaultKind, Faults};
 use crate::request::{Body as RespBody, Req, Resp};
 use crate::routes::{self, Route};
 use crate::stats::Stats;
-use crate::{SimClock, SimState, auth, jobs, mappings, odata, sharepoint};
+use crate::{SimClock, SimState, auth, expand, jobs, mappings, odata, sharepoint};
 
 pub(crate) struct Ctx {
     pub state: SimState,
@@ -229,11 +229,16 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
         headers: parts.headers,
         body,
         prefix: parsed.prefix.clone(),
+        expand: Vec::new(),
     };
     let accept_any = ctx.state.config().accept_any_token;
     let result = auth::token_permissions(&r.headers, accept_any).and_then(|perms| {
         let route = parsed.route?;
         auth::authorize(&perms, route.family(), &r.method)?;
+        let r = Req {
+            expand: expand::requested(&r, &route)?,
+            ..r
+        };
         dispatch(&ctx, &route, &r)
     });
     let mut resp = match result {

@@ -9,7 +9,7 @@ use crate::error::{GResult, GraphError};
 use crate::odata::{self, fmt_dt, strip_prefix_ci};
 use crate::paging::{self, Keyed, next_seq};
 use crate::request::{Req, Resp};
-use crate::routes::GetBy;
+use crate::routes::{GetBy, MapKind};
 use crate::state::Store;
 use crate::util::{
     check_props, is_guid, norm_url, opt_datetime, opt_nonempty, opt_object, org_name,
@@ -787,11 +787,23 @@ pub(crate) fn get_by(
 
 pub(crate) fn sp_root(store: &mut Store, req: &Req) -> GResult<Resp> {
     match req.method {
-        Method::GET => Ok(odata::entity(
-            req,
-            json!({"id": store.sp_root_id}),
-            "solutions/sharePoint/migrations/$entity",
-        )),
+        Method::GET => {
+            let mut root = json!({"id": store.sp_root_id});
+            if req.expands("crossOrganizationMigrationTasks") {
+                root["crossOrganizationMigrationTasks"] =
+                    store.sp_tasks.iter().map(task_json).collect();
+            }
+            for kind in [MapKind::User, MapKind::Group] {
+                if req.expands(kind.set_name()) {
+                    root[kind.set_name()] = crate::mappings::all_json(store, kind).into();
+                }
+            }
+            Ok(odata::entity(
+                req,
+                root,
+                "solutions/sharePoint/migrations/$entity",
+            ))
+        }
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, &["id"], "sharePointMigrationsRoot")?;

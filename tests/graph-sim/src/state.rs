@@ -317,20 +317,12 @@ impl SimState {
 
     /// All user identity mappings, as JSON.
     pub fn user_mappings(&self) -> Vec<Value> {
-        let g = self.lock();
-        g.user_maps
-            .iter()
-            .map(|m| mappings::mapping_json(MapKind::User, m))
-            .collect()
+        mappings::all_json(&self.lock(), MapKind::User)
     }
 
     /// All group identity mappings, as JSON.
     pub fn group_mappings(&self) -> Vec<Value> {
-        let g = self.lock();
-        g.group_maps
-            .iter()
-            .map(|m| mappings::mapping_json(MapKind::Group, m))
-            .collect()
+        mappings::all_json(&self.lock(), MapKind::Group)
     }
 
     /// Removes every job, task and mapping (configuration is kept).
