@@ -196,12 +196,16 @@ pub use stats::{Stats, StatsSnapshot};
 /// Durations of the simulated lifecycles (simulated time).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timings {
-    /// `validateSubmitted` → `validateInProgress`. Default 5 s.
+    /// `validateSubmitted` → `validateProcessing`. Default 5 s.
     pub validate_queue: Duration,
-    /// `validateInProgress` → `validatePassed`/`validateFailed`. Default 25 s.
+    /// `validateProcessing` → `validateInProgress`. Default 5 s.
+    pub validate_processing: Duration,
+    /// `validateInProgress` → `validatePassed`/`validateFailed`. Default 20 s.
     pub validate_run: Duration,
     /// Validation results stay usable for `migrate` this long. Default 7 days.
     pub validation_ttl: Duration,
+    /// `approved` → `processing` (with [`SimConfig::approval_step`]). Default 10 s.
+    pub approval: Duration,
     /// `processing` → `inProgress`. Default 10 s.
     pub processing: Duration,
     /// Data sync inside `inProgress` (tasks `syncing` → `synced`). Default 60 s.
@@ -210,8 +214,10 @@ pub struct Timings {
     pub cutover: Duration,
     /// `pendingCancel` → `cancelled`. Default 10 s.
     pub cancel: Duration,
-    /// `pendingDelete` → removed. Default 60 s.
+    /// `pendingDelete` → `deleted`. Default 60 s.
     pub delete: Duration,
+    /// `deleted` → gone (404). Default 60 s.
+    pub deleted_retention: Duration,
     /// SharePoint task queue time before it may start. Default 10 s.
     pub sp_queue: Duration,
     /// SharePoint task `inProgress` → final. Default 60 s.
@@ -222,13 +228,16 @@ impl Default for Timings {
     fn default() -> Self {
         Self {
             validate_queue: Duration::from_secs(5),
-            validate_run: Duration::from_secs(25),
+            validate_processing: Duration::from_secs(5),
+            validate_run: Duration::from_secs(20),
             validation_ttl: Duration::from_secs(7 * 24 * 3600),
+            approval: Duration::from_secs(10),
             processing: Duration::from_secs(10),
             sync: Duration::from_secs(60),
             cutover: Duration::from_secs(30),
             cancel: Duration::from_secs(10),
             delete: Duration::from_secs(60),
+            deleted_retention: Duration::from_secs(60),
             sp_queue: Duration::from_secs(10),
             sp_run: Duration::from_secs(60),
         }
@@ -278,6 +287,14 @@ pub struct SimConfig {
     pub unknown_resources: Vec<String>,
     /// Job resources whose migration fails.
     pub failing_resources: Vec<String>,
+    /// Knob: job resources whose migration needs an administrator. A job with one
+    /// of them goes from `processing` to `adminActionRequired` (their services
+    /// `error`) and resumes `inProgress` once none of its resources is listed.
+    pub admin_action_resources: Vec<String>,
+    /// Knob: job resources whose services end `forceComplete` (counted as migrated).
+    pub force_complete_resources: Vec<String>,
+    /// Knob: `migrate` puts the job in `approved` for [`Timings::approval`] before `processing`.
+    pub approval_step: bool,
     /// SharePoint sources (UPN, site URL or mail nickname) whose task fails.
     pub failing_sharepoint_sources: Vec<String>,
     /// Accept any bearer token as one with every permission.
@@ -306,6 +323,9 @@ impl Default for SimConfig {
             default_data_location: "FRA".into(),
             unknown_resources: Vec::new(),
             failing_resources: Vec::new(),
+            admin_action_resources: Vec::new(),
+            force_complete_resources: Vec::new(),
+            approval_step: false,
             failing_sharepoint_sources: Vec::new(),
             accept_any_token: false,
         }

@@ -457,17 +457,16 @@ pub(crate) fn count(store: &mut Store, req: &Req, kind: MapKind) -> GResult<Resp
     )
 }
 
+/// One mapping as an entity response.
+fn entity_response(store: &Store, req: &Req, kind: MapKind, idx: usize) -> Resp {
+    let ctx = format!("{}/$entity", collection_context(kind));
+    odata::entity(req, mapping_json(kind, &list(store, kind)[idx]), &ctx)
+}
+
 pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GResult<Resp> {
     let idx = find(store, kind, key)?;
     match req.method {
-        Method::GET => {
-            let ctx = format!("{}/$entity", collection_context(kind));
-            Ok(odata::entity(
-                req,
-                mapping_json(kind, &list(store, kind)[idx]),
-                &ctx,
-            ))
-        }
+        Method::GET => Ok(entity_response(store, req, kind, idx)),
         Method::PATCH => {
             let body = req.json_object()?;
             let props = normalize(kind, &body)?;
@@ -479,7 +478,8 @@ pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GR
                 ));
             }
             merge(kind, &mut list_mut(store, kind)[idx], props);
-            Ok(Resp::empty(StatusCode::NO_CONTENT))
+            // The update pages: "200 OK and an updated ... object in the response body".
+            Ok(entity_response(store, req, kind, idx))
         }
         Method::DELETE => {
             list_mut(store, kind).remove(idx);

@@ -19,8 +19,8 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{GResult, GraphError};
 use crate::odata::{
-    OrderKey, apply_filter, apply_select, compare_sort_values, encode_query_part,
-    filter_predicate, orderby_keys, sort_values,
+    OrderKey, apply_filter, apply_select, compare_sort_values, encode_query_part, filter_predicate,
+    orderby_keys, sort_values,
 };
 use crate::request::{Req, Resp};
 
