@@ -5,7 +5,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 pub const ALL: &str = "sim.*";
-pub const JOBS_RW: &str = "sim.CrossTenantContentMigration.ReadWrite.All";
+/// A token of a Microsoft 365 Migration Administrator (the job APIs need a role).
+pub const JOBS_ROLE: &str = "sim.role:Microsoft365MigrationAdministrator";
 pub const SP_MANAGE: &str = "sim.SharePointCrossTenantMigration.Manage.All";
 
 pub const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
