@@ -39,7 +39,10 @@ pub const PERMISSIONS: &[(ApiFamily, Access, &[&str])] = &[
 /// signed-in user needs one of these roles, for reads and writes alike. A test
 /// token carries a role as `role:<name>` (spaces optional, any case), e.g.
 /// `Bearer sim.role:Microsoft365MigrationAdministrator`.
-pub const JOB_ROLES: &[&str] = &["Microsoft 365 Migration Administrator", "Global Administrator"];
+pub const JOB_ROLES: &[&str] = &[
+    "Microsoft 365 Migration Administrator",
+    "Global Administrator",
+];
 
 /// The permissions that allow `method` on `family` (from [`PERMISSIONS`]);
 /// empty for the job APIs, which no permission allows (see [`JOB_ROLES`]).
@@ -144,6 +147,10 @@ pub(crate) fn authorize(perms: &[String], family: ApiFamily, method: &Method) ->
     if ok {
         Ok(())
     } else {
-        Err(GraphError::new(StatusCode::FORBIDDEN, "accessDenied", message))
+        Err(GraphError::new(
+            StatusCode::FORBIDDEN,
+            "accessDenied",
+            message,
+        ))
     }
 }

@@ -57,6 +57,21 @@ struct Args {
     /// Accept any bearer token as one with every permission.
     #[arg(long)]
     accept_any_token: bool,
+    /// Knob: `migrate` goes through `approved` before `processing`.
+    #[arg(long)]
+    approval_step: bool,
+    /// Knob: migrating this job resource needs an administrator (`adminActionRequired`; repeatable).
+    #[arg(long = "admin-action-resource", value_name = "GUID")]
+    admin_action_resources: Vec<String>,
+    /// Knob: this job resource's services end `forceComplete` (repeatable).
+    #[arg(long = "force-complete-resource", value_name = "GUID")]
+    force_complete_resources: Vec<String>,
+    /// Knob: migrating this job resource fails (repeatable).
+    #[arg(long = "failing-resource", value_name = "GUID")]
+    failing_resources: Vec<String>,
+    /// Knob: validation doesn't find this job resource (`invalid`; repeatable).
+    #[arg(long = "unknown-resource", value_name = "GUID")]
+    unknown_resources: Vec<String>,
     /// Create N jobs at startup.
     #[arg(long, default_value_t = 0)]
     seed_jobs: usize,
@@ -84,6 +99,11 @@ async fn main() {
         },
         require_identity_mapping: !a.no_identity_mapping_required,
         accept_any_token: a.accept_any_token,
+        approval_step: a.approval_step,
+        admin_action_resources: a.admin_action_resources,
+        force_complete_resources: a.force_complete_resources,
+        failing_resources: a.failing_resources,
+        unknown_resources: a.unknown_resources,
         ..SimConfig::default()
     };
     if let Some(n) = a.page_size {

@@ -577,7 +577,10 @@ async fn cancel_job_and_delete() {
     let r = api.delete(&by_name).await;
     assert_eq!(r.status, 409);
     assert!(r.error().1.contains("final state"), "{}", r.text);
-    assert_eq!(api.post_empty(&format!("{by_name}/cancel")).await.status, 202);
+    assert_eq!(
+        api.post_empty(&format!("{by_name}/cancel")).await.status,
+        202
+    );
     sim.clock().advance_secs(10);
     assert_eq!(api.delete(&by_name).await.status, 202);
 }

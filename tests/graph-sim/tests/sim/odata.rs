@@ -204,7 +204,9 @@ async fn auth_401_and_403() {
         let r = api.with_token(Some(perm)).get(JOBS).await;
         assert_eq!(r.status, 403, "{perm}");
         assert!(
-            r.error().1.contains("Microsoft 365 Migration Administrator or Global Administrator"),
+            r.error()
+                .1
+                .contains("Microsoft 365 Migration Administrator or Global Administrator"),
             "{}",
             r.text
         );
