@@ -226,7 +226,11 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     jobs.by_id(&vid).delete().await.unwrap();
     jobs.post(&job_body("to_delete")).await.unwrap();
     // Delete needs a final state: cancel the submitted job first.
-    jobs.by_display_name("to_delete").cancel().post().await.unwrap();
+    jobs.by_display_name("to_delete")
+        .cancel()
+        .post()
+        .await
+        .unwrap();
     sim.clock().advance_secs(10);
     jobs.by_display_name("to_delete").delete().await.unwrap();
 
