@@ -944,6 +944,11 @@ pub(crate) fn job_item(
     }
 }
 
+/// Whether the job's validation results are still usable for `migrate`.
+fn validation_fresh(job: &Job, now: OffsetDateTime, ttl: std::time::Duration) -> bool {
+    job.validated_at.is_some_and(|v| now - v <= ttl)
+}
+
 pub(crate) fn job_action(
     store: &mut Store,
     req: &Req,
@@ -963,7 +968,7 @@ pub(crate) fn job_action(
             // CURRENT.md (validate): the job must be `submitted` or `validateFailed`.
             // The migrate page asks to revalidate a job whose validation is more than
             // seven days old, so such a job (in a status migrate accepts) may be too.
-            let expired = !job.validated_at.is_some_and(|v| now - v <= ttl);
+            let expired = !validation_fresh(job, now, ttl);
             let allowed = matches!(job.phase, Phase::Submitted | Phase::ValidateFailed)
                 || expired
                     && matches!(
@@ -993,8 +998,7 @@ pub(crate) fn job_action(
                     "The job isn't in a valid status for migration. The job must be in validatePassed, failed, or completedWithErrors status.",
                 ));
             }
-            let fresh = job.validated_at.is_some_and(|v| now - v <= ttl);
-            if !fresh {
+            if !validation_fresh(job, now, ttl) {
                 return Err(GraphError::conflict(
                     "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.",
                 ));

@@ -1,12 +1,9 @@
 //! One test per documented rule that graph-sim follows (graph-sim's README
 //! lists each rule with its page and the test here or elsewhere that covers it).
 
-use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use graph_sim::{SimConfig, SimHandle};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 use crate::common::*;
 
@@ -462,34 +459,39 @@ async fn seeded(sim: &SimHandle, name: &str, status: &str) -> String {
     j["id"].as_str().unwrap().to_string()
 }
 
+/// Job statuses of a job that waits to be validated or migrated.
+const WAITING: &[&str] = &[
+    "submitted",
+    "validateSubmitted",
+    "validateProcessing",
+    "validateInProgress",
+    "approved",
+    "processing",
+    "adminActionRequired",
+];
+/// Job statuses while the migration is in progress.
+const MIGRATING: &[&str] = &["inProgress", "cuttingOver"];
+/// Final job statuses (validation and migration).
+const FINAL: &[&str] = &[
+    "validatePassed",
+    "validateFailed",
+    "completed",
+    "completedWithErrors",
+    "failed",
+    "cancelled",
+];
+
 #[tokio::test]
 async fn delete_needs_a_final_state() {
     let (sim, api) = sim().await;
-    for s in [
-        "submitted",
-        "validateSubmitted",
-        "validateProcessing",
-        "validateInProgress",
-        "approved",
-        "processing",
-        "inProgress",
-        "adminActionRequired",
-        "cuttingOver",
-        "pendingCancel",
-    ] {
+    let busy = WAITING.iter().chain(MIGRATING).chain(&["pendingCancel"]);
+    for s in busy {
         let id = seeded(&sim, &format!("busy-{s}"), s).await;
         let r = api.delete(&format!("{JOBS}/{id}")).await;
         assert_eq!(r.status, 409, "{s}");
         assert!(r.error().1.contains("final state"), "{}", r.text);
     }
-    for s in [
-        "validatePassed",
-        "validateFailed",
-        "completed",
-        "completedWithErrors",
-        "failed",
-        "cancelled",
-    ] {
+    for s in FINAL {
         let id = seeded(&sim, &format!("final-{s}"), s).await;
         let r = api.delete(&format!("{JOBS}/{id}")).await;
         assert_eq!((r.status, r.text.as_str()), (202, ""), "{s}");
@@ -500,37 +502,20 @@ async fn delete_needs_a_final_state() {
 #[tokio::test]
 async fn cancel_is_refused_while_migrating_or_final() {
     let (sim, api) = sim().await;
-    for s in [
-        "submitted",
-        "validateSubmitted",
-        "validateProcessing",
-        "validateInProgress",
-        "approved",
-        "processing",
-        "adminActionRequired",
-    ] {
+    for s in WAITING {
         let id = seeded(&sim, &format!("waiting-{s}"), s).await;
         let r = api.post_empty(&format!("{JOBS}/{id}/cancel")).await;
         assert_eq!(r.status, 202, "{s}: {}", r.text);
         assert_eq!(r.json()["status"], "pendingCancel");
     }
-    for s in ["inProgress", "cuttingOver"] {
+    for s in MIGRATING {
         let id = seeded(&sim, &format!("moving-{s}"), s).await;
         let r = api.post_empty(&format!("{JOBS}/{id}/cancel")).await;
         assert_eq!(r.status, 409, "{s}");
         assert!(r.error().1.contains("already in progress"), "{}", r.text);
-        assert_eq!(status(&api, &id).await, s, "the migration continues");
+        assert_eq!(status(&api, &id).await, *s, "the migration continues");
     }
-    for s in [
-        "validatePassed",
-        "validateFailed",
-        "completed",
-        "completedWithErrors",
-        "failed",
-        "cancelled",
-        "pendingCancel",
-        "pendingDelete",
-    ] {
+    for s in FINAL.iter().chain(&["pendingCancel", "pendingDelete"]) {
         let id = seeded(&sim, &format!("over-{s}"), s).await;
         let r = api.post_empty(&format!("{JOBS}/{id}/cancel")).await;
         assert_eq!(r.status, 409, "{s}");
@@ -744,30 +729,18 @@ async fn admin_action_waits_until_resolved_and_shows_error() {
 
 #[tokio::test]
 async fn binary_flags_set_the_scenario_knobs() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_graph-sim"))
-        .args([
-            "--port",
-            "0",
-            "--time-scale",
-            "0",
-            "--approval-step",
-            "--admin-action-resource",
-            R2,
-            "--force-complete-resource",
-            R1,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn graph-sim");
-    let stdout = child.stdout.take().unwrap();
-    let base = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line.trim().to_string()
-    })
-    .await
-    .unwrap();
+    let (mut child, base) = spawn_binary(&[
+        "--port",
+        "0",
+        "--time-scale",
+        "0",
+        "--approval-step",
+        "--admin-action-resource",
+        R2,
+        "--force-complete-resource",
+        R1,
+    ])
+    .await;
     let api = Api::new(&base);
     let advance = |s: u64| {
         let api = api.clone();
