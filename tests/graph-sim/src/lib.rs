@@ -176,7 +176,8 @@
 //! See [`FaultConfig`], [`Faults`] and [`Stats`]. Admin endpoints (no auth, not
 //! counted, never faulted) help examples that run the binary:
 //! `GET /_sim/stats`, `POST /_sim/stats/reset`, `GET /_sim/clock`,
-//! `POST /_sim/clock/advance?seconds=N`, `GET|PUT|DELETE /_sim/faults`.
+//! `POST /_sim/clock/advance?seconds=N`, `GET|PUT|DELETE /_sim/faults`,
+//! `GET|PUT /_sim/scenarios` ([`Scenarios`]).
 
 #![warn(missing_docs)]
 
@@ -191,6 +192,7 @@ mod odata;
 mod paging;
 mod request;
 mod routes;
+mod scenarios;
 mod server;
 mod sharepoint;
 mod state;
@@ -207,6 +209,7 @@ use tokio::task::JoinHandle;
 pub use clock::SimClock;
 pub use faults::{FaultConfig, FaultKind, Faults};
 pub use routes::ApiFamily;
+pub use scenarios::Scenarios;
 pub use state::{SimError, SimState};
 pub use stats::{Stats, StatsSnapshot};
 

@@ -21,7 +21,7 @@ use crate::faults::{FaultConfig, FaultKind, Faults};
 use crate::request::{Body as RespBody, Req, Resp};
 use crate::routes::{self, Route};
 use crate::stats::Stats;
-use crate::{SimClock, SimState, auth, expand, jobs, mappings, odata, sharepoint};
+use crate::{Scenarios, SimClock, SimState, auth, expand, jobs, mappings, odata, sharepoint};
 
 pub(crate) struct Ctx {
     pub state: SimState,
@@ -352,6 +352,16 @@ async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Response<Body> {
             ctx.faults.clear();
             json_response(StatusCode::OK, &json!(ctx.faults.get()))
         }
+        (Method::GET, "/_sim/scenarios") => {
+            json_response(StatusCode::OK, &json!(ctx.state.scenarios()))
+        }
+        (Method::PUT, "/_sim/scenarios") => match serde_json::from_slice::<Scenarios>(&body) {
+            Ok(s) => {
+                ctx.state.set_scenarios(s);
+                json_response(StatusCode::OK, &json!(ctx.state.scenarios()))
+            }
+            Err(e) => bad(&format!("invalid scenarios: {e}")),
+        },
         _ => json_response(
             StatusCode::NOT_FOUND,
             &json!({"error": "unknown admin endpoint"}),

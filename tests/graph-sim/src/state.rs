@@ -11,7 +11,7 @@ use crate::jobs::{self, Job, Phase};
 use crate::mappings::{self, Mapping};
 use crate::routes::MapKind;
 use crate::sharepoint::{self, SpTask};
-use crate::{SimClock, SimConfig};
+use crate::{Scenarios, SimClock, SimConfig};
 
 pub(crate) struct Store {
     pub cfg: SimConfig,
@@ -117,6 +117,16 @@ impl SimState {
     /// Edits the configuration at runtime (trusted hosts, failing resources, page size, timings, ...).
     pub fn update_config(&self, f: impl FnOnce(&mut SimConfig)) {
         f(&mut self.lock().cfg);
+    }
+
+    /// The scenario knobs.
+    pub fn scenarios(&self) -> Scenarios {
+        Scenarios::of(&self.lock().cfg)
+    }
+
+    /// Replaces the scenario knobs.
+    pub fn set_scenarios(&self, s: Scenarios) {
+        self.update_config(|c| s.apply(c));
     }
 
     /// Sets the page size of every collection (the jobs list included).

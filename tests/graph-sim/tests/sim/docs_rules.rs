@@ -757,10 +757,26 @@ async fn binary_flags_set_the_scenario_knobs() {
     let migrated = api.post_empty(&format!("{JOBS}/{id}/migrate")).await.json();
     advance(20).await;
     let later = status(&api, &id).await;
+    // The knobs can be read and changed at runtime: the administrator acts.
+    let knobs = api.get("/_sim/scenarios").await.json();
+    let resolved = api
+        .send(
+            "PUT",
+            "/_sim/scenarios",
+            Some(json!({"approvalStep": true, "forceCompleteResources": [R1]})),
+        )
+        .await;
+    let resumed = status(&api, &id).await;
     child.kill().ok();
     child.wait().ok();
     assert_eq!(migrated["status"], "approved");
     assert_eq!(later, "adminActionRequired");
+    assert_eq!(knobs["approvalStep"], true);
+    assert_eq!(knobs["adminActionResources"], json!([R2]));
+    assert_eq!(knobs["forceCompleteResources"], json!([R1]));
+    assert_eq!(resolved.status, 200);
+    assert_eq!(resolved.json()["adminActionResources"], json!([]));
+    assert_eq!(resumed, "inProgress");
 }
 
 #[tokio::test]
