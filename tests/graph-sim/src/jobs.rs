@@ -915,6 +915,7 @@ pub(crate) fn job_item(
                     | Phase::Cancelled
                     | Phase::PendingCancel
                     | Phase::PendingDelete
+                    | Phase::Deleted
             ) {
                 return Err(GraphError::conflict(format!(
                     "completeAfterDateTime can't be updated while the job is in status '{}'.",
@@ -1231,6 +1232,7 @@ pub(crate) fn job_user_cancel(
             | Phase::Cancelled
             | Phase::PendingCancel
             | Phase::PendingDelete
+            | Phase::Deleted
     ) {
         return Err(GraphError::conflict(format!(
             "The user migration can't be canceled while the job is in status '{}'.",
