@@ -182,7 +182,8 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
         "statuses seen: {:?}",
         statuses.lock().unwrap()
     );
-    jobs.by_id(&vid).validate().post().await.unwrap();
+    // The job-bound validate needs a submitted (or validateFailed) job.
+    jobs.by_id(&id).validate().post().await.unwrap();
     sim.clock().advance_secs(120);
     let migrating = jobs.by_id(&vid).migrate().post().await.unwrap();
     assert!(migrating.status.get().is_some());
@@ -224,6 +225,13 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let _ = jobs.by_id(&id).cancel().post().await;
     jobs.by_id(&vid).delete().await.unwrap();
     jobs.post(&job_body("to_delete")).await.unwrap();
+    // Delete needs a final state: cancel the submitted job first.
+    jobs.by_display_name("to_delete")
+        .cancel()
+        .post()
+        .await
+        .unwrap();
+    sim.clock().advance_secs(10);
     jobs.by_display_name("to_delete").delete().await.unwrap();
 
     // SharePoint root and tasks.

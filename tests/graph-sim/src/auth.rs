@@ -1,6 +1,6 @@
 //! Test tokens and the permission table.
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 
 use crate::error::{GResult, GraphError};
 use crate::routes::ApiFamily;
@@ -14,36 +14,11 @@ pub enum Access {
     Write,
 }
 
-/// The permission table: for each API family and access kind, a token must
-/// carry at least one of the listed permissions (compared case-insensitively).
-///
-/// * SharePoint: the names in the SharePoint migration pages
-///   (`SharePointCrossTenantMigration.Read.All` for reads, `...Manage.All` for both).
-/// * Cross-tenant migration jobs: the saved pages only reference permission
-///   include files; the published pages name `CrossTenantContentMigration.Read.All`
-///   / `CrossTenantContentMigration.ReadWrite.All`. The simulator also accepts
-///   `CrossTenantMigrationJob.ReadWrite.All` and `CrossTenantMigration.ReadWrite.All`
-///   as aliases of the read-write permission.
+/// The permission table of the SharePoint migration APIs: a token must carry
+/// one of the listed permissions (compared case-insensitively). The names are
+/// those of the SharePoint pages (`SharePointCrossTenantMigration.Read.All` for
+/// reads, `...Manage.All` for both).
 pub const PERMISSIONS: &[(ApiFamily, Access, &[&str])] = &[
-    (
-        ApiFamily::CrossTenantMigrationJobs,
-        Access::Read,
-        &[
-            "CrossTenantContentMigration.Read.All",
-            "CrossTenantContentMigration.ReadWrite.All",
-            "CrossTenantMigrationJob.ReadWrite.All",
-            "CrossTenantMigration.ReadWrite.All",
-        ],
-    ),
-    (
-        ApiFamily::CrossTenantMigrationJobs,
-        Access::Write,
-        &[
-            "CrossTenantContentMigration.ReadWrite.All",
-            "CrossTenantMigrationJob.ReadWrite.All",
-            "CrossTenantMigration.ReadWrite.All",
-        ],
-    ),
     (
         ApiFamily::SharePointMigrations,
         Access::Read,
@@ -59,7 +34,18 @@ pub const PERMISSIONS: &[(ApiFamily, Access, &[&str])] = &[
     ),
 ];
 
-/// The permissions that allow `method` on `family` (from [`PERMISSIONS`]).
+/// The directory roles the crossTenantMigrationJob pages name. Their permission
+/// tables say application and delegated permissions are "Not supported": the
+/// signed-in user needs one of these roles, for reads and writes alike. A test
+/// token carries a role as `role:<name>` (spaces optional, any case), e.g.
+/// `Bearer sim.role:Microsoft365MigrationAdministrator`.
+pub const JOB_ROLES: &[&str] = &[
+    "Microsoft 365 Migration Administrator",
+    "Global Administrator",
+];
+
+/// The permissions that allow `method` on `family` (from [`PERMISSIONS`]);
+/// empty for the job APIs, which no permission allows (see [`JOB_ROLES`]).
 pub fn required_permissions(family: ApiFamily, method: &Method) -> &'static [&'static str] {
     let access = if method == Method::GET {
         Access::Read
@@ -71,6 +57,22 @@ pub fn required_permissions(family: ApiFamily, method: &Method) -> &'static [&'s
         .find(|(f, a, _)| *f == family && *a == access)
         .map(|(_, _, p)| *p)
         .unwrap_or(&[])
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a token entry is `role:<one of JOB_ROLES>`.
+fn is_job_role(entry: &str) -> bool {
+    let Some(name) = entry.get(..5).filter(|p| p.eq_ignore_ascii_case("role:")) else {
+        return false;
+    };
+    let name = squash(&entry[name.len()..]);
+    JOB_ROLES.iter().any(|r| squash(r) == name)
 }
 
 /// The permissions carried by the request's token, or a 401.
@@ -113,30 +115,42 @@ pub(crate) fn token_permissions(headers: &HeaderMap, accept_any: bool) -> GResul
             .collect()),
         None if accept_any => Ok(vec!["*".to_string()]),
         None => Err(unauthorized(
-            "Access token validation failure. Invalid audience. (graph-sim expects 'Bearer sim.<permission>,<permission>...')",
+            "Access token validation failure. Invalid audience. (graph-sim expects 'Bearer sim.<entry>,<entry>...' where an entry is a permission or role:<role>)",
         )),
     }
 }
 
-/// 403 unless `perms` holds one of the permissions the operation needs.
+/// 403 unless the token's entries allow the operation: for the job APIs one
+/// of [`JOB_ROLES`], for the SharePoint APIs one of [`PERMISSIONS`]; `*` allows all.
 pub(crate) fn authorize(perms: &[String], family: ApiFamily, method: &Method) -> GResult<()> {
-    let needed = required_permissions(family, method);
-    let ok = perms
-        .iter()
-        .any(|p| p == "*" || needed.iter().any(|n| n.eq_ignore_ascii_case(p)));
-    if ok {
+    if perms.iter().any(|p| p == "*") {
         return Ok(());
     }
-    let message = match family {
-        ApiFamily::SharePointMigrations => "Access denied".to_string(),
-        ApiFamily::CrossTenantMigrationJobs => format!(
-            "Access denied. The token needs one of these permissions: {}.",
-            needed.join(", ")
+    let (ok, message) = match family {
+        ApiFamily::CrossTenantMigrationJobs => (
+            perms.iter().any(|p| is_job_role(p)),
+            format!(
+                "Access denied. Application and delegated permissions are not supported for this API; the signed-in user needs one of the roles {} (graph-sim token: 'Bearer sim.role:Microsoft365MigrationAdministrator').",
+                JOB_ROLES.join(" or ")
+            ),
         ),
+        ApiFamily::SharePointMigrations => {
+            let needed = required_permissions(family, method);
+            (
+                perms
+                    .iter()
+                    .any(|p| needed.iter().any(|n| n.eq_ignore_ascii_case(p))),
+                "Access denied".to_string(),
+            )
+        }
     };
-    Err(GraphError::new(
-        StatusCode::FORBIDDEN,
-        "accessDenied",
-        message,
-    ))
+    if ok {
+        Ok(())
+    } else {
+        Err(GraphError::new(
+            StatusCode::FORBIDDEN,
+            "accessDenied",
+            message,
+        ))
+    }
 }

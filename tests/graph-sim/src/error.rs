@@ -1,6 +1,6 @@
 //! Graph-shaped errors.
 
-use axum::http::StatusCode;
+use http::StatusCode;
 
 /// An error answered in the Microsoft Graph shape
 /// `{"error":{"code","message","innerError":{"request-id","client-request-id","date"}}}`.

@@ -1,13 +1,14 @@
 //! crossTenantMigrationJob and crossTenantMigrationTask: model, lifecycle and handlers.
 
-use axum::http::{Method, StatusCode};
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::SimConfig;
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata::{self, fmt_dt};
+use crate::paging::{self, Keyed, next_seq};
+use crate::request::{Req, Resp};
 use crate::routes::{JobAction, Key};
 use crate::state::Store;
 use crate::util::{
@@ -19,12 +20,15 @@ use crate::util::{
 pub(crate) enum Phase {
     Submitted,
     ValidateSubmitted,
+    ValidateProcessing,
     ValidateInProgress,
     ValidatePassed,
     ValidateFailed,
+    Approved,
     Processing,
     Syncing,
     Synced,
+    AdminActionRequired,
     CuttingOver,
     Completed,
     CompletedWithErrors,
@@ -32,6 +36,7 @@ pub(crate) enum Phase {
     PendingCancel,
     Cancelled,
     PendingDelete,
+    Deleted,
 }
 
 impl Phase {
@@ -39,11 +44,14 @@ impl Phase {
         match self {
             Phase::Submitted => "submitted",
             Phase::ValidateSubmitted => "validateSubmitted",
+            Phase::ValidateProcessing => "validateProcessing",
             Phase::ValidateInProgress => "validateInProgress",
             Phase::ValidatePassed => "validatePassed",
             Phase::ValidateFailed => "validateFailed",
+            Phase::Approved => "approved",
             Phase::Processing => "processing",
             Phase::Syncing | Phase::Synced => "inProgress",
+            Phase::AdminActionRequired => "adminActionRequired",
             Phase::CuttingOver => "cuttingOver",
             Phase::Completed => "completed",
             Phase::CompletedWithErrors => "completedWithErrors",
@@ -51,10 +59,11 @@ impl Phase {
             Phase::PendingCancel => "pendingCancel",
             Phase::Cancelled => "cancelled",
             Phase::PendingDelete => "pendingDelete",
+            Phase::Deleted => "deleted",
         }
     }
 
-    /// Final states (validation and migration).
+    /// Final states (validation and migration; `deleted` is past them).
     pub fn is_final(self) -> bool {
         matches!(
             self,
@@ -72,11 +81,14 @@ impl Phase {
         let all = [
             Phase::Submitted,
             Phase::ValidateSubmitted,
+            Phase::ValidateProcessing,
             Phase::ValidateInProgress,
             Phase::ValidatePassed,
             Phase::ValidateFailed,
+            Phase::Approved,
             Phase::Processing,
             Phase::Syncing,
+            Phase::AdminActionRequired,
             Phase::CuttingOver,
             Phase::Completed,
             Phase::CompletedWithErrors,
@@ -84,6 +96,7 @@ impl Phase {
             Phase::PendingCancel,
             Phase::Cancelled,
             Phase::PendingDelete,
+            Phase::Deleted,
         ];
         all.into_iter().find(|p| p.status().eq_ignore_ascii_case(s))
     }
@@ -99,6 +112,8 @@ pub(crate) struct SvcStatus {
 
 #[derive(Clone, Debug)]
 pub(crate) struct UserTask {
+    /// Creation sequence number (the users collection's order).
+    pub seq: u64,
     pub id: String,
     pub task_type: String,
     pub last_updated: OffsetDateTime,
@@ -106,12 +121,18 @@ pub(crate) struct UserTask {
     /// Migrated successfully (kept across re-migrations).
     pub done: bool,
     pub failed: bool,
+    /// Its migration waits for an administrator (service status `error`).
+    pub needs_admin: bool,
+    /// Its services were forced to complete (service status `forceComplete`).
+    pub forced: bool,
     pub invalid: Option<String>,
     pub statuses: Vec<SvcStatus>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Job {
+    /// Creation sequence number (the jobs collection's order).
+    pub seq: u64,
     pub id: String,
     pub display_name: String,
     pub job_type: &'static str,
@@ -172,10 +193,26 @@ fn phase_message(job: &Job) -> String {
     match job.phase {
         Phase::Submitted => String::new(),
         Phase::ValidateSubmitted => "Validation job has been submitted successfully".into(),
+        Phase::ValidateProcessing => "Validation is being processed.".into(),
         Phase::ValidateInProgress => "Validation is in progress.".into(),
         Phase::ValidatePassed => "Validation has completed successfully with no failures.".into(),
         Phase::ValidateFailed => format!("Validation failed: {}", job.validation_errors.join(" ")),
+        Phase::Approved => {
+            "The migration job has been approved and is waiting to be processed.".into()
+        }
         Phase::Processing => "Migration job has been submitted successfully".into(),
+        Phase::AdminActionRequired => {
+            let waiting: Vec<&str> = job
+                .tasks
+                .iter()
+                .filter(|t| t.needs_admin && !t.cancelled)
+                .map(|t| t.id.as_str())
+                .collect();
+            format!(
+                "An administrator must act before the migration can continue for: {}.",
+                waiting.join(", ")
+            )
+        }
         Phase::Syncing => "Migration is in progress.".into(),
         Phase::Synced => {
             "Data synchronization has completed; the cutover starts after completeAfterDateTime."
@@ -203,6 +240,7 @@ fn phase_message(job: &Job) -> String {
         }
         Phase::Cancelled => "The migration job has been cancelled.".into(),
         Phase::PendingDelete => "The migration job is being deleted.".into(),
+        Phase::Deleted => "The migration job has been deleted.".into(),
     }
 }
 
@@ -217,12 +255,15 @@ fn svc(service: &str, status: &'static str) -> SvcStatus {
 
 fn new_task(id: String, task_type: String, workloads: &[String], now: OffsetDateTime) -> UserTask {
     UserTask {
+        seq: next_seq(),
         id,
         task_type,
         last_updated: now,
         cancelled: false,
         done: false,
         failed: false,
+        needs_admin: false,
+        forced: false,
         invalid: None,
         statuses: workloads.iter().map(|w| svc(w, "notStarted")).collect(),
     }
@@ -240,8 +281,10 @@ fn refresh_tasks(job: &mut Job, at: OffsetDateTime) {
         if t.done
             && matches!(
                 phase,
-                Phase::Processing
+                Phase::Approved
+                    | Phase::Processing
                     | Phase::Syncing
+                    | Phase::AdminActionRequired
                     | Phase::Synced
                     | Phase::CuttingOver
                     | Phase::PendingCancel
@@ -254,13 +297,28 @@ fn refresh_tasks(job: &mut Job, at: OffsetDateTime) {
             continue;
         }
         let (status, error): (&'static str, Option<(String, String)>) = match phase {
-            Phase::Submitted | Phase::ValidateSubmitted | Phase::Processing => ("notStarted", None),
+            Phase::Submitted
+            | Phase::ValidateSubmitted
+            | Phase::ValidateProcessing
+            | Phase::Approved
+            | Phase::Processing => ("notStarted", None),
             Phase::ValidateInProgress => ("inProgress", None),
             Phase::ValidatePassed | Phase::ValidateFailed => match &t.invalid {
                 Some(reason) => ("invalid", Some(("InvalidResource".into(), reason.clone()))),
                 None => ("valid", None),
             },
             Phase::Syncing => ("syncing", None),
+            Phase::AdminActionRequired if t.needs_admin => (
+                "error",
+                Some((
+                    "AdminActionRequired".into(),
+                    format!(
+                        "The migration of user {} in batch {job_id} needs an administrator's action.",
+                        t.id
+                    ),
+                )),
+            ),
+            Phase::AdminActionRequired => ("syncing", None),
             Phase::Synced => ("synced", None),
             Phase::CuttingOver => ("finalizing", None),
             Phase::Completed | Phase::CompletedWithErrors | Phase::Failed => {
@@ -272,13 +330,15 @@ fn refresh_tasks(job: &mut Job, at: OffsetDateTime) {
                             format!("The migration of user {} in batch {job_id} failed.", t.id),
                         )),
                     )
+                } else if t.forced {
+                    ("forceComplete", None)
                 } else {
                     ("completed", None)
                 }
             }
             Phase::PendingCancel => ("pendingCancel", None),
             Phase::Cancelled => ("cancelled", None),
-            Phase::PendingDelete => continue,
+            Phase::PendingDelete | Phase::Deleted => continue,
         };
         t.statuses = workloads
             .iter()
@@ -350,10 +410,7 @@ fn run_validation(job: &mut Job, cfg: &SimConfig) -> bool {
                 t.id
             ))
         } else if t.id == "00000000-0000-0000-0000-000000000000"
-            || cfg
-                .unknown_resources
-                .iter()
-                .any(|u| u.eq_ignore_ascii_case(&t.id))
+            || listed(&cfg.unknown_resources, &t.id)
         {
             Some(format!(
                 "Resource '{}' was not found in the source tenant.",
@@ -373,12 +430,16 @@ fn run_validation(job: &mut Job, cfg: &SimConfig) -> bool {
     job.validation_errors.is_empty()
 }
 
+fn listed(list: &[String], id: &str) -> bool {
+    list.iter().any(|x| x.eq_ignore_ascii_case(id))
+}
+
 fn resource_fails(id: &str, cfg: &SimConfig) -> bool {
-    id.to_ascii_lowercase().starts_with("deadbeef")
-        || cfg
-            .failing_resources
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(id))
+    id.to_ascii_lowercase().starts_with("deadbeef") || listed(&cfg.failing_resources, id)
+}
+
+fn needs_admin(id: &str, cfg: &SimConfig) -> bool {
+    listed(&cfg.admin_action_resources, id)
 }
 
 fn next_transition(job: &Job, cfg: &SimConfig) -> Option<OffsetDateTime> {
@@ -386,13 +447,27 @@ fn next_transition(job: &Job, cfg: &SimConfig) -> Option<OffsetDateTime> {
     let e = job.entered;
     Some(match job.phase {
         Phase::ValidateSubmitted => e + t.validate_queue,
+        Phase::ValidateProcessing => e + t.validate_processing,
         Phase::ValidateInProgress => e + t.validate_run,
+        Phase::Approved => e + t.approval,
+        // Resumes as soon as no waiting resource is listed any more.
+        Phase::AdminActionRequired => {
+            if job
+                .tasks
+                .iter()
+                .any(|x| x.needs_admin && !x.cancelled && needs_admin(&x.id, cfg))
+            {
+                return None;
+            }
+            e
+        }
         Phase::Processing => e + t.processing,
         Phase::Syncing => e + t.sync,
         Phase::Synced => e.max(job.complete_after).max(job.complete_after_set),
         Phase::CuttingOver => e + t.cutover,
         Phase::PendingCancel => e + t.cancel,
         Phase::PendingDelete => e + t.delete,
+        Phase::Deleted => e + t.deleted_retention,
         _ => return None,
     })
 }
@@ -407,7 +482,9 @@ pub(crate) fn tick(job: &mut Job, now: OffsetDateTime, cfg: &SimConfig) {
             break;
         }
         match job.phase {
-            Phase::ValidateSubmitted => enter(job, Phase::ValidateInProgress, at),
+            Phase::ValidateSubmitted => enter(job, Phase::ValidateProcessing, at),
+            Phase::ValidateProcessing => enter(job, Phase::ValidateInProgress, at),
+            Phase::Approved => enter(job, Phase::Processing, at),
             Phase::ValidateInProgress => {
                 if run_validation(job, cfg) {
                     job.validated_at = Some(at);
@@ -416,7 +493,26 @@ pub(crate) fn tick(job: &mut Job, now: OffsetDateTime, cfg: &SimConfig) {
                     enter(job, Phase::ValidateFailed, at);
                 }
             }
-            Phase::Processing => enter(job, Phase::Syncing, at),
+            Phase::Processing => {
+                let mut waiting = false;
+                for t in &mut job.tasks {
+                    t.needs_admin = !t.cancelled && !t.done && needs_admin(&t.id, cfg);
+                    waiting |= t.needs_admin;
+                }
+                let next = if waiting {
+                    Phase::AdminActionRequired
+                } else {
+                    Phase::Syncing
+                };
+                enter(job, next, at);
+            }
+            Phase::AdminActionRequired => {
+                for t in &mut job.tasks {
+                    t.needs_admin = false;
+                }
+                // The resolution is seen now; the sync starts from here.
+                enter(job, Phase::Syncing, now.max(at));
+            }
             Phase::Syncing => enter(job, Phase::Synced, at),
             Phase::Synced => enter(job, Phase::CuttingOver, at),
             Phase::CuttingOver => {
@@ -431,6 +527,7 @@ pub(crate) fn tick(job: &mut Job, now: OffsetDateTime, cfg: &SimConfig) {
                         continue;
                     }
                     t.failed = resource_fails(&t.id, cfg);
+                    t.forced = !t.failed && listed(&cfg.force_complete_resources, &t.id);
                     if t.failed {
                         failed += 1;
                     }
@@ -452,7 +549,8 @@ pub(crate) fn tick(job: &mut Job, now: OffsetDateTime, cfg: &SimConfig) {
                 }
             }
             Phase::PendingCancel => enter(job, Phase::Cancelled, at),
-            Phase::PendingDelete => job.removed = true,
+            Phase::PendingDelete => enter(job, Phase::Deleted, at),
+            Phase::Deleted => job.removed = true,
             _ => break,
         }
     }
@@ -479,6 +577,15 @@ pub(crate) fn job_json(job: &Job) -> Value {
         "resourceType": job.resource_type,
         "resources": job.resources,
     })
+}
+
+/// A job as answered to `req`: with its `users` when `$expand` asks for them.
+fn job_out(req: &Req, job: &Job) -> Value {
+    let mut v = job_json(job);
+    if req.expands("users") {
+        v["users"] = job.tasks.iter().map(task_json).collect();
+    }
+    v
 }
 
 pub(crate) fn task_json(t: &UserTask) -> Value {
@@ -555,6 +662,23 @@ pub(crate) fn create_job(
             )
         }
     };
+    // The create page: exchangeSettings is "Optional, but required if Exchange is a
+    // specified workload". Omitted workloads mean all of them; that job is not
+    // refused here, its validation fails instead (see run_validation).
+    let exchange_specified = body
+        .get("workloads")
+        .and_then(Value::as_array)
+        .is_some_and(|w| {
+            w.iter().any(|x| {
+                x.as_str()
+                    .is_some_and(|x| canonical_workload(x) == "Exchange")
+            })
+        });
+    if exchange_specified && exchange_settings.is_none() {
+        return Err(GraphError::bad_request(
+            "exchangeSettings is required if Exchange is a specified workload.",
+        ));
+    }
     let job_type = if validate {
         "validate"
     } else {
@@ -590,6 +714,7 @@ pub(crate) fn create_job(
         .map(|id| new_task(id.clone(), "user".into(), &workloads, now))
         .collect();
     let mut job = Job {
+        seq: next_seq(),
         id: uuid::Uuid::new_v4().to_string(),
         display_name,
         job_type,
@@ -648,9 +773,17 @@ pub(crate) fn force_phase(job: &mut Job, phase: Phase, now: OffsetDateTime, cfg:
                 t.done = !t.failed;
             }
         }
-        Phase::Processing | Phase::Syncing | Phase::Synced | Phase::CuttingOver => {
+        Phase::Approved
+        | Phase::Processing
+        | Phase::Syncing
+        | Phase::Synced
+        | Phase::AdminActionRequired
+        | Phase::CuttingOver => {
             job.validated_at.get_or_insert(now);
             job.job_type = "migrate";
+            for t in &mut job.tasks {
+                t.needs_admin = phase == Phase::AdminActionRequired && needs_admin(&t.id, cfg);
+            }
         }
         _ => {}
     }
@@ -700,13 +833,13 @@ pub(crate) fn jobs_collection(store: &mut Store, req: &Req, now: OffsetDateTime)
                 .jobs
                 .iter()
                 .filter(|j| !j.removed)
-                .map(job_json)
+                .map(|j| Keyed::new(j.seq, job_out(req, j)))
                 .collect();
-            odata::collection(
+            paging::collection(
                 req,
                 items,
                 "solutions/migrations/crossTenantMigrationJobs",
-                store.cfg.page_size,
+                store.cfg.jobs_page_size,
                 store.cfg.max_page_size,
             )
         }
@@ -716,7 +849,7 @@ pub(crate) fn jobs_collection(store: &mut Store, req: &Req, now: OffsetDateTime)
             Ok(odata::entity_with_status(
                 req,
                 StatusCode::CREATED,
-                job_json(&store.jobs[i]),
+                job_out(req, &store.jobs[i]),
                 JOB_ENTITY,
             ))
         }
@@ -728,7 +861,7 @@ pub(crate) fn jobs_count(store: &mut Store, req: &Req) -> GResult<Resp> {
     if req.method != Method::GET {
         return Err(GraphError::method_not_allowed());
     }
-    odata::count(
+    paging::count(
         req,
         store
             .jobs
@@ -748,7 +881,7 @@ pub(crate) fn jobs_validate(store: &mut Store, req: &Req, now: OffsetDateTime) -
     Ok(odata::entity_with_status(
         req,
         StatusCode::CREATED,
-        job_json(&store.jobs[i]),
+        job_out(req, &store.jobs[i]),
         JOB_ACTION_CONTEXT,
     ))
 }
@@ -761,7 +894,7 @@ pub(crate) fn job_item(
 ) -> GResult<Resp> {
     let i = find_job(store, key)?;
     match req.method {
-        Method::GET => Ok(odata::entity(req, job_json(&store.jobs[i]), JOB_ENTITY)),
+        Method::GET => Ok(odata::entity(req, job_out(req, &store.jobs[i]), JOB_ENTITY)),
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, JOB_PROPS, "crossTenantMigrationJob")?;
@@ -782,6 +915,7 @@ pub(crate) fn job_item(
                     | Phase::Cancelled
                     | Phase::PendingCancel
                     | Phase::PendingDelete
+                    | Phase::Deleted
             ) {
                 return Err(GraphError::conflict(format!(
                     "completeAfterDateTime can't be updated while the job is in status '{}'.",
@@ -796,8 +930,8 @@ pub(crate) fn job_item(
         Method::DELETE => {
             let job = &mut store.jobs[i];
             match job.phase {
-                Phase::PendingDelete => Ok(Resp::empty(StatusCode::ACCEPTED)),
-                p if p == Phase::Submitted || p.is_final() => {
+                Phase::PendingDelete | Phase::Deleted => Ok(Resp::empty(StatusCode::ACCEPTED)),
+                p if p.is_final() => {
                     enter(job, Phase::PendingDelete, now);
                     Ok(Resp::empty(StatusCode::ACCEPTED))
                 }
@@ -809,6 +943,11 @@ pub(crate) fn job_item(
         }
         _ => Err(GraphError::method_not_allowed()),
     }
+}
+
+/// Whether the job's validation results are still usable for `migrate`.
+fn validation_fresh(job: &Job, now: OffsetDateTime, ttl: std::time::Duration) -> bool {
+    job.validated_at.is_some_and(|v| now - v <= ttl)
 }
 
 pub(crate) fn job_action(
@@ -823,20 +962,23 @@ pub(crate) fn job_action(
     }
     let i = find_job(store, key)?;
     let ttl = store.cfg.timings.validation_ttl;
+    let approval = store.cfg.approval_step;
     let job = &mut store.jobs[i];
     match action {
         JobAction::Validate => {
-            if !matches!(
-                job.phase,
-                Phase::Submitted
-                    | Phase::ValidatePassed
-                    | Phase::ValidateFailed
-                    | Phase::Failed
-                    | Phase::CompletedWithErrors
-                    | Phase::Cancelled
-            ) {
+            // CURRENT.md (validate): the job must be `submitted` or `validateFailed`.
+            // The migrate page asks to revalidate a job whose validation is more than
+            // seven days old, so such a job (in a status migrate accepts) may be too.
+            let expired = !validation_fresh(job, now, ttl);
+            let allowed = matches!(job.phase, Phase::Submitted | Phase::ValidateFailed)
+                || expired
+                    && matches!(
+                        job.phase,
+                        Phase::ValidatePassed | Phase::Failed | Phase::CompletedWithErrors
+                    );
+            if !allowed {
                 return Err(GraphError::conflict(format!(
-                    "The job can't be validated while it is in status '{}'.",
+                    "The job isn't in a valid status for validation. The job must be in submitted or validateFailed status (or its validation results must have expired); it is in status '{}'.",
                     job.phase.status()
                 )));
             }
@@ -846,7 +988,7 @@ pub(crate) fn job_action(
                 t.invalid = None;
             }
             enter(job, Phase::ValidateSubmitted, now);
-            Ok(odata::entity(req, job_json(job), JOB_ACTION_CONTEXT))
+            Ok(odata::entity(req, job_out(req, job), JOB_ACTION_CONTEXT))
         }
         JobAction::Migrate => {
             if !matches!(
@@ -857,8 +999,7 @@ pub(crate) fn job_action(
                     "The job isn't in a valid status for migration. The job must be in validatePassed, failed, or completedWithErrors status.",
                 ));
             }
-            let fresh = job.validated_at.is_some_and(|v| now - v <= ttl);
-            if !fresh {
+            if !validation_fresh(job, now, ttl) {
                 return Err(GraphError::conflict(
                     "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.",
                 ));
@@ -867,28 +1008,42 @@ pub(crate) fn job_action(
             for t in &mut job.tasks {
                 t.failed = false;
             }
-            enter(job, Phase::Processing, now);
-            Ok(odata::entity(req, job_json(job), JOB_ACTION_CONTEXT))
+            let next = if approval {
+                Phase::Approved
+            } else {
+                Phase::Processing
+            };
+            enter(job, next, now);
+            Ok(odata::entity(req, job_out(req, job), JOB_ACTION_CONTEXT))
         }
         JobAction::Cancel => {
+            // The cancel page: 409 "when a migration is already in progress or is
+            // in a terminal state"; a job waiting to be validated or migrated can be.
             match job.phase {
-                Phase::CuttingOver => {
-                    return Err(GraphError::conflict(
-                        "The job can't be canceled because the migration is already in progress (status 'cuttingOver').",
-                    ));
+                Phase::Submitted
+                | Phase::ValidateSubmitted
+                | Phase::ValidateProcessing
+                | Phase::ValidateInProgress
+                | Phase::Approved
+                | Phase::Processing
+                | Phase::AdminActionRequired => {}
+                p @ (Phase::Syncing | Phase::Synced | Phase::CuttingOver) => {
+                    return Err(GraphError::conflict(format!(
+                        "The job can't be canceled because the migration is already in progress (status '{}').",
+                        p.status()
+                    )));
                 }
                 Phase::PendingCancel => {
                     return Err(GraphError::conflict(
                         "A cancellation request is already pending for this job.",
                     ));
                 }
-                p if p.is_final() || p == Phase::PendingDelete => {
+                p => {
                     return Err(GraphError::conflict(format!(
                         "The job can't be canceled because it is in a terminal state (status '{}').",
                         p.status()
                     )));
                 }
-                _ => {}
             }
             enter(job, Phase::PendingCancel, now);
             Ok(odata::entity_with_status(
@@ -939,8 +1094,12 @@ pub(crate) fn job_users(
     match req.method {
         Method::GET => {
             let job = &store.jobs[i];
-            let items = job.tasks.iter().map(task_json).collect();
-            odata::collection(
+            let items = job
+                .tasks
+                .iter()
+                .map(|t| Keyed::new(t.seq, task_json(t)))
+                .collect();
+            paging::collection(
                 req,
                 items,
                 &users_context(job),
@@ -995,7 +1154,7 @@ pub(crate) fn job_users_count(store: &mut Store, req: &Req, key: &Key) -> GResul
         return Err(GraphError::method_not_allowed());
     }
     let i = find_job(store, key)?;
-    odata::count(req, store.jobs[i].tasks.iter().map(task_json).collect())
+    paging::count(req, store.jobs[i].tasks.iter().map(task_json).collect())
 }
 
 pub(crate) fn job_user(
@@ -1073,6 +1232,7 @@ pub(crate) fn job_user_cancel(
             | Phase::Cancelled
             | Phase::PendingCancel
             | Phase::PendingDelete
+            | Phase::Deleted
     ) {
         return Err(GraphError::conflict(format!(
             "The user migration can't be canceled while the job is in status '{}'.",
@@ -1108,11 +1268,18 @@ pub(crate) fn job_user_cancel(
 
 pub(crate) fn migrations_root(store: &mut Store, req: &Req) -> GResult<Resp> {
     match req.method {
-        Method::GET => Ok(odata::entity(
-            req,
-            json!({"id": store.migrations_root_id}),
-            "solutions/migrations/$entity",
-        )),
+        Method::GET => {
+            let mut root = json!({"id": store.migrations_root_id});
+            if req.expands("crossTenantMigrationJobs") {
+                root["crossTenantMigrationJobs"] = store
+                    .jobs
+                    .iter()
+                    .filter(|j| !j.removed)
+                    .map(job_json)
+                    .collect();
+            }
+            Ok(odata::entity(req, root, "solutions/migrations/$entity"))
+        }
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, &["id"], "migrationsRoot")?;

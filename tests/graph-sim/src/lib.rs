@@ -31,9 +31,9 @@
 //!
 //! * `GET|PATCH /solutions/migrations`
 //! * `GET|POST /solutions/migrations/crossTenantMigrationJobs`, `GET .../$count`,
-//!   `POST .../validate` (collection-bound, creates a job, 201)
+//!   `POST .../validate` (collection-bound, creates a job, 201: the older page's form)
 //! * `GET|PATCH|DELETE .../crossTenantMigrationJobs/{id}` and `(displayName='{name}')`
-//! * `POST .../{id}/validate` (item-bound, no body, 200), `.../{id}/migrate`, `.../{id}/cancel`
+//! * `POST .../{id}/validate` (item-bound, no body, 200: the current lifecycle), `.../{id}/migrate`, `.../{id}/cancel`
 //! * `GET|POST .../{id}/users`, `GET .../{id}/users/$count`,
 //!   `GET|PATCH|DELETE .../{id}/users/{taskId}`, `POST .../{id}/users/{taskId}/cancel`
 //! * `GET|PATCH /solutions/sharePoint/migrations`
@@ -47,9 +47,12 @@
 //! `$select` (`id` and annotations always kept), `$filter` (`eq ne gt ge lt le`,
 //! `and or not`, parentheses, `in (...)`, `startswith/endswith/contains`,
 //! property paths such as `parameters/sourceSiteUrl`; string comparison is
-//! case-insensitive) and `$orderby`. Pages hold [`SimConfig::page_size`] items
-//! by default; `@odata.nextLink` is absolute, built from the `Host` the client
-//! used, and carries `$skiptoken`.
+//! case-insensitive), `$orderby` and `$expand` (job `users`, the roots'
+//! collections; 400 for anything else). The jobs list answers pages of
+//! [`SimConfig::jobs_page_size`] (20, as documented), the other collections
+//! [`SimConfig::page_size`]; `@odata.nextLink` is absolute, built from the `Host`
+//! the client used, and carries an opaque keyset `$skiptoken` (see `paging.rs`).
+//! Timestamps are written in UTC with at most seven fractional digits.
 //!
 //! Errors use the Graph shape
 //! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`;
@@ -57,34 +60,39 @@
 //!
 //! ## Test tokens
 //!
-//! `Authorization: Bearer sim.<permission>[,<permission>...]`, for example
-//! `Bearer sim.SharePointCrossTenantMigration.Manage.All,CrossTenantContentMigration.ReadWrite.All`.
-//! `Bearer sim.*` grants everything; `Bearer sim` is a valid token with no
-//! permission. No or another token → `401 InvalidAuthenticationToken`
-//! (unless [`SimConfig::accept_any_token`]); a token without a permission
-//! that the operation needs → `403 accessDenied`. The table is
-//! [`auth::PERMISSIONS`]: `GET` needs a read (or write) permission, other
-//! methods a write permission:
-//!
-//! | family | read | write |
-//! |---|---|---|
-//! | jobs | `CrossTenantContentMigration.Read.All` or any write permission | `CrossTenantContentMigration.ReadWrite.All`, `CrossTenantMigrationJob.ReadWrite.All`, `CrossTenantMigration.ReadWrite.All` |
-//! | SharePoint | `SharePointCrossTenantMigration.Read.All` or `.Manage.All` | `SharePointCrossTenantMigration.Manage.All` |
+//! `Authorization: Bearer sim.<entry>[,<entry>...]`, an entry being a permission
+//! or a directory role `role:<name>`, for example
+//! `Bearer sim.role:Microsoft365MigrationAdministrator,SharePointCrossTenantMigration.Manage.All`.
+//! `Bearer sim.*` allows everything; `Bearer sim` is a valid token that allows
+//! nothing. No or another token → `401 InvalidAuthenticationToken` (unless
+//! [`SimConfig::accept_any_token`]); a token that doesn't allow the operation →
+//! `403 accessDenied`. The job APIs need one of [`auth::JOB_ROLES`] (their pages:
+//! application and delegated permissions "Not supported"); the SharePoint APIs
+//! need a permission of [`auth::PERMISSIONS`] (`GET`: `.Read.All` or
+//! `.Manage.All`, other methods `.Manage.All`).
 //!
 //! ## Cross-tenant migration jobs: rules
 //!
-//! * Create (`POST`, 201): `displayName`, `sourceTenantId`, `completeAfterDateTime`,
-//!   `resourceType` (`Users`, any case) and `resources` are required (400 naming the
-//!   property); at most 2,000 resources; unknown properties → 400; read-only
-//!   properties are ignored; `displayName` is unique (case-insensitive) → 409.
-//!   Missing/`null` `workloads` means all (`Teams`, `Exchange`, `ODSP`); workloads
-//!   are answered in that canonical casing, `resourceType` as `users`.
-//!   The job starts as `submitted` (`jobType` `migrate` unless given).
-//!   Collection-bound `validate` creates the job as `validateSubmitted` (`jobType` `validate`).
-//! * Validation (item-bound `validate` from `submitted`, `validatePassed`,
-//!   `validateFailed`, `failed`, `completedWithErrors`, `cancelled`; else 409):
-//!   `validateSubmitted` → after [`Timings::validate_queue`] `validateInProgress` → after
-//!   [`Timings::validate_run`] `validatePassed`, or `validateFailed` when: the
+//! The README's tables list each documented rule with its page and test, and
+//! the reading graph-sim follows where pages contradict each other.
+//!
+//! * Create (`POST`, 201, starts nothing): `displayName`, `sourceTenantId`,
+//!   `completeAfterDateTime`, `resourceType` (`Users`, any case) and `resources` are
+//!   required (400 naming the property); at most 2,000 resources; unknown properties
+//!   → 400; read-only properties are ignored; `displayName` is unique
+//!   (case-insensitive) → 409; `exchangeSettings` is required when `workloads` lists
+//!   Exchange (400). Missing/`null` `workloads` means all (`Teams`, `Exchange`,
+//!   `ODSP`); workloads are answered in that canonical casing, `resourceType` as
+//!   `users`. The job starts as `submitted` (`jobType` `migrate` unless given).
+//!   Collection-bound `validate` (the older page) creates the job as
+//!   `validateSubmitted` (`jobType` `validate`).
+//! * Validation (item-bound `validate`, no body, 200 with the job) from `submitted`
+//!   or `validateFailed`, and from `validatePassed`, `failed` or
+//!   `completedWithErrors` once the validation is older than
+//!   [`Timings::validation_ttl`]; else 409. `validateSubmitted` →
+//!   ([`Timings::validate_queue`]) `validateProcessing` →
+//!   ([`Timings::validate_processing`]) `validateInProgress` →
+//!   ([`Timings::validate_run`]) `validatePassed`, or `validateFailed` when: the
 //!   workloads list is empty; a workload is not Teams/Exchange/ODSP; Exchange is
 //!   a workload without complete `exchangeSettings`; there are no resources; the
 //!   source tenant is not a GUID or equals the target tenant; a resource is not a
@@ -93,21 +101,30 @@
 //! * Migrate (200) only from `validatePassed`, `failed`, `completedWithErrors`,
 //!   else 409 with the documented message; validation older than
 //!   [`Timings::validation_ttl`] (seven days) → 409 asking to revalidate.
-//!   Then `processing` → ([`Timings::processing`]) `inProgress` (tasks `syncing`,
-//!   then `synced` after [`Timings::sync`]) → at `completeAfterDateTime` (if later)
-//!   `cuttingOver` (tasks `finalizing`) → after [`Timings::cutover`] `completed`,
-//!   `completedWithErrors` (some users failed) or `failed` (all failed). A user
-//!   fails when its id is in [`SimConfig::failing_resources`] or starts with
-//!   `deadbeef`. Completed users stay completed when a job is migrated again.
-//! * Cancel (202, `{id, displayName, status: "pendingCancel", message}`) from any
-//!   non-final state except `cuttingOver`; `pendingCancel` → `cancelled` after
-//!   [`Timings::cancel`]. Final states and `cuttingOver`/`pendingCancel` → 409.
+//!   Then (`approved` for [`Timings::approval`] with [`SimConfig::approval_step`])
+//!   `processing` → ([`Timings::processing`]) `adminActionRequired` while a resource
+//!   is listed in [`SimConfig::admin_action_resources`] (its services `error`), else
+//!   `inProgress` (tasks `syncing`, then `synced` after [`Timings::sync`]) → at
+//!   `completeAfterDateTime` (if later) `cuttingOver` (tasks `finalizing`) → after
+//!   [`Timings::cutover`] `completed`, `completedWithErrors` (some users failed) or
+//!   `failed` (all failed). A user fails when its id is in
+//!   [`SimConfig::failing_resources`] or starts with `deadbeef`; its services end
+//!   `forceComplete` when listed in [`SimConfig::force_complete_resources`].
+//!   Completed users stay completed when a job is migrated again.
+//! * Cancel (202, `{id, displayName, status: "pendingCancel", message}`) while the
+//!   job waits (`submitted`, `validateSubmitted`, `validateProcessing`,
+//!   `validateInProgress`, `approved`, `processing`, `adminActionRequired`);
+//!   `pendingCancel` → `cancelled` after [`Timings::cancel`]. 409 while migrating
+//!   (`inProgress`, `cuttingOver`), when final, `pendingCancel` or deleting.
 //! * Task cancel (202, `{status: "Accepted", message}`) unless the user is
 //!   cancelled or completed, or the job is cutting over or final (409).
-//! * PATCH (204) accepts only `completeAfterDateTime` (past values allowed);
-//!   409 while cutting over, `completed`, `cancelled`, `pendingCancel` or `pendingDelete`.
-//! * DELETE (202) from `submitted` or a final state → `pendingDelete`, gone after
-//!   [`Timings::delete`]; otherwise 409.
+//! * PATCH (204) accepts only `completeAfterDateTime` (past values allowed; it
+//!   starts nothing); 409 while cutting over, `completed`, `cancelled`,
+//!   `pendingCancel` or `pendingDelete`.
+//! * DELETE (202) from a final state (`validatePassed`, `validateFailed`,
+//!   `completed`, `completedWithErrors`, `failed`, `cancelled`) → `pendingDelete`,
+//!   `deleted` after [`Timings::delete`], gone after [`Timings::deleted_retention`];
+//!   otherwise 409.
 //! * `POST .../users` (201, body `id` = resource GUID, optional `taskType`) and
 //!   `DELETE .../users/{id}` only before migration (`submitted`, `validatePassed`,
 //!   `validateFailed`); a validated job goes back to `submitted`.
@@ -149,7 +166,7 @@
 //! times of a `notStarted` task. DELETE (204) unless `inProgress`.
 //!
 //! Identity mappings: ids are base64url of the alternate key (stable). POST (201),
-//! PATCH by key (204), DELETE (204), delta PATCH on the collection
+//! PATCH by key (200 with the mapping, as the update pages document), DELETE (204), delta PATCH on the collection
 //! (`{"@context":"#$delta","value":[...]}`, at most 50 items, all-or-nothing
 //! validation, `@removed` deletes, others add or update matched by alternate key,
 //! 200 with the resulting items).
@@ -159,19 +176,23 @@
 //! See [`FaultConfig`], [`Faults`] and [`Stats`]. Admin endpoints (no auth, not
 //! counted, never faulted) help examples that run the binary:
 //! `GET /_sim/stats`, `POST /_sim/stats/reset`, `GET /_sim/clock`,
-//! `POST /_sim/clock/advance?seconds=N`, `GET|PUT|DELETE /_sim/faults`.
+//! `POST /_sim/clock/advance?seconds=N`, `GET|PUT|DELETE /_sim/faults`,
+//! `GET|PUT /_sim/scenarios` ([`Scenarios`]).
 
 #![warn(missing_docs)]
 
 pub mod auth;
 mod clock;
 mod error;
+mod expand;
 pub mod faults;
-mod http;
 mod jobs;
 mod mappings;
 mod odata;
+mod paging;
+mod request;
 mod routes;
+mod scenarios;
 mod server;
 mod sharepoint;
 mod state;
@@ -188,18 +209,23 @@ use tokio::task::JoinHandle;
 pub use clock::SimClock;
 pub use faults::{FaultConfig, FaultKind, Faults};
 pub use routes::ApiFamily;
+pub use scenarios::Scenarios;
 pub use state::{SimError, SimState};
 pub use stats::{Stats, StatsSnapshot};
 
 /// Durations of the simulated lifecycles (simulated time).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timings {
-    /// `validateSubmitted` → `validateInProgress`. Default 5 s.
+    /// `validateSubmitted` → `validateProcessing`. Default 5 s.
     pub validate_queue: Duration,
-    /// `validateInProgress` → `validatePassed`/`validateFailed`. Default 25 s.
+    /// `validateProcessing` → `validateInProgress`. Default 5 s.
+    pub validate_processing: Duration,
+    /// `validateInProgress` → `validatePassed`/`validateFailed`. Default 20 s.
     pub validate_run: Duration,
     /// Validation results stay usable for `migrate` this long. Default 7 days.
     pub validation_ttl: Duration,
+    /// `approved` → `processing` (with [`SimConfig::approval_step`]). Default 10 s.
+    pub approval: Duration,
     /// `processing` → `inProgress`. Default 10 s.
     pub processing: Duration,
     /// Data sync inside `inProgress` (tasks `syncing` → `synced`). Default 60 s.
@@ -208,8 +234,10 @@ pub struct Timings {
     pub cutover: Duration,
     /// `pendingCancel` → `cancelled`. Default 10 s.
     pub cancel: Duration,
-    /// `pendingDelete` → removed. Default 60 s.
+    /// `pendingDelete` → `deleted`. Default 60 s.
     pub delete: Duration,
+    /// `deleted` → gone (404). Default 60 s.
+    pub deleted_retention: Duration,
     /// SharePoint task queue time before it may start. Default 10 s.
     pub sp_queue: Duration,
     /// SharePoint task `inProgress` → final. Default 60 s.
@@ -220,13 +248,16 @@ impl Default for Timings {
     fn default() -> Self {
         Self {
             validate_queue: Duration::from_secs(5),
-            validate_run: Duration::from_secs(25),
+            validate_processing: Duration::from_secs(5),
+            validate_run: Duration::from_secs(20),
             validation_ttl: Duration::from_secs(7 * 24 * 3600),
+            approval: Duration::from_secs(10),
             processing: Duration::from_secs(10),
             sync: Duration::from_secs(60),
             cutover: Duration::from_secs(30),
             cancel: Duration::from_secs(10),
             delete: Duration::from_secs(60),
+            deleted_retention: Duration::from_secs(60),
             sp_queue: Duration::from_secs(10),
             sp_run: Duration::from_secs(60),
         }
@@ -238,7 +269,11 @@ impl Default for Timings {
 pub struct SimConfig {
     /// Port on 127.0.0.1; `0` picks a free one.
     pub port: u16,
-    /// Default page size of collections. Default 100.
+    /// Page size of `GET crossTenantMigrationJobs`: 20, as the list page documents
+    /// ("By default 20 objects are returned").
+    pub jobs_page_size: usize,
+    /// Page size of the collections whose pages document none (a job's users,
+    /// SharePoint tasks, identity mappings). Default 100.
     pub page_size: usize,
     /// Largest page `$top` may ask for. Default 999.
     pub max_page_size: usize,
@@ -272,6 +307,14 @@ pub struct SimConfig {
     pub unknown_resources: Vec<String>,
     /// Job resources whose migration fails.
     pub failing_resources: Vec<String>,
+    /// Knob: job resources whose migration needs an administrator. A job with one
+    /// of them goes from `processing` to `adminActionRequired` (their services
+    /// `error`) and resumes `inProgress` once none of its resources is listed.
+    pub admin_action_resources: Vec<String>,
+    /// Knob: job resources whose services end `forceComplete` (counted as migrated).
+    pub force_complete_resources: Vec<String>,
+    /// Knob: `migrate` puts the job in `approved` for [`Timings::approval`] before `processing`.
+    pub approval_step: bool,
     /// SharePoint sources (UPN, site URL or mail nickname) whose task fails.
     pub failing_sharepoint_sources: Vec<String>,
     /// Accept any bearer token as one with every permission.
@@ -282,6 +325,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             port: 0,
+            jobs_page_size: 20,
             page_size: 100,
             max_page_size: 999,
             time_scale: 0.0,
@@ -299,6 +343,9 @@ impl Default for SimConfig {
             default_data_location: "FRA".into(),
             unknown_resources: Vec::new(),
             failing_resources: Vec::new(),
+            admin_action_resources: Vec::new(),
+            force_complete_resources: Vec::new(),
+            approval_step: false,
             failing_sharepoint_sources: Vec::new(),
             accept_any_token: false,
         }

@@ -11,9 +11,10 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free port).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Default page size of collections.
-    #[arg(long, default_value_t = 100)]
-    page_size: usize,
+    /// Page size of every collection (default: 20 for the jobs list, as its page
+    /// documents, and 100 for the collections whose pages document none).
+    #[arg(long, value_name = "N")]
+    page_size: Option<usize>,
     /// Simulated seconds per real second (0 freezes the clock; use POST /_sim/clock/advance).
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
@@ -56,6 +57,21 @@ struct Args {
     /// Accept any bearer token as one with every permission.
     #[arg(long)]
     accept_any_token: bool,
+    /// Knob: `migrate` goes through `approved` before `processing`.
+    #[arg(long)]
+    approval_step: bool,
+    /// Knob: migrating this job resource needs an administrator (`adminActionRequired`; repeatable).
+    #[arg(long = "admin-action-resource", value_name = "GUID")]
+    admin_action_resources: Vec<String>,
+    /// Knob: this job resource's services end `forceComplete` (repeatable).
+    #[arg(long = "force-complete-resource", value_name = "GUID")]
+    force_complete_resources: Vec<String>,
+    /// Knob: migrating this job resource fails (repeatable).
+    #[arg(long = "failing-resource", value_name = "GUID")]
+    failing_resources: Vec<String>,
+    /// Knob: validation doesn't find this job resource (`invalid`; repeatable).
+    #[arg(long = "unknown-resource", value_name = "GUID")]
+    unknown_resources: Vec<String>,
     /// Create N jobs at startup.
     #[arg(long, default_value_t = 0)]
     seed_jobs: usize,
@@ -69,7 +85,6 @@ async fn main() {
     let a = Args::parse();
     let mut cfg = SimConfig {
         port: a.port,
-        page_size: a.page_size.max(1),
         time_scale: a.time_scale,
         faults: FaultConfig {
             throttle_429_every: a.fault_429_every,
@@ -84,8 +99,17 @@ async fn main() {
         },
         require_identity_mapping: !a.no_identity_mapping_required,
         accept_any_token: a.accept_any_token,
+        approval_step: a.approval_step,
+        admin_action_resources: a.admin_action_resources,
+        force_complete_resources: a.force_complete_resources,
+        failing_resources: a.failing_resources,
+        unknown_resources: a.unknown_resources,
         ..SimConfig::default()
     };
+    if let Some(n) = a.page_size {
+        cfg.page_size = n.max(1);
+        cfg.jobs_page_size = n.max(1);
+    }
     cfg.trusted_target_hosts.extend(a.trusted_target_hosts);
     cfg.trusted_target_tenant_ids
         .extend(a.trusted_target_tenants);

@@ -1,12 +1,13 @@
 //! sharePointUserIdentityMapping and sharePointGroupIdentityMapping.
 
-use axum::http::{Method, StatusCode};
 use base64::Engine;
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata;
+use crate::paging::{self, Keyed, next_seq};
+use crate::request::{Req, Resp};
 use crate::routes::{Key, MapKind};
 use crate::state::Store;
 use crate::util::{check_props, enum_member, is_guid, opt_object, opt_str};
@@ -16,6 +17,8 @@ pub(crate) const DELTA_LIMIT: usize = 50;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Mapping {
+    /// Creation sequence number (the collection's order).
+    pub seq: u64,
     pub id: String,
     /// Lower-cased alternate key.
     pub key: String,
@@ -110,6 +113,14 @@ fn list_mut(store: &mut Store, kind: MapKind) -> &mut Vec<Mapping> {
         MapKind::User => &mut store.user_maps,
         MapKind::Group => &mut store.group_maps,
     }
+}
+
+/// Every mapping of one kind, as JSON.
+pub(crate) fn all_json(store: &Store, kind: MapKind) -> Vec<Value> {
+    list(store, kind)
+        .iter()
+        .map(|m| mapping_json(kind, m))
+        .collect()
 }
 
 pub(crate) fn mapping_json(kind: MapKind, m: &Mapping) -> Value {
@@ -243,6 +254,7 @@ pub(crate) fn create(
         .entry(i.type_field)
         .or_insert_with(|| Value::String("none".into()));
     let m = Mapping {
+        seq: next_seq(),
         id: mapping_id(kind, &key),
         key: lower,
         entity: props,
@@ -292,9 +304,9 @@ pub(crate) fn collection(store: &mut Store, req: &Req, kind: MapKind) -> GResult
         Method::GET => {
             let items = list(store, kind)
                 .iter()
-                .map(|m| mapping_json(kind, m))
+                .map(|m| Keyed::new(m.seq, mapping_json(kind, m)))
                 .collect();
-            odata::collection(
+            paging::collection(
                 req,
                 items,
                 &collection_context(kind),
@@ -436,7 +448,7 @@ pub(crate) fn count(store: &mut Store, req: &Req, kind: MapKind) -> GResult<Resp
     if req.method != Method::GET {
         return Err(GraphError::method_not_allowed());
     }
-    odata::count(
+    paging::count(
         req,
         list(store, kind)
             .iter()
@@ -445,17 +457,16 @@ pub(crate) fn count(store: &mut Store, req: &Req, kind: MapKind) -> GResult<Resp
     )
 }
 
+/// One mapping as an entity response.
+fn entity_response(store: &Store, req: &Req, kind: MapKind, idx: usize) -> Resp {
+    let ctx = format!("{}/$entity", collection_context(kind));
+    odata::entity(req, mapping_json(kind, &list(store, kind)[idx]), &ctx)
+}
+
 pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GResult<Resp> {
     let idx = find(store, kind, key)?;
     match req.method {
-        Method::GET => {
-            let ctx = format!("{}/$entity", collection_context(kind));
-            Ok(odata::entity(
-                req,
-                mapping_json(kind, &list(store, kind)[idx]),
-                &ctx,
-            ))
-        }
+        Method::GET => Ok(entity_response(store, req, kind, idx)),
         Method::PATCH => {
             let body = req.json_object()?;
             let props = normalize(kind, &body)?;
@@ -467,7 +478,8 @@ pub(crate) fn item(store: &mut Store, req: &Req, kind: MapKind, key: &Key) -> GR
                 ));
             }
             merge(kind, &mut list_mut(store, kind)[idx], props);
-            Ok(Resp::empty(StatusCode::NO_CONTENT))
+            // The update pages: "200 OK and an updated ... object in the response body".
+            Ok(entity_response(store, req, kind, idx))
         }
         Method::DELETE => {
             list_mut(store, kind).remove(idx);

@@ -4,14 +4,14 @@
 
 use std::cmp::Ordering;
 
-use axum::http::StatusCode;
+use http::StatusCode;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
+use crate::request::{Req, Resp};
 
 // ---------------------------------------------------------------------------
 // Path segments
@@ -258,7 +258,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b',')
     .remove(b'/');
 
-fn encode_query_part(s: &str) -> String {
+pub(crate) fn encode_query_part(s: &str) -> String {
     utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
@@ -607,20 +607,25 @@ fn parse_filter(s: &str) -> GResult<Filter> {
     Ok(f)
 }
 
-/// Keeps the entities that match the request's `$filter`, if any.
-pub(crate) fn apply_filter(req: &Req, items: Vec<Value>) -> GResult<Vec<Value>> {
-    match req.query_opt("$filter") {
-        None => Ok(items),
-        Some(f) => {
-            let f = parse_filter(f)?;
-            Ok(items.into_iter().filter(|e| eval(e, &f)).collect())
-        }
-    }
+/// The request's `$filter` as a predicate (true for every entity without one).
+pub(crate) fn filter_predicate(req: &Req) -> GResult<impl Fn(&Value) -> bool> {
+    let f = req.query_opt("$filter").map(parse_filter).transpose()?;
+    Ok(move |e: &Value| f.as_ref().is_none_or(|f| eval(e, f)))
 }
 
-fn apply_orderby(req: &Req, items: &mut [Value]) -> GResult<()> {
+/// Keeps the entities that match the request's `$filter`, if any.
+pub(crate) fn apply_filter(req: &Req, items: Vec<Value>) -> GResult<Vec<Value>> {
+    let keep = filter_predicate(req)?;
+    Ok(items.into_iter().filter(|e| keep(e)).collect())
+}
+
+/// One `$orderby` key: a property path and whether it sorts descending.
+pub(crate) type OrderKey = (Vec<String>, bool);
+
+/// The request's `$orderby` keys (empty without `$orderby`).
+pub(crate) fn orderby_keys(req: &Req) -> GResult<Vec<OrderKey>> {
     let Some(spec) = req.query_opt("$orderby") else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let mut keys = Vec::new();
     for part in spec.split(',') {
@@ -634,24 +639,28 @@ fn apply_orderby(req: &Req, items: &mut [Value]) -> GResult<()> {
             Some(w) if w == "desc" => true,
             Some(_) => return Err(GraphError::bad_request("Invalid $orderby clause.")),
         };
-        keys.push((
-            path.split('/').map(str::to_string).collect::<Vec<_>>(),
-            desc,
-        ));
+        keys.push((path.split('/').map(str::to_string).collect(), desc));
     }
-    items.sort_by(|a, b| {
-        for (path, desc) in &keys {
-            let va = lookup(a, path).cloned().unwrap_or(Value::Null);
-            let vb = lookup(b, path).cloned().unwrap_or(Value::Null);
-            let o = order_values(&va, &vb).unwrap_or(Ordering::Equal);
-            let o = if *desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
+    Ok(keys)
+}
+
+/// The values an entity sorts by, one per key.
+pub(crate) fn sort_values(keys: &[OrderKey], entity: &Value) -> Vec<Value> {
+    keys.iter()
+        .map(|(path, _)| lookup(entity, path).cloned().unwrap_or(Value::Null))
+        .collect()
+}
+
+/// Compares two entities' sort values under `keys`.
+pub(crate) fn compare_sort_values(keys: &[OrderKey], a: &[Value], b: &[Value]) -> Ordering {
+    for ((_, desc), (va, vb)) in keys.iter().zip(a.iter().zip(b)) {
+        let o = order_values(va, vb).unwrap_or(Ordering::Equal);
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
         }
-        Ordering::Equal
-    });
-    Ok(())
+    }
+    Ordering::Equal
 }
 
 /// Applies `$select` to one entity: keeps the listed properties plus `id`
@@ -674,6 +683,7 @@ pub(crate) fn apply_select(req: &Req, value: Value) -> Value {
                 .filter(|(k, _)| {
                     k == "id"
                         || k.starts_with('@')
+                        || req.expands(k)
                         || wanted.iter().any(|w| w.eq_ignore_ascii_case(k))
                 })
                 .collect(),
@@ -706,91 +716,14 @@ pub(crate) fn entity_with_status(
     Resp::json(status, v)
 }
 
-fn parse_usize_opt(req: &Req, name: &str) -> GResult<Option<usize>> {
-    match req.query_opt(name) {
-        None => Ok(None),
-        Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
-            GraphError::bad_request(format!(
-                "Invalid value '{v}' for query option {name}: a non-negative integer is required."
-            ))
-        }),
-    }
-}
-
-/// A collection response with `$filter`, `$orderby`, `$count`, `$skip`/`$skiptoken`,
-/// `$top`, `$select` and an absolute `@odata.nextLink` when more items remain.
-pub(crate) fn collection(
-    req: &Req,
-    items: Vec<Value>,
-    context_fragment: &str,
-    default_page: usize,
-    max_page: usize,
-) -> GResult<Resp> {
-    let with_count = match req.query_opt("$count") {
-        None => false,
-        Some(v) if v.eq_ignore_ascii_case("true") => true,
-        Some(v) if v.eq_ignore_ascii_case("false") => false,
-        Some(v) => {
-            return Err(GraphError::bad_request(format!(
-                "Invalid value '{v}' for query option $count: 'true' or 'false' is required."
-            )));
-        }
-    };
-    let mut items = apply_filter(req, items)?;
-    apply_orderby(req, &mut items)?;
-    let total = items.len();
-    let offset = match parse_usize_opt(req, "$skiptoken") {
-        Ok(Some(o)) => o,
-        Ok(None) => parse_usize_opt(req, "$skip")?.unwrap_or(0),
-        Err(_) => return Err(GraphError::bad_request("The $skiptoken is not valid.")),
-    };
-    let page = parse_usize_opt(req, "$top")?
-        .unwrap_or(default_page.max(1))
-        .min(max_page.max(1));
-    let end = offset.saturating_add(page).min(total);
-    let start = offset.min(total);
-    let page_items: Vec<Value> = items[start..end]
-        .iter()
-        .cloned()
-        .map(|v| apply_select(req, v))
-        .collect();
-    let mut out = Map::new();
-    out.insert(
-        "@odata.context".into(),
-        Value::String(req.context(context_fragment)),
-    );
-    if with_count {
-        out.insert("@odata.count".into(), json!(total));
-    }
-    if end < total && end > start {
-        out.insert("@odata.nextLink".into(), Value::String(next_link(req, end)));
-    }
-    out.insert("value".into(), Value::Array(page_items));
-    Ok(Resp::ok(Value::Object(out)))
-}
-
-/// The `/$count` segment: `text/plain` count of the (filtered) collection.
-pub(crate) fn count(req: &Req, items: Vec<Value>) -> GResult<Resp> {
-    let items = apply_filter(req, items)?;
-    Ok(Resp::text(StatusCode::OK, items.len().to_string()))
-}
-
-fn next_link(req: &Req, offset: usize) -> String {
-    let mut parts: Vec<String> = req
-        .query
-        .iter()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("$skip") && !k.eq_ignore_ascii_case("$skiptoken"))
-        .map(|(k, v)| format!("{}={}", encode_query_part(k), encode_query_part(v)))
-        .collect();
-    parts.push(format!("$skiptoken={offset}"));
-    format!("{}{}?{}", req.origin, req.raw_path, parts.join("&"))
-}
-
-/// Formats a timestamp as Graph does (RFC 3339, UTC, `Z`).
+/// Formats a timestamp as Graph does: RFC 3339, UTC, `Z`, and at most seven
+/// fractional digits (Graph keeps 100-nanosecond ticks, as in the documented
+/// `2025-11-06T09:06:34.4773205Z`), so finer digits are truncated.
 pub(crate) fn fmt_dt(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let ticks = t.nanosecond() / 100 * 100;
+    let t = t.replace_nanosecond(ticks).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 
 /// Parses an `Edm.DateTimeOffset` value.

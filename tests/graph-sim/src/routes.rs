@@ -50,6 +50,13 @@ pub(crate) enum MapKind {
 }
 
 impl MapKind {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            MapKind::User => "sharePointUserIdentityMapping",
+            MapKind::Group => "sharePointGroupIdentityMapping",
+        }
+    }
+
     pub fn set_name(self) -> &'static str {
         match self {
             MapKind::User => "crossOrganizationUserMappings",

@@ -4,8 +4,9 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::{Body as AxBody, Bytes};
-use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -17,10 +18,10 @@ use tokio::task::JoinSet;
 
 use crate::error::{GResult, GraphError};
 use crate::faults::{FaultConfig, FaultKind, Faults};
-use crate::http::{Body, Req, Resp};
+use crate::request::{Body as RespBody, Req, Resp};
 use crate::routes::{self, Route};
 use crate::stats::Stats;
-use crate::{SimClock, SimState, auth, jobs, mappings, odata, sharepoint};
+use crate::{Scenarios, SimClock, SimState, auth, expand, jobs, mappings, odata, sharepoint};
 
 pub(crate) struct Ctx {
     pub state: SimState,
@@ -32,6 +33,21 @@ pub(crate) struct Ctx {
 
 const JSON_CT: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Every response body is built in memory.
+type Body = Full<Bytes>;
+
+fn full(data: impl Into<Bytes>) -> Body {
+    Full::new(data.into())
+}
+
+/// The request body, at most `MAX_BODY` bytes (a larger or broken body reads as empty).
+async fn read_body(body: Incoming) -> Bytes {
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => Bytes::new(),
+    }
+}
 
 /// Accept loop; each connection is served by hyper (HTTP/1.1) and can be
 /// killed from inside a request to simulate a dropped connection.
@@ -68,7 +84,7 @@ pub(crate) async fn run(listener: TcpListener, ctx: Arc<Ctx>, mut shutdown: watc
     conns.abort_all();
 }
 
-fn origin(headers: &axum::http::HeaderMap, local: SocketAddr) -> String {
+fn origin(headers: &http::HeaderMap, local: SocketAddr) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -98,8 +114,8 @@ fn error_body(ctx: &Ctx, e: &GraphError, request_id: &str, client_request_id: &s
     })
 }
 
-fn json_response(status: StatusCode, v: &Value) -> Response<AxBody> {
-    let mut r = Response::new(AxBody::from(serde_json::to_vec(v).unwrap_or_default()));
+fn json_response(status: StatusCode, v: &Value) -> Response<Body> {
+    let mut r = Response::new(full(serde_json::to_vec(v).unwrap_or_default()));
     *r.status_mut() = status;
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CT));
@@ -111,7 +127,7 @@ fn error_response(
     e: &GraphError,
     request_id: &str,
     client_request_id: &str,
-) -> Response<AxBody> {
+) -> Response<Body> {
     let mut r = json_response(e.status, &error_body(ctx, e, request_id, client_request_id));
     for (name, value) in &e.headers {
         if let Ok(v) = HeaderValue::from_str(value) {
@@ -121,7 +137,7 @@ fn error_response(
     r
 }
 
-fn finish(mut r: Response<AxBody>, request_id: &str, client_request_id: &str) -> Response<AxBody> {
+fn finish(mut r: Response<Body>, request_id: &str, client_request_id: &str) -> Response<Body> {
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("request-id", v);
@@ -133,7 +149,7 @@ fn finish(mut r: Response<AxBody>, request_id: &str, client_request_id: &str) ->
     r
 }
 
-async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Response<AxBody> {
+async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Response<Body> {
     let request_id = uuid::Uuid::new_v4().to_string();
     let client_request_id = req
         .headers()
@@ -169,7 +185,7 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
             }
             FaultKind::Html502 => {
                 let html = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>502 Bad Gateway</h1><p>The gateway received an invalid response from the upstream server.</p></body></html>\n";
-                let mut r = Response::new(AxBody::from(html));
+                let mut r = Response::new(full(html));
                 *r.status_mut() = StatusCode::BAD_GATEWAY;
                 r.headers_mut()
                     .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -204,9 +220,7 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
     }
 
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(AxBody::new(body), MAX_BODY)
-        .await
-        .unwrap_or_else(|_| Bytes::new());
+    let body = read_body(body).await;
     let r = Req {
         method: parts.method.clone(),
         raw_path: raw_path.clone(),
@@ -215,11 +229,16 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
         headers: parts.headers,
         body,
         prefix: parsed.prefix.clone(),
+        expand: Vec::new(),
     };
     let accept_any = ctx.state.config().accept_any_token;
     let result = auth::token_permissions(&r.headers, accept_any).and_then(|perms| {
         let route = parsed.route?;
         auth::authorize(&perms, route.family(), &r.method)?;
+        let r = Req {
+            expand: expand::requested(&r, &route)?,
+            ..r
+        };
         dispatch(&ctx, &route, &r)
     });
     let mut resp = match result {
@@ -228,7 +247,7 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
     };
     if decision.malformed {
         ctx.stats.record_fault(FaultKind::MalformedJson);
-        resp = Response::new(AxBody::from("{\"@odata.context\":\"truncated"));
+        resp = Response::new(full("{\"@odata.context\":\"truncated"));
         resp.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CT));
     }
@@ -237,11 +256,11 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
     finish(resp, &request_id, &client_request_id)
 }
 
-fn render(resp: Resp) -> Response<AxBody> {
+fn render(resp: Resp) -> Response<Body> {
     match resp.body {
-        Body::Json(v) => json_response(resp.status, &v),
-        Body::Text(t) => {
-            let mut r = Response::new(AxBody::from(t));
+        RespBody::Json(v) => json_response(resp.status, &v),
+        RespBody::Text(t) => {
+            let mut r = Response::new(full(t));
             *r.status_mut() = resp.status;
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -249,8 +268,8 @@ fn render(resp: Resp) -> Response<AxBody> {
             );
             r
         }
-        Body::Empty => {
-            let mut r = Response::new(AxBody::empty());
+        RespBody::Empty => {
+            let mut r = Response::new(Full::new(Bytes::new()));
             *r.status_mut() = resp.status;
             r
         }
@@ -287,13 +306,11 @@ fn dispatch(ctx: &Ctx, route: &Route, req: &Req) -> GResult<Resp> {
 // ---------------------------------------------------------------------------
 // Admin endpoints (no auth, not counted, never faulted)
 
-async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Response<AxBody> {
+async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Response<Body> {
     let method = req.method().clone();
     let path = req.uri().path().trim_end_matches('/').to_string();
     let query = odata::parse_query(req.uri().query());
-    let body = axum::body::to_bytes(AxBody::new(req.into_body()), MAX_BODY)
-        .await
-        .unwrap_or_default();
+    let body = read_body(req.into_body()).await;
     let bad = |msg: &str| json_response(StatusCode::BAD_REQUEST, &json!({"error": msg}));
     match (method, path.as_str()) {
         (Method::GET, "/_sim/stats") => json_response(StatusCode::OK, &json!(ctx.stats.snapshot())),
@@ -335,6 +352,16 @@ async fn admin(ctx: &Ctx, req: Request<Incoming>) -> Response<AxBody> {
             ctx.faults.clear();
             json_response(StatusCode::OK, &json!(ctx.faults.get()))
         }
+        (Method::GET, "/_sim/scenarios") => {
+            json_response(StatusCode::OK, &json!(ctx.state.scenarios()))
+        }
+        (Method::PUT, "/_sim/scenarios") => match serde_json::from_slice::<Scenarios>(&body) {
+            Ok(s) => {
+                ctx.state.set_scenarios(s);
+                json_response(StatusCode::OK, &json!(ctx.state.scenarios()))
+            }
+            Err(e) => bad(&format!("invalid scenarios: {e}")),
+        },
         _ => json_response(
             StatusCode::NOT_FOUND,
             &json!({"error": "unknown admin endpoint"}),

@@ -1,14 +1,15 @@
 //! sharePointMigrationTask: model, lifecycle and handlers.
 
-use axum::http::{Method, StatusCode};
+use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use crate::SimConfig;
 use crate::error::{GResult, GraphError};
-use crate::http::{Req, Resp};
 use crate::odata::{self, fmt_dt, strip_prefix_ci};
-use crate::routes::GetBy;
+use crate::paging::{self, Keyed, next_seq};
+use crate::request::{Req, Resp};
+use crate::routes::{GetBy, MapKind};
 use crate::state::Store;
 use crate::util::{
     check_props, is_guid, norm_url, opt_datetime, opt_nonempty, opt_object, org_name,
@@ -54,6 +55,8 @@ impl SpPhase {
 
 #[derive(Clone, Debug)]
 pub(crate) struct SpTask {
+    /// Creation sequence number (the collection's order).
+    pub seq: u64,
     pub id: String,
     pub kind: SpKind,
     pub parameters: Map<String, Value>,
@@ -207,6 +210,15 @@ fn check_task(store: &Store, body: &Map<String, Value>) -> GResult<Checked> {
         )));
     }
     let mut out = crate::util::without_nulls(p);
+    // Stored as Edm.DateTimeOffset, so answered in the service's format.
+    for (k, v) in [
+        ("preferredStartDateTime", preferred_start),
+        ("preferredLatestStartDateTime", latest_start),
+    ] {
+        if let Some(v) = v {
+            out.insert(k.into(), Value::String(fmt_dt(v)));
+        }
+    }
     out.insert(
         "@odata.type".into(),
         Value::String(format!("#microsoft.graph.{}", kind.type_name())),
@@ -528,6 +540,7 @@ pub(crate) fn create_task(
         return Ok(Created::Task(i));
     }
     let mut task = SpTask {
+        seq: next_seq(),
         id: uuid::Uuid::new_v4().to_string(),
         kind: c.kind,
         parameters: c.params,
@@ -562,8 +575,12 @@ fn find(store: &Store, id: &str) -> GResult<usize> {
 pub(crate) fn tasks_collection(store: &mut Store, req: &Req, now: OffsetDateTime) -> GResult<Resp> {
     match req.method {
         Method::GET => {
-            let items = store.sp_tasks.iter().map(task_json).collect();
-            odata::collection(
+            let items = store
+                .sp_tasks
+                .iter()
+                .map(|t| Keyed::new(t.seq, task_json(t)))
+                .collect();
+            paging::collection(
                 req,
                 items,
                 TASKS,
@@ -594,7 +611,7 @@ pub(crate) fn tasks_count(store: &mut Store, req: &Req) -> GResult<Resp> {
     if req.method != Method::GET {
         return Err(GraphError::method_not_allowed());
     }
-    odata::count(req, store.sp_tasks.iter().map(task_json).collect())
+    paging::count(req, store.sp_tasks.iter().map(task_json).collect())
 }
 
 pub(crate) fn task_item(
@@ -770,11 +787,23 @@ pub(crate) fn get_by(
 
 pub(crate) fn sp_root(store: &mut Store, req: &Req) -> GResult<Resp> {
     match req.method {
-        Method::GET => Ok(odata::entity(
-            req,
-            json!({"id": store.sp_root_id}),
-            "solutions/sharePoint/migrations/$entity",
-        )),
+        Method::GET => {
+            let mut root = json!({"id": store.sp_root_id});
+            if req.expands("crossOrganizationMigrationTasks") {
+                root["crossOrganizationMigrationTasks"] =
+                    store.sp_tasks.iter().map(task_json).collect();
+            }
+            for kind in [MapKind::User, MapKind::Group] {
+                if req.expands(kind.set_name()) {
+                    root[kind.set_name()] = crate::mappings::all_json(store, kind).into();
+                }
+            }
+            Ok(odata::entity(
+                req,
+                root,
+                "solutions/sharePoint/migrations/$entity",
+            ))
+        }
         Method::PATCH => {
             let body = req.json_object()?;
             check_props(&body, &["id"], "sharePointMigrationsRoot")?;

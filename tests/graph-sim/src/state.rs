@@ -11,7 +11,7 @@ use crate::jobs::{self, Job, Phase};
 use crate::mappings::{self, Mapping};
 use crate::routes::MapKind;
 use crate::sharepoint::{self, SpTask};
-use crate::{SimClock, SimConfig};
+use crate::{Scenarios, SimClock, SimConfig};
 
 pub(crate) struct Store {
     pub cfg: SimConfig,
@@ -119,9 +119,22 @@ impl SimState {
         f(&mut self.lock().cfg);
     }
 
-    /// Sets the default page size of collections.
+    /// The scenario knobs.
+    pub fn scenarios(&self) -> Scenarios {
+        Scenarios::of(&self.lock().cfg)
+    }
+
+    /// Replaces the scenario knobs.
+    pub fn set_scenarios(&self, s: Scenarios) {
+        self.update_config(|c| s.apply(c));
+    }
+
+    /// Sets the page size of every collection (the jobs list included).
     pub fn set_page_size(&self, n: usize) {
-        self.update_config(|c| c.page_size = n.max(1));
+        self.update_config(|c| {
+            c.page_size = n.max(1);
+            c.jobs_page_size = n.max(1);
+        });
     }
 
     // ----- jobs ------------------------------------------------------------
@@ -138,7 +151,8 @@ impl SimState {
 
     /// Creates a job and puts it directly into `status` (any crossTenantMigrationJobStatus
     /// member except `inProgress` means the phase of that name; `inProgress` = syncing).
-    /// `validatePassed` records a validation at the current time. Returns the job JSON.
+    /// `validatePassed` records a validation at the current time; `adminActionRequired`
+    /// lists the job's resources as needing an administrator. Returns the job JSON.
     pub fn seed_job_with_status(&self, body: Value, status: &str) -> Result<Value, SimError> {
         let phase = Phase::from_status(status).ok_or_else(|| SimError {
             status: 400,
@@ -149,6 +163,11 @@ impl SimState {
         let now = self.clock.now();
         let mut g = self.lock();
         let i = jobs::create_job(&mut g, &body, now, false)?;
+        if phase == Phase::AdminActionRequired {
+            // The job waits for its resources until they are resolved.
+            let resources = g.jobs[i].resources.clone();
+            g.cfg.admin_action_resources.extend(resources);
+        }
         let cfg = g.cfg.clone();
         jobs::force_phase(&mut g.jobs[i], phase, now, &cfg);
         Ok(jobs::job_json(&g.jobs[i]))
@@ -216,6 +235,30 @@ impl SimState {
     /// Migration of this resource will fail.
     pub fn mark_resource_failing(&self, id: &str) {
         self.update_config(|c| c.failing_resources.push(id.to_string()));
+    }
+
+    /// Migrating this resource will need an administrator: its job stops in
+    /// `adminActionRequired` (the resource's services `error`).
+    pub fn require_admin_action(&self, id: &str) {
+        self.update_config(|c| c.admin_action_resources.push(id.to_string()));
+    }
+
+    /// The administrator acted: jobs waiting only for this resource resume.
+    pub fn resolve_admin_action(&self, id: &str) {
+        self.update_config(|c| {
+            c.admin_action_resources
+                .retain(|x| !x.eq_ignore_ascii_case(id))
+        });
+    }
+
+    /// This resource's services will end `forceComplete`.
+    pub fn force_complete_resource(&self, id: &str) {
+        self.update_config(|c| c.force_complete_resources.push(id.to_string()));
+    }
+
+    /// Whether `migrate` goes through `approved` first.
+    pub fn set_approval_step(&self, on: bool) {
+        self.update_config(|c| c.approval_step = on);
     }
 
     /// Migration of this resource will succeed again.
@@ -314,20 +357,12 @@ impl SimState {
 
     /// All user identity mappings, as JSON.
     pub fn user_mappings(&self) -> Vec<Value> {
-        let g = self.lock();
-        g.user_maps
-            .iter()
-            .map(|m| mappings::mapping_json(MapKind::User, m))
-            .collect()
+        mappings::all_json(&self.lock(), MapKind::User)
     }
 
     /// All group identity mappings, as JSON.
     pub fn group_mappings(&self) -> Vec<Value> {
-        let g = self.lock();
-        g.group_maps
-            .iter()
-            .map(|m| mappings::mapping_json(MapKind::Group, m))
-            .collect()
+        mappings::all_json(&self.lock(), MapKind::Group)
     }
 
     /// Removes every job, task and mapping (configuration is kept).

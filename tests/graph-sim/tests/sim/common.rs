@@ -5,7 +5,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 pub const ALL: &str = "sim.*";
-pub const JOBS_RW: &str = "sim.CrossTenantContentMigration.ReadWrite.All";
+/// A token of a Microsoft 365 Migration Administrator (the job APIs need a role).
+pub const JOBS_ROLE: &str = "sim.role:Microsoft365MigrationAdministrator";
 pub const SP_MANAGE: &str = "sim.SharePointCrossTenantMigration.Manage.All";
 
 pub const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
@@ -153,4 +154,24 @@ pub fn lit(v: &str) -> String {
         }
     }
     out
+}
+
+/// Runs the graph-sim binary with `args`; returns the child and the base URL it printed.
+pub async fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_graph-sim"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn graph-sim");
+    let stdout = child.stdout.take().unwrap();
+    let base = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line.trim().to_string()
+    })
+    .await
+    .unwrap();
+    (child, base)
 }

@@ -1,7 +1,5 @@
 //! Fault switches, counters, admin endpoints and the binary.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use graph_sim::{FaultConfig, FaultKind, SimConfig};
@@ -248,31 +246,17 @@ async fn admin_endpoints() {
 
 #[tokio::test]
 async fn binary_prints_base_url_and_applies_flags() {
-    let exe = env!("CARGO_BIN_EXE_graph-sim");
-    let mut child = Command::new(exe)
-        .args([
-            "--port",
-            "0",
-            "--fault-429-every",
-            "2",
-            "--time-scale",
-            "0",
-            "--seed-jobs",
-            "3",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn graph-sim");
-    let stdout = child.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        line
-    })
-    .await
-    .unwrap();
-    let base = line.trim().to_string();
+    let (mut child, base) = spawn_binary(&[
+        "--port",
+        "0",
+        "--fault-429-every",
+        "2",
+        "--time-scale",
+        "0",
+        "--seed-jobs",
+        "3",
+    ])
+    .await;
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let api = Api::new(&base);
     let first = api.get(&format!("{JOBS}/$count")).await;

@@ -223,8 +223,10 @@ async fn full_lifecycle_driven_by_the_clock() {
     clock.advance_secs(4);
     assert_eq!(status_of(&api, &id).await, "validateSubmitted");
     clock.advance_secs(1);
+    assert_eq!(status_of(&api, &id).await, "validateProcessing");
+    clock.advance_secs(5);
     assert_eq!(status_of(&api, &id).await, "validateInProgress");
-    clock.advance_secs(25);
+    clock.advance_secs(20);
     let j = api.get(&format!("{JOBS}/{id}")).await.json();
     assert_eq!(j["status"], "validatePassed");
     assert_eq!(
@@ -355,9 +357,11 @@ async fn collection_bound_validate_and_validation_failures() {
         .as_str()
         .unwrap()
         .to_string();
-    // Exchange without exchangeSettings fails validation.
+    // Omitted workloads mean all of them, Exchange included: without
+    // exchangeSettings the job is created and its validation fails.
     let mut b = create_body("no-exchange-settings");
     b.as_object_mut().unwrap().remove("exchangeSettings");
+    b.as_object_mut().unwrap().remove("workloads");
     let bad3 = api.post(&format!("{JOBS}/validate"), b).await.json()["id"]
         .as_str()
         .unwrap()
@@ -557,19 +561,28 @@ async fn cancel_job_and_delete() {
     assert_eq!(r.status, 409);
     assert!(r.error().1.contains("terminal"));
 
-    // Delete a final job: 202, pendingDelete, then gone.
+    // Delete a final job: 202, pendingDelete, deleted, then gone.
     let r = api.delete(&format!("{JOBS}/{id}")).await;
     assert_eq!(r.status, 202);
     assert_eq!(r.text, "");
     assert_eq!(status_of(&api, &id).await, "pendingDelete");
     sim.clock().advance_secs(60);
+    assert_eq!(status_of(&api, &id).await, "deleted");
+    assert_eq!(api.delete(&format!("{JOBS}/{id}")).await.status, 202);
+    sim.clock().advance_secs(60);
     assert_eq!(api.get(&format!("{JOBS}/{id}")).await.status, 404);
-    // Delete by alternate key works on a submitted job.
+    // A submitted job isn't final: 409; cancelled, it can be deleted (by alternate key).
     create(&api, "delete by name").await;
-    let r = api
-        .delete(&format!("{JOBS}(displayName={})", lit("delete by name")))
-        .await;
-    assert_eq!(r.status, 202);
+    let by_name = format!("{JOBS}(displayName={})", lit("delete by name"));
+    let r = api.delete(&by_name).await;
+    assert_eq!(r.status, 409);
+    assert!(r.error().1.contains("final state"), "{}", r.text);
+    assert_eq!(
+        api.post_empty(&format!("{by_name}/cancel")).await.status,
+        202
+    );
+    sim.clock().advance_secs(10);
+    assert_eq!(api.delete(&by_name).await.status, 202);
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! HTTP-level tests of graph-sim over real loopback connections.
 
 mod common;
+mod docs_rules;
 mod faults;
 mod jobs;
 mod mappings;

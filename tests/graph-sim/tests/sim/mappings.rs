@@ -62,7 +62,15 @@ async fn user_mapping_crud_by_id_and_alternate_key() {
             json!({"userType": "guestUser", "targetUserIdentity": {"userPrincipalName": "guest@fabrikam.com"}}),
         )
         .await;
-    assert_eq!(r.status, 204, "{}", r.text);
+    // The update page: 200 with the updated mapping.
+    assert_eq!(r.status, 200, "{}", r.text);
+    let updated = r.json();
+    assert_eq!(updated["userType"], "guestUser");
+    assert_eq!(updated["id"], json!(id));
+    assert_eq!(
+        updated["targetUserIdentity"]["userPrincipalName"],
+        "guest@fabrikam.com"
+    );
     let m = api
         .get(&format!("{USER_MAPS}/{id}?$select=userType"))
         .await
@@ -137,8 +145,8 @@ async fn group_mapping_crud() {
             json!({"groupType": "regularGroup"})
         )
         .await
-        .status,
-        204
+        .json()["groupType"],
+        "regularGroup"
     );
     let list = api
         .get(&format!(
@@ -346,7 +354,7 @@ async fn remaining_mapping_operations_and_paging() {
             json!({"targetUserMigrationData": {"email": "new@fabrikam.com"}}),
         )
         .await;
-    assert_eq!(r.status, 204);
+    assert_eq!(r.status, 200);
     assert_eq!(
         api.get(&format!("{USER_MAPS}/{id}")).await.json()["targetUserMigrationData"]["email"],
         "new@fabrikam.com"
@@ -378,7 +386,7 @@ async fn remaining_mapping_operations_and_paging() {
         )
         .await
         .status,
-        204
+        200
     );
     let list = api.get(GROUP_MAPS).await.json();
     assert_eq!(

@@ -1,7 +1,7 @@
 //! The request and response values that handlers work with.
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode};
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
 use serde_json::Value;
 
 use crate::error::{GResult, GraphError};
@@ -20,6 +20,8 @@ pub(crate) struct Req {
     pub origin: String,
     /// `/beta` when the client used that prefix, else empty.
     pub prefix: String,
+    /// Navigation properties to expand (validated `$expand`).
+    pub expand: Vec<String>,
 }
 
 impl Req {
@@ -47,6 +49,11 @@ impl Req {
             )),
             Err(_) => Err(GraphError::invalid_json()),
         }
+    }
+
+    /// Whether `$expand` asked for this navigation property.
+    pub fn expands(&self, nav: &str) -> bool {
+        self.expand.iter().any(|n| n == nav)
     }
 
     /// First value of a query option (names compared case-insensitively).
