@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 
 use super::models::structure;
 use super::tokens::{deprecated_attr, docs, named, ty};
-use crate::plan::{BuilderPlan, MethodKind, MethodPlan, RootMethod, UrlParam, UrlValue};
+use crate::plan::names::ident_text;
+use crate::plan::{
+    BuilderPlan, ErrorEnumPlan, MethodKind, MethodPlan, RootMethod, UrlParam, UrlValue,
+};
 
 /// A builder with its methods, its query-option marker and, for an action,
 /// its request body.
@@ -30,6 +33,11 @@ pub fn builder(b: &BuilderPlan) -> TokenStream {
         }
     });
     let body = b.body.as_ref().map(structure);
+    let errors = b
+        .methods
+        .iter()
+        .filter_map(|m| m.errors.as_ref())
+        .map(error_enum);
     // The shared boilerplate lives in `support::request_builder!`, so the
     // generated files hold only what differs between builders.
     quote! {
@@ -45,6 +53,114 @@ pub fn builder(b: &BuilderPlan) -> TokenStream {
         }
         #marker
         #body
+        #(#errors)*
+    }
+}
+
+/// A request's documented failures: the enum, its matching table and the
+/// conversion from the SDK's error.
+fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
+    let name = format_ident!("{}", e.rust_name);
+    let d = docs(&e.docs);
+    let variants = e.variants.iter().map(|v| {
+        let vd = docs(&v.docs);
+        let vn = format_ident!("{}", v.name);
+        let fields = v.fields.iter().map(|f| {
+            let f = named(&ident_text(f));
+            quote!(#f: String,)
+        });
+        quote! {
+            #vd
+            #[non_exhaustive]
+            #vn { #(#fields)* error: crate::runtime::Error },
+        }
+    });
+    let cases = e.variants.iter().map(|v| {
+        let status = v.status;
+        let code = match &v.code {
+            Some(c) => quote!(Some(#c)),
+            None => quote!(None),
+        };
+        let pattern = &v.pattern;
+        let exact = v.exact_message;
+        quote! {
+            crate::runtime::documented::Case { status: #status, code: #code, pattern: #pattern, exact_message: #exact },
+        }
+    });
+    let arms = e.variants.iter().enumerate().map(|(i, v)| {
+        let vn = format_ident!("{}", v.name);
+        let fields = v.fields.iter().map(|f| {
+            let f = named(&ident_text(f));
+            quote!(#f: values.next().unwrap_or_default(),)
+        });
+        quote! {
+            Some((#i, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                #name::#vn { #(#fields)* error }
+            }
+        }
+    });
+    let refs = e.variants.iter().map(|v| {
+        let vn = format_ident!("{}", v.name);
+        quote!(#name::#vn { error, .. } => error,)
+    });
+    let owned = e.variants.iter().map(|v| {
+        let vn = format_ident!("{}", v.name);
+        quote!(#name::#vn { error, .. } => error,)
+    });
+    quote! {
+        #d
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// Any failure the page does not document (another status, a
+            /// transport or decode error): the whole error.
+            Other(crate::runtime::Error),
+        }
+
+        impl #name {
+            /// The documented cases, in the order the page lists them.
+            pub const CASES: &'static [crate::runtime::documented::Case] = &[#(#cases)*];
+
+            /// The SDK error behind the case: status, Graph code and message, request ids.
+            pub fn error(&self) -> &crate::runtime::Error {
+                match self {
+                    #(#refs)*
+                    #name::Other(error) => error,
+                }
+            }
+
+            /// The SDK error behind the case, by value.
+            pub fn into_error(self) -> crate::runtime::Error {
+                match self {
+                    #(#owned)*
+                    #name::Other(error) => error,
+                }
+            }
+        }
+
+        impl From<crate::runtime::Error> for #name {
+            fn from(error: crate::runtime::Error) -> Self {
+                match crate::runtime::documented::classify(&error, Self::CASES) {
+                    #(#arms)*
+                    _ => #name::Other(error),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(self.error(), f)
+            }
+        }
+
+        impl std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(self.error())
+            }
+        }
     }
 }
 

@@ -4,13 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::deprecation::removal_note;
-use super::{documented, errors};
 use super::names::{ident_text, overload_name, pascal_word, snake};
 use super::types::{Member, TypeSpace, patch_docs};
 use super::{
     BuilderPlan, Docs, Endpoint, MethodKind, MethodPlan, Paths, QueryMarker, RootMethod, RustType,
     StructPlan, UrlParam, UrlValue,
 };
+use super::{documented, errors};
 use crate::csdl::syntax::{Annotation, OperationKind, Pos};
 use crate::csdl::{Diagnostic, Diagnostics};
 use crate::model::paths::{self, PathNode, Segment, SegmentKind};
@@ -478,7 +478,7 @@ impl NodePlanner<'_, '_> {
             },
             endpoints: Vec::new(),
             operation: None,
-                errors: None,
+            errors: None,
         });
         let item_caps = vocab::capabilities(&nav_annotations(self.types, &item.path));
         for key in self.alternate_keys() {
@@ -885,7 +885,7 @@ impl NodePlanner<'_, '_> {
                 rust: call,
             }],
             operation: None,
-                errors: None,
+            errors: None,
         };
         let builder_docs = op_docs.clone();
         Ok((

@@ -116,7 +116,10 @@ pub fn request_docs(op: &OperationDoc) -> Docs {
                 format!("- {}: {least}{higher}", p.permission_type)
             })
             .collect();
-        d.paragraph(format!("**Permissions** (least privileged first):\n{}", lines.join("\n")));
+        d.paragraph(format!(
+            "**Permissions** (least privileged first):\n{}",
+            lines.join("\n")
+        ));
     }
     if !op.roles.is_empty() {
         let roles: Vec<&str> = op.roles.iter().map(|r| r.text.as_str()).collect();

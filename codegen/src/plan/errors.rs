@@ -135,11 +135,15 @@ mod tests {
     #[test]
     fn fields_are_named_as_the_sentence_reads() {
         assert_eq!(
-            fields("There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}."),
+            fields(
+                "There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}."
+            ),
             ["partner", "role"]
         );
         assert_eq!(
-            fields("Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant."),
+            fields(
+                "Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant."
+            ),
             ["upn"]
         );
         assert_eq!(fields("{id} could not be found"), ["id"]);

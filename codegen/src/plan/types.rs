@@ -4,15 +4,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::names::{self, assign_unique, pascal};
 use super::documented;
+use super::names::{self, assign_unique, pascal};
 use super::{
     AnyPlan, Docs, EnumMemberPlan, EnumPlan, FieldPlan, Options, RustType, StructKind, StructPlan,
     deprecation_note,
 };
 use crate::csdl::Diagnostics;
-use crate::docs::DocsFacts;
 use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
+use crate::docs::DocsFacts;
 use crate::model::{
     EnumDef, Model, NavigationDef, ParameterDef, Primitive, PropertyDef, StructDef, TypeKind,
     TypeRef, vocab,
@@ -471,7 +471,8 @@ impl<'m> TypeSpace<'m> {
 /// description and patch notes.
 pub fn described(documented: Option<String>, annotations: &[Annotation]) -> Docs {
     let mut docs = Docs::new();
-    if let Some(d) = documented::description(documented.as_deref(), vocab::description(annotations)) {
+    if let Some(d) = documented::description(documented.as_deref(), vocab::description(annotations))
+    {
         docs.paragraph(d);
     }
     if let Some(d) = vocab::long_description(annotations) {

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod batch;
 pub mod client;
 pub mod delta;
+pub mod documented;
 pub mod edm;
 pub mod error;
 pub mod field;

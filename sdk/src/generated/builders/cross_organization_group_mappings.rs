@@ -40,6 +40,12 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations/crossOrganizationGroupMappings` with an OData delta payload (`"@context": "#$delta"`): adds, updates and removes items in bulk, split into requests of at most 50 items. The report says which chunks were applied, so a caller can resume after a failure.
     ///
     /// **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
+    ///
+    /// Performs delta patch operations on group identity mappings for cross-organization migration. This operation supports bulk add, update, and delete actions for both Microsoft 365 groups and regular Azure AD groups. Maximum of 50 items allowed in the value array.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointgroupidentitymapping-update?view=graph-rest-beta>
     pub async fn delta_update(
         &self,
         changes: Vec<

@@ -29,6 +29,19 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
         )
     }
     /// `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks`: creates a `microsoft.graph.sharePointMigrationTask`.
+    ///
+    /// Create or update a sharePointMigrationTask to migrate a resource from the source organization to the target organization, using the crossOrganizationMigrationParameters. The resource can be a user, a group, or a site.
+    ///
+    /// **Permissions** (least privileged first):
+    /// - Delegated (personal Microsoft account): none listed
+    /// - Delegated (work or school account): SharePointCrossTenantMigration.Manage.All
+    /// - Application: SharePointCrossTenantMigration.Manage.All
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-update?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `400` MissingParameter, `403` AccessDenied, `422` NoTrustRelationship, `422` NoOneDrive, `422` IdentityMapMissing, `501` SameFarm (see [`CrossOrganizationMigrationTasksPostError`]).
     pub fn post(
         &self,
         body: &crate::models::SharePointMigrationTask,
@@ -114,6 +127,205 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
         )
     }
 }
+/// The documented failures of `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks`, from the error table of its page.
+///
+/// Convert a request's error with `From` (`.map_err(CrossOrganizationMigrationTasksPostError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-update?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrossOrganizationMigrationTasksPostError {
+    /// `400`: Cannot process the request because the required parameter {paramName} is missing.
+    ///
+    /// When: Caller didn't provide the required parameters.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:397`.
+    #[non_exhaustive]
+    MissingParameter { parameter: String, error: crate::runtime::Error },
+    /// `403`: Access denied
+    ///
+    /// When: Caller has insufficient permission.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:398`.
+    #[non_exhaustive]
+    AccessDenied { error: crate::runtime::Error },
+    /// `422`: There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.
+    ///
+    /// When: Trust relationship is not set up on target tenant.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:399`.
+    #[non_exhaustive]
+    NoTrustRelationship { partner: String, role: String, error: crate::runtime::Error },
+    /// `422`: Unable to get a OneDrive URL for source user UPN {sourceUserUpn}.
+    ///
+    /// When: Source user's OneDrive does not exist.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:400`.
+    #[non_exhaustive]
+    NoOneDrive { upn: String, error: crate::runtime::Error },
+    /// `422`: Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant.
+    ///
+    /// When: Identity mapping is not configured on target tenant.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:401`.
+    #[non_exhaustive]
+    IdentityMapMissing { upn: String, error: crate::runtime::Error },
+    /// `501`: It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.
+    ///
+    /// When: Source and target tenant are on the same farm.
+    ///
+    /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:402`.
+    #[non_exhaustive]
+    SameFarm { error: crate::runtime::Error },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl CrossOrganizationMigrationTasksPostError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 400u16,
+            code: None,
+            pattern: "Cannot process the request because the required parameter {paramName} is missing.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 403u16,
+            code: None,
+            pattern: "Access denied",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 422u16,
+            code: None,
+            pattern: "There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 422u16,
+            code: None,
+            pattern: "Unable to get a OneDrive URL for source user UPN {sourceUserUpn}.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 422u16,
+            code: None,
+            pattern: "Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 501u16,
+            code: None,
+            pattern: "It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.",
+            exact_message: true,
+        },
+    ];
+    /// The SDK error behind the case: status, Graph code and message, request ids.
+    pub fn error(&self) -> &crate::runtime::Error {
+        match self {
+            CrossOrganizationMigrationTasksPostError::MissingParameter { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksPostError::AccessDenied { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksPostError::NoOneDrive { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksPostError::SameFarm { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::Other(error) => error,
+        }
+    }
+    /// The SDK error behind the case, by value.
+    pub fn into_error(self) -> crate::runtime::Error {
+        match self {
+            CrossOrganizationMigrationTasksPostError::MissingParameter { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksPostError::AccessDenied { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksPostError::NoOneDrive { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksPostError::SameFarm { error, .. } => error,
+            CrossOrganizationMigrationTasksPostError::Other(error) => error,
+        }
+    }
+}
+impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::MissingParameter {
+                    parameter: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((1usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::AccessDenied {
+                    error,
+                }
+            }
+            Some((2usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
+                    partner: values.next().unwrap_or_default(),
+                    role: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((3usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::NoOneDrive {
+                    upn: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((4usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
+                    upn: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((5usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksPostError::SameFarm {
+                    error,
+                }
+            }
+            _ => CrossOrganizationMigrationTasksPostError::Other(error),
+        }
+    }
+}
+impl std::fmt::Display for CrossOrganizationMigrationTasksPostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.error(), f)
+    }
+}
+impl std::error::Error for CrossOrganizationMigrationTasksPostError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.error())
+    }
+}
 /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')`
 #[derive(Clone)]
 pub struct CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
@@ -126,6 +338,14 @@ crate::support::request_builder!(
 );
 impl CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')`
+    ///
+    /// Get a sharePointMigrationTask that was previously created for a group, using the source group mail nickname. The returned sharePointMigrationTask object includes the source and target site URLs, migration status, optional timestamps (startedDateTime and finishedDateTime), and error details about issues during processing.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourcegroupmailnickname?view=graph-rest-beta>
     pub fn get(
         &self,
     ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
@@ -146,6 +366,14 @@ crate::support::request_builder!(
 );
 impl CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceSiteUrl(sourceSiteUrl='{sourceSiteUrl}')`
+    ///
+    /// Get a sharePointMigrationTask that was previously created for a regular site, using the source site URL. The returned sharePointMigrationTask object includes the source and target site URLs, migration status, optional timestamps (startedDateTime and finishedDateTime), and error details about issues during processing.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourcesiteurl?view=graph-rest-beta>
     pub fn get(
         &self,
     ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
@@ -166,6 +394,12 @@ crate::support::request_builder!(
 );
 impl CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceUserPrincipalName(sourcePrincipalName='{sourcePrincipalName}')`
+    ///
+    /// Get a sharePointMigrationTask that was previously created for a user, using the source userPrincipalName. The returned sharePointMigrationTask object includes the source and target site URLs, migration status, optional timestamps (startedDateTime and finishedDateTime), and error details about issues during processing.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourceuserprincipalname?view=graph-rest-beta>
     pub fn get(
         &self,
     ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
@@ -186,6 +420,19 @@ crate::support::request_builder!(
 );
 impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`
+    ///
+    /// Get a sharePointMigrationTask that was previously created, using the task ID. The returned sharePointMigrationTask object includes the source and target site URLs, migration status, optional timestamps (startedDateTime and finishedDateTime), and error details about issues during processing.
+    ///
+    /// **Permissions** (least privileged first):
+    /// - Delegated (personal Microsoft account): none listed
+    /// - Delegated (work or school account): SharePointCrossTenantMigration.Read.All
+    /// - Application: SharePointCrossTenantMigration.Read.All
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-get?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `400` MissingParameter, `403` AccessDenied, `422` NoTrustRelationship, `404` TaskNotFound (see [`CrossOrganizationMigrationTasksItemGetError`]).
     pub fn get(
         &self,
     ) -> crate::support::ItemRequest<
@@ -219,6 +466,164 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
         )
     }
 }
+/// The documented failures of `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`, from the error table of its page.
+///
+/// Convert a request's error with `From` (`.map_err(CrossOrganizationMigrationTasksItemGetError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-get?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrossOrganizationMigrationTasksItemGetError {
+    /// `400`: Cannot process the request because the required parameter {paramName} is missing.
+    ///
+    /// When: Caller didn't provide the required parameters.
+    ///
+    /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:74`.
+    #[non_exhaustive]
+    MissingParameter { parameter: String, error: crate::runtime::Error },
+    /// `403`: Access denied
+    ///
+    /// When: Caller has insufficient permission.
+    ///
+    /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:75`.
+    #[non_exhaustive]
+    AccessDenied { error: crate::runtime::Error },
+    /// `422`: There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.
+    ///
+    /// When: Trust relationship is not set up on target tenant.
+    ///
+    /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:76`.
+    #[non_exhaustive]
+    NoTrustRelationship { partner: String, role: String, error: crate::runtime::Error },
+    /// `404`: The migration task {id} could not be found.
+    ///
+    /// When: Migration task doesn't exist.
+    ///
+    /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:77`.
+    #[non_exhaustive]
+    TaskNotFound { task: String, error: crate::runtime::Error },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl CrossOrganizationMigrationTasksItemGetError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 400u16,
+            code: None,
+            pattern: "Cannot process the request because the required parameter {paramName} is missing.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 403u16,
+            code: None,
+            pattern: "Access denied",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 422u16,
+            code: None,
+            pattern: "There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.",
+            exact_message: true,
+        },
+        crate::runtime::documented::Case {
+            status: 404u16,
+            code: None,
+            pattern: "The migration task {id} could not be found.",
+            exact_message: true,
+        },
+    ];
+    /// The SDK error behind the case: status, Graph code and message, request ids.
+    pub fn error(&self) -> &crate::runtime::Error {
+        match self {
+            CrossOrganizationMigrationTasksItemGetError::MissingParameter {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksItemGetError::AccessDenied { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksItemGetError::TaskNotFound { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksItemGetError::Other(error) => error,
+        }
+    }
+    /// The SDK error behind the case, by value.
+    pub fn into_error(self) -> crate::runtime::Error {
+        match self {
+            CrossOrganizationMigrationTasksItemGetError::MissingParameter {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksItemGetError::AccessDenied { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
+                error,
+                ..
+            } => error,
+            CrossOrganizationMigrationTasksItemGetError::TaskNotFound { error, .. } => {
+                error
+            }
+            CrossOrganizationMigrationTasksItemGetError::Other(error) => error,
+        }
+    }
+}
+impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksItemGetError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksItemGetError::MissingParameter {
+                    parameter: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((1usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksItemGetError::AccessDenied {
+                    error,
+                }
+            }
+            Some((2usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
+                    partner: values.next().unwrap_or_default(),
+                    role: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            Some((3usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossOrganizationMigrationTasksItemGetError::TaskNotFound {
+                    task: values.next().unwrap_or_default(),
+                    error,
+                }
+            }
+            _ => CrossOrganizationMigrationTasksItemGetError::Other(error),
+        }
+    }
+}
+impl std::fmt::Display for CrossOrganizationMigrationTasksItemGetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.error(), f)
+    }
+}
+impl std::error::Error for CrossOrganizationMigrationTasksItemGetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.error())
+    }
+}
 /// `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel`
 #[derive(Clone)]
 pub struct CrossOrganizationMigrationTasksItemCancelRequestBuilder {
@@ -231,6 +636,12 @@ crate::support::request_builder!(
 );
 impl CrossOrganizationMigrationTasksItemCancelRequestBuilder {
     /// `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel`
+    ///
+    /// Cancel a sharePointMigrationTask that moves a specific object from a source organization to a target organization. Only cancel the sharePointMigrationTask before it starts and when reverting doesn't cause system instability.
+    ///
+    /// **Success**: `204 No Content`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-cancel?view=graph-rest-beta>
     pub fn post(&self) -> crate::support::EmptyRequest {
         crate::support::EmptyRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),

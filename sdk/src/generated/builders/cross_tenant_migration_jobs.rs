@@ -14,6 +14,14 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs`: lists `microsoft.graph.crossTenantMigrationJob` items; page through them with `.items()` or `.pages()`.
+    ///
+    /// Get a list of the crossTenantMigrationJob objects and their properties. By default 20 objects are returned. More can be retrieved through the `@odata.nextLink` url provided in the response.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/migrationsroot-list-crosstenantmigrationjobs?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -37,6 +45,14 @@ impl CrossTenantMigrationJobsRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs`: creates a `microsoft.graph.crossTenantMigrationJob`.
+    ///
+    /// Create a new crossTenantMigrationJob.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `201 Created`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/migrationsroot-post-crosstenantmigrationjobs?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -108,6 +124,16 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
+    ///
+    /// Validate the configuration of a crossTenantMigrationJob. This function doesn't migrate any content, but goes through validation for the specified workloads to find any errors or misconfigurations that would affect an actual migration job.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `201 Created`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-validate?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -263,6 +289,16 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`
+    ///
+    /// Read the properties and relationships of crossTenantMigrationJob object. Includes details of the crossTenantMigrationJob , but not details of the individual crossTenantMigrationTasks of the crossTenantMigrationJob.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-get?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -277,6 +313,14 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `PATCH /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: sends only the properties set on `body` (and explicit nulls).
+    ///
+    /// Update the completeAfterDateTime of a crossTenantMigrationJob object. Only updates to the completeAfterDateTime are supported. Use this function to change when the crossTenantMigrationJob starts processing. If completeAfterDateTime is set to the past, the crossTenantMigrationJob starts processing.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `204 No Content`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-update?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -289,6 +333,16 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `DELETE /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`
+    ///
+    /// Delete a crossTenantMigrationJob object. Delete requests are long running and finish within 48 hours.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `202 Accepted`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/migrationsroot-delete-crosstenantmigrationjobs?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -350,6 +404,16 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`
+    ///
+    /// Cancel a crossTenantMigrationJob. All tasks within the job that were in a `Sync` state are canceled. If the job can't be canceled, a `409 Conflict` response is returned and the migrations continue. This response happens when a migration is already in progress or is in a terminal state.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `202 ACCEPTED`.
+    ///
+    /// **Availability**: the global service only, not the national clouds.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-cancel?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -373,6 +437,21 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`
+    ///
+    /// Migrate a cross-tenant migration job asynchronously. The job must pass validation before migration can start. After a job is created by using the Create crossTenantMigrationJob method and validated by using the validate action, call this action to start the migration of user data from the source tenant to the target tenant for the specified workloads. Validation results expire after seven days; if expired, revalidate the job before you call the migrate API.
+    ///
+    /// **Permissions** (least privileged first):
+    /// - Delegated (work or school account): none listed
+    /// - Delegated (personal Microsoft account): none listed
+    /// - Application: none listed
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-migrate?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `404` JobNotFound, `409` InvalidStatus, `409` ValidationExpired (see [`CrossTenantMigrationJobsItemMigrateError`]).
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -382,6 +461,120 @@ impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
         crate::support::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
+    }
+}
+/// The documented failures of `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`, from the error table of its page.
+///
+/// Convert a request's error with `From` (`.map_err(CrossTenantMigrationJobsItemMigrateError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-migrate?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrossTenantMigrationJobsItemMigrateError {
+    /// `404`: The specified crossTenantMigrationJob wasn't found.
+    ///
+    /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:62`.
+    #[non_exhaustive]
+    JobNotFound { error: crate::runtime::Error },
+    /// `409`: The job isn't in a valid status for migration. The job must be in `validatePassed`, `failed`, or `completedWithErrors` status.
+    ///
+    /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:63`.
+    #[non_exhaustive]
+    InvalidStatus { error: crate::runtime::Error },
+    /// `409`: The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.
+    ///
+    /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:64`.
+    #[non_exhaustive]
+    ValidationExpired { error: crate::runtime::Error },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl CrossTenantMigrationJobsItemMigrateError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 404u16,
+            code: None,
+            pattern: "The specified crossTenantMigrationJob wasn't found.",
+            exact_message: false,
+        },
+        crate::runtime::documented::Case {
+            status: 409u16,
+            code: None,
+            pattern: "The job isn't in a valid status for migration. The job must be in `validatePassed`, `failed`, or `completedWithErrors` status.",
+            exact_message: false,
+        },
+        crate::runtime::documented::Case {
+            status: 409u16,
+            code: None,
+            pattern: "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.",
+            exact_message: false,
+        },
+    ];
+    /// The SDK error behind the case: status, Graph code and message, request ids.
+    pub fn error(&self) -> &crate::runtime::Error {
+        match self {
+            CrossTenantMigrationJobsItemMigrateError::JobNotFound { error, .. } => error,
+            CrossTenantMigrationJobsItemMigrateError::InvalidStatus { error, .. } => {
+                error
+            }
+            CrossTenantMigrationJobsItemMigrateError::ValidationExpired { error, .. } => {
+                error
+            }
+            CrossTenantMigrationJobsItemMigrateError::Other(error) => error,
+        }
+    }
+    /// The SDK error behind the case, by value.
+    pub fn into_error(self) -> crate::runtime::Error {
+        match self {
+            CrossTenantMigrationJobsItemMigrateError::JobNotFound { error, .. } => error,
+            CrossTenantMigrationJobsItemMigrateError::InvalidStatus { error, .. } => {
+                error
+            }
+            CrossTenantMigrationJobsItemMigrateError::ValidationExpired { error, .. } => {
+                error
+            }
+            CrossTenantMigrationJobsItemMigrateError::Other(error) => error,
+        }
+    }
+}
+impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemMigrateError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossTenantMigrationJobsItemMigrateError::JobNotFound {
+                    error,
+                }
+            }
+            Some((1usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossTenantMigrationJobsItemMigrateError::InvalidStatus {
+                    error,
+                }
+            }
+            Some((2usize, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossTenantMigrationJobsItemMigrateError::ValidationExpired {
+                    error,
+                }
+            }
+            _ => CrossTenantMigrationJobsItemMigrateError::Other(error),
+        }
+    }
+}
+impl std::fmt::Display for CrossTenantMigrationJobsItemMigrateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.error(), f)
+    }
+}
+impl std::error::Error for CrossTenantMigrationJobsItemMigrateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.error())
     }
 }
 /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`

@@ -14,6 +14,14 @@ crate::support::request_builder!(
 );
 impl UsersRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: lists `microsoft.graph.crossTenantMigrationTask` items; page through them with `.items()` or `.pages()`.
+    ///
+    /// Get a list of the crossTenantMigrationTasks for users in a crossTenantMigrationJob.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-list-users?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -37,6 +45,12 @@ impl UsersRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users`: creates a `microsoft.graph.crossTenantMigrationTask`.
+    ///
+    /// Create a new crossTenantMigrationTask object.
+    ///
+    /// **Success**: `201 Created`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationtask-create?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -76,6 +90,14 @@ crate::support::request_builder!(
 );
 impl UsersItemRequestBuilder {
     /// `GET /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}`
+    ///
+    /// Read the properties and relationships of crossTenantMigrationTask, which shows the details of the migration task for a single user of a crossTenantMigrationJob. The crossTenantMigrationTask contains the status details of migrations for the workloads specified in the crossTenantMigrationJob.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `200 OK`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationtask-get?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -133,6 +155,14 @@ crate::support::request_builder!(
 );
 impl UsersItemCancelRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel`
+    ///
+    /// Cancel a specific crossTenantMigrationTask for a User within a CrossTenantMigrationJob.
+    ///
+    /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
+    ///
+    /// **Success**: `202 Accepted`.
+    ///
+    /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationtask-cancel?view=graph-rest-beta>
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]

@@ -9,43 +9,43 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CrossTenantMigrationJobStatus {
-    /// `submitted` (value 0)
+    /// `submitted` (value 0).
     Submitted,
-    /// `approved` (value 1)
+    /// `approved` (value 1).
     Approved,
-    /// `processing` (value 2)
+    /// `processing` (value 2).
     Processing,
-    /// `cuttingOver` (value 3)
+    /// `cuttingOver` (value 3).
     CuttingOver,
-    /// `inProgress` (value 4)
+    /// `inProgress` (value 4).
     InProgress,
-    /// `completed` (value 5)
+    /// `completed` (value 5).
     Completed,
-    /// `completedWithErrors` (value 6)
+    /// `completedWithErrors` (value 6).
     CompletedWithErrors,
-    /// `failed` (value 7)
+    /// `failed` (value 7).
     Failed,
-    /// `cancelled` (value 8)
+    /// `cancelled` (value 8).
     Cancelled,
-    /// `pendingCancel` (value 9)
+    /// `pendingCancel` (value 9).
     PendingCancel,
-    /// `adminActionRequired` (value 10)
+    /// `adminActionRequired` (value 10).
     AdminActionRequired,
-    /// `validateSubmitted` (value 11)
+    /// `validateSubmitted` (value 11).
     ValidateSubmitted,
-    /// `validateProcessing` (value 12)
+    /// `validateProcessing` (value 12).
     ValidateProcessing,
-    /// `validateInProgress` (value 13)
+    /// `validateInProgress` (value 13).
     ValidateInProgress,
-    /// `validatePassed` (value 14)
+    /// `validatePassed` (value 14).
     ValidatePassed,
-    /// `validateFailed` (value 15)
+    /// `validateFailed` (value 15).
     ValidateFailed,
-    /// `pendingDelete` (value 16)
+    /// `pendingDelete` (value 16).
     PendingDelete,
-    /// `deleted` (value 17)
+    /// `deleted` (value 17).
     Deleted,
-    /// `unknownFutureValue` (value 18)
+    /// `unknownFutureValue` (value 18).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -9,11 +9,15 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CrossTenantMigrationJobType {
-    /// `validate` (value 0)
+    /// only validation is performed, no migration
+    ///
+    /// `validate` (value 0).
     Validate,
-    /// `migrate` (value 1)
+    /// Content is migrated
+    ///
+    /// `migrate` (value 1).
     Migrate,
-    /// `unknownFutureValue` (value 2)
+    /// `unknownFutureValue` (value 2).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -9,33 +9,33 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CrossTenantMigrationServiceStatus {
-    /// `notStarted` (value 0)
+    /// `notStarted` (value 0).
     NotStarted,
-    /// `valid` (value 1)
+    /// `valid` (value 1).
     Valid,
-    /// `invalid` (value 2)
+    /// `invalid` (value 2).
     Invalid,
-    /// `error` (value 3)
+    /// `error` (value 3).
     Error,
-    /// `inProgress` (value 4)
+    /// `inProgress` (value 4).
     InProgress,
-    /// `completed` (value 5)
+    /// `completed` (value 5).
     Completed,
-    /// `failed` (value 6)
+    /// `failed` (value 6).
     Failed,
-    /// `cancelled` (value 7)
+    /// `cancelled` (value 7).
     Cancelled,
-    /// `pendingCancel` (value 8)
+    /// `pendingCancel` (value 8).
     PendingCancel,
-    /// `syncing` (value 9)
+    /// `syncing` (value 9).
     Syncing,
-    /// `synced` (value 10)
+    /// `synced` (value 10).
     Synced,
-    /// `finalizing` (value 11)
+    /// `finalizing` (value 11).
     Finalizing,
-    /// `forceComplete` (value 12)
+    /// `forceComplete` (value 12).
     ForceComplete,
-    /// `unknownFutureValue` (value 13)
+    /// `unknownFutureValue` (value 13).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -6,13 +6,13 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InitiatorType {
-    /// `user` (value 0)
+    /// `user` (value 0).
     User,
-    /// `application` (value 1)
+    /// `application` (value 1).
     Application,
-    /// `system` (value 2)
+    /// `system` (value 2).
     System,
-    /// `unknownFutureValue` (value 3)
+    /// `unknownFutureValue` (value 3).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

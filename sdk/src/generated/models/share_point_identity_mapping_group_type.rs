@@ -6,13 +6,13 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SharePointIdentityMappingGroupType {
-    /// `none` (value 0)
+    /// `none` (value 0).
     None,
-    /// `regularGroup` (value 1)
+    /// `regularGroup` (value 1).
     RegularGroup,
-    /// `m365Group` (value 2)
+    /// `m365Group` (value 2).
     M365Group,
-    /// `unknownFutureValue` (value 3)
+    /// `unknownFutureValue` (value 3).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -6,15 +6,15 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SharePointIdentityMappingUserType {
-    /// `none` (value 0)
+    /// `none` (value 0).
     None,
-    /// `regularUser` (value 1)
+    /// `regularUser` (value 1).
     RegularUser,
-    /// `adminUser` (value 2)
+    /// `adminUser` (value 2).
     AdminUser,
-    /// `guestUser` (value 3)
+    /// `guestUser` (value 3).
     GuestUser,
-    /// `unknownFutureValue` (value 4)
+    /// `unknownFutureValue` (value 4).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -6,17 +6,17 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SharePointMigrationTaskStatus {
-    /// `notStarted` (value 0)
+    /// `notStarted` (value 0).
     NotStarted,
-    /// `inProgress` (value 1)
+    /// `inProgress` (value 1).
     InProgress,
-    /// `completed` (value 2)
+    /// `completed` (value 2).
     Completed,
-    /// `cancelled` (value 3)
+    /// `cancelled` (value 3).
     Cancelled,
-    /// `failed` (value 4)
+    /// `failed` (value 4).
     Failed,
-    /// `unknownFutureValue` (value 5)
+    /// `unknownFutureValue` (value 5).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

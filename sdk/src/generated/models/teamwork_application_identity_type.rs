@@ -6,17 +6,17 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TeamworkApplicationIdentityType {
-    /// `aadApplication` (value 0)
+    /// `aadApplication` (value 0).
     AadApplication,
-    /// `bot` (value 1)
+    /// `bot` (value 1).
     Bot,
-    /// `tenantBot` (value 2)
+    /// `tenantBot` (value 2).
     TenantBot,
-    /// `office365Connector` (value 3)
+    /// `office365Connector` (value 3).
     Office365Connector,
-    /// `outgoingWebhook` (value 4)
+    /// `outgoingWebhook` (value 4).
     OutgoingWebhook,
-    /// `unknownFutureValue` (value 5)
+    /// `unknownFutureValue` (value 5).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -6,13 +6,13 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TeamworkConversationIdentityType {
-    /// `team` (value 0)
+    /// `team` (value 0).
     Team,
-    /// `channel` (value 1)
+    /// `channel` (value 1).
     Channel,
-    /// `chat` (value 2)
+    /// `chat` (value 2).
     Chat,
-    /// `unknownFutureValue` (value 3)
+    /// `unknownFutureValue` (value 3).
     UnknownFutureValue,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),

@@ -6,25 +6,25 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TeamworkUserIdentityType {
-    /// `aadUser` (value 0)
+    /// `aadUser` (value 0).
     AadUser,
-    /// `onPremiseAadUser` (value 1)
+    /// `onPremiseAadUser` (value 1).
     OnPremiseAadUser,
-    /// `anonymousGuest` (value 2)
+    /// `anonymousGuest` (value 2).
     AnonymousGuest,
-    /// `federatedUser` (value 3)
+    /// `federatedUser` (value 3).
     FederatedUser,
-    /// `personalMicrosoftAccountUser` (value 4)
+    /// `personalMicrosoftAccountUser` (value 4).
     PersonalMicrosoftAccountUser,
-    /// `skypeUser` (value 5)
+    /// `skypeUser` (value 5).
     SkypeUser,
-    /// `phoneUser` (value 6)
+    /// `phoneUser` (value 6).
     PhoneUser,
-    /// `unknownFutureValue` (value 7)
+    /// `unknownFutureValue` (value 7).
     UnknownFutureValue,
-    /// `emailUser` (value 8)
+    /// `emailUser` (value 8).
     EmailUser,
-    /// `azureCommunicationServicesUser` (value 9)
+    /// `azureCommunicationServicesUser` (value 9).
     AzureCommunicationServicesUser,
     /// A member this version of the SDK does not know, kept as received.
     UnknownValue(String),
