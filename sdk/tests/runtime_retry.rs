@@ -281,7 +281,13 @@ async fn hang_up_server() -> (String, Arc<AtomicU32>) {
             tokio::spawn(async move {
                 use tokio::io::AsyncReadExt;
                 let mut buf = [0u8; 1024];
-                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                // Read the request (or stop waiting for it), then hang up
+                // without an answer.
+                let read =
+                    tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                if let Ok(Err(e)) = read {
+                    eprintln!("hang-up server: reading the request failed: {e}");
+                }
                 drop(sock);
             });
         }
