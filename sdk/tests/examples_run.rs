@@ -72,7 +72,10 @@ async fn migrate_users_runs_to_completion() {
     // The current lifecycle: create, then the job-bound validate.
     for (template, n) in [
         ("/solutions/migrations/crossTenantMigrationJobs", 1),
-        ("/solutions/migrations/crossTenantMigrationJobs/{id}/validate", 1),
+        (
+            "/solutions/migrations/crossTenantMigrationJobs/{id}/validate",
+            1,
+        ),
         ("/solutions/migrations/crossTenantMigrationJobs/validate", 0),
     ] {
         assert_eq!(sim.stats().requests("POST", template), n, "POST {template}");

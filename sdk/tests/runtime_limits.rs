@@ -59,10 +59,17 @@ async fn chunked_body_over_the_limit_is_refused_without_reading_it_all() {
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
         let (mut sock, _) = listener.accept().await?;
-        let mut buf = [0u8; 4096];
-        sock.read(&mut buf).await?;
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-        sock.write_all(head.as_bytes()).await?;
+        // Read the whole request head before answering.
+        let (mut head, mut buf) = (Vec::new(), [0u8; 1024]);
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = sock.read(&mut buf).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        sock.write_all(answer.as_bytes()).await?;
         // Far more than the limit, in 1 KiB chunks; the client stops early.
         let chunk = format!("400\r\n{}\r\n", "y".repeat(1024));
         for _ in 0..64 {

@@ -218,7 +218,11 @@ fn runtime_modules_import_one_another_one_way() {
         );
     }
     // The graph is read at all: these edges exist by construction.
-    for (from, to) in [("request", "client"), ("paging", "request"), ("error", "response")] {
+    for (from, to) in [
+        ("request", "client"),
+        ("paging", "request"),
+        ("error", "response"),
+    ] {
         assert!(
             graph[from].contains(to),
             "expected {from} to import {to}: {graph:#?}"
@@ -255,7 +259,10 @@ fn the_cycle_check_finds_cycles() {
                 "b".to_string(),
                 code("use super::{Y, d};\n// super::a\nconst S: &str = \"super::a\";\n"),
             ),
-            ("c".to_string(), code("fn f() -> crate::runtime::Z { todo!() }\n")),
+            (
+                "c".to_string(),
+                code("fn f() -> crate::runtime::Z { todo!() }\n"),
+            ),
             ("d".to_string(), code("/* use super::a; */\n")),
         ]),
         reexports: BTreeMap::from([
@@ -264,7 +271,10 @@ fn the_cycle_check_finds_cycles() {
         ]),
     };
     let graph = import_graph(&rt);
-    assert_eq!(graph["b"], BTreeSet::from(["c".to_string(), "d".to_string()]));
+    assert_eq!(
+        graph["b"],
+        BTreeSet::from(["c".to_string(), "d".to_string()])
+    );
     assert!(graph["d"].is_empty(), "{graph:#?}");
     let cycle = find_cycle(&graph).expect("a -> b -> c -> a");
     assert_eq!(cycle.first(), cycle.last());

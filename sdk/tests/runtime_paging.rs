@@ -347,8 +347,16 @@ async fn a_pager_resumes_from_a_saved_link_in_a_fresh_client() {
         last_page_link = page.next_link;
     }
     assert_eq!(seen.len(), 10);
-    let link = saved.pages.next_link().expect("stopped before the end").to_string();
-    assert_eq!(Some(&link), last_page_link.as_ref(), "the page says the same");
+    let link = saved
+        .pages
+        .next_link()
+        .expect("stopped before the end")
+        .to_string();
+    assert_eq!(
+        Some(&link),
+        last_page_link.as_ref(),
+        "the page says the same"
+    );
     assert!(link.ends_with("$skiptoken=10"), "{link}");
     drop(saved);
     drop(first);
@@ -363,7 +371,10 @@ async fn a_pager_resumes_from_a_saved_link_in_a_fresh_client() {
     assert_eq!(seen, expected, "every item exactly once, in order");
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 5, "two pages, then the three left");
-    assert!(reqs.iter().all(|r| r.headers.get("authorization").is_some()));
+    assert!(
+        reqs.iter()
+            .all(|r| r.headers.get("authorization").is_some())
+    );
 }
 
 #[tokio::test]

@@ -72,7 +72,9 @@ fn waiter() -> (Waiter, Arc<Mutex<Vec<String>>>) {
     (w, seen)
 }
 
-fn jobs(server: &MockServer) -> graph_migrations::builders::CrossTenantMigrationJobsItemRequestBuilder {
+fn jobs(
+    server: &MockServer,
+) -> graph_migrations::builders::CrossTenantMigrationJobsItemRequestBuilder {
     client(server)
         .solutions()
         .migrations()
@@ -148,7 +150,10 @@ async fn the_migration_phase_does_not_end_at_validate_passed() {
     assert_eq!(done.outcome, Outcome::Succeeded);
     assert_eq!(done.status, "completedWithErrors");
     assert_eq!(done.polls, 5);
-    assert_eq!(seen.lock().unwrap().first().map(String::as_str), Some("validatePassed"));
+    assert_eq!(
+        seen.lock().unwrap().first().map(String::as_str),
+        Some("validatePassed")
+    );
 }
 
 #[tokio::test]
@@ -163,8 +168,11 @@ async fn a_failed_migration_is_a_failure() {
 #[tokio::test]
 async fn admin_action_required_returns_at_once_in_either_phase() {
     for validation in [true, false] {
-        let (server, polls) =
-            scripted(JOB_PATH, &["inProgress", "adminActionRequired", "completed"]).await;
+        let (server, polls) = scripted(
+            JOB_PATH,
+            &["inProgress", "adminActionRequired", "completed"],
+        )
+        .await;
         // A day's maximum wait: only returning at once ends this test quickly.
         let (w, _) = waiter();
         let w = w.max_wait(Duration::from_secs(24 * 3600));
@@ -175,7 +183,11 @@ async fn admin_action_required_returns_at_once_in_either_phase() {
             job.wait_for_migration(w).await
         }
         .unwrap();
-        assert_eq!(done.outcome, Outcome::ActionRequired, "validation: {validation}");
+        assert_eq!(
+            done.outcome,
+            Outcome::ActionRequired,
+            "validation: {validation}"
+        );
         assert_eq!(done.value.status.get(), Some(&Job::AdminActionRequired));
         assert_eq!(done.polls, 2);
         assert_eq!(polls.load(Ordering::SeqCst), 2, "no poll after it");
@@ -223,7 +235,10 @@ async fn a_failed_poll_keeps_the_last_job_polled() {
         .await;
     let (w, _) = waiter();
     let err = jobs(&server).wait_for_migration(w).await.unwrap_err();
-    assert!(err.poll_error().is_some_and(|e| e.is_not_found()), "{err:?}");
+    assert!(
+        err.poll_error().is_some_and(|e| e.is_not_found()),
+        "{err:?}"
+    );
     assert_eq!(
         err.last_value().and_then(|j| j.status.get()),
         Some(&Job::Processing)
@@ -233,7 +248,11 @@ async fn a_failed_poll_keeps_the_last_job_polled() {
 
 #[tokio::test]
 async fn a_sharepoint_task_is_waited_for_until_it_ends() {
-    let (server, _) = scripted(TASK_PATH, &["notStarted", "inProgress", "someday", "failed"]).await;
+    let (server, _) = scripted(
+        TASK_PATH,
+        &["notStarted", "inProgress", "someday", "failed"],
+    )
+    .await;
     let (w, seen) = waiter();
     let done = client(&server)
         .solutions()
@@ -246,7 +265,10 @@ async fn a_sharepoint_task_is_waited_for_until_it_ends() {
         .unwrap();
     assert_eq!(done.outcome, Outcome::Failed);
     assert_eq!(done.value.status.get(), Some(&Task::Failed));
-    assert_eq!(*seen.lock().unwrap(), ["notStarted", "inProgress", "someday", "failed"]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["notStarted", "inProgress", "someday", "failed"]
+    );
 }
 
 /// Every member of the status enums has a meaning per phase, and the ones
@@ -272,7 +294,11 @@ fn statuses_per_phase() {
         (&Job::UnknownFutureValue, InProgress, InProgress),
         (&unknown, InProgress, InProgress),
     ] {
-        assert_eq!(validation_outcome(status), validation, "validation: {status}");
+        assert_eq!(
+            validation_outcome(status),
+            validation,
+            "validation: {status}"
+        );
         assert_eq!(migration_outcome(status), migration, "migration: {status}");
     }
     // Every known member is classified, and only the documented ones end a phase.
@@ -284,7 +310,10 @@ fn statuses_per_phase() {
             .collect()
     };
     assert_eq!(ends(validation_outcome), ["validatePassed"]);
-    assert_eq!(ends(migration_outcome), ["completed", "completedWithErrors"]);
+    assert_eq!(
+        ends(migration_outcome),
+        ["completed", "completedWithErrors"]
+    );
     assert_eq!(task_outcome(&Task::Completed), Succeeded);
     assert_eq!(task_outcome(&Task::Cancelled), Failed);
     assert_eq!(task_outcome(&Task::UnknownValue("x".into())), InProgress);

@@ -359,10 +359,9 @@ async fn connect_failures_are_retried_even_for_post() {
         other => panic!("expected transport error, got {other:?}"),
     }
     // The cause chain goes down to the refused connection.
-    let mut chain = std::iter::successors(
-        Some(&err as &(dyn std::error::Error + 'static)),
-        |e| e.source(),
-    );
+    let mut chain = std::iter::successors(Some(&err as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    });
     assert!(
         chain.any(|e| e
             .downcast_ref::<std::io::Error>()
@@ -388,7 +387,11 @@ async fn a_timed_out_attempt_is_a_timeout_transport_error() {
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let err = c.request(Method::GET, jobs()).send_empty().await.unwrap_err();
+    let err = c
+        .request(Method::GET, jobs())
+        .send_empty()
+        .await
+        .unwrap_err();
     match &err {
         Error::Transport { source, .. } => {
             assert!(source.is_timeout(), "{source:?}");

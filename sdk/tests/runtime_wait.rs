@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 /// crossTenantMigrationJob statuses from the migrate doc, as plain strings
 /// (the typed job waiters are tested in runtime_phase_waiters.rs).
-fn job_status(status: &String) -> Outcome {
+fn job_status(status: &str) -> Outcome {
     match status.to_ascii_lowercase().as_str() {
         "completed" | "completedwitherrors" => Outcome::Succeeded,
         "failed" | "cancelled" => Outcome::Failed,
@@ -28,7 +28,11 @@ where
     F: Future<Output = Result<String>>,
 {
     waiter
-        .wait(poll, |s: &String| Some(s.clone()), job_status)
+        .wait(
+            poll,
+            |s: &String| Some(s.clone()),
+            |s: &String| job_status(s),
+        )
         .await
 }
 
@@ -102,7 +106,10 @@ async fn terminal_failure_is_reported_with_the_value() {
     assert_eq!(done.outcome, Outcome::Failed);
     assert_eq!(done.polls, 2);
     let err = done.into_result().unwrap_err();
-    assert!(matches!(&err, WaitError::Failed(f) if f.status == "Failed"), "{err:?}");
+    assert!(
+        matches!(&err, WaitError::Failed(f) if f.status == "Failed"),
+        "{err:?}"
+    );
     assert_eq!(err.last_status(), Some("Failed"));
     assert_eq!(err.into_last_value().as_deref(), Some("Failed"));
 }
@@ -119,7 +126,11 @@ async fn action_required_returns_at_once() {
     assert_eq!(done.outcome, Outcome::ActionRequired);
     assert_eq!(done.value, "adminActionRequired");
     assert_eq!(done.polls, 2);
-    assert_eq!(start.elapsed(), Duration::from_secs(2), "no wait past the second poll");
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(2),
+        "no wait past the second poll"
+    );
     let err = done.into_result().unwrap_err();
     assert!(matches!(err, WaitError::ActionRequired(_)), "{err:?}");
     assert!(err.to_string().contains("administrator"), "{err}");
@@ -207,7 +218,7 @@ async fn poll_error_ends_the_wait_keeping_the_last_value() {
                 async move { r }
             },
             |j: &Job| j.status.clone(),
-            job_status,
+            |s: &String| job_status(s),
         )
         .await
         .unwrap_err();

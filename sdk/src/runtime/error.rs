@@ -1,4 +1,5 @@
-//! The one [`Error`] type of the SDK.
+//! [`Error`], the error of a request, and the details it carries: [`ServiceError`],
+//! [`DecodeError`], [`TransportError`]. Waits have their own error (`WaitError`).
 
 use std::fmt;
 use std::time::Duration;
@@ -248,11 +249,7 @@ impl fmt::Display for ServiceError {
 
 impl ServiceError {
     /// Build from a response status, headers and body.
-    pub(crate) fn from_response(
-        method: Method,
-        path_template: String,
-        raw: &RawResponse,
-    ) -> Self {
+    pub(crate) fn from_response(method: Method, path_template: String, raw: &RawResponse) -> Self {
         let (status, headers, body, attempts) =
             (raw.status, &raw.headers, &raw.body[..], raw.attempts);
         let content_type = header_str(headers, "content-type");

@@ -59,5 +59,7 @@ pub use request::Request;
 #[doc(hidden)]
 pub use response::decode_json;
 pub use retry::RetryPolicy;
-pub use typed::{CountRequest, EmptyRequest, ItemRequest, ListRequest, OptionalRequest, SendRequest};
+pub use typed::{
+    CountRequest, EmptyRequest, ItemRequest, ListRequest, OptionalRequest, SendRequest,
+};
 pub use wait::{Finished, Outcome, WaitError, WaitResult, Waiter};

@@ -113,11 +113,17 @@ mod tests {
             Some(Duration::from_millis(250))
         );
         assert_eq!(
-            parse_retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")])),
+            parse_retry_after(&headers(&[(
+                "retry-after",
+                "Wed, 21 Oct 2015 07:28:00 GMT"
+            )])),
             Some(Duration::ZERO),
             "a date in the past means now"
         );
-        assert_eq!(parse_retry_after(&headers(&[("retry-after", "soon")])), None);
+        assert_eq!(
+            parse_retry_after(&headers(&[("retry-after", "soon")])),
+            None
+        );
         assert_eq!(parse_retry_after(&HeaderMap::new()), None);
     }
 }

@@ -111,8 +111,8 @@ pub enum WaitError<T> {
     /// A poll failed (after the client's own retries).
     #[non_exhaustive]
     Poll {
-        /// The request's error.
-        error: Error,
+        /// The request's error (boxed: it is large, and waits rarely fail).
+        error: Box<Error>,
         /// Successful polls before it.
         polls: u32,
         /// The last status seen.
@@ -161,7 +161,7 @@ impl<T> WaitError<T> {
     /// The error of the failed poll, if a poll failed.
     pub fn poll_error(&self) -> Option<&Error> {
         match self {
-            WaitError::Poll { error, .. } => Some(error),
+            WaitError::Poll { error, .. } => Some(error.as_ref()),
             _ => None,
         }
     }
@@ -309,7 +309,7 @@ impl Waiter {
                 Ok(v) => v,
                 Err(error) => {
                     return Err(WaitError::Poll {
-                        error,
+                        error: Box::new(error),
                         polls,
                         last_status,
                         last,
