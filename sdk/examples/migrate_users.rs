@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use graph_migrations::models::{CrossTenantMigrationJob, CrossTenantMigrationTask};
 use graph_migrations::runtime::edm::DateTimeOffset;
-use graph_migrations::waiters::{Outcome, Waiter, migration_waiter};
+use graph_migrations::waiters::{Outcome, Waiter};
 use graph_migrations::{Client, WaitError};
 
 use common::{BoxError, bar, say};
@@ -166,15 +166,11 @@ fn phase_waiter(
     step: fn(&str) -> u64,
 ) -> Waiter {
     let (p, s) = (pb.clone(), seen.clone());
-    migration_waiter()
-        .interval(options.poll)
-        .max_interval(options.poll * 4)
-        .max_wait(options.max_wait)
-        .on_status(move |status| {
-            s.lock().unwrap().push(status.to_string());
-            p.set_position(step(status));
-            p.set_message(status.to_string());
-        })
+    common::poll_waiter(options.poll, options.max_wait).on_status(move |status| {
+        s.lock().unwrap().push(status.to_string());
+        p.set_position(step(status));
+        p.set_message(status.to_string());
+    })
 }
 
 /// A wait that ended without a terminal status, with the job's last known status.

@@ -52,55 +52,52 @@ pub fn migration_waiter() -> Waiter {
 /// What a job status means while waiting for a validation started with
 /// `POST …/{id}/validate`.
 pub fn validation_outcome(status: &Job) -> Outcome {
-    match status {
-        Job::ValidatePassed => Outcome::Succeeded,
-        Job::ValidateFailed => Outcome::Failed,
-        Job::AdminActionRequired => Outcome::ActionRequired,
-        // Ends the job, not only its validation.
-        Job::Failed | Job::Cancelled | Job::Deleted => Outcome::Failed,
-        // A validation does not end in these: the job is migrating or has
-        // migrated, so the validation waited for is not what happened.
-        Job::Completed | Job::CompletedWithErrors => Outcome::Failed,
-        Job::Submitted
-        | Job::Approved
-        | Job::Processing
-        | Job::CuttingOver
-        | Job::InProgress
-        | Job::PendingCancel
-        | Job::PendingDelete
-        | Job::ValidateSubmitted
-        | Job::ValidateProcessing
-        | Job::ValidateInProgress
-        | Job::UnknownFutureValue
-        | Job::UnknownValue(_) => Outcome::InProgress,
-    }
+    job_outcome(status, Phase::Validation)
 }
 
 /// What a job status means while waiting for a migration started with
 /// `POST …/{id}/migrate`. `completedWithErrors` is a success: the job ended
 /// and reports per user what failed (its `users` tasks).
 pub fn migration_outcome(status: &Job) -> Outcome {
-    match status {
-        Job::Completed | Job::CompletedWithErrors => Outcome::Succeeded,
-        Job::Failed | Job::Cancelled | Job::Deleted => Outcome::Failed,
-        // The migrate action refuses a job whose validation did not pass.
-        Job::ValidateFailed => Outcome::Failed,
-        Job::AdminActionRequired => Outcome::ActionRequired,
-        // `validatePassed` is where a migration starts from: the first poll
-        // after `migrate` may still read it.
-        Job::Submitted
-        | Job::Approved
-        | Job::Processing
-        | Job::CuttingOver
-        | Job::InProgress
-        | Job::PendingCancel
-        | Job::PendingDelete
-        | Job::ValidateSubmitted
-        | Job::ValidateProcessing
-        | Job::ValidateInProgress
-        | Job::ValidatePassed
-        | Job::UnknownFutureValue
-        | Job::UnknownValue(_) => Outcome::InProgress,
+    job_outcome(status, Phase::Migration)
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    Validation,
+    Migration,
+}
+
+/// Every member is named (no `_` arm): a member that regeneration adds or
+/// renames must be given a meaning here before the SDK builds again.
+fn job_outcome(status: &Job, phase: Phase) -> Outcome {
+    match (status, phase) {
+        (Job::AdminActionRequired, _) => Outcome::ActionRequired,
+        // `validateFailed` also ends a migration wait: the migrate action
+        // refuses a job whose validation did not pass.
+        (Job::Failed | Job::Cancelled | Job::Deleted | Job::ValidateFailed, _) => Outcome::Failed,
+        (Job::ValidatePassed, Phase::Validation) => Outcome::Succeeded,
+        // Where a migration starts from: the first poll after `migrate` may still read it.
+        (Job::ValidatePassed, Phase::Migration) => Outcome::InProgress,
+        (Job::Completed | Job::CompletedWithErrors, Phase::Migration) => Outcome::Succeeded,
+        // A validation does not end in these: the job migrated, so the
+        // validation waited for is not what happened.
+        (Job::Completed | Job::CompletedWithErrors, Phase::Validation) => Outcome::Failed,
+        (
+            Job::Submitted
+            | Job::Approved
+            | Job::Processing
+            | Job::CuttingOver
+            | Job::InProgress
+            | Job::PendingCancel
+            | Job::PendingDelete
+            | Job::ValidateSubmitted
+            | Job::ValidateProcessing
+            | Job::ValidateInProgress
+            | Job::UnknownFutureValue
+            | Job::UnknownValue(_),
+            _,
+        ) => Outcome::InProgress,
     }
 }
 

@@ -95,6 +95,25 @@ async fn follows_same_origin_next_links_with_count() {
     );
 }
 
+/// Links a client of `server` must refuse: `evil`'s (same host name
+/// 127.0.0.1, another port), another host name, another scheme, `server`'s
+/// own origin with credentials, and no URL at all.
+fn links_off_origin(server: &MockServer, evil: &MockServer) -> Vec<String> {
+    vec![
+        format!("{}{USERS_PATH}?$skiptoken=x", evil.uri()),
+        format!(
+            "http://localhost:{}{USERS_PATH}?$skiptoken=x",
+            evil.address().port()
+        ),
+        format!("https://{}{USERS_PATH}", server.address()),
+        format!(
+            "http://user:pw@{}{USERS_PATH}?$skiptoken=x",
+            server.address()
+        ),
+        "not a url".to_string(),
+    ]
+}
+
 #[tokio::test]
 async fn next_link_to_another_host_is_refused_and_never_contacted() {
     let server = MockServer::start().await;
@@ -104,16 +123,7 @@ async fn next_link_to_another_host_is_refused_and_never_contacted() {
         .expect(0)
         .mount(&evil)
         .await;
-    // Same host name (127.0.0.1) but another port, and a different host name.
-    for link in [
-        format!("{}/beta/users?$skiptoken=x", evil.uri()),
-        format!(
-            "http://localhost:{}/beta/users?$skiptoken=x",
-            evil.address().port()
-        ),
-        format!("https://{}/beta/users", server.address()),
-        "not a url".to_string(),
-    ] {
+    for link in links_off_origin(&server, &evil) {
         Mock::given(method("GET"))
             .and(path(USERS_PATH))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -386,19 +396,8 @@ async fn a_resumed_link_to_another_host_is_refused_before_anything_is_sent() {
         .expect(0)
         .mount(&evil)
         .await;
-    let port = evil.address().port();
     let c = client(&server);
-    for link in [
-        format!("{}{USERS_PATH}?$skiptoken=10", evil.uri()),
-        format!("http://localhost:{port}{USERS_PATH}?$skiptoken=10"),
-        format!("https://{}{USERS_PATH}", server.address()),
-        // The right origin, but with credentials for whoever reads the link.
-        format!(
-            "http://user:pw@{}{USERS_PATH}?$skiptoken=10",
-            server.address()
-        ),
-        "not a url".to_string(),
-    ] {
+    for link in links_off_origin(&server, &evil) {
         match Pager::<User>::resume(&c, &link) {
             Err(Error::InvalidNextLink {
                 expected_origin, ..
