@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use http::{Method, StatusCode};
 
+use super::origin::RefusedLink;
 use super::response::{RawResponse, header_str, parse_retry_after};
 
 /// `Result` with [`Error`] as the default error type.
@@ -321,6 +322,15 @@ impl ServiceError {
                 .inner_code
                 .as_deref()
                 .is_some_and(|c| c.eq_ignore_ascii_case(code))
+    }
+}
+
+impl From<RefusedLink> for Error {
+    fn from(r: RefusedLink) -> Self {
+        Error::InvalidNextLink {
+            link_origin: r.link_origin,
+            expected_origin: r.expected_origin,
+        }
     }
 }
 

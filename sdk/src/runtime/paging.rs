@@ -67,13 +67,23 @@ struct RawPage<T> {
 /// [`Error::InvalidNextLink`] and nothing is sent to it.
 ///
 /// ```no_run
-/// # async fn run(client: graph_migrations::Client) -> graph_migrations::Result<()> {
+/// # async fn run(client: graph_migrations::runtime::Client) -> graph_migrations::runtime::Result<()> {
 /// use futures::TryStreamExt as _;
-/// use graph_migrations::{Page, Pager, models::SharePointUserIdentityMapping};
+/// use graph_migrations::runtime::{Pager, RequestPath};
+/// use serde_json::Value;
 ///
-/// let mappings = client.solutions().share_point().migrations().cross_organization_user_mappings();
+/// let mappings = RequestPath::root()
+///     .segment("solutions")
+///     .segment("sharePoint")
+///     .segment("migrations")
+///     .segment("crossOrganizationUserMappings");
 /// // Read two pages and keep the link to the third...
-/// let mut pages = mappings.get().top(100).pager().max_pages(2).pages();
+/// let mut pages = client
+///     .request(http::Method::GET, mappings)
+///     .query("$top", "100")
+///     .pager::<Value>()
+///     .max_pages(2)
+///     .pages();
 /// while let Some(page) = pages.try_next().await? {
 ///     println!("{} mappings", page.items.len());
 /// }
@@ -81,8 +91,7 @@ struct RawPage<T> {
 ///
 /// // ...and finish later, possibly in another process with another client.
 /// if let Some(link) = saved {
-///     let rest: Vec<SharePointUserIdentityMapping> =
-///         Pager::resume(&client, &link)?.collect_all().await?;
+///     let rest: Vec<Value> = Pager::resume(&client, &link)?.collect_all().await?;
 ///     println!("{} more", rest.len());
 /// }
 /// # Ok(()) }

@@ -2,25 +2,30 @@
 //! it reaches a terminal status, with backoff, jitter and a maximum wait.
 //!
 //! The caller says how to read the status and what each status means; the
-//! waiters of `graph_migrations::waiters` do so with the generated status enums.
+//! migration waiters of the SDK do so with the generated status enums.
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use graph_migrations::{Outcome, Waiter};
+//! use graph_migrations::runtime::{Client, Outcome, RequestPath, Waiter};
+//! use serde_json::Value;
 //!
-//! # async fn run(client: graph_migrations::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use graph_migrations::models::SharePointMigrationTaskStatus as Status;
-//! let task = client.solutions().share_point().migrations().cross_organization_migration_tasks().by_id("t1");
+//! # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let task = RequestPath::root()
+//!     .segment("solutions")
+//!     .segment("sharePoint")
+//!     .segment("migrations")
+//!     .segment("crossOrganizationMigrationTasks")
+//!     .key("sharePointMigrationTaskId", "t1");
 //! let finished = Waiter::new()
 //!     .interval(Duration::from_secs(10))
 //!     .max_wait(Duration::from_secs(6 * 3600))
 //!     .on_status(|s| eprintln!("status: {s}"))
 //!     .wait(
-//!         || task.get().send(),
-//!         |t| t.status.get().cloned(),
-//!         |s| match s {
-//!             Status::Completed => Outcome::Succeeded,
-//!             Status::Failed | Status::Cancelled => Outcome::Failed,
+//!         || client.request(http::Method::GET, task.clone()).send::<Value>(),
+//!         |t| t["status"].as_str().map(str::to_string),
+//!         |s| match s.as_str() {
+//!             "completed" => Outcome::Succeeded,
+//!             "failed" | "cancelled" => Outcome::Failed,
 //!             _ => Outcome::InProgress,
 //!         },
 //!     )
