@@ -10,11 +10,11 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::runtime::options::{self, AllOptions};
 pub use crate::runtime::{
-    CountRequest, EmptyRequest, ItemRequest, ListRequest, OptionalRequest, SendRequest,
+    CountRequest, EmptyRequest, Flags, ItemRequest, ListRequest, OptionalRequest, SendRequest,
 };
 
 // ---------------------------------------------------------------------------
@@ -187,12 +187,6 @@ fn from_buffer<T: Polymorphic>(
         out.deserialize_field(key, &mut entries)?;
     }
     Ok(out)
-}
-
-/// Implemented by every generated enum.
-pub trait WireEnum: Sized {
-    fn as_wire(&self) -> &str;
-    fn from_wire(s: &str) -> Self;
 }
 
 /// The constructor, builder-style setters and serde implementations of a
@@ -438,7 +432,7 @@ macro_rules! wire_enum {
             }
         }
 
-        impl crate::support::WireEnum for $name {
+        impl crate::runtime::WireEnum for $name {
             fn as_wire(&self) -> &str {
                 self.as_str()
             }
@@ -453,31 +447,6 @@ pub(crate) use wire_enum;
 /// `microsoft.graph.x` from `#microsoft.graph.x` or `microsoft.graph.x`.
 pub fn odata_type_name(t: &str) -> &str {
     t.strip_prefix('#').unwrap_or(t)
-}
-
-/// The value of an `IsFlags` enum: members written as `"a,b"`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Flags<E>(pub Vec<E>);
-
-impl<E: WireEnum> Serialize for Flags<E> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let parts: Vec<&str> = self.0.iter().map(WireEnum::as_wire).collect();
-        serializer.serialize_str(&parts.join(","))
-    }
-}
-
-impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let s = Key::deserialize(deserializer)?;
-        Ok(Flags(
-            s.as_str()
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(E::from_wire)
-                .collect(),
-        ))
-    }
 }
 
 // ---------------------------------------------------------------------------

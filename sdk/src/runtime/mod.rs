@@ -11,7 +11,8 @@
 //! * [`Request`]: one untyped request, sent with retries.
 //! * [`Pager`], [`Pages`], [`Items`], [`Page`]: origin-checked, resumable
 //!   `@odata.nextLink` paging.
-//! * [`Field`]: tri-state model properties; [`edm`]: Edm primitive types.
+//! * [`Field`]: tri-state model properties; [`edm`]: Edm primitive types;
+//!   [`Flags`]: the value of a flags enum.
 //! * [`Error`]: the request error, with [`ServiceError`], [`DecodeError`] and
 //!   [`TransportError`].
 //! * [`Waiter`], [`WaitError`]: polling long-running operations.
@@ -26,6 +27,7 @@ pub mod delta;
 pub mod edm;
 mod error;
 mod field;
+mod flags;
 pub mod options;
 mod origin;
 mod paging;
@@ -50,6 +52,7 @@ pub use delta::{
 };
 pub use error::{DecodeError, Error, Result, ServiceError, TransportError};
 pub use field::Field;
+pub use flags::{Flags, WireEnum};
 pub use paging::{Items, Page, Pager, Pages};
 pub use path::{
     ODataLiteral, RequestPath, decode_odata_string_literal, decode_path_segment,

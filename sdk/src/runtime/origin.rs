@@ -67,7 +67,10 @@ mod tests {
             "/beta/x",
         ] {
             let refused = checked_link(&base, bad).unwrap_err();
-            assert_eq!(refused.expected_origin, "https://graph.microsoft.com", "{bad}");
+            assert_eq!(
+                refused.expected_origin, "https://graph.microsoft.com",
+                "{bad}"
+            );
         }
     }
 }

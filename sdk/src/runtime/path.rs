@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn typed_literals_are_bare_and_encoded() {
-        use super::edm::{Date, DateTimeOffset};
+        use crate::runtime::edm::{Date, DateTimeOffset};
         let date: Date = "2026-07-09".parse().unwrap();
         let at: DateTimeOffset = "2026-07-09T10:30:00+02:00".parse().unwrap();
         let guid: uuid::Uuid = "0b9e1b4c-3c9a-4a55-9a43-5c8b5d0f6a01".parse().unwrap();
