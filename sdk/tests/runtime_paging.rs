@@ -350,6 +350,9 @@ async fn a_pager_resumes_from_a_saved_link_in_a_fresh_client() {
             .pages(),
     };
     assert_eq!(saved.pages.next_link(), None, "nothing read yet");
+    // Storable and movable across tasks without pinning.
+    fn spawnable<S: Send + Unpin + 'static>(_: &S) {}
+    spawnable(&saved.pages);
     let mut seen = Vec::new();
     let mut last_page_link = None;
     while let Some(page) = saved.pages.try_next().await.unwrap() {
