@@ -95,6 +95,17 @@ async fn follows_same_origin_next_links_with_count() {
     );
 }
 
+/// A server, and another that expects no request at all.
+async fn server_and_evil() -> (MockServer, MockServer) {
+    let evil = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .expect(0)
+        .mount(&evil)
+        .await;
+    (MockServer::start().await, evil)
+}
+
 /// Links a client of `server` must refuse: `evil`'s (same host name
 /// 127.0.0.1, another port), another host name, another scheme, `server`'s
 /// own origin with credentials, and no URL at all.
@@ -116,13 +127,7 @@ fn links_off_origin(server: &MockServer, evil: &MockServer) -> Vec<String> {
 
 #[tokio::test]
 async fn next_link_to_another_host_is_refused_and_never_contacted() {
-    let server = MockServer::start().await;
-    let evil = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .expect(0)
-        .mount(&evil)
-        .await;
+    let (server, evil) = server_and_evil().await;
     for link in links_off_origin(&server, &evil) {
         Mock::given(method("GET"))
             .and(path(USERS_PATH))
@@ -392,13 +397,7 @@ async fn a_pager_resumes_from_a_saved_link_in_a_fresh_client() {
 
 #[tokio::test]
 async fn a_resumed_link_to_another_host_is_refused_before_anything_is_sent() {
-    let server = MockServer::start().await;
-    let evil = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
-        .expect(0)
-        .mount(&evil)
-        .await;
+    let (server, evil) = server_and_evil().await;
     let c = client(&server);
     for link in links_off_origin(&server, &evil) {
         match Pager::<User>::resume(&c, &link) {
