@@ -48,7 +48,7 @@ fn restricted_collections_get_a_marker_without_the_forbidden_options() {
     for allowed in ["Select", "Expand", "Filter", "OrderBy", "Skip", "Count"] {
         assert!(
             restricted.contains(&format!(
-                "impl crate::support::options::{allowed} for RestrictedQueryOptions"
+                "impl crate::runtime::options::{allowed} for RestrictedQueryOptions"
             )),
             "{allowed} missing:\n{restricted}"
         );
@@ -56,7 +56,7 @@ fn restricted_collections_get_a_marker_without_the_forbidden_options() {
     for forbidden in ["Top", "Search"] {
         assert!(
             !restricted.contains(&format!(
-                "impl crate::support::options::{forbidden} for RestrictedQueryOptions"
+                "impl crate::runtime::options::{forbidden} for RestrictedQueryOptions"
             )),
             "{forbidden} must not be offered"
         );
@@ -67,7 +67,7 @@ fn restricted_collections_get_a_marker_without_the_forbidden_options() {
     assert!(!generated.api_surface.contains("POST /restricted "));
     // The unrestricted set keeps every option.
     let open = &generated.files["builders/open.rs"];
-    assert!(open.contains("crate::support::AllOptions"));
+    assert!(open.contains("crate::runtime::options::AllOptions"));
     assert!(generated.api_surface.contains("POST /open -> cap.item"));
 }
 
@@ -78,7 +78,7 @@ fn flags_enums_use_the_flags_wrapper() {
         .unwrap_or_else(|d| panic!("{d}"));
     let item = &generated.files["models/item.rs"];
     assert!(
-        item.contains("crate::support::Flags<crate::models::Color>"),
+        item.contains("crate::runtime::Flags<crate::models::Color>"),
         "{item}"
     );
 }

@@ -138,7 +138,7 @@ fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_erro
         "pub fn path_navigation(&self) -> crate::builders::",
         ".segment(\"path\")",
         "pub fn count_action(&self)",
-        "pub fn count(&self) -> crate::support::CountRequest",
+        "pub fn count(&self) -> crate::runtime::CountRequest",
     ] {
         assert!(
             builders.contains(expected),

@@ -4,7 +4,7 @@
 //! `serde_json::Value`. Goal: typed at least 1.5 times faster.
 //!
 //! The typed side decodes the way the SDK's pager does
-//! (`graph_migrations::runtime::request::decode_json` into a page of `value`,
+//! (`graph_migrations::runtime::decode_json` into a page of `value`,
 //! `@odata.nextLink`, `@odata.count`, `@odata.context`). Every decode
 //! through `serde_path_to_error` (what the SDK did before) is shown too. All
 //! sides run round-robin in one process, medians compared.
@@ -27,7 +27,7 @@ use graph_migrations::models::{
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// The page shape the SDK decodes (`runtime::paging::RawPage`).
+/// The page shape the SDK decodes (the pager's `RawPage`).
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
 struct Page<T> {
@@ -40,9 +40,9 @@ struct Page<T> {
     context: Option<String>,
 }
 
-/// As the pager decodes a page: `runtime::request::decode_json`.
+/// As the pager decodes a page: `runtime::decode_json`.
 fn decode_like_sdk<T: DeserializeOwned>(bytes: &[u8]) -> Page<T> {
-    graph_migrations::runtime::request::decode_json(bytes)
+    graph_migrations::runtime::decode_json(bytes)
         .unwrap_or_else(|(path, message)| panic!("{path}: {message}"))
 }
 

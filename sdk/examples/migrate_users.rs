@@ -1,8 +1,8 @@
-//! Migrate users between tenants with a cross-tenant migration job: create
-//! the job with the collection-bound `validate` action, wait for the
-//! validation, start the migration, wait for it to finish, and report every
-//! user's outcome. Progress is shown with indicatif, driven by the waiter's
-//! `on_status` callback.
+//! Migrate users between tenants with a cross-tenant migration job, along the
+//! documented lifecycle: create the job (which starts nothing), validate it
+//! (`POST …/{id}/validate`) and wait for the validation phase, migrate it and
+//! wait for the migration phase, then report every user's outcome. Progress
+//! is shown with indicatif, driven by the waiters' `on_status` callback.
 //!
 //! Against the simulator (statuses move with its clock: `--time-scale 60`
 //! makes a run take a few seconds):
@@ -26,11 +26,10 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use graph_migrations::Client;
-use graph_migrations::builders::CrossTenantMigrationJobsValidatePostRequestBody;
-use graph_migrations::models::CrossTenantMigrationTask;
+use graph_migrations::models::{CrossTenantMigrationJob, CrossTenantMigrationTask};
 use graph_migrations::runtime::edm::DateTimeOffset;
-use graph_migrations::waiters::migration_waiter;
+use graph_migrations::waiters::{Outcome, Waiter};
+use graph_migrations::{Client, WaitError};
 
 use common::{BoxError, bar, say};
 
@@ -159,7 +158,31 @@ fn outcomes(tasks: &[CrossTenantMigrationTask]) -> Vec<UserOutcome> {
         .collect()
 }
 
-/// Validates, migrates and waits; the whole example.
+/// The waiter both phases use, reporting each status to the progress bar.
+fn phase_waiter(
+    options: &Options,
+    pb: &indicatif::ProgressBar,
+    seen: &Arc<Mutex<Vec<String>>>,
+    step: fn(&str) -> u64,
+) -> Waiter {
+    let (p, s) = (pb.clone(), seen.clone());
+    common::poll_waiter(options.poll, options.max_wait).on_status(move |status| {
+        s.lock().unwrap().push(status.to_string());
+        p.set_position(step(status));
+        p.set_message(status.to_string());
+    })
+}
+
+/// A wait that ended without a terminal status, with the job's last known status.
+fn wait_failed(phase: &str, job_id: &str, e: WaitError<CrossTenantMigrationJob>) -> BoxError {
+    format!(
+        "{phase} of job {job_id} did not finish (last status {}): {e}",
+        e.last_status().unwrap_or("unknown")
+    )
+    .into()
+}
+
+/// Creates, validates, migrates and waits; the whole example.
 pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError> {
     let jobs = client
         .solutions()
@@ -167,8 +190,8 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
         .cross_tenant_migration_jobs();
     let seen = Arc::new(Mutex::new(Vec::<String>::new()));
 
-    // 1. Create the job through the collection-bound `validate` action.
-    let body = CrossTenantMigrationJobsValidatePostRequestBody::new()
+    // 1. Create the job: this defines the batch and starts nothing.
+    let body = CrossTenantMigrationJob::new()
         .with_display_name(options.display_name.clone())
         .with_source_tenant_id(options.source_tenant_id.clone())
         .with_resource_type("Users".to_string())
@@ -176,7 +199,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
         .with_workloads(options.workloads.clone())
         // Cut over as soon as the data is synced.
         .with_complete_after_date_time(DateTimeOffset::now_utc());
-    let job = jobs.validate().post(&body).await?;
+    let job = jobs.post(&body).await?;
     let job_id = job
         .id
         .get()
@@ -184,33 +207,25 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
         .ok_or("the service returned a job without an id")?;
     let job_ref = jobs.by_id(&job_id);
 
-    // 2. Wait for the validation, with a progress bar of its three steps.
+    // 2. Validate it, and wait for the validation phase with a progress bar
+    //    of its three steps.
+    job_ref.validate().post().await?;
     let pb = bar(3, "validation steps");
     say(
         &pb,
         format!(
-            "created job {job_id} ({}) for {} user(s)",
+            "created and validating job {job_id} ({}) for {} user(s)",
             options.display_name,
             options.users.len()
         ),
     );
-    let (p, s) = (pb.clone(), seen.clone());
     let validated = job_ref
-        .wait_until_terminal(
-            migration_waiter()
-                .interval(options.poll)
-                .max_interval(options.poll * 4)
-                .max_wait(options.max_wait)
-                .on_status(move |status| {
-                    s.lock().unwrap().push(status.to_string());
-                    p.set_position(validation_step(status));
-                    p.set_message(status.to_string());
-                }),
-        )
-        .await?;
+        .wait_for_validation(phase_waiter(options, &pb, &seen, validation_step))
+        .await
+        .map_err(|e| wait_failed("validation", &job_id, e))?;
     pb.finish_with_message(validated.status.clone());
     say(&pb, format!("validation: {}", validated.status));
-    if validated.status != "validatePassed" {
+    if validated.outcome != Outcome::Succeeded {
         let tasks: Vec<CrossTenantMigrationTask> = job_ref.users().get().collect_all().await?;
         for u in outcomes(&tasks) {
             eprintln!("  user {}: {:?}", u.id, u.services);
@@ -223,7 +238,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
         .into());
     }
 
-    // 3. Migrate, and wait with a progress bar of the migration phases.
+    // 3. Migrate, and wait for the migration phase with a progress bar of its steps.
     let started = job_ref.migrate().post().await?;
     let pb = bar(4, "phases");
     say(
@@ -237,20 +252,10 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
                 .unwrap_or_default()
         ),
     );
-    let (p, s) = (pb.clone(), seen.clone());
     let done = job_ref
-        .wait_until_terminal(
-            migration_waiter()
-                .interval(options.poll)
-                .max_interval(options.poll * 4)
-                .max_wait(options.max_wait)
-                .on_status(move |status| {
-                    s.lock().unwrap().push(status.to_string());
-                    p.set_position(migration_step(status));
-                    p.set_message(status.to_string());
-                }),
-        )
-        .await?;
+        .wait_for_migration(phase_waiter(options, &pb, &seen, migration_step))
+        .await
+        .map_err(|e| wait_failed("migration", &job_id, e))?;
     pb.finish_with_message(done.status.clone());
 
     // 4. Every user's outcome.

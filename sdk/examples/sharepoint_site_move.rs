@@ -27,7 +27,6 @@ use graph_migrations::models::{
     SharePointSiteMigrationTaskParameters,
 };
 use graph_migrations::runtime::edm::DateTimeOffset;
-use graph_migrations::waiters::migration_waiter;
 use graph_migrations::{Client, Error};
 
 use common::{BoxError, say, spinner};
@@ -194,14 +193,10 @@ pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError>
     let done = tasks
         .by_id(&task_id)
         .wait_until_terminal(
-            migration_waiter()
-                .interval(options.poll)
-                .max_interval(options.poll * 4)
-                .max_wait(options.max_wait)
-                .on_status(move |status| {
-                    s.lock().unwrap().push(status.to_string());
-                    p.set_message(format!("task {status}"));
-                }),
+            common::poll_waiter(options.poll, options.max_wait).on_status(move |status| {
+                s.lock().unwrap().push(status.to_string());
+                p.set_message(format!("task {status}"));
+            }),
         )
         .await?;
     let error = done.value.error.get().map(|e| {

@@ -1,17 +1,21 @@
-//! Hand-written glue between the generated code and the runtime: the
-//! request types builders return, query-option capabilities, and the serde
-//! helpers generated models share (so each model's code stays small).
+//! Not public API: the serde glue generated models share (so each model's
+//! code stays small) and the macros generated code expands. Hidden from the
+//! documentation in the manner of serde's `__private`; nothing here is
+//! covered by semver.
+//!
+//! The re-exports of runtime types below keep the paths the generated
+//! code of this version names (`crate::support::ListRequest`, ...) working;
+//! the canonical paths are in [`crate::runtime`].
 
 use std::borrow::Cow;
-use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
-use std::pin::Pin;
 
-use futures::Stream;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::runtime::{Page, Pager, Request, Result};
+pub use crate::runtime::options::{self, AllOptions};
+pub use crate::runtime::{
+    CountRequest, EmptyRequest, Flags, ItemRequest, ListRequest, OptionalRequest, SendRequest,
+};
 
 // ---------------------------------------------------------------------------
 // serde support for generated models
@@ -183,12 +187,6 @@ fn from_buffer<T: Polymorphic>(
         out.deserialize_field(key, &mut entries)?;
     }
     Ok(out)
-}
-
-/// Implemented by every generated enum.
-pub trait WireEnum: Sized {
-    fn as_wire(&self) -> &str;
-    fn from_wire(s: &str) -> Self;
 }
 
 /// The constructor and serde implementations of a generated struct, from its
@@ -427,7 +425,7 @@ macro_rules! wire_enum {
             }
         }
 
-        impl crate::support::WireEnum for $name {
+        impl crate::runtime::WireEnum for $name {
             fn as_wire(&self) -> &str {
                 self.as_str()
             }
@@ -442,31 +440,6 @@ pub(crate) use wire_enum;
 /// `microsoft.graph.x` from `#microsoft.graph.x` or `microsoft.graph.x`.
 pub fn odata_type_name(t: &str) -> &str {
     t.strip_prefix('#').unwrap_or(t)
-}
-
-/// The value of an `IsFlags` enum: members written as `"a,b"`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Flags<E>(pub Vec<E>);
-
-impl<E: WireEnum> Serialize for Flags<E> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let parts: Vec<&str> = self.0.iter().map(WireEnum::as_wire).collect();
-        serializer.serialize_str(&parts.join(","))
-    }
-}
-
-impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let s = Key::deserialize(deserializer)?;
-        Ok(Flags(
-            s.as_str()
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(E::from_wire)
-                .collect(),
-        ))
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -505,319 +478,6 @@ macro_rules! request_builder {
     };
 }
 pub(crate) use request_builder;
-
-// ---------------------------------------------------------------------------
-// query options
-
-/// Marker traits: a request type offers a query option only when its
-/// options type implements the trait. Generated code uses [`AllOptions`]
-/// unless the metadata's capability annotations restrict something.
-pub mod options {
-    pub trait Select {}
-    pub trait Expand {}
-    pub trait Filter {}
-    pub trait OrderBy {}
-    pub trait Top {}
-    pub trait Skip {}
-    pub trait Search {}
-    pub trait Count {}
-}
-
-/// Every query option allowed (the metadata says nothing to the contrary).
-#[derive(Clone, Copy, Debug)]
-pub struct AllOptions;
-impl options::Select for AllOptions {}
-impl options::Expand for AllOptions {}
-impl options::Filter for AllOptions {}
-impl options::OrderBy for AllOptions {}
-impl options::Top for AllOptions {}
-impl options::Skip for AllOptions {}
-impl options::Search for AllOptions {}
-impl options::Count for AllOptions {}
-
-type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send>>;
-
-/// A `GET` request type with `$select` and `$expand` (where the options
-/// type allows them) and extra headers.
-macro_rules! query_request {
-    ($(#[$meta:meta])* $ty:ident) => {
-        $(#[$meta])*
-        pub struct $ty<T, O = AllOptions> {
-            request: Request,
-            _t: PhantomData<fn() -> (T, O)>,
-        }
-
-        impl<T, O> $ty<T, O> {
-            pub fn new(request: Request) -> Self {
-                $ty {
-                    request,
-                    _t: PhantomData,
-                }
-            }
-
-            fn with(self, f: impl FnOnce(Request) -> Request) -> Self {
-                Self::new(f(self.request))
-            }
-
-            /// Adds a request header (e.g. `Prefer`, `ConsistencyLevel`).
-            pub fn header(self, name: &str, value: impl Into<String>) -> Self {
-                self.with(|r| r.header(name, value))
-            }
-        }
-
-        impl<T, O: options::Select> $ty<T, O> {
-            /// `$select`: only these properties.
-            pub fn select<I, S>(self, properties: I) -> Self
-            where
-                I: IntoIterator<Item = S>,
-                S: AsRef<str>,
-            {
-                self.with(|r| r.query("$select", comma_list(properties)))
-            }
-        }
-
-        impl<T, O: options::Expand> $ty<T, O> {
-            /// `$expand`: include these navigation properties.
-            pub fn expand<I, S>(self, properties: I) -> Self
-            where
-                I: IntoIterator<Item = S>,
-                S: AsRef<str>,
-            {
-                self.with(|r| r.query("$expand", comma_list(properties)))
-            }
-        }
-    };
-}
-
-fn comma_list<I, S>(items: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    items
-        .into_iter()
-        .map(|s| s.as_ref().to_string())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-// ---------------------------------------------------------------------------
-// request types returned by generated builders
-
-query_request!(
-    /// `GET` of one entity (or a function result). Await it, or call `send`.
-    ItemRequest
-);
-
-impl<T: DeserializeOwned + Send + 'static, O> ItemRequest<T, O> {
-    pub async fn send(self) -> Result<T> {
-        self.request.send().await
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static, O> IntoFuture for ItemRequest<T, O> {
-    type Output = Result<T>;
-    type IntoFuture = BoxFuture<T>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.request.send())
-    }
-}
-
-query_request!(
-    /// `GET` of a collection: query options, then `send` for the first page,
-    /// or `items`/`pages` for a stream that follows `@odata.nextLink`.
-    ListRequest
-);
-
-impl<T, O: options::Filter> ListRequest<T, O> {
-    /// `$filter`, e.g. `status eq 'completed'`.
-    pub fn filter(self, expression: impl Into<String>) -> Self {
-        self.with(|r| r.query("$filter", expression))
-    }
-}
-
-impl<T, O: options::OrderBy> ListRequest<T, O> {
-    /// `$orderby`, e.g. `createdDateTime desc`.
-    pub fn orderby(self, expression: impl Into<String>) -> Self {
-        self.with(|r| r.query("$orderby", expression))
-    }
-}
-
-impl<T, O: options::Top> ListRequest<T, O> {
-    /// `$top`: at most this many items per page.
-    pub fn top(self, n: u32) -> Self {
-        self.with(|r| r.query("$top", n.to_string()))
-    }
-}
-
-impl<T, O: options::Skip> ListRequest<T, O> {
-    /// `$skip`
-    pub fn skip(self, n: u32) -> Self {
-        self.with(|r| r.query("$skip", n.to_string()))
-    }
-}
-
-impl<T, O: options::Search> ListRequest<T, O> {
-    /// `$search`
-    pub fn search(self, expression: impl Into<String>) -> Self {
-        self.with(|r| r.query("$search", expression))
-    }
-}
-
-impl<T, O: options::Count> ListRequest<T, O> {
-    /// `$count=true`: pages carry `@odata.count`.
-    pub fn count(self, on: bool) -> Self {
-        self.with(|r| r.query("$count", on.to_string()))
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static, O> ListRequest<T, O> {
-    /// The pager, to stream items or pages.
-    pub fn pager(self) -> Pager<T> {
-        self.request.pager()
-    }
-
-    /// Every item of every page, following `@odata.nextLink` on the same origin only.
-    pub fn items(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        self.pager().items()
-    }
-
-    /// Every page, following `@odata.nextLink` on the same origin only.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
-        self.pager().pages()
-    }
-
-    /// All items of all pages, collected.
-    pub async fn collect_all(self) -> Result<Vec<T>> {
-        self.pager().collect_all().await
-    }
-
-    /// The first page only.
-    pub async fn send(self) -> Result<Page<T>> {
-        use futures::StreamExt;
-        let mut pages = Box::pin(self.pager().max_pages(1).pages());
-        match pages.next().await {
-            Some(page) => page,
-            None => Ok(Page {
-                items: Vec::new(),
-                next_link: None,
-                count: None,
-                context: None,
-            }),
-        }
-    }
-}
-
-impl<T: DeserializeOwned + Send + 'static, O: 'static> IntoFuture for ListRequest<T, O> {
-    type Output = Result<Page<T>>;
-    type IntoFuture = BoxFuture<Page<T>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-macro_rules! simple_request {
-    ($(#[$doc:meta])* $name:ident<$t:ident>, $output:ty, $send:ident) => {
-        $(#[$doc])*
-        pub struct $name<$t> {
-            request: Request,
-            _t: PhantomData<fn() -> $t>,
-        }
-
-        impl<$t> $name<$t> {
-            pub fn new(request: Request) -> Self {
-                $name { request, _t: PhantomData }
-            }
-
-            pub fn header(self, name: &str, value: impl Into<String>) -> Self {
-                Self::new(self.request.header(name, value))
-            }
-        }
-
-        impl<$t: DeserializeOwned + Send + 'static> $name<$t> {
-            pub async fn send(self) -> Result<$output> {
-                self.request.$send().await
-            }
-        }
-
-        impl<$t: DeserializeOwned + Send + 'static> IntoFuture for $name<$t> {
-            type Output = Result<$output>;
-            type IntoFuture = BoxFuture<$output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.request.$send())
-            }
-        }
-    };
-}
-
-simple_request!(
-    /// `POST` returning a value (create, actions).
-    SendRequest<T>, T, send
-);
-simple_request!(
-    /// `PATCH`: the service answers `204 No Content` (`None`) or the updated value.
-    OptionalRequest<T>, Option<T>, send_optional
-);
-
-/// A request whose response body is ignored (`DELETE`, actions without a result).
-pub struct EmptyRequest {
-    request: Request,
-}
-
-impl EmptyRequest {
-    pub fn new(request: Request) -> Self {
-        EmptyRequest { request }
-    }
-
-    pub fn header(self, name: &str, value: impl Into<String>) -> Self {
-        Self::new(self.request.header(name, value))
-    }
-
-    pub async fn send(self) -> Result<()> {
-        self.request.send_empty().await
-    }
-}
-
-impl IntoFuture for EmptyRequest {
-    type Output = Result<()>;
-    type IntoFuture = BoxFuture<()>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.request.send_empty())
-    }
-}
-
-/// `GET .../$count`.
-pub struct CountRequest {
-    request: Request,
-}
-
-impl CountRequest {
-    pub fn new(request: Request) -> Self {
-        CountRequest { request }
-    }
-
-    /// `$filter` applied before counting.
-    pub fn filter(self, expression: impl Into<String>) -> Self {
-        Self::new(self.request.query("$filter", expression))
-    }
-
-    /// `$search` applied before counting.
-    pub fn search(self, expression: impl Into<String>) -> Self {
-        Self::new(self.request.query("$search", expression))
-    }
-
-    pub async fn send(self) -> Result<u64> {
-        self.request.send_count().await
-    }
-}
-
-impl IntoFuture for CountRequest {
-    type Output = Result<u64>;
-    type IntoFuture = BoxFuture<u64>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.request.send_count())
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,37 +1,47 @@
 //! Waiters for the long-running migration resources, in the style of the AWS
-//! SDK's `wait_until_*`: poll with backoff and jitter until a terminal status,
-//! reporting every observed status. Dropping the future cancels the wait.
+//! SDK's `wait_until_*`: poll with backoff and jitter until the phase waited
+//! for ends, reporting every observed status. Dropping the future cancels the
+//! wait.
 //!
-//! Hand-written on top of the generated builders and [`crate::runtime::wait::Waiter`];
-//! statuses are compared case-insensitively, so a status this SDK version does
-//! not know (an `UnknownValue`) keeps the wait going until `max_wait`.
+//! A migration job goes through two phases, each started by an action and
+//! waited for separately (the documented lifecycle):
+//!
+//! 1. `POST …/{id}/validate`, then [`wait_for_validation`]: `validatePassed`
+//!    or `validateFailed`.
+//! 2. `POST …/{id}/migrate`, then [`wait_for_migration`]: `completed`,
+//!    `completedWithErrors` or `failed`.
+//!
+//! A SharePoint migration task is waited for with
+//! [`CrossOrganizationMigrationTasksItemRequestBuilder::wait_until_terminal`].
+//!
+//! What each status means is decided by matching the generated status enums
+//! ([`validation_outcome`], [`migration_outcome`], [`task_outcome`]), so a
+//! status renamed or added by regeneration breaks the build here rather than
+//! a wait at run time. A status only the service knows (`UnknownValue`)
+//! keeps the wait going and is reported to [`Waiter::on_status`].
+//! `adminActionRequired` ends the wait at once with
+//! [`Outcome::ActionRequired`]: it needs a person, polling cannot end it.
+//!
+//! [`wait_for_validation`]: CrossTenantMigrationJobsItemRequestBuilder::wait_for_validation
+//! [`wait_for_migration`]: CrossTenantMigrationJobsItemRequestBuilder::wait_for_migration
 
-#![allow(deprecated)]
+#![allow(deprecated)] // the crossTenantMigrationJob API is marked deprecated in Graph beta
 
 use std::time::Duration;
 
 use crate::builders::{
     CrossOrganizationMigrationTasksItemRequestBuilder, CrossTenantMigrationJobsItemRequestBuilder,
 };
-use crate::models::{CrossTenantMigrationJob, SharePointMigrationTask};
-use crate::runtime::Result;
-pub use crate::runtime::wait::{Finished, Outcome, Waiter};
-
-/// Terminal statuses of a migration job.
-pub const JOB_SUCCESS: &[&str] = &["completed", "completedWithErrors"];
-pub const JOB_FAILURE: &[&str] = &["failed", "cancelled"];
-/// Additional terminal statuses of a validation job.
-pub const VALIDATION_SUCCESS: &[&str] = &["validatePassed"];
-pub const VALIDATION_FAILURE: &[&str] = &["validateFailed"];
-/// Terminal statuses of a SharePoint migration task.
-pub const TASK_SUCCESS: &[&str] = &["completed"];
-pub const TASK_FAILURE: &[&str] = &["failed", "cancelled"];
+use crate::models::{
+    CrossTenantMigrationJob, CrossTenantMigrationJobStatus as Job, SharePointMigrationTask,
+    SharePointMigrationTaskStatus as Task,
+};
+pub use crate::runtime::{Finished, Outcome, WaitError, WaitResult, Waiter};
 
 /// A [`Waiter`] with defaults suited to migrations, which run for hours:
 /// first poll after 15 s, backing off to every 2 minutes, giving up after
 /// 24 hours. Adjust it with the `Waiter` builder methods (`interval`,
-/// `max_wait`, `on_status`, ...); the terminal statuses are set by the
-/// `wait_until_terminal` method it is passed to.
+/// `max_wait`, `on_status`, ...).
 pub fn migration_waiter() -> Waiter {
     Waiter::new()
         .interval(Duration::from_secs(15))
@@ -39,37 +49,109 @@ pub fn migration_waiter() -> Waiter {
         .max_wait(Duration::from_secs(24 * 3600))
 }
 
+/// What a job status means while waiting for a validation started with
+/// `POST …/{id}/validate`.
+pub fn validation_outcome(status: &Job) -> Outcome {
+    job_outcome(status, Phase::Validation)
+}
+
+/// What a job status means while waiting for a migration started with
+/// `POST …/{id}/migrate`. `completedWithErrors` is a success: the job ended
+/// and reports per user what failed (its `users` tasks).
+pub fn migration_outcome(status: &Job) -> Outcome {
+    job_outcome(status, Phase::Migration)
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    Validation,
+    Migration,
+}
+
+/// Every member is named (no `_` arm): a member that regeneration adds or
+/// renames must be given a meaning here before the SDK builds again.
+fn job_outcome(status: &Job, phase: Phase) -> Outcome {
+    match (status, phase) {
+        (Job::AdminActionRequired, _) => Outcome::ActionRequired,
+        // `validateFailed` also ends a migration wait: the migrate action
+        // refuses a job whose validation did not pass.
+        (Job::Failed | Job::Cancelled | Job::Deleted | Job::ValidateFailed, _) => Outcome::Failed,
+        (Job::ValidatePassed, Phase::Validation) => Outcome::Succeeded,
+        // Where a migration starts from: the first poll after `migrate` may still read it.
+        (Job::ValidatePassed, Phase::Migration) => Outcome::InProgress,
+        (Job::Completed | Job::CompletedWithErrors, Phase::Migration) => Outcome::Succeeded,
+        // A validation does not end in these: the job migrated, so the
+        // validation waited for is not what happened.
+        (Job::Completed | Job::CompletedWithErrors, Phase::Validation) => Outcome::Failed,
+        (
+            Job::Submitted
+            | Job::Approved
+            | Job::Processing
+            | Job::CuttingOver
+            | Job::InProgress
+            | Job::PendingCancel
+            | Job::PendingDelete
+            | Job::ValidateSubmitted
+            | Job::ValidateProcessing
+            | Job::ValidateInProgress
+            | Job::UnknownFutureValue
+            | Job::UnknownValue(_),
+            _,
+        ) => Outcome::InProgress,
+    }
+}
+
+/// What a SharePoint migration task status means.
+pub fn task_outcome(status: &Task) -> Outcome {
+    match status {
+        Task::Completed => Outcome::Succeeded,
+        Task::Failed | Task::Cancelled => Outcome::Failed,
+        Task::NotStarted | Task::InProgress | Task::UnknownFutureValue | Task::UnknownValue(_) => {
+            Outcome::InProgress
+        }
+    }
+}
+
 impl CrossTenantMigrationJobsItemRequestBuilder {
-    /// Polls the job until it reaches a terminal status: completed,
-    /// completedWithErrors, failed or cancelled — and for a validation job
-    /// also validatePassed or validateFailed.
-    pub async fn wait_until_terminal(
+    /// Polls the job until its validation ends ([`validation_outcome`]):
+    /// `validatePassed` succeeds, `validateFailed` fails,
+    /// `adminActionRequired` returns at once. Call it after
+    /// `self.validate().post()`.
+    pub async fn wait_for_validation(&self, waiter: Waiter) -> WaitResult<CrossTenantMigrationJob> {
+        self.wait_for(waiter, validation_outcome).await
+    }
+
+    /// Polls the job until its migration ends ([`migration_outcome`]):
+    /// `completed` and `completedWithErrors` succeed, `failed` fails,
+    /// `adminActionRequired` returns at once. Call it after
+    /// `self.migrate().post()`.
+    pub async fn wait_for_migration(&self, waiter: Waiter) -> WaitResult<CrossTenantMigrationJob> {
+        self.wait_for(waiter, migration_outcome).await
+    }
+
+    async fn wait_for(
         &self,
         waiter: Waiter,
-    ) -> Result<Finished<CrossTenantMigrationJob>> {
+        classify: fn(&Job) -> Outcome,
+    ) -> WaitResult<CrossTenantMigrationJob> {
         waiter
-            .success_statuses(JOB_SUCCESS.iter().chain(VALIDATION_SUCCESS).copied())
-            .failure_statuses(JOB_FAILURE.iter().chain(VALIDATION_FAILURE).copied())
             .wait(
                 || self.get().send(),
-                |job: &CrossTenantMigrationJob| job.status.get().map(|s| s.to_string()),
+                |job: &CrossTenantMigrationJob| job.status.get().cloned(),
+                classify,
             )
             .await
     }
 }
 
 impl CrossOrganizationMigrationTasksItemRequestBuilder {
-    /// Polls the task until it is completed, failed or cancelled.
-    pub async fn wait_until_terminal(
-        &self,
-        waiter: Waiter,
-    ) -> Result<Finished<SharePointMigrationTask>> {
+    /// Polls the task until it is completed, failed or cancelled ([`task_outcome`]).
+    pub async fn wait_until_terminal(&self, waiter: Waiter) -> WaitResult<SharePointMigrationTask> {
         waiter
-            .success_statuses(TASK_SUCCESS.iter().copied())
-            .failure_statuses(TASK_FAILURE.iter().copied())
             .wait(
                 || self.get().send(),
-                |t: &SharePointMigrationTask| t.status.get().map(|s| s.to_string()),
+                |task: &SharePointMigrationTask| task.status.get().cloned(),
+                task_outcome,
             )
             .await
     }

@@ -69,13 +69,17 @@ async fn migrate_users_runs_to_completion() {
     }
     let job = sim.state().job(&report.job_id).expect("the job exists");
     assert_eq!(job["displayName"], options.display_name.as_str());
-    assert_eq!(
-        sim.stats().requests(
-            "POST",
-            "/solutions/migrations/crossTenantMigrationJobs/validate"
+    // The current lifecycle: create, then the job-bound validate.
+    for (template, n) in [
+        ("/solutions/migrations/crossTenantMigrationJobs", 1),
+        (
+            "/solutions/migrations/crossTenantMigrationJobs/{id}/validate",
+            1,
         ),
-        1
-    );
+        ("/solutions/migrations/crossTenantMigrationJobs/validate", 0),
+    ] {
+        assert_eq!(sim.stats().requests("POST", template), n, "POST {template}");
+    }
     assert_eq!(
         sim.stats().requests(
             "POST",

@@ -164,8 +164,7 @@ fn errors_name_the_path_inside_the_variant() {
     struct Page {
         value: Vec<Any>,
     }
-    let (path, message) =
-        graph_migrations::runtime::request::decode_json::<Page>(body).unwrap_err();
+    let (path, message) = graph_migrations::runtime::decode_json::<Page>(body).unwrap_err();
     assert_eq!(path, "value[0].targetOrganizationId", "{message}");
     // Not an object at all.
     let err = serde_json::from_str::<Any>("[1]").unwrap_err().to_string();

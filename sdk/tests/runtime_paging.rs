@@ -3,8 +3,10 @@
 
 mod runtime_support;
 
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
+use graph_migrations::models::SharePointUserIdentityMapping;
 use graph_migrations::runtime::{Error, RequestPath};
+use graph_migrations::{Items, Pager};
 use http::Method;
 use runtime_support::*;
 use serde::Deserialize;
@@ -93,25 +95,40 @@ async fn follows_same_origin_next_links_with_count() {
     );
 }
 
-#[tokio::test]
-async fn next_link_to_another_host_is_refused_and_never_contacted() {
-    let server = MockServer::start().await;
+/// A server, and another that expects no request at all.
+async fn server_and_evil() -> (MockServer, MockServer) {
     let evil = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
         .expect(0)
         .mount(&evil)
         .await;
-    // Same host name (127.0.0.1) but another port, and a different host name.
-    for link in [
-        format!("{}/beta/users?$skiptoken=x", evil.uri()),
+    (MockServer::start().await, evil)
+}
+
+/// Links a client of `server` must refuse: `evil`'s (same host name
+/// 127.0.0.1, another port), another host name, another scheme, `server`'s
+/// own origin with credentials, and no URL at all.
+fn links_off_origin(server: &MockServer, evil: &MockServer) -> Vec<String> {
+    vec![
+        format!("{}{USERS_PATH}?$skiptoken=x", evil.uri()),
         format!(
-            "http://localhost:{}/beta/users?$skiptoken=x",
+            "http://localhost:{}{USERS_PATH}?$skiptoken=x",
             evil.address().port()
         ),
-        format!("https://{}/beta/users", server.address()),
+        format!("https://{}{USERS_PATH}", server.address()),
+        format!(
+            "http://user:pw@{}{USERS_PATH}?$skiptoken=x",
+            server.address()
+        ),
         "not a url".to_string(),
-    ] {
+    ]
+}
+
+#[tokio::test]
+async fn next_link_to_another_host_is_refused_and_never_contacted() {
+    let (server, evil) = server_and_evil().await;
+    for link in links_off_origin(&server, &evil) {
         Mock::given(method("GET"))
             .and(path(USERS_PATH))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -274,4 +291,146 @@ async fn request_url_resumes_from_a_saved_next_link_on_the_same_origin_only() {
         ));
     }
     server.verify().await;
+}
+
+/// Serves `total` items (`{"id": "u<i>"}`) at `path` in pages of `size`; the
+/// next link carries the offset of the next page.
+struct Paged {
+    base: String,
+    path: &'static str,
+    total: usize,
+    size: usize,
+}
+
+impl wiremock::Respond for Paged {
+    fn respond(&self, req: &wiremock::Request) -> ResponseTemplate {
+        let from: usize = req
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "$skiptoken")
+            .map_or(0, |(_, v)| v.parse().expect("a numeric skiptoken"));
+        let to = (from + self.size).min(self.total);
+        let value: Vec<_> = (from..to).map(|i| json!({"id": format!("u{i}")})).collect();
+        let mut body = json!({ "value": value });
+        if to < self.total {
+            body["@odata.nextLink"] = json!(format!("{}{}?$skiptoken={to}", self.base, self.path));
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+const MAPPINGS_PATH: &str = "/beta/solutions/sharePoint/migrations/crossOrganizationUserMappings";
+
+/// A caller keeps the named stream types in its own state.
+struct Saved {
+    pages: graph_migrations::Pages<SharePointUserIdentityMapping>,
+}
+
+#[tokio::test]
+async fn a_pager_resumes_from_a_saved_link_in_a_fresh_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MAPPINGS_PATH))
+        .respond_with(Paged {
+            base: server.uri(),
+            path: MAPPINGS_PATH,
+            total: 23,
+            size: 5,
+        })
+        .mount(&server)
+        .await;
+    let id = |m: &SharePointUserIdentityMapping| m.id.get().cloned().unwrap();
+
+    // The first process: two pages, then stop and save the link.
+    let first = client(&server);
+    let mut saved = Saved {
+        pages: first
+            .solutions()
+            .share_point()
+            .migrations()
+            .cross_organization_user_mappings()
+            .get()
+            .pager()
+            .max_pages(2)
+            .pages(),
+    };
+    assert_eq!(saved.pages.next_link(), None, "nothing read yet");
+    // Storable and movable across tasks without pinning.
+    fn spawnable<S: Send + Unpin + 'static>(_: &S) {}
+    spawnable(&saved.pages);
+    let mut seen = Vec::new();
+    let mut last_page_link = None;
+    while let Some(page) = saved.pages.try_next().await.unwrap() {
+        seen.extend(page.items.iter().map(id));
+        last_page_link = page.next_link;
+    }
+    assert_eq!(seen.len(), 10);
+    let link = saved
+        .pages
+        .next_link()
+        .expect("stopped before the end")
+        .to_string();
+    assert_eq!(
+        Some(&link),
+        last_page_link.as_ref(),
+        "the page says the same"
+    );
+    assert!(link.ends_with("$skiptoken=10"), "{link}");
+    drop(saved);
+    drop(first);
+
+    // Another process: a client built from scratch, and the saved link.
+    let second = client(&server);
+    let rest: Items<SharePointUserIdentityMapping> = Pager::resume(&second, &link).unwrap().items();
+    let rest: Vec<SharePointUserIdentityMapping> = rest.try_collect().await.unwrap();
+    seen.extend(rest.iter().map(id));
+
+    let expected: Vec<String> = (0..23).map(|i| format!("u{i}")).collect();
+    assert_eq!(seen, expected, "every item exactly once, in order");
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 5, "two pages, then the three left");
+    assert!(
+        reqs.iter()
+            .all(|r| r.headers.get("authorization").is_some())
+    );
+}
+
+#[tokio::test]
+async fn a_resumed_link_to_another_host_is_refused_before_anything_is_sent() {
+    let (server, evil) = server_and_evil().await;
+    let c = client(&server);
+    for link in links_off_origin(&server, &evil) {
+        match Pager::<User>::resume(&c, &link) {
+            Err(Error::InvalidNextLink {
+                expected_origin, ..
+            }) => assert_eq!(expected_origin, server.uri(), "{link}"),
+            other => panic!("expected InvalidNextLink for {link}, got {other:?}"),
+        }
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(evil.received_requests().await.unwrap().is_empty());
+    evil.verify().await;
+}
+
+#[tokio::test]
+async fn a_page_repeating_its_own_link_ends_the_stream() {
+    let server = MockServer::start().await;
+    let link = format!("{}{USERS_PATH}?$skiptoken=same", server.uri());
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}],
+            "@odata.nextLink": link,
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let all = c
+        .request(Method::GET, users())
+        .pager::<User>()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2, "the first page, and the linked one once");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -281,7 +281,13 @@ async fn hang_up_server() -> (String, Arc<AtomicU32>) {
             tokio::spawn(async move {
                 use tokio::io::AsyncReadExt;
                 let mut buf = [0u8; 1024];
-                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                // Read the request (or stop waiting for it), then hang up
+                // without an answer.
+                let read =
+                    tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                if let Ok(Err(e)) = read {
+                    eprintln!("hang-up server: reading the request failed: {e}");
+                }
                 drop(sock);
             });
         }
@@ -342,10 +348,59 @@ async fn connect_failures_are_retried_even_for_post() {
         .send_empty()
         .await
         .unwrap_err();
-    match err {
-        Error::Transport { attempts, .. } => assert_eq!(attempts, 3),
+    match &err {
+        Error::Transport {
+            attempts, source, ..
+        } => {
+            assert_eq!(*attempts, 3);
+            assert!(source.is_connect(), "{source:?}");
+            assert!(!source.is_timeout(), "{source:?}");
+        }
         other => panic!("expected transport error, got {other:?}"),
     }
+    // The cause chain goes down to the refused connection.
+    let mut chain = std::iter::successors(Some(&err as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    });
+    assert!(
+        chain.any(|e| e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)),
+        "no io::Error ConnectionRefused in the chain of {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_a_timeout_transport_error() {
+    // Accepts, reads, and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            open.push(sock);
+        }
+    });
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("http://{addr}/beta"))
+        .retry_policy(fast_retry(0))
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = c
+        .request(Method::GET, jobs())
+        .send_empty()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Transport { source, .. } => {
+            assert!(source.is_timeout(), "{source:?}");
+            assert!(!source.is_connect(), "{source:?}");
+        }
+        other => panic!("expected transport error, got {other:?}"),
+    }
+    assert!(err.is_transient());
+    assert!(err.to_string().contains("client-request-id"), "{err}");
 }
 
 /// The `client-request-id` the SDK sent, read back from what the server received.

@@ -1,19 +1,43 @@
 //! The generic waiter: termination, status callbacks, time-out, backoff,
 //! errors and cancellation. Uses tokio's paused clock, so it runs instantly.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use graph_migrations::Error;
-use graph_migrations::runtime::{Outcome, Waiter};
+use graph_migrations::runtime::{Outcome, WaitError, WaitResult, Waiter};
+use graph_migrations::{Error, Result};
 use tokio::time::Instant;
 
-/// crossTenantMigrationJob: terminal statuses from the migrate doc.
+/// crossTenantMigrationJob statuses from the migrate doc, as plain strings
+/// (the typed job waiters are tested in runtime_phase_waiters.rs).
+fn job_status(status: &str) -> Outcome {
+    match status.to_ascii_lowercase().as_str() {
+        "completed" | "completedwitherrors" => Outcome::Succeeded,
+        "failed" | "cancelled" => Outcome::Failed,
+        "adminactionrequired" => Outcome::ActionRequired,
+        _ => Outcome::InProgress,
+    }
+}
+
+/// Waits on a poll that returns the status itself.
+async fn wait_status<P, F>(waiter: Waiter, poll: P) -> WaitResult<String>
+where
+    P: FnMut() -> F,
+    F: Future<Output = Result<String>>,
+{
+    waiter
+        .wait(
+            poll,
+            |s: &String| Some(s.clone()),
+            |s: &String| job_status(s),
+        )
+        .await
+}
+
 fn job_waiter() -> Waiter {
     Waiter::new()
-        .success_statuses(["completed", "completedWithErrors"])
-        .failure_statuses(["failed", "cancelled"])
         .interval(Duration::from_secs(2))
         .max_interval(Duration::from_secs(10))
         .factor(2.0)
@@ -37,18 +61,21 @@ async fn terminates_on_success_with_callback_sequence_and_backoff() {
     let seen = Arc::new(Mutex::new(Vec::<(String, Duration)>::new()));
     let s2 = seen.clone();
     let start = Instant::now();
-    let done = job_waiter()
-        .on_status(move |s| s2.lock().unwrap().push((s.to_string(), start.elapsed())))
-        .wait_status(scripted(&[
+    let waiter =
+        job_waiter().on_status(move |s| s2.lock().unwrap().push((s.to_string(), start.elapsed())));
+    let done = wait_status(
+        waiter,
+        scripted(&[
             "submitted",
             "processing",
             "inProgress",
             "inProgress",
-            "COMPLETED", // case-insensitive
+            "COMPLETED", // the classifier's choice: case-insensitive
             "never-polled",
-        ]))
-        .await
-        .unwrap();
+        ]),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.status, "COMPLETED");
     assert_eq!(done.outcome, Outcome::Succeeded);
     assert!(done.succeeded());
@@ -72,16 +99,41 @@ async fn terminates_on_success_with_callback_sequence_and_backoff() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn terminal_failure_is_reported() {
-    let done = job_waiter()
-        .wait_status(scripted(&["validateInProgress", "Failed"]))
+async fn terminal_failure_is_reported_with_the_value() {
+    let done = wait_status(job_waiter(), scripted(&["validateInProgress", "Failed"]))
         .await
         .unwrap();
     assert_eq!(done.outcome, Outcome::Failed);
-    match done.into_result() {
-        Err(Error::WaitFailed { status, .. }) => assert_eq!(status, "Failed"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(done.polls, 2);
+    let err = done.into_result().unwrap_err();
+    assert!(
+        matches!(&err, WaitError::Failed(f) if f.status == "Failed"),
+        "{err:?}"
+    );
+    assert_eq!(err.last_status(), Some("Failed"));
+    assert_eq!(err.into_last_value().as_deref(), Some("Failed"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn action_required_returns_at_once() {
+    let start = Instant::now();
+    let done = wait_status(
+        job_waiter().max_wait(Duration::from_secs(24 * 3600)),
+        scripted(&["inProgress", "adminActionRequired", "completed"]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.outcome, Outcome::ActionRequired);
+    assert_eq!(done.value, "adminActionRequired");
+    assert_eq!(done.polls, 2);
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(2),
+        "no wait past the second poll"
+    );
+    let err = done.into_result().unwrap_err();
+    assert!(matches!(err, WaitError::ActionRequired(_)), "{err:?}");
+    assert!(err.to_string().contains("administrator"), "{err}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -89,22 +141,26 @@ async fn times_out_with_last_status() {
     let polls = Arc::new(AtomicU32::new(0));
     let p2 = polls.clone();
     let start = Instant::now();
-    let err = job_waiter()
-        .max_wait(Duration::from_secs(30))
-        .wait_status(move || {
-            let n = p2.fetch_add(1, Ordering::SeqCst);
-            async move { Ok(if n == 0 { "submitted" } else { "processing" }.to_string()) }
-        })
-        .await
-        .unwrap_err();
+    let err = wait_status(job_waiter().max_wait(Duration::from_secs(30)), move || {
+        let n = p2.fetch_add(1, Ordering::SeqCst);
+        async move { Ok(if n == 0 { "submitted" } else { "processing" }.to_string()) }
+    })
+    .await
+    .unwrap_err();
+    assert!(err.is_timeout());
+    assert_eq!(err.last_value().map(String::as_str), Some("processing"));
     match err {
-        Error::WaitTimeout {
+        WaitError::Timeout {
             elapsed,
+            polls,
             last_status,
+            last,
             ..
         } => {
             assert_eq!(last_status.as_deref(), Some("processing"));
+            assert_eq!(last.as_deref(), Some("processing"));
             assert_eq!(elapsed, Duration::from_secs(30));
+            assert_eq!(polls, 6);
         }
         other => panic!("{other:?}"),
     }
@@ -118,17 +174,18 @@ async fn jitter_keeps_intervals_within_bounds() {
     let times = Arc::new(Mutex::new(Vec::new()));
     let t2 = times.clone();
     let start = Instant::now();
-    let _ = Waiter::new()
-        .success_statuses(["done"])
+    let waiter = Waiter::new()
         .interval(Duration::from_secs(1))
         .max_interval(Duration::from_secs(1))
         .jitter(true)
         .max_wait(Duration::from_secs(100))
-        .on_status(move |_| t2.lock().unwrap().push(start.elapsed()))
-        .wait_status(scripted(&["a", "a", "a", "a", "a", "done"]))
+        .on_status(move |_| t2.lock().unwrap().push(start.elapsed()));
+    let done = wait_status(waiter, scripted(&["a", "a", "a", "a", "a", "completed"]))
         .await
         .unwrap();
+    assert_eq!(done.polls, 6);
     let times = times.lock().unwrap();
+    assert_eq!(times.len(), 6);
     for w in times.windows(2) {
         let gap = w[1] - w[0];
         assert!(
@@ -139,54 +196,49 @@ async fn jitter_keeps_intervals_within_bounds() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn poll_error_ends_the_wait_and_custom_values_work() {
-    #[derive(Debug)]
+async fn poll_error_ends_the_wait_keeping_the_last_value() {
+    #[derive(Debug, PartialEq)]
     struct Job {
         status: Option<String>,
+        n: u32,
     }
     let mut n = 0;
     let err = job_waiter()
         .wait(
             move || {
                 n += 1;
-                let r = if n < 3 {
-                    Ok(Job { status: None })
-                } else {
-                    Err(Error::InvalidRequest("boom".into()))
+                let r = match n {
+                    1 => Ok(Job { status: None, n }),
+                    2 => Ok(Job {
+                        status: Some("processing".into()),
+                        n,
+                    }),
+                    _ => Err(Error::InvalidRequest("boom".into())),
                 };
                 async move { r }
             },
             |j: &Job| j.status.clone(),
+            |s: &String| job_status(s),
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)));
-
-    let classifier = Waiter::new().classify_with(|s| {
-        if s.starts_with("validatePassed") {
-            Outcome::Succeeded
-        } else {
-            Outcome::InProgress
-        }
-    });
-    assert_eq!(classifier.classify("validatePassed"), Outcome::Succeeded);
-    assert_eq!(
-        classifier.classify("unknownFutureValue"),
-        Outcome::InProgress
+    assert!(
+        matches!(err.poll_error(), Some(Error::InvalidRequest(_))),
+        "{err:?}"
     );
-    assert_eq!(
-        job_waiter().classify("CompletedWithErrors"),
-        Outcome::Succeeded
-    );
-    assert_eq!(job_waiter().classify("cancelled"), Outcome::Failed);
-    assert_eq!(job_waiter().classify("pendingCancel"), Outcome::InProgress);
+    assert_eq!(err.last_status(), Some("processing"));
+    assert_eq!(err.last_value().map(|j| j.n), Some(2));
+    assert!(matches!(err, WaitError::Poll { polls: 2, .. }), "{err:?}");
+    // The poll's error is the wait error's source.
+    let source = std::error::Error::source(&err).expect("a source");
+    assert!(source.to_string().contains("boom"), "{source}");
 }
 
 #[tokio::test(start_paused = true)]
 async fn dropping_the_future_cancels_polling() {
     let polls = Arc::new(AtomicU32::new(0));
     let p2 = polls.clone();
-    let fut = job_waiter().wait_status(move || {
+    let fut = wait_status(job_waiter(), move || {
         p2.fetch_add(1, Ordering::SeqCst);
         async { Ok("processing".to_string()) }
     });

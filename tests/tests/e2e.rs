@@ -164,7 +164,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let record = statuses.clone();
     let done = jobs
         .by_id(&vid)
-        .wait_until_terminal(
+        .wait_for_validation(
             migration_waiter()
                 .interval(Duration::from_millis(5))
                 .max_interval(Duration::from_millis(5))
@@ -190,7 +190,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let clock = sim.clock();
     let done = jobs
         .by_id(&vid)
-        .wait_until_terminal(
+        .wait_for_migration(
             migration_waiter()
                 .interval(Duration::from_millis(5))
                 .max_interval(Duration::from_millis(5))

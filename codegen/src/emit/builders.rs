@@ -29,7 +29,7 @@ pub fn builder(b: &BuilderPlan) -> TokenStream {
             #[doc = #d]
             #[derive(Clone, Copy, Debug)]
             pub struct #marker;
-            #( impl crate::support::options::#allowed for #marker {} )*
+            #( impl crate::runtime::options::#allowed for #marker {} )*
         }
     });
     let body = b.body.as_ref().map(structure);
@@ -193,21 +193,21 @@ fn method(m: &MethodPlan) -> TokenStream {
         MethodKind::List { item, options } => {
             let (item, options) = (ty(item), ty(options));
             quote! {
-                pub fn #name(&self) -> crate::support::ListRequest<#item, #options> {
-                    crate::support::ListRequest::new(#get)
+                pub fn #name(&self) -> crate::runtime::ListRequest<#item, #options> {
+                    crate::runtime::ListRequest::new(#get)
                 }
             }
         }
         MethodKind::Count => quote! {
-            pub fn #name(&self) -> crate::support::CountRequest {
-                crate::support::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
+            pub fn #name(&self) -> crate::runtime::CountRequest {
+                crate::runtime::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
             }
         },
         MethodKind::Create { ty: t } => {
             let t = ty(t);
             quote! {
-                pub fn #name(&self, body: &#t) -> crate::support::SendRequest<#t> {
-                    crate::support::SendRequest::new(self.client.request(http::Method::POST, self.path.clone()).json(body))
+                pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
+                    crate::runtime::SendRequest::new(self.client.request(http::Method::POST, self.path.clone()).json(body))
                 }
             }
         }
@@ -222,29 +222,29 @@ fn method(m: &MethodPlan) -> TokenStream {
         MethodKind::Get { ty: t, options } => {
             let (t, options) = (ty(t), ty(options));
             quote! {
-                pub fn #name(&self) -> crate::support::ItemRequest<#t, #options> {
-                    crate::support::ItemRequest::new(#get)
+                pub fn #name(&self) -> crate::runtime::ItemRequest<#t, #options> {
+                    crate::runtime::ItemRequest::new(#get)
                 }
             }
         }
         MethodKind::Update { ty: t } => {
             let t = ty(t);
             quote! {
-                pub fn #name(&self, body: &#t) -> crate::support::OptionalRequest<#t> {
-                    crate::support::OptionalRequest::new(self.client.request(http::Method::PATCH, self.path.clone()).json(body))
+                pub fn #name(&self, body: &#t) -> crate::runtime::OptionalRequest<#t> {
+                    crate::runtime::OptionalRequest::new(self.client.request(http::Method::PATCH, self.path.clone()).json(body))
                 }
             }
         }
         MethodKind::Delete => quote! {
-            pub fn #name(&self) -> crate::support::EmptyRequest {
-                crate::support::EmptyRequest::new(self.client.request(http::Method::DELETE, self.path.clone()))
+            pub fn #name(&self) -> crate::runtime::EmptyRequest {
+                crate::runtime::EmptyRequest::new(self.client.request(http::Method::DELETE, self.path.clone()))
             }
         },
         MethodKind::CallFunction { returns } => {
             let t = returns.as_ref().map_or(quote!(serde_json::Value), ty);
             quote! {
-                pub fn #name(&self) -> crate::support::ItemRequest<#t> {
-                    crate::support::ItemRequest::new(#get)
+                pub fn #name(&self) -> crate::runtime::ItemRequest<#t> {
+                    crate::runtime::ItemRequest::new(#get)
                 }
             }
         }
@@ -253,13 +253,13 @@ fn method(m: &MethodPlan) -> TokenStream {
                 Some(t) => {
                     let t = ty(t);
                     (
-                        quote!(crate::support::SendRequest<#t>),
-                        quote!(crate::support::SendRequest::new),
+                        quote!(crate::runtime::SendRequest<#t>),
+                        quote!(crate::runtime::SendRequest::new),
                     )
                 }
                 None => (
-                    quote!(crate::support::EmptyRequest),
-                    quote!(crate::support::EmptyRequest::new),
+                    quote!(crate::runtime::EmptyRequest),
+                    quote!(crate::runtime::EmptyRequest::new),
                 ),
             };
             let post = quote!(self.client.request(http::Method::POST, self.path.clone()));

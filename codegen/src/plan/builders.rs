@@ -212,7 +212,7 @@ impl NodePlanner<'_, '_> {
         let query_marker = query_marker(node, &caps);
         let options = RustType::new(match &query_marker {
             Some(m) => m.rust_name.clone(),
-            None => "crate::support::AllOptions".to_string(),
+            None => "crate::runtime::options::AllOptions".to_string(),
         });
         let builder = node.builder();
         let mut methods = Vec::new();

@@ -149,7 +149,7 @@ impl<'m> TypeSpace<'m> {
             TypeKind::Enum(n) => {
                 let id = &self.names[n];
                 if self.model.enums[n].is_flags {
-                    format!("crate::support::Flags<crate::models::{id}>")
+                    format!("crate::runtime::Flags<crate::models::{id}>")
                 } else {
                     format!("crate::models::{id}")
                 }

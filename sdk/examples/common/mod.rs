@@ -193,6 +193,15 @@ pub fn say(pb: &ProgressBar, line: impl AsRef<str>) {
     }
 }
 
+/// The migration waiter polling every `poll` (backing off to four times
+/// that), giving up after `max_wait`.
+pub fn poll_waiter(poll: Duration, max_wait: Duration) -> graph_migrations::Waiter {
+    graph_migrations::waiters::migration_waiter()
+        .interval(poll)
+        .max_interval(poll * 4)
+        .max_wait(max_wait)
+}
+
 /// A comma-separated list from a variable.
 pub fn list_var(value: Option<String>) -> Option<Vec<String>> {
     value.map(|v| {

@@ -75,15 +75,33 @@ impl AccessToken {
 ///
 /// Written with a boxed future so that it stays object safe; a failure is
 /// [`Error::auth`](super::Error::auth) or [`Error::auth_from`](super::Error::auth_from):
-/// ```ignore
-/// impl TokenProvider for MyProvider {
-///     fn token<'a>(&'a self, scopes: &'a [&'a str]) -> BoxFuture<'a, Result<AccessToken>> {
+/// ```
+/// use graph_migrations::Error;
+/// use graph_migrations::runtime::{AccessToken, BoxFuture, TokenProvider};
+///
+/// /// Reads tokens from a secret store.
+/// struct Vault;
+///
+/// impl Vault {
+///     async fn fetch(&self, scopes: &[&str]) -> std::io::Result<String> {
+///         Ok(format!("token for {}", scopes.join(" ")))
+///     }
+/// }
+///
+/// impl TokenProvider for Vault {
+///     fn token<'a>(
+///         &'a self,
+///         scopes: &'a [&'a str],
+///     ) -> BoxFuture<'a, graph_migrations::Result<AccessToken>> {
 ///         Box::pin(async move {
 ///             let token = self.fetch(scopes).await.map_err(|e| Error::auth_from("vault", e))?;
 ///             Ok(AccessToken::new(token))
 ///         })
 ///     }
 /// }
+///
+/// let client = graph_migrations::Client::builder().token_provider(Vault).build()?;
+/// # Ok::<(), Error>(())
 /// ```
 pub trait TokenProvider: Send + Sync {
     /// A token for `scopes` (the client passes `https://<graph host>/.default`).

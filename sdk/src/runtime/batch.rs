@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::client::Client;
 use super::error::{Error, Result, ServiceError};
 use super::path::RequestPath;
-use super::request::{RawResponse, Request};
+use super::request::Request;
+use super::response::{RawResponse, decode_json};
 
 /// The maximum number of requests Graph accepts in one JSON batch.
 pub const MAX_BATCH_REQUESTS: usize = 20;
@@ -302,7 +303,7 @@ impl BatchItemResponse {
             return Err(e);
         }
         let raw = self.raw();
-        super::request::decode_json(&raw.body).map_err(|(json_path, message)| {
+        decode_json(&raw.body).map_err(|(json_path, message)| {
             Error::decode_failure(
                 self.method.clone(),
                 self.path_template.clone(),

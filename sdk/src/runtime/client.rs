@@ -1,209 +1,22 @@
-//! [`Client`], [`ClientBuilder`], [`Cloud`] and [`RetryPolicy`].
+//! [`Client`] and [`ClientBuilder`]. The requests a client makes are built
+//! by [`super::Request`]'s module (`Client::request`, `Client::request_url`), so that
+//! a request may hold its client without the two modules importing each other.
 
 use std::fmt;
 use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
 use super::auth::{StaticToken, TokenProvider};
+use super::cloud::Cloud;
 use super::error::{Error, Result};
-use super::path::RequestPath;
-use super::request::Request;
+use super::origin::same_origin;
+use super::retry::RetryPolicy;
 
 /// The crate's User-Agent: `graph-migrations/<version>`.
 pub const USER_AGENT: &str = concat!("graph-migrations/", env!("CARGO_PKG_VERSION"));
-
-/// A Microsoft Graph national cloud.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Cloud {
-    /// `https://graph.microsoft.com`
-    #[default]
-    Global,
-    /// US Government L4 (GCC High): `https://graph.microsoft.us`
-    UsGov,
-    /// US Government L5 (DoD): `https://dod-graph.microsoft.us`
-    UsGovDod,
-    /// Microsoft Azure operated by 21Vianet: `https://microsoftgraph.chinacloudapi.cn`
-    China,
-}
-
-impl Cloud {
-    /// All clouds.
-    pub const ALL: [Cloud; 4] = [Cloud::Global, Cloud::UsGov, Cloud::UsGovDod, Cloud::China];
-
-    /// The Graph host name.
-    pub fn graph_host(self) -> &'static str {
-        match self {
-            Cloud::Global => "graph.microsoft.com",
-            Cloud::UsGov => "graph.microsoft.us",
-            Cloud::UsGovDod => "dod-graph.microsoft.us",
-            Cloud::China => "microsoftgraph.chinacloudapi.cn",
-        }
-    }
-
-    /// The beta endpoint, e.g. `https://graph.microsoft.com/beta`.
-    pub fn base_url(self) -> Url {
-        Url::parse(&format!("https://{}/beta", self.graph_host())).expect("static URL")
-    }
-
-    /// The token scope, e.g. `https://graph.microsoft.com/.default`.
-    pub fn scope(self) -> String {
-        format!("https://{}/.default", self.graph_host())
-    }
-
-    /// The canonical name (`global`, `usgov`, `usgovdod`, `china`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Cloud::Global => "global",
-            Cloud::UsGov => "usgov",
-            Cloud::UsGovDod => "usgovdod",
-            Cloud::China => "china",
-        }
-    }
-
-    fn from_host(host: &str) -> Option<Cloud> {
-        Cloud::ALL
-            .into_iter()
-            .find(|c| c.graph_host().eq_ignore_ascii_case(host))
-    }
-}
-
-impl fmt::Display for Cloud {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Cloud {
-    type Err = Error;
-    /// Case-insensitive; `-`, `_` and spaces are ignored. Accepts `global`,
-    /// `public`, `AzurePublicCloud`, `usgov`, `gcchigh`, `l4`, `usgovdod`,
-    /// `dod`, `l5`, `china`, `AzureChinaCloud`, `21vianet`, or a Graph host name.
-    fn from_str(s: &str) -> Result<Self> {
-        let n: String = s
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .collect::<String>()
-            .to_ascii_lowercase();
-        Ok(match n.as_str() {
-            "global" | "public" | "azurepubliccloud" | "worldwide" | "commercial" => Cloud::Global,
-            "usgov" | "usgovernment" | "gcchigh" | "l4" | "azureusgovernment" | "usgovl4" => {
-                Cloud::UsGov
-            }
-            "usgovdod" | "dod" | "l5" | "usgovl5" => Cloud::UsGovDod,
-            "china" | "azurechinacloud" | "21vianet" | "cn" => Cloud::China,
-            _ => {
-                return Cloud::from_host(s.trim())
-                    .ok_or_else(|| Error::Config(format!("unknown cloud {s:?}")));
-            }
-        })
-    }
-}
-
-/// When and how requests are retried.
-///
-/// Retried: 429, 503 and 504 responses, and transport errors. Idempotent
-/// methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried on all of them; POST and
-/// PATCH only when the server signalled the request was not processed: 429, 503
-/// with `Retry-After`, or a connection that could not be established.
-///
-/// The delay before retry *n* is exponential (`initial_delay * factor^(n-1)`,
-/// capped at `max_delay`) with jitter (up to +100%); when the server sends
-/// `Retry-After` (seconds, HTTP date, or `retry-after-ms`) the larger of the two
-/// is used. Retrying stops after `max_retries` retries or when the total time
-/// spent would exceed `max_total`.
-///
-/// Defaults (in the style of Kiota): 3 retries, 3 s initial delay, factor 2,
-/// 60 s max delay, 180 s total.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RetryPolicy {
-    pub(crate) max_retries: u32,
-    pub(crate) initial_delay: Duration,
-    pub(crate) max_delay: Duration,
-    pub(crate) factor: f32,
-    pub(crate) jitter: bool,
-    pub(crate) max_total: Duration,
-    pub(crate) respect_retry_after: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 3,
-            initial_delay: Duration::from_secs(3),
-            max_delay: Duration::from_secs(60),
-            factor: 2.0,
-            jitter: true,
-            max_total: Duration::from_secs(180),
-            respect_retry_after: true,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// No retries at all.
-    pub fn disabled() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
-    }
-    /// Maximum number of retries (not counting the first attempt). Capped at 10.
-    pub fn with_max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n.min(10);
-        self
-    }
-    /// Delay before the first retry.
-    pub fn with_initial_delay(mut self, d: Duration) -> Self {
-        self.initial_delay = d;
-        self
-    }
-    /// Cap on a single computed delay.
-    pub fn with_max_delay(mut self, d: Duration) -> Self {
-        self.max_delay = d;
-        self
-    }
-    /// Exponential factor (default 2).
-    pub fn with_factor(mut self, f: f32) -> Self {
-        self.factor = if f.is_finite() && f >= 1.0 { f } else { 1.0 };
-        self
-    }
-    /// Enable or disable jitter.
-    pub fn with_jitter(mut self, jitter: bool) -> Self {
-        self.jitter = jitter;
-        self
-    }
-    /// Total time budget for one logical request, attempts and waits included.
-    pub fn with_max_total(mut self, d: Duration) -> Self {
-        self.max_total = d;
-        self
-    }
-    /// Whether `Retry-After` lengthens the wait (default true).
-    pub fn with_respect_retry_after(mut self, yes: bool) -> Self {
-        self.respect_retry_after = yes;
-        self
-    }
-    /// Maximum number of retries.
-    pub fn max_retries(&self) -> u32 {
-        self.max_retries
-    }
-
-    pub(crate) fn backoff(&self) -> backon::ExponentialBuilder {
-        let mut b = backon::ExponentialBuilder::new()
-            .with_min_delay(self.initial_delay)
-            .with_max_delay(self.max_delay.max(self.initial_delay))
-            .with_factor(self.factor)
-            .with_max_times(self.max_retries as usize);
-        if self.jitter {
-            b = b.with_jitter();
-        }
-        b
-    }
-}
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
@@ -247,36 +60,6 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A request for `path` relative to the base URL.
-    pub fn request(&self, method: http::Method, path: RequestPath) -> Request {
-        Request::new(self.clone(), method, path)
-    }
-
-    /// A request for an absolute URL (a saved `@odata.nextLink`, a location
-    /// header): refused with [`Error::InvalidNextLink`] unless it has the base
-    /// URL's scheme, host and port. `template` is used for tracing.
-    pub fn request_url(&self, method: http::Method, url: &str, template: &str) -> Result<Request> {
-        let parsed = Url::parse(url).ok().filter(|u| {
-            same_origin(&self.inner.base_url, u)
-                && u.username().is_empty()
-                && u.password().is_none()
-        });
-        match parsed {
-            Some(u) => Ok(Request::absolute(
-                self.clone(),
-                method,
-                u,
-                template.to_string(),
-            )),
-            None => Err(Error::InvalidNextLink {
-                link_origin: Url::parse(url)
-                    .map(|u| origin_string(&u))
-                    .unwrap_or_else(|_| "<unparseable URL>".into()),
-                expected_origin: origin_string(&self.inner.base_url),
-            }),
-        }
-    }
-
     /// The base URL, e.g. `https://graph.microsoft.com/beta`.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
@@ -301,22 +84,6 @@ impl Client {
     pub fn is_same_origin(&self, url: &Url) -> bool {
         same_origin(&self.inner.base_url, url)
     }
-}
-
-pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str().map(|h| h.to_ascii_lowercase())
-            == b.host_str().map(|h| h.to_ascii_lowercase())
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
-pub(crate) fn origin_string(u: &Url) -> String {
-    format!(
-        "{}://{}{}",
-        u.scheme(),
-        u.host_str().unwrap_or(""),
-        u.port().map(|p| format!(":{p}")).unwrap_or_default()
-    )
 }
 
 fn is_loopback(url: &Url) -> bool {

@@ -1,9 +1,13 @@
-//! The one [`Error`] type of the SDK.
+//! [`Error`], the error of a request, and the details it carries: [`ServiceError`],
+//! [`DecodeError`], [`TransportError`]. Waits have their own error (`WaitError`).
 
 use std::fmt;
 use std::time::Duration;
 
-use http::{HeaderMap, Method, StatusCode};
+use http::{Method, StatusCode};
+
+use super::origin::RefusedLink;
+use super::response::{RawResponse, header_str, parse_retry_after};
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -33,7 +37,7 @@ pub enum Error {
         /// look up when the request reached the service.
         client_request_id: String,
         #[source]
-        source: reqwest::Error,
+        source: TransportError,
     },
 
     /// A success response whose body did not match the expected type.
@@ -78,19 +82,52 @@ pub enum Error {
         status: StatusCode,
         limit: usize,
     },
+}
 
-    /// A waiter gave up before the resource reached a terminal status.
-    #[error("timed out after {elapsed:?} waiting for a terminal status (last status: {})", last_status.as_deref().unwrap_or("none"))]
-    #[non_exhaustive]
-    WaitTimeout {
-        elapsed: Duration,
-        last_status: Option<String>,
-    },
+/// Why a request could not be sent or its response not read: a connection
+/// refused or reset, a timeout, a TLS failure. The HTTP library's error stays
+/// inside: its message and its causes ([`std::error::Error::source`]) are
+/// kept, its type is not part of this crate's API.
+#[derive(Debug)]
+pub struct TransportError {
+    timeout: bool,
+    connect: bool,
+    inner: Box<dyn std::error::Error + Send + Sync>,
+}
 
-    /// A waiter observed a terminal failure status.
-    #[error("operation ended in failure status {status:?}")]
-    #[non_exhaustive]
-    WaitFailed { status: String },
+impl TransportError {
+    pub(crate) fn new(error: reqwest::Error) -> Self {
+        Self {
+            timeout: error.is_timeout(),
+            connect: error.is_connect(),
+            inner: Box::new(error.without_url()),
+        }
+    }
+
+    /// The attempt timed out ([`super::ClientBuilder::timeout`], or the connect timeout).
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+
+    /// No connection could be made (refused, unreachable, DNS, TLS handshake):
+    /// the service cannot have received the request.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    /// The causes of the HTTP library's error (an I/O error, a hyper error...):
+    /// the chain reads as it would on that error itself.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
 }
 
 /// The details of a success response whose body did not match the expected type.
@@ -211,52 +248,9 @@ impl fmt::Display for ServiceError {
     }
 }
 
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-/// Parse a `Retry-After` value: delta-seconds or an HTTP date (relative to now;
-/// a date in the past gives zero). Also `retry-after-ms`/`x-ms-retry-after-ms`.
-pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    for ms in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(v) = headers.get(ms).and_then(|v| v.to_str().ok())
-            && let Ok(n) = v.trim().parse::<f64>()
-            && n.is_finite()
-            && n >= 0.0
-        {
-            return Some(Duration::from_secs_f64(n / 1000.0));
-        }
-    }
-    let v = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    if let Ok(secs) = v.parse::<f64>()
-        && secs.is_finite()
-        && secs >= 0.0
-    {
-        return Some(Duration::from_secs_f64(secs));
-    }
-    let when =
-        time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
-    let diff = when - time::OffsetDateTime::now_utc();
-    Some(Duration::try_from(diff).unwrap_or(Duration::ZERO))
-}
-
 impl ServiceError {
     /// Build from a response status, headers and body.
-    pub(crate) fn from_response(
-        method: Method,
-        path_template: String,
-        raw: &super::request::RawResponse,
-    ) -> Self {
+    pub(crate) fn from_response(method: Method, path_template: String, raw: &RawResponse) -> Self {
         let (status, headers, body, attempts) =
             (raw.status, &raw.headers, &raw.body[..], raw.attempts);
         let content_type = header_str(headers, "content-type");
@@ -328,6 +322,15 @@ impl ServiceError {
                 .inner_code
                 .as_deref()
                 .is_some_and(|c| c.eq_ignore_ascii_case(code))
+    }
+}
+
+impl From<RefusedLink> for Error {
+    fn from(r: RefusedLink) -> Self {
+        Error::InvalidNextLink {
+            link_origin: r.link_origin,
+            expected_origin: r.expected_origin,
+        }
     }
 }
 
@@ -418,7 +421,7 @@ impl Error {
     pub(crate) fn decode_failure(
         method: Method,
         path_template: String,
-        raw: &super::request::RawResponse,
+        raw: &RawResponse,
         json_path: String,
         message: String,
     ) -> Self {
@@ -537,10 +540,5 @@ impl Error {
             || self
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504))
-    }
-
-    /// A timeout from a waiter.
-    pub fn is_wait_timeout(&self) -> bool {
-        matches!(self, Error::WaitTimeout { .. })
     }
 }

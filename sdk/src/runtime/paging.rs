@@ -1,25 +1,51 @@
-//! [`Pager`]: follows `@odata.nextLink` within the base URL origin.
+//! Paging through a collection: [`Pager`] builds the streams [`Pages`] and
+//! [`Items`], which follow `@odata.nextLink` within the base URL's origin.
+//!
+//! Paging is resumable: every [`Page`] carries its `next_link`, and
+//! [`Pager::resume`] continues from a saved one, in another client or
+//! process. A resumed link passes the same origin check as a followed one.
 
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use url::Url;
 
-use super::client::{origin_string, same_origin};
+use super::client::Client;
 use super::edm::de_u64_lenient;
 use super::error::{Error, Result};
-use super::request::{Request, Target};
+use super::request::Request;
+
+/// The path template a resumed pager reports in traces and errors: the
+/// link's own path can hold user names, and its template is not known.
+const RESUMED_TEMPLATE: &str = "{resumed @odata.nextLink}";
 
 /// One page of a collection.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
+    /// The page's items (`value`).
     pub items: Vec<T>,
-    /// `@odata.nextLink`, when there is a next page.
+    /// `@odata.nextLink`, when there is a next page: save it to continue
+    /// later with [`Pager::resume`].
     pub next_link: Option<String>,
     /// `@odata.count` (with `$count=true`).
     pub count: Option<u64>,
     /// `@odata.context`.
     pub context: Option<String>,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            next_link: None,
+            count: None,
+            context: None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -35,32 +61,83 @@ struct RawPage<T> {
 }
 
 /// Pages through a collection. The first request is the one it was built
-/// from; later pages `GET` the `@odata.nextLink` with the same headers, but only
-/// when the link has the base URL's scheme, host and port. Any other link ends
-/// the stream with [`Error::InvalidNextLink`] and nothing is sent to it.
+/// from; later pages `GET` the `@odata.nextLink` with the same headers
+/// ([`Request::next_page`]), but only when the link has the base URL's
+/// scheme, host and port. Any other link ends the stream with
+/// [`Error::InvalidNextLink`] and nothing is sent to it.
+///
+/// ```no_run
+/// # async fn run(client: graph_migrations::runtime::Client) -> graph_migrations::runtime::Result<()> {
+/// use futures::TryStreamExt as _;
+/// use graph_migrations::runtime::{Pager, RequestPath};
+/// use serde_json::Value;
+///
+/// let mappings = RequestPath::root()
+///     .segment("solutions")
+///     .segment("sharePoint")
+///     .segment("migrations")
+///     .segment("crossOrganizationUserMappings");
+/// // Read two pages and keep the link to the third...
+/// let mut pages = client
+///     .request(http::Method::GET, mappings)
+///     .query("$top", "100")
+///     .pager::<Value>()
+///     .max_pages(2)
+///     .pages();
+/// while let Some(page) = pages.try_next().await? {
+///     println!("{} mappings", page.items.len());
+/// }
+/// let saved: Option<String> = pages.next_link().map(str::to_string);
+///
+/// // ...and finish later, possibly in another process with another client.
+/// if let Some(link) = saved {
+///     let rest: Vec<Value> = Pager::resume(&client, &link)?.collect_all().await?;
+///     println!("{} more", rest.len());
+/// }
+/// # Ok(()) }
+/// ```
 pub struct Pager<T> {
     first: Request,
     max_pages: Option<usize>,
     _t: std::marker::PhantomData<fn() -> T>,
 }
 
-enum State {
-    First(Request),
-    Next {
-        base: Request,
-        link: String,
-        n: usize,
-    },
-    Done,
+impl<T> std::fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("first", &self.first)
+            .field("max_pages", &self.max_pages)
+            .finish()
+    }
+}
+
+impl Request {
+    /// Page through a collection, following same-origin `@odata.nextLink`s.
+    pub fn pager<T: DeserializeOwned + Send + 'static>(self) -> Pager<T> {
+        Pager::new(self)
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Pager<T> {
-    pub(crate) fn new(first: Request) -> Self {
+    /// A pager whose first page is `first`'s response.
+    pub fn new(first: Request) -> Self {
         Self {
             first,
             max_pages: None,
             _t: std::marker::PhantomData,
         }
+    }
+
+    /// Continues paging from a saved `@odata.nextLink` ([`Page::next_link`],
+    /// [`Pages::next_link`]) with `client`. The link is refused with
+    /// [`Error::InvalidNextLink`], before anything is sent, unless it has
+    /// `client`'s base URL origin and no credentials. Headers the first
+    /// request had (`ConsistencyLevel`, ...) are not in the link: to send
+    /// them, build the request with [`Client::request_url`], add them, and
+    /// call [`Request::pager`].
+    pub fn resume(client: &Client, next_link: &str) -> Result<Self> {
+        let first = client.request_url(http::Method::GET, next_link, RESUMED_TEMPLATE)?;
+        Ok(Self::new(first))
     }
 
     /// Stop after `n` pages.
@@ -70,82 +147,183 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     }
 
     /// A stream of pages.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
-        let max = self.max_pages.unwrap_or(usize::MAX);
-        stream::unfold(State::First(self.first), move |state| async move {
-            let (req, n, prev) = match state {
-                State::Done => return None,
-                State::First(r) => (r, 1usize, None),
-                State::Next { base, link, n } => {
-                    if n > max {
-                        return None;
-                    }
-                    match next_request(&base, &link) {
-                        Ok(r) => (r, n, Some(link)),
-                        Err(e) => return Some((Err(e), State::Done)),
-                    }
-                }
-            };
-            let page = fetch_page::<T>(&req).await;
-            match page {
-                Err(e) => Some((Err(e), State::Done)),
-                Ok(page) => {
-                    let next = match &page.next_link {
-                        Some(link) if prev.as_deref() != Some(link.as_str()) => State::Next {
-                            base: req,
-                            link: link.clone(),
-                            n: n + 1,
-                        },
-                        // no link, or the same link again (would loop forever)
-                        _ => State::Done,
-                    };
-                    Some((Ok(page), next))
-                }
-            }
-        })
+    pub fn pages(self) -> Pages<T> {
+        Pages {
+            state: State::Ready {
+                request: self.first,
+                link: None,
+            },
+            remaining: self.max_pages.unwrap_or(usize::MAX),
+        }
     }
 
     /// A stream of items across pages.
-    pub fn items(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        self.pages()
-            .map_ok(|p| stream::iter(p.items.into_iter().map(Ok)))
-            .try_flatten()
+    pub fn items(self) -> Items<T> {
+        Items {
+            pages: self.pages(),
+            buffered: Vec::new().into_iter(),
+        }
     }
 
     /// All items of all pages.
     pub async fn collect_all(self) -> Result<Vec<T>> {
+        use futures::TryStreamExt as _;
         let mut out = Vec::new();
-        let mut pages = std::pin::pin!(self.pages());
-        while let Some(p) = pages.next().await {
-            out.extend(p?.items);
+        let mut pages = self.pages();
+        while let Some(page) = pages.try_next().await? {
+            out.extend(page.items);
         }
         Ok(out)
     }
 }
 
-fn next_request(prev: &Request, link: &str) -> Result<Request> {
-    let base = &prev.client.inner.base_url;
-    let url = Url::parse(link).map_err(|_| Error::InvalidNextLink {
-        link_origin: "<unparseable URL>".into(),
-        expected_origin: origin_string(base),
-    })?;
-    if !same_origin(base, &url) || !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::InvalidNextLink {
-            link_origin: origin_string(&url),
-            expected_origin: origin_string(base),
-        });
+type PageFuture<T> = Pin<Box<dyn Future<Output = (Request, Result<Page<T>>)> + Send>>;
+
+enum State<T> {
+    /// The request for the next page, and the `@odata.nextLink` it follows
+    /// (`None` for the pager's first request).
+    Ready {
+        request: Request,
+        link: Option<String>,
+    },
+    Fetching {
+        link: Option<String>,
+        future: PageFuture<T>,
+    },
+    /// The last page's `@odata.nextLink` was refused: the next poll says so.
+    Refused(Error),
+    Done,
+}
+
+/// The stream of pages of a collection ([`Pager::pages`], `ListRequest::pages`).
+///
+/// Ends after the page without a `@odata.nextLink`, after the first error, or
+/// after [`Pager::max_pages`] pages. [`Pages::next_link`] then says where a
+/// [`Pager::resume`] would continue.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T> {
+    state: State<T>,
+    remaining: usize,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            State::Ready { .. } => "ready",
+            State::Fetching { .. } => "fetching",
+            State::Refused(_) => "refused",
+            State::Done => "done",
+        };
+        f.debug_struct("Pages")
+            .field("state", &state)
+            .field("remaining", &self.remaining)
+            .finish()
     }
-    let mut r = prev.clone();
-    r.method = http::Method::GET;
-    r.target = Target::Absolute {
-        url,
-        template: prev.template().to_string(),
-    };
-    r.query.clear();
-    r.body = None;
-    r.headers
-        .retain(|(n, _)| !n.eq_ignore_ascii_case("client-request-id"));
-    Ok(r)
+}
+
+impl<T> Pages<T> {
+    /// The `@odata.nextLink` the next page would be read from: after the
+    /// stream stopped at [`Pager::max_pages`], where to resume. `None` before
+    /// the first page, when the last page had no next link, and after an error.
+    pub fn next_link(&self) -> Option<&str> {
+        match &self.state {
+            State::Ready { link, .. } => link.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Done => return Poll::Ready(None),
+                State::Refused(e) => return Poll::Ready(Some(Err(e))),
+                State::Ready { request, link } => {
+                    if this.remaining == 0 {
+                        this.state = State::Ready { request, link };
+                        return Poll::Ready(None);
+                    }
+                    this.remaining -= 1;
+                    let future = Box::pin(async move {
+                        let page = fetch_page(&request).await;
+                        (request, page)
+                    });
+                    this.state = State::Fetching { link, future };
+                }
+                State::Fetching { link, mut future } => {
+                    let (request, page) = match future.as_mut().poll(cx) {
+                        Poll::Pending => {
+                            this.state = State::Fetching { link, future };
+                            return Poll::Pending;
+                        }
+                        Poll::Ready(done) => done,
+                    };
+                    let page = match page {
+                        Ok(page) => page,
+                        Err(e) => return Poll::Ready(Some(Err(e))),
+                    };
+                    this.state = match page.next_link.as_deref() {
+                        // The same link again would loop forever.
+                        Some(next) if link.as_deref() != Some(next) => {
+                            match request.next_page(next) {
+                                Ok(request) => State::Ready {
+                                    request,
+                                    link: Some(next.to_string()),
+                                },
+                                Err(e) => State::Refused(e),
+                            }
+                        }
+                        _ => State::Done,
+                    };
+                    return Poll::Ready(Some(Ok(page)));
+                }
+            }
+        }
+    }
+}
+
+/// The stream of items of a collection, across pages ([`Pager::items`],
+/// `ListRequest::items`). Ends as [`Pages`] does.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<T> {
+    pages: Pages<T>,
+    buffered: std::vec::IntoIter<T>,
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}
+
+// Nothing of `Items` is pinned structurally: the buffered items are moved
+// out, never polled in place.
+impl<T> Unpin for Items<T> {}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Ready(Some(Ok(page))) => this.buffered = page.items.into_iter(),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
 }
 
 async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<Page<T>> {

@@ -27,10 +27,10 @@ pub enum ODataLiteral<'a> {
     /// `true` / `false`.
     Bool(bool),
     /// `Edm.Date`, bare: `2026-07-09`.
-    Date(crate::runtime::edm::Date),
+    Date(super::edm::Date),
     /// `Edm.DateTimeOffset`, bare RFC 3339 with `:` and `+` percent-encoded:
     /// `2026-07-09T10%3A30%3A00Z`.
-    DateTimeOffset(crate::runtime::edm::DateTimeOffset),
+    DateTimeOffset(super::edm::DateTimeOffset),
     /// `null`.
     Null,
 }
@@ -75,13 +75,13 @@ impl From<i8> for ODataLiteral<'_> {
         ODataLiteral::Int(v.into())
     }
 }
-impl From<crate::runtime::edm::Date> for ODataLiteral<'_> {
-    fn from(v: crate::runtime::edm::Date) -> Self {
+impl From<super::edm::Date> for ODataLiteral<'_> {
+    fn from(v: super::edm::Date) -> Self {
         ODataLiteral::Date(v)
     }
 }
-impl From<crate::runtime::edm::DateTimeOffset> for ODataLiteral<'_> {
-    fn from(v: crate::runtime::edm::DateTimeOffset) -> Self {
+impl From<super::edm::DateTimeOffset> for ODataLiteral<'_> {
+    fn from(v: super::edm::DateTimeOffset) -> Self {
         ODataLiteral::DateTimeOffset(v)
     }
 }
@@ -188,7 +188,7 @@ impl RequestPath {
     ///
     /// A value of `""`, `"."` or `".."` cannot be sent as a path segment (URL
     /// normalisation would drop or climb it): such a path is marked invalid and
-    /// sending it fails with [`crate::runtime::Error::InvalidRequest`] before any
+    /// sending it fails with [`super::Error::InvalidRequest`] before any
     /// network traffic.
     pub fn key(&self, placeholder: &str, value: &str) -> Self {
         let mut next = self.clone();

@@ -12,10 +12,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 use url::Url;
 
-use super::client::{Client, same_origin};
-use super::error::{Error, Result, ServiceError, parse_retry_after};
-use super::paging::Pager;
+use super::client::Client;
+use super::error::{Error, Result, ServiceError, TransportError};
+use super::origin::{checked_link, same_origin};
 use super::path::{RequestPath, UNRESERVED};
+use super::response::{RawResponse, decode_json, parse_retry_after};
 
 /// Query names and values: everything outside `unreserved` is encoded except
 /// the characters OData expressions use that are harmless in a query (`$ ( ) , : / @`).
@@ -64,18 +65,6 @@ impl std::fmt::Debug for Request {
             )
             .finish_non_exhaustive()
     }
-}
-
-/// A raw HTTP response after retries.
-#[derive(Clone, Debug)]
-pub(crate) struct RawResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    pub attempts: u32,
-    /// The `client-request-id` sent, when this response came over HTTP
-    /// (a `$batch` part has none of its own).
-    pub client_request_id: Option<String>,
 }
 
 pub(crate) fn is_idempotent(m: &Method) -> bool {
@@ -137,6 +126,26 @@ struct Prepared {
     client_request_id: String,
 }
 
+impl Client {
+    /// A request for `path` relative to the base URL.
+    pub fn request(&self, method: Method, path: RequestPath) -> Request {
+        Request::new(self.clone(), method, path)
+    }
+
+    /// A request for an absolute URL (a saved `@odata.nextLink`, a location
+    /// header): refused with [`Error::InvalidNextLink`] unless it has the base
+    /// URL's scheme, host and port. `template` is used for tracing.
+    pub fn request_url(&self, method: Method, url: &str, template: &str) -> Result<Request> {
+        let url = checked_link(self.base_url(), url)?;
+        Ok(Request::absolute(
+            self.clone(),
+            method,
+            url,
+            template.to_string(),
+        ))
+    }
+}
+
 impl Request {
     pub(crate) fn new(client: Client, method: Method, path: RequestPath) -> Self {
         Self {
@@ -189,6 +198,26 @@ impl Request {
             Target::Path(p) => p.template(),
             Target::Absolute { template, .. } => template,
         }
+    }
+
+    /// The request for the page at `next_link`, which followed this
+    /// request's page: a `GET` of that link with this request's headers (not
+    /// its query, which the link carries, nor its body or `client-request-id`).
+    /// A link off the base URL's origin, or with credentials, is
+    /// [`Error::InvalidNextLink`].
+    pub fn next_page(&self, next_link: &str) -> Result<Request> {
+        let url = checked_link(self.client.base_url(), next_link)?;
+        let mut headers = self.headers.clone();
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case("client-request-id"));
+        Ok(Request {
+            headers,
+            ..Request::absolute(
+                self.client.clone(),
+                Method::GET,
+                url,
+                self.template().to_string(),
+            )
+        })
     }
 
     /// The path relative to the base URL plus query, as used in a JSON batch.
@@ -375,10 +404,7 @@ impl Request {
             let transport = |error: reqwest::Error| {
                 let retryable = error.is_connect()
                     || (idempotent && !error.is_builder() && !error.is_redirect());
-                Attempt::Transport {
-                    error: error.without_url(),
-                    retryable,
-                }
+                Attempt::Transport { error, retryable }
             };
             let resp = rb.send().await.map_err(transport)?;
             let status = resp.status();
@@ -495,7 +521,7 @@ impl Request {
                     path_template: p.template,
                     attempts: n,
                     client_request_id: p.client_request_id,
-                    source: error,
+                    source: TransportError::new(error),
                 });
             }
             Err(Attempt::Fatal(e)) => return Err(e),
@@ -575,38 +601,5 @@ impl Request {
                     format!("expected a text/plain integer: {e}"),
                 )
             })
-    }
-
-    /// Page through a collection, following same-origin `@odata.nextLink`s.
-    pub fn pager<T: DeserializeOwned + Send + 'static>(self) -> Pager<T> {
-        Pager::new(self)
-    }
-}
-
-/// Decodes a JSON body the way the SDK decodes every response; a failure is
-/// `(JSON path, message)`.
-///
-/// Plain `serde_json` first. Only when that fails is the body decoded again
-/// through `serde_path_to_error`, which fails at the same place and names
-/// its JSON path (`value[3].status`). Path tracking costs an allocation per
-/// object key, so successful decodes (nearly all of them) skip it.
-///
-/// Public for the benchmarks (`sdk/benches/decode.rs`), not part of the
-/// supported API.
-#[doc(hidden)]
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, (String, String)> {
-    let plain = match serde_json::from_slice::<T>(body) {
-        Ok(v) => return Ok(v),
-        Err(e) => e,
-    };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => Err((e.path().to_string(), e.into_inner().to_string())),
-        Ok(_) => match de.end() {
-            Err(e) => Err((".".to_string(), e.to_string())),
-            // Cannot happen (decoding is deterministic), but never report
-            // success for a body that failed.
-            Ok(()) => Err((".".to_string(), plain.to_string())),
-        },
     }
 }

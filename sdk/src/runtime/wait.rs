@@ -1,17 +1,41 @@
-//! A generic poller for long-running operations (migration jobs and tasks).
+//! [`Waiter`]: polls a long-running operation (a migration job, a task) until
+//! it reaches a terminal status, with backoff, jitter and a maximum wait.
 //!
-//! ```ignore
-//! let done = Waiter::new()
-//!     .success_statuses(["completed", "completedWithErrors"])
-//!     .failure_statuses(["failed", "cancelled"])
+//! The caller says how to read the status and what each status means; the
+//! migration waiters of the SDK do so with the generated status enums.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use graph_migrations::runtime::{Client, Outcome, RequestPath, Waiter};
+//! use serde_json::Value;
+//!
+//! # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let task = RequestPath::root()
+//!     .segment("solutions")
+//!     .segment("sharePoint")
+//!     .segment("migrations")
+//!     .segment("crossOrganizationMigrationTasks")
+//!     .key("sharePointMigrationTaskId", "t1");
+//! let finished = Waiter::new()
 //!     .interval(Duration::from_secs(10))
 //!     .max_wait(Duration::from_secs(6 * 3600))
 //!     .on_status(|s| eprintln!("status: {s}"))
-//!     .wait(|| job_request().send::<Job>(), |job| job.status.get().map(|s| s.to_string()))
+//!     .wait(
+//!         || client.request(http::Method::GET, task.clone()).send::<Value>(),
+//!         |t| t["status"].as_str().map(str::to_string),
+//!         |s| match s.as_str() {
+//!             "completed" => Outcome::Succeeded,
+//!             "failed" | "cancelled" => Outcome::Failed,
+//!             _ => Outcome::InProgress,
+//!         },
+//!     )
 //!     .await?;
+//! println!("{} after {} polls", finished.status, finished.polls);
+//! # Ok(()) }
 //! ```
 //! Dropping the returned future cancels the wait.
 
+use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
@@ -20,25 +44,30 @@ use tokio::time::Instant;
 
 use super::error::{Error, Result};
 
-/// How a status is classified.
+/// What a status means to a wait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Outcome {
-    /// Not terminal: keep polling.
+    /// Not terminal: keep polling. Also a status this SDK version does not know.
     InProgress,
     /// Terminal success.
     Succeeded,
     /// Terminal failure.
     Failed,
+    /// The operation waits for a person (an administrator): the wait returns
+    /// at once instead of polling until `max_wait`.
+    ActionRequired,
 }
 
-/// A terminal result.
+/// A wait that ended on a status that is not [`Outcome::InProgress`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Finished<T> {
     /// The last value polled.
     pub value: T,
-    /// Its status.
+    /// Its status, as the service wrote it.
     pub status: String,
-    /// `Succeeded` or `Failed`.
+    /// `Succeeded`, `Failed` or `ActionRequired`.
     pub outcome: Outcome,
     /// How many polls were made.
     pub polls: u32,
@@ -47,34 +76,134 @@ pub struct Finished<T> {
 }
 
 impl<T> Finished<T> {
-    /// `Ok(value)` on success, [`Error::WaitFailed`] on a failure status.
-    pub fn into_result(self) -> Result<T> {
+    /// `Ok(value)` on success; [`WaitError::Failed`] or
+    /// [`WaitError::ActionRequired`] (keeping this value) otherwise.
+    pub fn into_result(self) -> std::result::Result<T, WaitError<T>> {
         match self.outcome {
             Outcome::Succeeded => Ok(self.value),
-            _ => Err(Error::WaitFailed {
-                status: self.status,
-            }),
+            Outcome::ActionRequired => Err(WaitError::ActionRequired(Box::new(self))),
+            _ => Err(WaitError::Failed(Box::new(self))),
         }
     }
+
     /// Whether the outcome is success.
     pub fn succeeded(&self) -> bool {
         self.outcome == Outcome::Succeeded
     }
 }
 
-type Classifier = Box<dyn Fn(&str) -> Outcome + Send + Sync>;
+/// What a wait gives: the terminal poll, or why there is none.
+pub type WaitResult<T> = std::result::Result<Finished<T>, WaitError<T>>;
+
+/// Why a wait ended without a usable terminal value, in the manner of the
+/// AWS SDK's `WaiterError`: every variant keeps the last value polled, when
+/// there was one.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WaitError<T> {
+    /// `max_wait` passed before a terminal status.
+    #[non_exhaustive]
+    Timeout {
+        /// Time spent waiting.
+        elapsed: Duration,
+        /// How many polls were made.
+        polls: u32,
+        /// The last status seen.
+        last_status: Option<String>,
+        /// The last value polled.
+        last: Option<T>,
+    },
+    /// A poll failed (after the client's own retries).
+    #[non_exhaustive]
+    Poll {
+        /// The request's error (boxed: it is large, and waits rarely fail).
+        error: Box<Error>,
+        /// Successful polls before it.
+        polls: u32,
+        /// The last status seen.
+        last_status: Option<String>,
+        /// The last value polled.
+        last: Option<T>,
+    },
+    /// The operation ended in a failure status ([`Finished::into_result`]).
+    Failed(Box<Finished<T>>),
+    /// The operation needs an administrator ([`Finished::into_result`]).
+    ActionRequired(Box<Finished<T>>),
+}
+
+impl<T> WaitError<T> {
+    /// The last value polled.
+    pub fn last_value(&self) -> Option<&T> {
+        match self {
+            WaitError::Timeout { last, .. } | WaitError::Poll { last, .. } => last.as_ref(),
+            WaitError::Failed(f) | WaitError::ActionRequired(f) => Some(&f.value),
+        }
+    }
+
+    /// The last value polled, owned.
+    pub fn into_last_value(self) -> Option<T> {
+        match self {
+            WaitError::Timeout { last, .. } | WaitError::Poll { last, .. } => last,
+            WaitError::Failed(f) | WaitError::ActionRequired(f) => Some(f.value),
+        }
+    }
+
+    /// The last status seen.
+    pub fn last_status(&self) -> Option<&str> {
+        match self {
+            WaitError::Timeout { last_status, .. } | WaitError::Poll { last_status, .. } => {
+                last_status.as_deref()
+            }
+            WaitError::Failed(f) | WaitError::ActionRequired(f) => Some(&f.status),
+        }
+    }
+
+    /// Whether the wait timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, WaitError::Timeout { .. })
+    }
+
+    /// The error of the failed poll, if a poll failed.
+    pub fn poll_error(&self) -> Option<&Error> {
+        match self {
+            WaitError::Poll { error, .. } => Some(error.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl<T> fmt::Display for WaitError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let last = self.last_status().unwrap_or("none");
+        match self {
+            WaitError::Timeout { elapsed, polls, .. } => write!(
+                f,
+                "timed out after {elapsed:?} and {polls} poll(s) waiting for a terminal status (last status: {last})"
+            ),
+            WaitError::Poll { polls, .. } => {
+                write!(f, "poll failed after {polls} poll(s) (last status: {last})")
+            }
+            WaitError::Failed(_) => write!(f, "operation ended in failure status {last:?}"),
+            WaitError::ActionRequired(_) => {
+                write!(f, "operation needs an administrator: status {last:?}")
+            }
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for WaitError<T> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.poll_error().map(|e| e as _)
+    }
+}
+
 type StatusCallback = Box<dyn FnMut(&str) + Send>;
 
 /// Polls until a terminal status, with backoff, jitter and a maximum wait.
 ///
-/// Statuses are compared case-insensitively; anything neither a success nor a
-/// failure status (including statuses added to the service later) is in
-/// progress. Defaults: 5 s first interval, ×1.5 per poll, 60 s max interval,
-/// jitter on, 1 h max wait.
+/// Defaults: 5 s first interval, ×1.5 per poll, 60 s max interval, jitter on,
+/// 1 h max wait.
 pub struct Waiter {
-    success: Vec<String>,
-    failure: Vec<String>,
-    classifier: Option<Classifier>,
     interval: Duration,
     max_interval: Duration,
     factor: f32,
@@ -89,71 +218,28 @@ impl Default for Waiter {
     }
 }
 
-impl std::fmt::Debug for Waiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Waiter")
-            .field("success", &self.success)
-            .field("failure", &self.failure)
             .field("interval", &self.interval)
             .field("max_interval", &self.max_interval)
+            .field("factor", &self.factor)
+            .field("jitter", &self.jitter)
             .field("max_wait", &self.max_wait)
             .finish_non_exhaustive()
     }
 }
 
 impl Waiter {
+    /// A waiter with the defaults.
     pub fn new() -> Self {
         Self {
-            success: Vec::new(),
-            failure: Vec::new(),
-            classifier: None,
             interval: Duration::from_secs(5),
             max_interval: Duration::from_secs(60),
             factor: 1.5,
             jitter: true,
             max_wait: Duration::from_secs(3600),
             on_status: None,
-        }
-    }
-
-    /// Terminal success statuses (case-insensitive).
-    pub fn success_statuses<I, S>(mut self, statuses: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.success.extend(statuses.into_iter().map(Into::into));
-        self
-    }
-
-    /// Terminal failure statuses (case-insensitive).
-    pub fn failure_statuses<I, S>(mut self, statuses: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.failure.extend(statuses.into_iter().map(Into::into));
-        self
-    }
-
-    /// A custom classifier, replacing the status lists.
-    pub fn classify_with(mut self, f: impl Fn(&str) -> Outcome + Send + Sync + 'static) -> Self {
-        self.classifier = Some(Box::new(f));
-        self
-    }
-
-    /// Classify a status.
-    pub fn classify(&self, status: &str) -> Outcome {
-        if let Some(c) = &self.classifier {
-            return c(status);
-        }
-        let s = status.trim();
-        if self.success.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-            Outcome::Succeeded
-        } else if self.failure.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-            Outcome::Failed
-        } else {
-            Outcome::InProgress
         }
     }
 
@@ -177,28 +263,37 @@ impl Waiter {
         self.jitter = on;
         self
     }
-    /// Give up after this long with [`Error::WaitTimeout`].
+    /// Give up after this long with [`WaitError::Timeout`].
     pub fn max_wait(mut self, d: Duration) -> Self {
         self.max_wait = d;
         self
     }
-    /// Called with every status observed (one call per poll).
+    /// Called with every status observed, as the service wrote it (one call
+    /// per poll), statuses this SDK version does not know included.
     pub fn on_status(mut self, f: impl FnMut(&str) + Send + 'static) -> Self {
         self.on_status = Some(Box::new(f));
         self
     }
 
-    /// Poll with `poll` until `status_of` gives a terminal status.
+    /// Polls with `poll` until `classify` says the status `status_of` reads
+    /// is not [`Outcome::InProgress`].
     ///
-    /// An error from `poll` ends the wait with that error (the client has
-    /// already retried throttling and transient failures). A value with no
-    /// status counts as in progress. On timeout the error carries the last
-    /// status seen; one last poll is made at the deadline.
-    pub async fn wait<T, P, Fut, S>(mut self, mut poll: P, status_of: S) -> Result<Finished<T>>
+    /// A value with no status counts as in progress. An error from `poll`
+    /// ends the wait with [`WaitError::Poll`] (the client has already retried
+    /// throttling and transient failures). At `max_wait` one last poll is
+    /// made, then [`WaitError::Timeout`]. Both keep the last value polled.
+    pub async fn wait<T, S, P, Fut, R, C>(
+        mut self,
+        mut poll: P,
+        status_of: R,
+        classify: C,
+    ) -> WaitResult<T>
     where
         P: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
-        S: Fn(&T) -> Option<String>,
+        R: Fn(&T) -> Option<S>,
+        C: Fn(&S) -> Outcome,
+        S: fmt::Display,
     {
         let start = Instant::now();
         let deadline = start + self.max_wait;
@@ -212,16 +307,28 @@ impl Waiter {
         }
         let mut delays = b.build();
         let mut polls = 0u32;
-        let mut last: Option<String> = None;
+        let mut last: Option<T> = None;
+        let mut last_status: Option<String> = None;
         loop {
-            let value = poll().await?;
+            let value = match poll().await {
+                Ok(v) => v,
+                Err(error) => {
+                    return Err(WaitError::Poll {
+                        error: Box::new(error),
+                        polls,
+                        last_status,
+                        last,
+                    });
+                }
+            };
             polls += 1;
             if let Some(status) = status_of(&value) {
+                let outcome = classify(&status);
+                let status = status.to_string();
                 if let Some(cb) = self.on_status.as_mut() {
                     cb(&status);
                 }
-                tracing::debug!(status = %status, polls, "waiter observed status");
-                let outcome = self.classify(&status);
+                tracing::debug!(status = %status, polls, ?outcome, "waiter observed status");
                 if outcome != Outcome::InProgress {
                     return Ok(Finished {
                         value,
@@ -231,13 +338,16 @@ impl Waiter {
                         elapsed: start.elapsed(),
                     });
                 }
-                last = Some(status);
+                last_status = Some(status);
             }
+            last = Some(value);
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::WaitTimeout {
+                return Err(WaitError::Timeout {
                     elapsed: now - start,
-                    last_status: last,
+                    polls,
+                    last_status,
+                    last,
                 });
             }
             let d = delays
@@ -246,14 +356,5 @@ impl Waiter {
                 .min(deadline - now);
             tokio::time::sleep(d).await;
         }
-    }
-
-    /// Like [`Waiter::wait`] for a poll that returns the status string itself.
-    pub async fn wait_status<P, Fut>(self, poll: P) -> Result<Finished<String>>
-    where
-        P: FnMut() -> Fut,
-        Fut: Future<Output = Result<String>>,
-    {
-        self.wait(poll, |s: &String| Some(s.clone())).await
     }
 }

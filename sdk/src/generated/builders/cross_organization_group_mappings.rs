@@ -14,17 +14,17 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings`: lists `microsoft.graph.sharePointGroupIdentityMapping` items; page through them with `.items()` or `.pages()`.
     pub fn get(
         &self,
-    ) -> crate::support::ListRequest<
+    ) -> crate::runtime::ListRequest<
         crate::models::SharePointGroupIdentityMapping,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ListRequest::new(
+        crate::runtime::ListRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
     /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings/$count`: the number of `microsoft.graph.sharePointGroupIdentityMapping` items.
-    pub fn count(&self) -> crate::support::CountRequest {
-        crate::support::CountRequest::new(
+    pub fn count(&self) -> crate::runtime::CountRequest {
+        crate::runtime::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
         )
     }
@@ -32,8 +32,8 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
     pub fn post(
         &self,
         body: &crate::models::SharePointGroupIdentityMapping,
-    ) -> crate::support::SendRequest<crate::models::SharePointGroupIdentityMapping> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::SharePointGroupIdentityMapping> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -113,11 +113,11 @@ impl CrossOrganizationGroupMappingsItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}`
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::SharePointGroupIdentityMapping,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -125,14 +125,14 @@ impl CrossOrganizationGroupMappingsItemRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::SharePointGroupIdentityMapping,
-    ) -> crate::support::OptionalRequest<crate::models::SharePointGroupIdentityMapping> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::SharePointGroupIdentityMapping> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }
     /// `DELETE /solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}`
-    pub fn delete(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn delete(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::DELETE, self.path.clone()),
         )
     }

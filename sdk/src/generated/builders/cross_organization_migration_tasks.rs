@@ -14,17 +14,17 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks`: lists `microsoft.graph.sharePointMigrationTask` items; page through them with `.items()` or `.pages()`.
     pub fn get(
         &self,
-    ) -> crate::support::ListRequest<
+    ) -> crate::runtime::ListRequest<
         crate::models::SharePointMigrationTask,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ListRequest::new(
+        crate::runtime::ListRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
     /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/$count`: the number of `microsoft.graph.sharePointMigrationTask` items.
-    pub fn count(&self) -> crate::support::CountRequest {
-        crate::support::CountRequest::new(
+    pub fn count(&self) -> crate::runtime::CountRequest {
+        crate::runtime::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
         )
     }
@@ -45,8 +45,8 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
     pub fn post(
         &self,
         body: &crate::models::SharePointMigrationTask,
-    ) -> crate::support::SendRequest<crate::models::SharePointMigrationTask> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::SharePointMigrationTask> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -348,8 +348,8 @@ impl CrossOrganizationMigrationTasksGetBySourceGroupMailNicknameRequestBuilder {
     /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourcegroupmailnickname?view=graph-rest-beta>
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
-        crate::support::ItemRequest::new(
+    ) -> crate::runtime::ItemRequest<crate::models::SharePointMigrationTask> {
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -376,8 +376,8 @@ impl CrossOrganizationMigrationTasksGetBySourceSiteUrlRequestBuilder {
     /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourcesiteurl?view=graph-rest-beta>
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
-        crate::support::ItemRequest::new(
+    ) -> crate::runtime::ItemRequest<crate::models::SharePointMigrationTask> {
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -402,8 +402,8 @@ impl CrossOrganizationMigrationTasksGetBySourceUserPrincipalNameRequestBuilder {
     /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-getbysourceuserprincipalname?view=graph-rest-beta>
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<crate::models::SharePointMigrationTask> {
-        crate::support::ItemRequest::new(
+    ) -> crate::runtime::ItemRequest<crate::models::SharePointMigrationTask> {
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -435,11 +435,11 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// **Documented errors**: `400` MissingParameter, `403` AccessDenied, `422` NoTrustRelationship, `404` TaskNotFound (see [`CrossOrganizationMigrationTasksItemGetError`]).
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::SharePointMigrationTask,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -447,14 +447,14 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::SharePointMigrationTask,
-    ) -> crate::support::OptionalRequest<crate::models::SharePointMigrationTask> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::SharePointMigrationTask> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }
     /// `DELETE /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`
-    pub fn delete(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn delete(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::DELETE, self.path.clone()),
         )
     }
@@ -642,8 +642,8 @@ impl CrossOrganizationMigrationTasksItemCancelRequestBuilder {
     /// **Success**: `204 No Content`.
     ///
     /// Documentation: <https://learn.microsoft.com/graph/api/sharepointmigrationtask-cancel?view=graph-rest-beta>
-    pub fn post(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn post(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
     }

@@ -14,17 +14,17 @@ impl CrossOrganizationUserMappingsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationUserMappings`: lists `microsoft.graph.sharePointUserIdentityMapping` items; page through them with `.items()` or `.pages()`.
     pub fn get(
         &self,
-    ) -> crate::support::ListRequest<
+    ) -> crate::runtime::ListRequest<
         crate::models::SharePointUserIdentityMapping,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ListRequest::new(
+        crate::runtime::ListRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
     /// `GET /solutions/sharePoint/migrations/crossOrganizationUserMappings/$count`: the number of `microsoft.graph.sharePointUserIdentityMapping` items.
-    pub fn count(&self) -> crate::support::CountRequest {
-        crate::support::CountRequest::new(
+    pub fn count(&self) -> crate::runtime::CountRequest {
+        crate::runtime::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
         )
     }
@@ -32,8 +32,8 @@ impl CrossOrganizationUserMappingsRequestBuilder {
     pub fn post(
         &self,
         body: &crate::models::SharePointUserIdentityMapping,
-    ) -> crate::support::SendRequest<crate::models::SharePointUserIdentityMapping> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::SharePointUserIdentityMapping> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -113,11 +113,11 @@ impl CrossOrganizationUserMappingsItemRequestBuilder {
     /// `GET /solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::SharePointUserIdentityMapping,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -125,14 +125,14 @@ impl CrossOrganizationUserMappingsItemRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::SharePointUserIdentityMapping,
-    ) -> crate::support::OptionalRequest<crate::models::SharePointUserIdentityMapping> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::SharePointUserIdentityMapping> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }
     /// `DELETE /solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`
-    pub fn delete(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn delete(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::DELETE, self.path.clone()),
         )
     }

@@ -27,11 +27,11 @@ impl CrossTenantMigrationJobsRequestBuilder {
     )]
     pub fn get(
         &self,
-    ) -> crate::support::ListRequest<
+    ) -> crate::runtime::ListRequest<
         crate::models::CrossTenantMigrationJob,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ListRequest::new(
+        crate::runtime::ListRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -39,8 +39,8 @@ impl CrossTenantMigrationJobsRequestBuilder {
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
-    pub fn count(&self) -> crate::support::CountRequest {
-        crate::support::CountRequest::new(
+    pub fn count(&self) -> crate::runtime::CountRequest {
+        crate::runtime::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
         )
     }
@@ -59,8 +59,8 @@ impl CrossTenantMigrationJobsRequestBuilder {
     pub fn post(
         &self,
         body: &crate::models::CrossTenantMigrationJob,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationJob> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -140,8 +140,8 @@ impl CrossTenantMigrationJobsValidateRequestBuilder {
     pub fn post(
         &self,
         body: &CrossTenantMigrationJobsValidatePostRequestBody,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationJob> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -304,11 +304,11 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     )]
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::CrossTenantMigrationJob,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -327,8 +327,8 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::CrossTenantMigrationJob,
-    ) -> crate::support::OptionalRequest<crate::models::CrossTenantMigrationJob> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::CrossTenantMigrationJob> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }
@@ -346,8 +346,8 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
-    pub fn delete(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn delete(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::DELETE, self.path.clone()),
         )
     }
@@ -419,8 +419,8 @@ impl CrossTenantMigrationJobsItemCancelRequestBuilder {
     )]
     pub fn post(
         &self,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
     }
@@ -457,8 +457,8 @@ impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
     )]
     pub fn post(
         &self,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationJob> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
     }
@@ -594,8 +594,8 @@ impl CrossTenantMigrationJobsItemValidateRequestBuilder {
     )]
     pub fn post(
         &self,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationJob> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationJob> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
     }

@@ -13,11 +13,11 @@ impl SharePointMigrationsRequestBuilder {
     /// `GET /solutions/sharePoint/migrations`
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::SharePointMigrationsRoot,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -25,8 +25,8 @@ impl SharePointMigrationsRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::SharePointMigrationsRoot,
-    ) -> crate::support::OptionalRequest<crate::models::SharePointMigrationsRoot> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::SharePointMigrationsRoot> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }

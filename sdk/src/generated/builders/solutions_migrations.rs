@@ -18,11 +18,11 @@ impl SolutionsMigrationsRequestBuilder {
     )]
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::MigrationsRoot,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -33,8 +33,8 @@ impl SolutionsMigrationsRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::MigrationsRoot,
-    ) -> crate::support::OptionalRequest<crate::models::MigrationsRoot> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::MigrationsRoot> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }

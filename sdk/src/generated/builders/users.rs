@@ -27,11 +27,11 @@ impl UsersRequestBuilder {
     )]
     pub fn get(
         &self,
-    ) -> crate::support::ListRequest<
+    ) -> crate::runtime::ListRequest<
         crate::models::CrossTenantMigrationTask,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ListRequest::new(
+        crate::runtime::ListRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -39,8 +39,8 @@ impl UsersRequestBuilder {
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
-    pub fn count(&self) -> crate::support::CountRequest {
-        crate::support::CountRequest::new(
+    pub fn count(&self) -> crate::runtime::CountRequest {
+        crate::runtime::CountRequest::new(
             self.client.request(http::Method::GET, self.path.segment("$count")),
         )
     }
@@ -57,8 +57,8 @@ impl UsersRequestBuilder {
     pub fn post(
         &self,
         body: &crate::models::CrossTenantMigrationTask,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationTask> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationTask> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()).json(body),
         )
     }
@@ -103,11 +103,11 @@ impl UsersItemRequestBuilder {
     )]
     pub fn get(
         &self,
-    ) -> crate::support::ItemRequest<
+    ) -> crate::runtime::ItemRequest<
         crate::models::CrossTenantMigrationTask,
-        crate::support::AllOptions,
+        crate::runtime::options::AllOptions,
     > {
-        crate::support::ItemRequest::new(
+        crate::runtime::ItemRequest::new(
             self.client.request(http::Method::GET, self.path.clone()),
         )
     }
@@ -118,8 +118,8 @@ impl UsersItemRequestBuilder {
     pub fn patch(
         &self,
         body: &crate::models::CrossTenantMigrationTask,
-    ) -> crate::support::OptionalRequest<crate::models::CrossTenantMigrationTask> {
-        crate::support::OptionalRequest::new(
+    ) -> crate::runtime::OptionalRequest<crate::models::CrossTenantMigrationTask> {
+        crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
         )
     }
@@ -127,8 +127,8 @@ impl UsersItemRequestBuilder {
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
-    pub fn delete(&self) -> crate::support::EmptyRequest {
-        crate::support::EmptyRequest::new(
+    pub fn delete(&self) -> crate::runtime::EmptyRequest {
+        crate::runtime::EmptyRequest::new(
             self.client.request(http::Method::DELETE, self.path.clone()),
         )
     }
@@ -168,8 +168,8 @@ impl UsersItemCancelRequestBuilder {
     )]
     pub fn post(
         &self,
-    ) -> crate::support::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {
-        crate::support::SendRequest::new(
+    ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationCancelResponse> {
+        crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
     }
