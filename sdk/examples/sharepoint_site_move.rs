@@ -112,26 +112,33 @@ pub struct Report {
     pub error: Option<String>,
 }
 
-/// Explains the documented create errors.
-fn explain(e: &Error) -> Option<&'static str> {
-    Some(if e.is_missing_parameter() {
-        "a required parameter is missing"
-    } else if e.is_forbidden() {
-        "the caller lacks SharePointCrossTenantMigration.Manage.All"
-    } else if e.is_no_trust_relationship() {
-        "no cross-tenant relationship with the target organization: set up the trust first"
-    } else if e.is_same_farm() {
-        "source and target are in the same SharePoint location: contact Microsoft"
-    } else {
-        return None;
-    })
-}
-
+/// Explains the documented create errors (the generated
+/// `CrossOrganizationMigrationTasksPostError` has a variant for each).
 fn with_hint(e: Error) -> BoxError {
-    match explain(&e) {
-        Some(hint) => format!("{e}\n  hint: {hint}").into(),
-        None => e.into(),
-    }
+    use graph_migrations::builders::CrossOrganizationMigrationTasksPostError as Create;
+    let e = Create::from(e);
+    let hint = match &e {
+        Create::MissingParameter { parameter, .. } => {
+            format!("the required parameter {parameter} is missing")
+        }
+        Create::AccessDenied { .. } => {
+            "the caller lacks SharePointCrossTenantMigration.Manage.All".to_string()
+        }
+        Create::NoTrustRelationship { partner, role, .. } => format!(
+            "no cross-tenant relationship with {partner} (role {role}): set up the trust first"
+        ),
+        Create::NoOneDrive { upn, .. } => {
+            format!("{upn} has no OneDrive in the source organization")
+        }
+        Create::IdentityMapMissing { upn, .. } => {
+            format!("{upn} has no identity mapping on the target: add one first")
+        }
+        Create::SameFarm { .. } => {
+            "source and target are in the same SharePoint location: contact Microsoft".to_string()
+        }
+        _ => return e.into_error().into(),
+    };
+    format!("{e}\n  hint: {hint}").into()
 }
 
 /// Validates, creates and follows the task; the whole example.

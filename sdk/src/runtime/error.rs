@@ -306,23 +306,6 @@ impl ServiceError {
         e.date = e.date.or_else(|| header_str(headers, "date"));
         e
     }
-
-    fn message_contains(&self, needle: &str) -> bool {
-        let needle = needle.to_ascii_lowercase();
-        self.message
-            .as_deref()
-            .is_some_and(|m| m.to_ascii_lowercase().contains(&needle))
-    }
-
-    fn code_is(&self, code: &str) -> bool {
-        self.code
-            .as_deref()
-            .is_some_and(|c| c.eq_ignore_ascii_case(code))
-            || self
-                .inner_code
-                .as_deref()
-                .is_some_and(|c| c.eq_ignore_ascii_case(code))
-    }
 }
 
 impl From<RefusedLink> for Error {
@@ -446,19 +429,6 @@ impl Error {
         self.status().is_some_and(|x| x.as_u16() == s)
     }
 
-    fn svc_matches(&self, status: u16, f: impl Fn(&ServiceError) -> bool) -> bool {
-        self.service()
-            .is_some_and(|e| e.status.as_u16() == status && f(e))
-    }
-
-    /// 400: "Cannot process the request because the required parameter {paramName} is missing."
-    pub fn is_missing_parameter(&self) -> bool {
-        self.svc_matches(400, |e| {
-            (e.message_contains("required parameter") && e.message_contains("missing"))
-                || e.code_is("missingParameter")
-        })
-    }
-
     /// 400 of any kind.
     pub fn is_bad_request(&self) -> bool {
         self.status_is(400)
@@ -482,51 +452,6 @@ impl Error {
     /// 409 of any kind.
     pub fn is_conflict(&self) -> bool {
         self.status_is(409)
-    }
-
-    /// 409 "The job isn't in a valid status for migration." (migrate), and the
-    /// 409 returned when canceling or deleting a job/task that is not in a state
-    /// allowing it. Not true for [`Error::is_validation_expired`].
-    pub fn is_conflict_invalid_status(&self) -> bool {
-        self.svc_matches(409, |e| !Self::expired(e))
-    }
-
-    fn expired(e: &ServiceError) -> bool {
-        e.message_contains("expired")
-            || e.code_is("validationExpired")
-            || e.code_is("validationResultsExpired")
-    }
-
-    /// 409 "The validation results expired (more than seven days ago).
-    /// Revalidate the job before you call the migrate API."
-    pub fn is_validation_expired(&self) -> bool {
-        self.svc_matches(409, Self::expired)
-    }
-
-    /// 422 "There is no Cross-Tenant relationship established for partner {siteUrl} and role {source/target}."
-    pub fn is_no_trust_relationship(&self) -> bool {
-        self.svc_matches(422, |e| {
-            e.message_contains("cross-tenant relationship")
-                || e.message_contains("crosstenant relationship")
-        })
-    }
-
-    /// 422 "Unable to get a OneDrive URL for source user UPN {sourceUserUpn}."
-    pub fn is_no_onedrive(&self) -> bool {
-        self.svc_matches(422, |e| e.message_contains("onedrive url"))
-    }
-
-    /// 422 "Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant."
-    pub fn is_identity_map_missing(&self) -> bool {
-        self.svc_matches(422, |e| e.message_contains("identity map entry"))
-    }
-
-    /// 501 "It has been detected that partners reside in the same SPO location
-    /// that prevents them from migrating..."
-    pub fn is_same_farm(&self) -> bool {
-        self.svc_matches(501, |e| {
-            e.message_contains("same spo location") || e.message_contains("same farm")
-        })
     }
 
     /// 429 Too Many Requests.
