@@ -1,6 +1,8 @@
 //! A semantic diff of two resolved models (normally two slices of the Graph
 //! beta metadata), each change classified by what it means for users of the
-//! generated Rust crate.
+//! generated Rust crate. Besides the schema, it compares the plans of the
+//! Rust generated from each side (the same plans the code and the API
+//! listing come from), for the names and types the schema does not show.
 //!
 //! The classes, most severe first ([`Severity`]):
 //!
@@ -10,6 +12,13 @@
 //!   or singleton; a changed type (of a property, parameter, return value,
 //!   base type, key); a new required (non-nullable) action parameter; any
 //!   parameter change of a function (its parameters are method arguments).
+//!   In the generated Rust, where the schema element is unchanged: a
+//!   generated method, type, builder or enum variant renamed (an overload
+//!   added, a namespace collision, a new path sharing a builder's words); a
+//!   field whose Rust type changed (a `Box` for a new cycle, `AnyX` for a
+//!   new derived type); a setter removed (`with_x_null()` of a property that
+//!   is no longer nullable). A Rust change that follows from a breaking
+//!   schema change on the same element is not listed again.
 //! - **additive**: new API that old code does not see: a new type, optional
 //!   property, navigation property, operation, alternate key, enum member
 //!   (the generated enums are `#[non_exhaustive]`, and until a release knows
@@ -19,13 +28,15 @@
 //! - **note**: worth a reviewer's eye but neither breaking nor new API:
 //!   nullability of properties (the generated fields are `Field<T>` either
 //!   way: reads still compile, and a property that became non-nullable
-//!   still decodes), enum member values (the wire uses names), a property
-//!   moving to a base type, abstract/open flags, and patches in force.
-
+//!   still decodes; the setter it loses is listed as breaking), enum member
+//!   values (the wire uses names), a property moving to a base type,
+//!   abstract/open flags, patches in force, and a side that cannot be
+//!   generated (then nothing of the Rust is compared).
 mod container;
 mod operations;
 mod render;
 mod report;
+mod rust;
 mod semver;
 mod types;
 
@@ -62,7 +73,7 @@ pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
                 Severity::Note,
                 ChangeKind::NotPlanned,
                 &format!("{side} schema"),
-                format!("it cannot be generated, so method names were not compared: {first}"),
+                format!("it cannot be generated, so its generated names and types were not compared: {first}"),
             );
         }
     }
@@ -72,6 +83,7 @@ pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
     d.operations();
     d.container();
     d.patches();
+    d.rust();
     let mut changes = d.out;
     changes.sort_by(|a, b| {
         b.severity

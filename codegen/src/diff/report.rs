@@ -101,6 +101,18 @@ pub enum ChangeKind {
     PatchChanged,
     /// One side could not be planned, so generated names were not compared.
     NotPlanned,
+    /// The Rust name of an OData type changed (a namespace collision now
+    /// prefixes it).
+    TypeRenamed,
+    /// A field's Rust type changed while its OData type did not (a `Box`
+    /// for a new cycle, `AnyX` for a new derived type).
+    FieldTypeChanged,
+    /// The request builder of a URL template got another name.
+    BuilderRenamed,
+    /// An enum member kept its wire name but not its Rust variant.
+    EnumVariantRenamed,
+    /// A setter of a field is gone or has another name.
+    SetterRemoved,
 }
 
 impl ChangeKind {
@@ -155,6 +167,11 @@ impl ChangeKind {
             PatchRemoved => "patch no longer in force",
             PatchChanged => "patch file changed",
             NotPlanned => "generated code not compared",
+            TypeRenamed => "generated type renamed",
+            FieldTypeChanged => "generated field type changed",
+            BuilderRenamed => "generated builder renamed",
+            EnumVariantRenamed => "generated enum variant renamed",
+            SetterRemoved => "generated setter removed",
         }
     }
 }
