@@ -1002,6 +1002,25 @@ fn generated_field_types_changed_without_their_odata_type_are_breaking() {
         )]),
         ["breaking: property type changed t.ns.thing/box (t.ns.box → Collection(t.ns.box))"]
     );
+    // So is a change of the type itself that shows in the field's Rust type.
+    let tagged = edit(
+        BASE,
+        &[(
+            r#"<Property Name="x" Type="Edm.String" />"#,
+            r#"<Property Name="x" Type="Edm.String" /><Property Name="tag" Type="t.label" />"#,
+        )],
+    );
+    let retagged = edit(
+        &tagged,
+        &[(
+            r#"<TypeDefinition Name="label" UnderlyingType="Edm.String" />"#,
+            r#"<TypeDefinition Name="label" UnderlyingType="Edm.Int32" />"#,
+        )],
+    );
+    assert_eq!(
+        lines(&report(&tagged, &retagged)),
+        ["breaking: underlying type changed t.ns.label (Edm.String → Edm.Int32)"]
+    );
 }
 
 #[test]

@@ -186,7 +186,8 @@ fn fields(
         if reported.contains(&target) {
             continue;
         }
-        // A type whose flags changed (`Flags<…>`) reports itself.
+        // A change of the field's type itself that shows in Rust (flags, a
+        // type definition's underlying type) is reported on that type.
         if o.odata_type == n.odata_type
             && !reported.contains(element_type(&n.odata_type))
             && renamed(o.ty.as_str(), renames) != n.ty.as_str()
@@ -200,32 +201,22 @@ fn fields(
                 ),
             ));
         }
-        for (before, after, why) in setters(o, n) {
-            out.push(breaking(
-                ChangeKind::SetterRemoved,
-                &target,
-                match after {
-                    Some(after) => format!("{before}() → {after}()"),
-                    None => format!("{before}(): {why}"),
-                },
-            ));
+        for detail in removed_setters(o, n) {
+            out.push(breaking(ChangeKind::SetterRemoved, &target, detail));
         }
     }
 }
 
-/// The setters of `old` that `new` lacks: each with its successor in the
-/// same role, if any, and why it went.
-fn setters<'f>(
-    old: &'f FieldPlan,
-    new: &'f FieldPlan,
-) -> Vec<(&'f str, Option<&'f str>, &'static str)> {
+/// The setters of `old` that `new` lacks, each with its successor in the
+/// same role or why it went.
+fn removed_setters(old: &FieldPlan, new: &FieldPlan) -> Vec<String> {
     let mut out = Vec::new();
     if old.setter != new.setter {
-        out.push((old.setter.as_str(), Some(new.setter.as_str()), ""));
+        out.push(format!("{}() → {}()", old.setter, new.setter));
     }
     match (&old.null_setter, &new.null_setter) {
-        (Some(o), Some(n)) if o != n => out.push((o.as_str(), Some(n.as_str()), "")),
-        (Some(o), None) => out.push((o.as_str(), None, "the member is no longer nullable")),
+        (Some(o), Some(n)) if o != n => out.push(format!("{o}() → {n}()")),
+        (Some(o), None) => out.push(format!("{o}(): the member is no longer nullable")),
         _ => {}
     }
     out
@@ -265,12 +256,21 @@ fn renamed(ty: &str, renames: &BTreeMap<String, String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Docs, EnumMemberPlan, EnumPlan};
+    use crate::plan::{Docs, EnumMemberPlan, EnumPlan, RustType};
 
-    fn plan_with_enum(variant: &str) -> Plan {
+    fn plan(enums: Vec<EnumPlan>, structs: Vec<StructPlan>) -> Plan {
         Plan {
             source: String::new(),
-            enums: vec![EnumPlan {
+            enums,
+            structs,
+            builders: Vec::new(),
+            roots: Vec::new(),
+        }
+    }
+
+    fn plan_with_enum(variant: &str) -> Plan {
+        plan(
+            vec![EnumPlan {
                 rust_name: "Color".into(),
                 module: "color".into(),
                 odata_name: "t.ns.color".into(),
@@ -284,10 +284,65 @@ mod tests {
                     deprecated: None,
                 }],
             }],
-            structs: Vec::new(),
-            builders: Vec::new(),
-            roots: Vec::new(),
-        }
+            Vec::new(),
+        )
+    }
+
+    fn plan_with_setters(setter: &str, null_setter: Option<&str>) -> Plan {
+        let field = FieldPlan {
+            json: "note".into(),
+            rust_name: "note".into(),
+            ty: RustType::new("String"),
+            odata_type: "Edm.String".into(),
+            setter: setter.into(),
+            null_setter: null_setter.map(Into::into),
+            docs: Docs::new(),
+            deprecated: None,
+        };
+        let thing = StructPlan {
+            rust_name: "Thing".into(),
+            module: "thing".into(),
+            kind: StructKind::ODataType {
+                odata_name: "t.ns.thing".into(),
+            },
+            docs: Docs::new(),
+            deprecated: None,
+            fields: vec![field],
+            any: None,
+        };
+        plan(Vec::new(), vec![thing])
+    }
+
+    /// Setter names follow from field names today; a renamed one would
+    /// break callers as a removed one does.
+    #[test]
+    fn setters_renamed_or_removed_are_breaking() {
+        let lines = |old: &Plan, new: &Plan| -> Vec<String> {
+            compare(old, new, &BTreeSet::new())
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        let before = plan_with_setters("with_note", Some("with_note_null"));
+        assert_eq!(
+            lines(
+                &before,
+                &plan_with_setters("with_remark", Some("with_note_null"))
+            ),
+            ["breaking: generated setter removed t.ns.thing/note (with_note() → with_remark())"]
+        );
+        assert_eq!(
+            lines(&before, &plan_with_setters("with_note", None)),
+            [
+                "breaking: generated setter removed t.ns.thing/note (with_note_null(): the member is no longer nullable)"
+            ]
+        );
+        // A setter gained is not a removal.
+        let gained = lines(&plan_with_setters("with_note", None), &before);
+        assert!(gained.is_empty(), "{gained:?}");
+        // The model diff's breaking change on the member covers it.
+        let reported: BTreeSet<String> = ["t.ns.thing/note".to_string()].into();
+        assert!(compare(&before, &plan_with_setters("with_note", None), &reported).is_empty());
     }
 
     /// Variant names follow from wire names alone today, so no schema edit
