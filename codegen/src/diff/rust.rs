@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, ChangeKind, Differ, Severity};
-use crate::plan::{FieldPlan, MethodKind, Plan, StructKind, StructPlan};
+use crate::plan::{EnumPlan, FieldPlan, MethodKind, Plan, StructKind, StructPlan};
 
 impl Differ<'_> {
     /// Runs after the model checks, whose breaking changes it reads.
@@ -86,8 +86,13 @@ fn type_renames(old: &Plan, new: &Plan, out: &mut Vec<Change>) -> BTreeMap<Strin
 }
 
 fn enum_variants(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
+    let new_enums: BTreeMap<&str, &EnumPlan> = new
+        .enums
+        .iter()
+        .map(|e| (e.odata_name.as_str(), e))
+        .collect();
     for o in &old.enums {
-        let Some(n) = new.enums.iter().find(|n| n.odata_name == o.odata_name) else {
+        let Some(n) = new_enums.get(o.odata_name.as_str()) else {
             continue;
         };
         for om in &o.members {
@@ -256,7 +261,7 @@ fn renamed(ty: &str, renames: &BTreeMap<String, String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Docs, EnumMemberPlan, EnumPlan, RustType};
+    use crate::plan::{Docs, EnumMemberPlan, RustType};
 
     fn plan(enums: Vec<EnumPlan>, structs: Vec<StructPlan>) -> Plan {
         Plan {
