@@ -169,6 +169,8 @@ fn types_added_removed_and_changed_in_kind() {
             "</EntityType><ComplexType Name=\"extra\" BaseType=\"t.box\"><Property Name=\"y\" Type=\"Edm.Int64\" /></ComplexType><EntityType Name=\"other\"><Key><PropertyRef Name=\"k\" /></Key><Property Name=\"k\" Type=\"Edm.String\" Nullable=\"false\" />"
         )]),
         [
+            // t.ns.box now has a derived type: the field holds `AnyBox`.
+            "breaking: generated field type changed t.ns.thing/box (crate::models::Box → crate::models::AnyBox; the OData type t.ns.box is unchanged)",
             "additive: type added t.ns.extra (complex type deriving from t.ns.box, 1 property)",
             "additive: type added t.ns.other (entity type, 1 property)",
         ]
@@ -282,7 +284,10 @@ fn nullability_and_defaults_are_notes() {
             r#"<Property Name="note" Type="Edm.String" Nullable="false" />"#
         )]),
         [
-            "note: property nullability changed t.ns.thing/note (nullable → not nullable: reads unaffected; writes should now send a value)"
+            // The Rust API loses `with_note_null()`: breaking, though the
+            // schema change itself is a note.
+            "breaking: generated setter removed t.ns.thing/note (with_note_null(): the member is no longer nullable)",
+            "note: property nullability changed t.ns.thing/note (nullable → not nullable: reads unaffected; writes should now send a value)",
         ]
     );
     assert_eq!(
@@ -341,7 +346,7 @@ fn base_type_key_and_flags() {
             "additive: property added t.ns.base/other (Edm.String, not nullable)",
             // A key of two properties has no URL form the generator writes:
             // the report says why the Rust side was not compared.
-            "note: generated code not compared new schema (it cannot be generated, so method names were not compared: new:17:7: error: t.ns.base has a key of 2 properties: the generator supports keys of one property)",
+            "note: generated code not compared new schema (it cannot be generated, so its generated names and types were not compared: new:17:7: error: t.ns.base has a key of 2 properties: the generator supports keys of one property)",
         ]
     );
     assert_eq!(
@@ -349,7 +354,11 @@ fn base_type_key_and_flags() {
             r#"<ComplexType Name="spare">"#,
             r#"<ComplexType Name="spare" BaseType="t.box">"#
         )]),
-        ["breaking: base type changed t.ns.spare (none → t.ns.box)"]
+        [
+            "breaking: base type changed t.ns.spare (none → t.ns.box)",
+            // t.ns.box gained a derived type: the field holds `AnyBox`.
+            "breaking: generated field type changed t.ns.thing/box (crate::models::Box → crate::models::AnyBox; the OData type t.ns.box is unchanged)",
+        ]
     );
 }
 
@@ -948,6 +957,111 @@ fn properties_moving_back_or_changing_type_on_the_way() {
         [
             "breaking: property type changed t.ns.thing/note (Edm.String → Edm.Int32 (now inherited))",
             "additive: property added t.ns.base/note (Edm.Int32, nullable)",
+        ]
+    );
+}
+
+/// A second schema whose enum `color` collides with `t.ns.color`.
+const OTHER_COLOR: &str = r#"<Schema Namespace="u.extra" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="color"><Member Name="cyan" Value="0" /></EnumType>
+    </Schema>
+  </edmx:DataServices>"#;
+
+#[test]
+fn generated_types_renamed_by_a_name_collision_are_breaking() {
+    // Both `color`s take their namespace's last segment; the fields typed
+    // with `t.ns.color` follow the rename and are not listed again.
+    assert_eq!(
+        changes(&[("  </edmx:DataServices>", OTHER_COLOR)]),
+        [
+            "breaking: generated type renamed t.ns.color (Color → NsColor)",
+            "additive: type added u.extra.color (enum type, members: cyan)",
+        ]
+    );
+}
+
+#[test]
+fn generated_field_types_changed_without_their_odata_type_are_breaking() {
+    // A property of `box` that leads back to `thing` closes a cycle:
+    // `thing.box` is boxed from now on.
+    assert_eq!(
+        changes(&[(
+            r#"<Property Name="size" Type="Edm.Int32" Nullable="false" />"#,
+            r#"<Property Name="size" Type="Edm.Int32" Nullable="false" /><Property Name="owner" Type="t.thing" />"#
+        )]),
+        [
+            "breaking: generated field type changed t.ns.thing/box (crate::models::Box → Box<crate::models::Box>; the OData type t.ns.box is unchanged)",
+            "additive: property added t.ns.box/owner (t.ns.thing, nullable)",
+        ]
+    );
+    // A changed OData type is reported once, as such.
+    assert_eq!(
+        changes(&[(
+            r#"<Property Name="box" Type="t.box" />"#,
+            r#"<Property Name="box" Type="Collection(t.box)" />"#
+        )]),
+        ["breaking: property type changed t.ns.thing/box (t.ns.box → Collection(t.ns.box))"]
+    );
+    // So is a change of the type itself that shows in the field's Rust type.
+    let tagged = edit(
+        BASE,
+        &[(
+            r#"<Property Name="x" Type="Edm.String" />"#,
+            r#"<Property Name="x" Type="Edm.String" /><Property Name="tag" Type="t.label" />"#,
+        )],
+    );
+    let retagged = edit(
+        &tagged,
+        &[(
+            r#"<TypeDefinition Name="label" UnderlyingType="Edm.String" />"#,
+            r#"<TypeDefinition Name="label" UnderlyingType="Edm.Int32" />"#,
+        )],
+    );
+    assert_eq!(
+        lines(&report(&tagged, &retagged)),
+        ["breaking: underlying type changed t.ns.label (Edm.String → Edm.Int32)"]
+    );
+}
+
+#[test]
+fn generated_builders_renamed_by_a_new_path_are_breaking() {
+    // With `/main/parts` next to it, `/things/{id}/parts` is no longer the
+    // only path ending in `parts`: its builders take one more word.
+    let no_main = edit(BASE, &[(r#"<Singleton Name="main" Type="t.thing" />"#, "")]);
+    assert_eq!(
+        lines(&report(&no_main, BASE)),
+        [
+            "breaking: generated builder renamed /things/{thingId}/parts (PartsRequestBuilder → ThingsPartsRequestBuilder)",
+            "breaking: generated builder renamed /things/{thingId}/parts/find(name='{name}') (PartsFindRequestBuilder → ThingsPartsFindRequestBuilder)",
+            "breaking: generated builder renamed /things/{thingId}/parts/{thingId} (PartsItemRequestBuilder → ThingsPartsItemRequestBuilder)",
+            "breaking: generated builder renamed /things/{thingId}/parts/{thingId}/nudge (PartsItemNudgeRequestBuilder → ThingsPartsItemNudgeRequestBuilder)",
+            "breaking: generated builder renamed /things/{thingId}/parts/{thingId}/poke (PartsItemPokeRequestBuilder → ThingsPartsItemPokeRequestBuilder)",
+            "additive: singleton added main (t.ns.thing)",
+        ]
+    );
+}
+
+#[test]
+fn generated_setters_removed_are_breaking() {
+    assert_eq!(
+        changes(&[(
+            r#"<Property Name="color" Type="t.color" />"#,
+            r#"<Property Name="color" Type="t.color" Nullable="false" />"#
+        )]),
+        [
+            "breaking: generated setter removed t.ns.box/color (with_color_null(): the member is no longer nullable)",
+            "note: property nullability changed t.ns.box/color (nullable → not nullable: reads unaffected; writes should now send a value)",
+        ]
+    );
+    // An action parameter that became required is breaking already: the
+    // setter it loses is not listed again.
+    assert_eq!(
+        changes(&[(
+            r#"<Parameter Name="force" Type="Edm.Boolean" />"#,
+            r#"<Parameter Name="force" Type="Edm.Boolean" Nullable="false" />"#
+        )]),
+        [
+            "breaking: parameter nullability changed t.ns.poke(t.ns.thing)/force (nullable → not nullable: now required)"
         ]
     );
 }

@@ -136,6 +136,9 @@ pub struct FieldPlan {
     pub rust_name: String,
     /// The value type, without `Field<…>`.
     pub ty: RustType,
+    /// The member's OData type (`Collection(ns.thing)`): the diff tells a
+    /// Rust type that changed with it from one that changed on its own.
+    pub odata_type: String,
     /// `with_x(impl Into<T>)`.
     pub setter: String,
     /// `with_x_null()`, for nullable members: the explicit `null` stays one

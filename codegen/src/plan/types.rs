@@ -409,6 +409,7 @@ impl<'m> TypeSpace<'m> {
                 FieldPlan {
                     json: m.json.to_string(),
                     ty: self.rust_type(m.ty, owner_for_boxing),
+                    odata_type: m.ty.to_string(),
                     setter: format!("with_{bare}"),
                     null_setter: m
                         .nullable
