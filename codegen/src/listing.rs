@@ -219,3 +219,28 @@ fn signature(name: &str, kind: &MethodKind) -> String {
         MethodKind::Action { target, segment } => format!("{name}() -> {target}  /{segment}"),
     }
 }
+
+/// The watch list: every element the documentation has not settled, with
+/// its current shape, and why.
+pub fn unsettled(plan: &Plan) -> String {
+    let mut out = String::new();
+    for u in &plan.unsettled {
+        let _ = writeln!(
+            out,
+            "{}: {}{}",
+            u.element,
+            u.shape,
+            u.rust
+                .as_ref()
+                .map(|r| format!(" → {r}"))
+                .unwrap_or_default()
+        );
+        if let Some(d) = &u.description {
+            let _ = writeln!(out, "  description: {d}");
+        }
+        for r in &u.reasons {
+            let _ = writeln!(out, "  {r}");
+        }
+    }
+    out
+}

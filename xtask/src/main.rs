@@ -185,7 +185,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 Some(before) => {
                     let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                         .map_err(|d| d.to_string())?;
-                    let report = diff::diff(&before, &outputs.model, &config);
+                    let mut report = diff::diff(&before, &outputs.model, &config);
+                    report.watch(outputs.plan.unsettled.iter().map(|u| u.element.clone()));
                     let suggestion = sdk_version(&root)
                         .ok()
                         .map(|v| diff::suggest(v, report.classification()));
@@ -211,6 +212,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                 .map_err(|d| d.to_string())?;
             let mut report = diff::diff(&old_model, &new_model, &config);
+            report.watch(pipeline::watch_list(&root, &new_model).map_err(|d| d.to_string())?);
             report.old = old;
             report.new = new;
             let suggestion = diff::suggest(sdk_version(&root)?, report.classification());

@@ -270,6 +270,7 @@ mod tests {
             structs,
             builders: Vec::new(),
             roots: Vec::new(),
+            unsettled: Vec::new(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod names;
 pub mod options;
 mod surface;
 mod types;
+mod unsettled;
 mod url;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use deprecation::deprecation_note;
 pub use docs::Docs;
 pub use options::Options;
 pub use surface::Endpoint;
+pub use unsettled::Unsettled;
 pub use url::UrlValue;
 
 use crate::csdl::Diagnostics;
@@ -82,6 +84,8 @@ pub struct Plan {
     pub builders: Vec<BuilderPlan>,
     /// `Client` methods for the first segment of each path.
     pub roots: Vec<RootMethod>,
+    /// The watch list: elements the documentation has not settled.
+    pub unsettled: Vec<Unsettled>,
 }
 
 /// A Rust enum for an OData enum type.
@@ -298,13 +302,16 @@ pub fn plan(
     let types = types::TypeSpace::new(model, options, docs)?;
     let (enums, structs) = types.plan_models()?;
     let (builders, roots) = builders::plan(&types, paths)?;
-    Ok(Plan {
+    let mut plan = Plan {
         source: options.sliced_csdl.clone(),
         enums,
         structs,
         builders,
         roots,
-    })
+        unsettled: Vec::new(),
+    };
+    plan.unsettled = unsettled::unsettled(&plan, model, docs);
+    Ok(plan)
 }
 
 impl Plan {
