@@ -244,3 +244,43 @@ pub fn unsettled(plan: &Plan) -> String {
     }
     out
 }
+
+/// The first paragraph of the docs of every generated item: what a user
+/// reads in the IDE and on docs.rs, so a documentation change shows up in
+/// review.
+pub fn descriptions(plan: &Plan) -> String {
+    let mut out = String::new();
+    let mut line = |item: String, docs: &crate::plan::Docs| {
+        let summary = docs.summary().unwrap_or_default().replace('\n', " ");
+        let _ = writeln!(out, "{item}: {summary}");
+    };
+    for e in &plan.enums {
+        line(format!("enum {}", e.rust_name), &e.docs);
+        for m in &e.members {
+            line(format!("  {}::{}", e.rust_name, m.variant), &m.docs);
+        }
+    }
+    let structs = plan
+        .structs
+        .iter()
+        .chain(plan.builders.iter().filter_map(|b| b.body.as_ref()));
+    for s in structs {
+        line(format!("struct {}", s.rust_name), &s.docs);
+        for f in &s.fields {
+            line(format!("  {}.{}", s.rust_name, f.rust_name), &f.docs);
+        }
+    }
+    for b in &plan.builders {
+        line(format!("builder {}", b.rust_name), &b.docs);
+        for m in &b.methods {
+            line(format!("  {}::{}", b.rust_name, m.name), &m.docs);
+            if let Some(e) = &m.errors {
+                line(format!("  enum {}", e.rust_name), &e.docs);
+                for v in &e.variants {
+                    line(format!("    {}::{}", e.rust_name, v.name), &v.docs);
+                }
+            }
+        }
+    }
+    out
+}

@@ -60,3 +60,17 @@ fn unsettled_elements() {
     }
     insta::assert_snapshot!("unsettled_elements", listing);
 }
+
+/// The documented descriptions attached to the generated API, one line per
+/// item (the documentation's text wins over the metadata's).
+#[test]
+fn descriptions() {
+    let listing = listing::descriptions(&outputs().plan);
+    assert!(
+        listing.contains(
+            "CrossTenantMigrationJob.display_name: Display name of the job. Must be unique per tenant"
+        ),
+        "{listing}"
+    );
+    insta::assert_snapshot!("descriptions", listing);
+}
