@@ -133,6 +133,17 @@ pub fn plan_listing(plan: &Plan) -> String {
                 dep(&f.deprecated)
             );
         }
+        if let Some(e) = &s.edit {
+            let setters: Vec<&str> = e
+                .updatable
+                .iter()
+                .map(|&i| s.fields[i].setter.as_str())
+                .collect();
+            let _ = writeln!(out, "struct {}: {}", e.rust_name, setters.join(", "));
+            for (p, why) in &e.read_only {
+                let _ = writeln!(out, "  read-only {p}: {why}");
+            }
+        }
         if let Some(any) = &s.any {
             let variants: Vec<&str> = any.variants.iter().map(|(v, _, _)| v.as_str()).collect();
             let _ = writeln!(
@@ -191,7 +202,10 @@ fn signature(name: &str, kind: &MethodKind) -> String {
             )
         }
         MethodKind::Get { ty, options } => format!("{name}() -> ItemRequest<{ty}, {options}>"),
-        MethodKind::Update { ty } => format!("{name}(&{ty}) -> OptionalRequest<{ty}>"),
+        MethodKind::Update { ty, edit } => format!(
+            "{name}(&{}) -> OptionalRequest<{ty}>",
+            edit.as_deref().unwrap_or(ty.as_str())
+        ),
         MethodKind::Delete => format!("{name}() -> EmptyRequest"),
         MethodKind::CallFunction { returns } => format!(
             "{name}() -> ItemRequest<{}>",

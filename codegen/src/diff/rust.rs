@@ -315,6 +315,7 @@ mod tests {
             deprecated: None,
             fields: vec![field],
             any: None,
+            edit: None,
         };
         plan(Vec::new(), vec![thing])
     }

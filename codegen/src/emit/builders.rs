@@ -227,10 +227,17 @@ fn method(m: &MethodPlan) -> TokenStream {
                 }
             }
         }
-        MethodKind::Update { ty: t } => {
+        MethodKind::Update { ty: t, edit } => {
             let t = ty(t);
+            let body = match edit {
+                Some(e) => {
+                    let e = format_ident!("{}", e);
+                    quote!(crate::models::#e)
+                }
+                None => t.clone(),
+            };
             quote! {
-                pub fn #name(&self, body: &#t) -> crate::runtime::OptionalRequest<#t> {
+                pub fn #name(&self, body: &#body) -> crate::runtime::OptionalRequest<#t> {
                     crate::runtime::OptionalRequest::new(self.client.request(http::Method::PATCH, self.path.clone()).json(body))
                 }
             }

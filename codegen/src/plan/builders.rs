@@ -350,6 +350,7 @@ impl NodePlanner<'_, '_> {
                         )),
                         MethodKind::Update {
                             ty: entity_ty.clone(),
+                            edit: None,
                         },
                         &type_dep,
                         type_patches.clone(),

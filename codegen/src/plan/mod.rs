@@ -10,6 +10,7 @@ mod builders;
 mod deprecation;
 mod docs;
 mod documented;
+mod edits;
 mod errors;
 pub mod names;
 pub mod options;
@@ -130,6 +131,22 @@ pub struct StructPlan {
     pub fields: Vec<FieldPlan>,
     /// `AnyX`, when the type is used polymorphically.
     pub any: Option<AnyPlan>,
+    /// `XEdit`, when a `PATCH` updates the type.
+    pub edit: Option<EditPlan>,
+}
+
+/// An edit of a fetched value: what it may change and what it may not.
+#[derive(Clone, Debug)]
+pub struct EditPlan {
+    pub rust_name: String,
+    pub docs: Docs,
+    /// Indexes of the struct's fields an edit may change (with setters).
+    pub updatable: Vec<usize>,
+    /// Every other property, with the fact that makes it read-only.
+    pub read_only: Vec<(String, String)>,
+    /// Whether `@odata.type` is sent: the type has derived types, and the
+    /// service needs it to pick one.
+    pub send_odata_type: bool,
 }
 
 /// One member of a struct, with its setters.
@@ -248,8 +265,8 @@ pub enum MethodKind {
     DeltaUpdate { item: RustType, max_items: usize },
     /// `GET` one entity.
     Get { ty: RustType, options: RustType },
-    /// `PATCH` one entity.
-    Update { ty: RustType },
+    /// `PATCH` one entity, with an edit as its body.
+    Update { ty: RustType, edit: Option<String> },
     /// `DELETE` one entity.
     Delete,
     /// `GET` a function's result.
@@ -311,6 +328,7 @@ pub fn plan(
         unsettled: Vec::new(),
     };
     plan.unsettled = unsettled::unsettled(&plan, model, docs);
+    edits::plan_edits(&mut plan, model, docs);
     Ok(plan)
 }
 

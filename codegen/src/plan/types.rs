@@ -337,6 +337,7 @@ impl<'m> TypeSpace<'m> {
                 .polymorphic
                 .contains(&s.name)
                 .then(|| self.any_plan(&s.name)),
+            edit: None,
             rust_name,
         })
     }
@@ -359,6 +360,7 @@ impl<'m> TypeSpace<'m> {
             deprecated: None,
             fields,
             any: None,
+            edit: None,
         })
     }
 

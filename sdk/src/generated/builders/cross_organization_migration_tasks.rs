@@ -446,7 +446,7 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`: sends only the properties set on `body` (and explicit nulls).
     pub fn patch(
         &self,
-        body: &crate::models::SharePointMigrationTask,
+        body: &crate::models::SharePointMigrationTaskEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::SharePointMigrationTask> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),
