@@ -7,9 +7,13 @@
 //! stages together for `cargo xtask`.
 
 pub mod csdl;
+pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod lines;
 pub mod model;
 pub mod patch;
 pub mod pipeline;
 pub mod slice;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};

@@ -106,6 +106,8 @@ impl Ctx<'_> {
     pub fn rust_type(&self, ty: &TypeRef, owner: Option<&str>) -> TokenStream {
         let inner = match &ty.kind {
             TypeKind::Primitive(p) => primitive(*p),
+            // Never reached: slicing refuses external types (slice::check_externals).
+            TypeKind::External(_) => primitive(Primitive::Untyped),
             TypeKind::TypeDefinition(n) => {
                 primitive(self.model.type_definitions[n].underlying_type)
             }

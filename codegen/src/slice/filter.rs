@@ -94,6 +94,9 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
             .filter(|a| target_kept(model, sel, &s, &a.target))
             .cloned()
             .collect();
+        // The schema's annotations on itself go with it, when it is kept
+        // for what it holds.
+        s.own_annotations = schema.own_annotations.clone();
         out.schemas.push(s);
     }
     out.schemas.retain(|s| {
