@@ -1009,14 +1009,18 @@ impl Resolver {
                     a.qualifier.get_or_insert_with(|| q.clone());
                 }
             }
-            if let Some(target) = self.external_target(&block.target, block.pos) {
-                self.model.external_annotations.push(syntax::Annotations {
-                    target,
-                    qualifier: block.qualifier.clone(),
-                    annotations,
-                    pos: block.pos,
-                });
-                continue;
+            match self.external_target(&block.target, block.pos) {
+                Some(Some(target)) => {
+                    self.model.external_annotations.push(syntax::Annotations {
+                        target,
+                        qualifier: block.qualifier.clone(),
+                        annotations,
+                        pos: block.pos,
+                    });
+                    continue;
+                }
+                Some(None) => continue,
+                None => {}
             }
             match self.find_target(&block.target) {
                 Ok(slot) => slot.extend(annotations),
@@ -1025,10 +1029,11 @@ impl Resolver {
         }
     }
 
-    /// The target qualified, when an annotation block targets a namespace
-    /// the document only references (and the block is kept as external);
-    /// `None` otherwise (also when strict resolution refuses it).
-    fn external_target(&mut self, target: &str, pos: Pos) -> Option<String> {
+    /// For an annotation block targeting a namespace the document only
+    /// references: the target qualified when the block is kept as external,
+    /// `Some(None)` when strict resolution refuses it. `None` for any other
+    /// target.
+    fn external_target(&mut self, target: &str, pos: Pos) -> Option<Option<String>> {
         let (head, member) = split_target(target)?;
         let name = head.split_once('(').map_or(head, |(n, _)| n).trim();
         let q = self.qualify(name).into_owned();
@@ -1046,7 +1051,7 @@ impl Resolver {
         );
         if self.strict {
             self.error(pos, msg);
-            return None;
+            return Some(None);
         }
         self.model.warnings.push(Diagnostic::warning(
             self.file.clone(),
@@ -1063,7 +1068,7 @@ impl Resolver {
             qualified.push('/');
             qualified.push_str(m);
         }
-        Some(qualified)
+        Some(Some(qualified))
     }
 
     /// The annotation list an external target names.
