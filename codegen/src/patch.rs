@@ -28,8 +28,8 @@ use toml::Spanned;
 
 use crate::csdl::syntax::{self, Annotation, Document, Expr, ExprKind, Pos, Schema};
 use crate::csdl::{Diagnostic, Diagnostics, parse_fragment};
-use crate::model::vocab;
 use crate::lines::pos_of;
+use crate::model::vocab;
 
 #[derive(Clone, Debug)]
 pub struct Patch {

@@ -70,7 +70,10 @@ fn round_trip(name: &str, text: &str) -> (Model, String) {
     // Writing is a fixed point, and owned resolution sees the same model.
     assert_eq!(write_document(&second.document, &[]), written, "{name}");
     let owned = resolve_owned(second.document).expect("resolves");
-    assert_eq!(format!("{:?}", owned.counts()), format!("{:?}", model.counts()));
+    assert_eq!(
+        format!("{:?}", owned.counts()),
+        format!("{:?}", model.counts())
+    );
     (model, written)
 }
 
@@ -95,8 +98,6 @@ const fn construct(
         written,
     }
 }
-
-const ENTITY: &str = r#"<EntityType Name="e"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><Property Name="n" Type="Edm.Int32"/></EntityType>"#;
 
 fn constructs() -> Vec<Construct> {
     vec![
@@ -282,7 +283,11 @@ fn constructs() -> Vec<Construct> {
             "non-ASCII identifiers",
             r#"<EntityType Name="Straße"><Key><PropertyRef Name="nummer"/></Key><Property Name="nummer" Type="Edm.Int32" Nullable="false"/><Property Name="名前" Type="Edm.String"/><Property Name="a‿b" Type="Edm.String"/><Property Name="café" Type="Edm.String"/></EntityType>
 <EnumType Name="Größe"><Member Name="klein"/><Member Name="groß"/></EnumType>"#,
-            &[r#"<EntityType Name="Straße">"#, r#"Name="a‿b""#, r#"Name="名前""#],
+            &[
+                r#"<EntityType Name="Straße">"#,
+                r#"Name="a‿b""#,
+                r#"Name="名前""#,
+            ],
         ),
         construct(
             "Term facets, container Extends, Singleton Nullable, imports",
@@ -368,7 +373,10 @@ fn the_model_gives_typed_access_to_what_generation_needs() {
 
     let (model, _) = round_trip("schema", &find("annotation on the schema"));
     assert_eq!(model.schema_annotations["n"].len(), 1);
-    let (model, _) = round_trip("targets", &find("external annotations targeting the schema"));
+    let (model, _) = round_trip(
+        "targets",
+        &find("external annotations targeting the schema"),
+    );
     let on_schema = &model.schema_annotations["n"];
     assert_eq!(on_schema.len(), 2);
     assert_eq!(on_schema[1].qualifier.as_deref(), Some("q"));
@@ -398,7 +406,10 @@ fn operators_cover_the_specification() {
     let ExprKind::Operator(Operator::Not, operands) = &value.kind else {
         panic!("{value:?}");
     };
-    assert!(matches!(operands[0].kind, ExprKind::Operator(Operator::Eq, _)));
+    assert!(matches!(
+        operands[0].kind,
+        ExprKind::Operator(Operator::Eq, _)
+    ));
     for op in Operator::ALL {
         assert_eq!(Operator::from_name(op.name()), Some(op));
     }

@@ -260,7 +260,8 @@ fn referencing(body: &str) -> String {
 
 #[test]
 fn references_into_unloaded_namespaces_are_external_with_warnings() {
-    let property = referencing(r#"<ComplexType Name="x"><Property Name="a" Type="o.thing"/></ComplexType>"#);
+    let property =
+        referencing(r#"<ComplexType Name="x"><Property Name="a" Type="o.thing"/></ComplexType>"#);
     // Strict resolution refuses, with the message unstrict resolution warns with.
     assert_eq!(
         errors_with(&property, &ResolveOptions { strict: true }),

@@ -39,7 +39,9 @@ fn a_slice_clear_of_external_types_keeps_every_annotation() {
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>(),
-        ["x.csdl:9:1: warning: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference"]
+        [
+            "x.csdl:9:1: warning: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference"
+        ]
     );
     let sliced = pipeline::slice_source("x.csdl", CSDL, &common::config(&["/root/fine/**"]), &[])
         .unwrap_or_else(|d| panic!("{d}"));

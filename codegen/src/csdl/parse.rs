@@ -33,8 +33,8 @@ use quick_xml::Reader;
 
 use super::syntax::{Document, Pos, Schema};
 use super::{Diagnostic, Diagnostics};
-use events::{Elem, NsBinding, RawAttr, Top};
 use crate::lines::LineIndex;
+use events::{Elem, NsBinding, RawAttr, Top};
 
 /// How tolerant the parser is.
 #[derive(Clone, Debug, Default)]

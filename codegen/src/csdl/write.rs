@@ -551,12 +551,19 @@ impl Writer {
                 self.operands(name, &attrs, std::slice::from_ref(&test.operand), notes);
             }
             ExprKind::LabeledElement { name, value } => {
-                self.expr_element("LabeledElement", &[("Name", Some(name))], Some(value), notes);
+                self.expr_element(
+                    "LabeledElement",
+                    &[("Name", Some(name))],
+                    Some(value),
+                    notes,
+                );
             }
             ExprKind::UrlRef(url) => {
                 self.operands("UrlRef", &[], std::slice::from_ref(&**url), notes);
             }
-            ExprKind::LabeledElementReference(name) => self.text_element("LabeledElementReference", name),
+            ExprKind::LabeledElementReference(name) => {
+                self.text_element("LabeledElementReference", name)
+            }
             _ => {
                 let (name, text) = constant_attr(e).expect("every other expression is a constant");
                 self.text_element(name, &text);

@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::types::*;
 use super::{FastMap, FastSet, Model};
-use crate::diagnostic::did_you_mean;
 use crate::csdl::syntax::{self, Annotation, OperationKind, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
+use crate::diagnostic::did_you_mean;
 
 /// How tolerant the resolver is.
 #[derive(Clone, Debug, Default)]
@@ -33,7 +33,10 @@ pub fn resolve(doc: &syntax::Document) -> Result<Model, Diagnostics> {
 }
 
 /// [`resolve`] with options.
-pub fn resolve_with(doc: &syntax::Document, options: &ResolveOptions) -> Result<Model, Diagnostics> {
+pub fn resolve_with(
+    doc: &syntax::Document,
+    options: &ResolveOptions,
+) -> Result<Model, Diagnostics> {
     let mut r = Resolver::new(doc, options);
     r.collect_aliases(doc);
     r.declare(doc);

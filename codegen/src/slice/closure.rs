@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::SliceConfig;
-use crate::diagnostic::did_you_mean;
 use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
+use crate::diagnostic::did_you_mean;
 use crate::model::paths::{self, PathNode, SegmentKind};
 use crate::model::{Model, OperationDef, TypeRef};
 

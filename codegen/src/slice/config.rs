@@ -101,7 +101,6 @@ impl SliceConfig {
     }
 }
 
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Part {
     Literal(String),

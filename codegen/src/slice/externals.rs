@@ -49,7 +49,11 @@ pub fn check_externals(model: &Model, sel: &Selection) -> Result<(), Diagnostics
             if kept.is_some_and(|k| k.contains(&n.name))
                 && let Some(t) = external(&n.ty)
             {
-                refuse(format!("navigation property \"{name}/{}\"", n.name), &t, n.pos);
+                refuse(
+                    format!("navigation property \"{name}/{}\"", n.name),
+                    &t,
+                    n.pos,
+                );
             }
         }
     }
@@ -69,13 +73,18 @@ pub fn check_externals(model: &Model, sel: &Selection) -> Result<(), Diagnostics
             refuse(format!("the return type of \"{}\"", op.name), &n, r.pos);
         }
     }
-    for (name, ty, pos) in (model.entity_sets.values().filter(|e| sel.entity_sets.contains(&e.name)))
-        .map(|e| (&e.name, &e.entity_type, e.pos))
-        .chain(
-            (model.singletons.values().filter(|s| sel.singletons.contains(&s.name)))
-                .map(|s| (&s.name, &s.ty, s.pos)),
-        )
-    {
+    for (name, ty, pos) in (model
+        .entity_sets
+        .values()
+        .filter(|e| sel.entity_sets.contains(&e.name)))
+    .map(|e| (&e.name, &e.entity_type, e.pos))
+    .chain(
+        (model
+            .singletons
+            .values()
+            .filter(|s| sel.singletons.contains(&s.name)))
+        .map(|s| (&s.name, &s.ty, s.pos)),
+    ) {
         if model.external_types.contains_key(ty) {
             refuse(format!("\"{name}\""), ty, pos);
         }

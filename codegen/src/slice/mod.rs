@@ -6,6 +6,6 @@ mod externals;
 mod filter;
 
 pub use closure::{Selection, select};
-pub use externals::check_externals;
 pub use config::{DEFAULT_MAX_PATHS, PathPattern, SliceConfig};
+pub use externals::check_externals;
 pub use filter::{filter, syntax_signature};

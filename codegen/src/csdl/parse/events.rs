@@ -8,9 +8,9 @@ use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::grammar::{CONSTANT_EXPRESSIONS, ELEMENT_EXPRESSIONS};
-use crate::csdl::syntax::Operator;
 use super::values::{self, excerpt};
 use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
+use crate::csdl::syntax::Operator;
 
 /// Attributes on one element (CSDL uses at most a dozen).
 const MAX_ATTRIBUTES: usize = 256;

@@ -388,7 +388,10 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         self.diags.truncate(before);
-        self.has_error = self.diags.iter().any(|d| d.severity == crate::Severity::Error);
+        self.has_error = self
+            .diags
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error);
         let odata = match service_version.map(str::trim) {
             Some(v @ ("1.0" | "2.0" | "3.0")) => format!("an OData V{} document", &v[..1]),
             _ => "an OData V2/V3 document".to_string(),
@@ -786,7 +789,10 @@ impl<'a> Parser<'a> {
                     let pos = self.pos(child.offset);
                     let action = self.required_string(&child, "Action");
                     if !action.is_empty()
-                        && !matches!(action.as_str(), "Cascade" | "None" | "SetNull" | "SetDefault")
+                        && !matches!(
+                            action.as_str(),
+                            "Cascade" | "None" | "SetNull" | "SetDefault"
+                        )
                     {
                         let offset = self
                             .attr_list()
@@ -1281,9 +1287,7 @@ impl<'a> Parser<'a> {
                 ExprKind::LabeledElementReference(text.into_owned())
             }
             "Apply" => {
-                let function = self
-                    .qualified(&el, "Function", true)
-                    .unwrap_or_default();
+                let function = self.qualified(&el, "Function", true).unwrap_or_default();
                 let arguments = self.operands(&el, &mut annotations)?;
                 ExprKind::Apply {
                     function,
@@ -1292,7 +1296,13 @@ impl<'a> Parser<'a> {
             }
             "If" => {
                 let operands = self.operands(&el, &mut annotations)?;
-                self.operand_count(&el, operands.len(), 2, 3, "a condition, a then and an else expression");
+                self.operand_count(
+                    &el,
+                    operands.len(),
+                    2,
+                    3,
+                    "a condition, a then and an else expression",
+                );
                 ExprKind::If(operands)
             }
             "Cast" | "IsOf" => {
@@ -1353,7 +1363,11 @@ impl<'a> Parser<'a> {
                 Some(op) => {
                     let operands = self.operands(&el, &mut annotations)?;
                     let n = op.arity();
-                    let expected = if n == 1 { "one expression" } else { "two expressions" };
+                    let expected = if n == 1 {
+                        "one expression"
+                    } else {
+                        "two expressions"
+                    };
                     self.operand_count(&el, operands.len(), n, n, expected);
                     ExprKind::Operator(op, operands)
                 }
@@ -1384,7 +1398,14 @@ impl<'a> Parser<'a> {
 
     /// Reports a dynamic expression with fewer than `min` or more than
     /// `max` operands.
-    fn operand_count(&mut self, el: &Elem<'a>, found: usize, min: usize, max: usize, expected: &str) {
+    fn operand_count(
+        &mut self,
+        el: &Elem<'a>,
+        found: usize,
+        min: usize,
+        max: usize,
+        expected: &str,
+    ) {
         if found < min || found > max {
             self.error(
                 el.offset,
