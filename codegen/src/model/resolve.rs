@@ -543,12 +543,14 @@ impl Resolver {
     fn define_schema(&mut self, mut schema: Src<'_, syntax::Schema>) {
         let ns = schema.namespace.clone();
         let own = take!(schema, own_annotations);
-        // Several schemas may share a namespace: their annotations add up.
-        self.model
-            .schema_annotations
-            .entry(ns.clone())
-            .or_default()
-            .extend(own);
+        if !own.is_empty() {
+            // Several schemas may share a namespace: their annotations add up.
+            self.model
+                .schema_annotations
+                .entry(ns.clone())
+                .or_default()
+                .extend(own);
+        }
         for e in each!(schema, enum_types) {
             let def = self.define_enum(&ns, e);
             self.model.enums.insert(def.name.clone(), def);

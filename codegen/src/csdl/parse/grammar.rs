@@ -542,6 +542,19 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Reports and skips a second `child` where `parent` (named `name`)
+    /// allows at most one.
+    fn second_child(&mut self, child: Elem<'a>, parent: &Elem<'a>, name: &str) -> PResult<()> {
+        self.error(
+            child.offset,
+            format!(
+                "unexpected second <{}> in <{} Name=\"{name}\">: expected at most one",
+                child.qname, parent.qname
+            ),
+        );
+        self.skip(child)
+    }
+
     /// Children that may only be annotations.
     fn annotations_only(&mut self, el: &Elem<'a>, out: &mut Vec<Annotation>) -> PResult<()> {
         while let Some(child) = self.next_child(el, TextMode::Report)? {
@@ -677,14 +690,7 @@ impl<'a> Parser<'a> {
                 Some("Annotation") => self.push_annotation(child, &mut ty.annotations)?,
                 Some("Key") if kind == StructuredKind::Entity => {
                     if ty.key.is_some() {
-                        self.error(
-                            child.offset,
-                            format!(
-                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
-                                child.qname, el.qname, ty.name
-                            ),
-                        );
-                        self.skip(child)?;
+                        self.second_child(child, &el, &ty.name)?;
                     } else {
                         ty.key = Some(self.key(child)?);
                     }
@@ -776,14 +782,7 @@ impl<'a> Parser<'a> {
                 }
                 Some("OnDelete") => {
                     if navigation.on_delete.is_some() {
-                        self.error(
-                            child.offset,
-                            format!(
-                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
-                                child.qname, el.qname, navigation.name
-                            ),
-                        );
-                        self.skip(child)?;
+                        self.second_child(child, &el, &navigation.name)?;
                         continue;
                     }
                     let pos = self.pos(child.offset);
@@ -850,14 +849,7 @@ impl<'a> Parser<'a> {
                 }
                 Some("ReturnType") => {
                     if operation.return_type.is_some() {
-                        self.error(
-                            child.offset,
-                            format!(
-                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
-                                child.qname, el.qname, operation.name
-                            ),
-                        );
-                        self.skip(child)?;
+                        self.second_child(child, &el, &operation.name)?;
                     } else {
                         operation.return_type = Some(self.return_type(child)?);
                     }
