@@ -345,6 +345,11 @@ fn cases() -> Vec<Case> {
             "t.csdl:2:1: error: <edmx:Edmx> is an OData V3 document (EDMX 1.0, Version=\"1.0\", DataServiceVersion=\"3.0\"): OData V2 and V3 metadata is not supported, expected OData V4 CSDL (xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\", Version \"4.0\" or \"4.01\")",
         ),
         case(
+            "V3 schema in a V4 wrapper",
+            "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n<Schema Namespace=\"n\" xmlns=\"http://schemas.microsoft.com/ado/2009/11/edm\"/>\n</edmx:DataServices>\n</edmx:Edmx>\n".to_string(),
+            "t.csdl:3:1: error: <Schema> is in the CSDL 3.0 namespace \"http://schemas.microsoft.com/ado/2009/11/edm\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"",
+        ),
+        case(
             "OData V2 document, malformed after the root",
             "<edmx:Edmx Version=\"1.0\" xmlns:edmx=\"http://schemas.microsoft.com/ado/2007/06/edmx\">\n<edmx:DataServices <\n".to_string(),
             "t.csdl:1:1: error: <edmx:Edmx> is an OData V2/V3 document (EDMX 1.0, Version=\"1.0\"): OData V2 and V3 metadata is not supported, expected OData V4 CSDL (xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\", Version \"4.0\" or \"4.01\")",

@@ -3,6 +3,11 @@
 //! annotations into their targets and checks the rules a generator relies on
 //! (no cycles, no duplicates, keys on root entity types only).
 //!
+//! Names in a namespace the document includes (`edmx:Include`) but does not
+//! hold are kept as external, with a located warning ([`Model::warnings`]),
+//! or refused under [`ResolveOptions::strict`]; a slice that needs such a
+//! type is refused later ([`crate::slice::check_externals`]).
+//!
 //! The resolver reads the syntax tree either borrowed ([`resolve`]: names,
 //! facets and annotations are copied into the model) or owned
 //! ([`resolve_owned`]: they are moved), through [`Src`]. Lookups qualify

@@ -82,6 +82,18 @@ fn legacy_edmx(uri: &str) -> Option<&'static str> {
     }
 }
 
+/// The CSDL version of a pre-V4 edm namespace.
+fn legacy_edm(uri: &str) -> Option<&'static str> {
+    match uri {
+        "http://schemas.microsoft.com/ado/2006/04/edm" => Some("1.0"),
+        "http://schemas.microsoft.com/ado/2007/05/edm" => Some("1.1"),
+        "http://schemas.microsoft.com/ado/2008/01/edm" => Some("1.2"),
+        "http://schemas.microsoft.com/ado/2008/09/edm" => Some("2.0"),
+        "http://schemas.microsoft.com/ado/2009/11/edm" => Some("3.0"),
+        _ => None,
+    }
+}
+
 fn trim_cow(text: Cow<'_, str>) -> Cow<'_, str> {
     match text {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
@@ -459,15 +471,30 @@ impl<'a> Parser<'a> {
 
     fn data_services(&mut self, el: Elem<'a>, schemas: &mut Vec<Schema>) -> PResult<()> {
         let before = schemas.len();
+        let mut legacy = false;
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             if child.csdl() == Some("Schema") {
                 let schema = self.schema(child)?;
                 schemas.push(schema);
+            } else if let Ns::Other(uri) = child.ns
+                && child.local == "Schema"
+                && let Some(csdl) = legacy_edm(uri)
+            {
+                self.error(
+                    child.offset,
+                    format!(
+                        "<{}> is in the CSDL {csdl} namespace \"{uri}\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"{}\"",
+                        child.qname,
+                        super::events::EDM_NS
+                    ),
+                );
+                legacy = true;
+                self.skip(child)?;
             } else {
                 self.unexpected(child, &el, "<Schema>")?;
             }
         }
-        if schemas.len() == before {
+        if schemas.len() == before && !legacy {
             self.error(
                 el.offset,
                 format!("expected at least one <Schema> in <{}>", el.qname),
