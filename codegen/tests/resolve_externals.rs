@@ -25,6 +25,7 @@ const CSDL: &str = r#"<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-op
 <Function Name="changes" IsBound="true"><Parameter Name="bindingParameter" Type="Collection(n.fine)"/><ReturnType Type="Collection(n.fine)"><Annotation Term="Org.OData.Core.V1.IsDelta" Bool="true"/></ReturnType></Function>
 <EntityContainer Name="c"><Singleton Name="root" Type="n.root"/></EntityContainer>
 <Annotation Term="Org.OData.Core.V1.Description" String="the schema"/>
+<Annotations Target="n"><Annotation Term="Org.OData.Core.V1.LongDescription" String="the schema, by alias"/></Annotations>
 </Schema>
 </edmx:DataServices>
 </edmx:Edmx>
@@ -50,6 +51,7 @@ fn a_slice_clear_of_external_types_keeps_every_annotation() {
         r#"<Annotation Term="Org.OData.Core.V1.IsDelta" Bool="true" />"#,
         r#"<Annotation Term="Org.OData.Core.V1.Description" String="on the description" />"#,
         r#"<Annotation Term="Org.OData.Core.V1.Description" String="the schema" />"#,
+        r#"<Annotation Term="Org.OData.Core.V1.LongDescription" String="the schema, by alias" />"#,
         r#"<edmx:Include Namespace="other" Alias="o" />"#,
     ] {
         assert!(csdl.contains(kept), "the slice lost {kept}:\n{csdl}");
@@ -64,7 +66,7 @@ fn a_slice_clear_of_external_types_keeps_every_annotation() {
         .find(|o| o.name == "ns.changes")
         .expect("kept");
     assert!(changes.returns_delta());
-    assert_eq!(again.schema_annotations["ns"].len(), 1);
+    assert_eq!(again.schema_annotations["ns"].len(), 2);
 }
 
 #[test]
