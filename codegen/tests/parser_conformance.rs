@@ -130,6 +130,7 @@ fn constructs() -> Vec<Construct> {
 </edmx:Reference>"#,
             body: r#"<ComplexType Name="c"/>"#,
             written: &[
+                r#"<edmx:Reference Uri="https://example.com/vocabularies/Core.xml" xmlns="http://docs.oasis-open.org/odata/ns/edm">"#,
                 r#"<edmx:IncludeAnnotations TermNamespace="Org.OData.Core.V1" Qualifier="Tablet" TargetNamespace="n" />"#,
                 r#"String="the core vocabulary""#,
                 r#"String="a reference""#,

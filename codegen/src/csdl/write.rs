@@ -7,6 +7,8 @@ use std::fmt::Write;
 
 use super::syntax::*;
 
+const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+
 pub struct Writer {
     out: String,
     depth: usize,
@@ -48,7 +50,17 @@ pub fn write_document(doc: &Document, header: &[String]) -> String {
         ],
     );
     for r in &doc.references {
-        w.open("edmx:Reference", &[("Uri", Some(&r.uri))]);
+        // Annotations are edm elements; outside a Schema the edm namespace
+        // is not declared yet.
+        let annotated =
+            !r.annotations.is_empty() || r.includes.iter().any(|i| !i.annotations.is_empty());
+        w.open(
+            "edmx:Reference",
+            &[
+                ("Uri", Some(&r.uri)),
+                ("xmlns", annotated.then_some(EDM_NS)),
+            ],
+        );
         for i in &r.includes {
             w.element(
                 "edmx:Include",
@@ -166,7 +178,7 @@ impl Writer {
             &[
                 ("Namespace", Some(&s.namespace)),
                 ("Alias", s.alias.as_deref()),
-                ("xmlns", Some("http://docs.oasis-open.org/odata/ns/edm")),
+                ("xmlns", Some(EDM_NS)),
             ],
         );
         let mut enums: Vec<&EnumType> = s.enum_types.iter().collect();
