@@ -115,7 +115,11 @@ impl LineIndex {
 pub fn pos_of(text: &str, offset: usize) -> Pos {
     // The index holds u32 offsets: texts this large are refused by every
     // reader long before, but never index out of range here.
-    let text = &text[..text.len().min(u32::MAX as usize - 1)];
+    let mut end = text.len().min(u32::MAX as usize - 1);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -167,6 +171,14 @@ mod tests {
         for offset in 0..=text.len() {
             assert_eq!(index.pos(offset), naive(&text, offset), "offset {offset}");
         }
+    }
+
+    #[test]
+    fn pos_of_clamps_to_the_text_and_its_characters() {
+        assert_eq!(pos_of("ab\ncd", 4), Pos { line: 2, col: 2 });
+        assert_eq!(pos_of("ab\ncd", 99), Pos { line: 2, col: 3 });
+        // Inside the two bytes of "é": the position of its first byte.
+        assert_eq!(pos_of("\u{e9}x", 1), Pos { line: 1, col: 1 });
     }
 
     #[test]
