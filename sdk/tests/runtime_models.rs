@@ -143,3 +143,62 @@ fn edm_rejects_malformed_values() {
     assert!(serde_json::from_value::<Binary>(json!("***")).is_err());
     assert!(serde_json::from_value::<Double>(json!("Infinityish")).is_err());
 }
+
+/// Every resource a `PATCH` updates has an edit whose read-only properties
+/// each name the fact that makes them read-only: the key, a property the
+/// documentation marks "Read-only.", or one missing from the documented
+/// update's request body.
+#[test]
+#[allow(deprecated)]
+fn edits_refuse_read_only_properties_with_the_fact_behind_each() {
+    use graph_migrations::models::*;
+    let facts = |list: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        list.iter()
+            .map(|(p, w)| (p.to_string(), w.to_string()))
+            .collect()
+    };
+    let job = facts(CrossTenantMigrationJobEdit::READ_ONLY);
+    assert_eq!(job["id"], "the key: it names the entity and never changes");
+    for p in [
+        "createdBy",
+        "createdDateTime",
+        "status",
+        "displayName",
+        "lastUpdatedDateTime",
+    ] {
+        assert_eq!(
+            job[p],
+            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+            "{p}"
+        );
+    }
+    assert!(
+        !job.contains_key("completeAfterDateTime"),
+        "the update page allows it"
+    );
+    let task = facts(SharePointMigrationTaskEdit::READ_ONLY);
+    assert_eq!(
+        task["error"],
+        "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)"
+    );
+    assert_eq!(
+        task["startedDateTime"],
+        "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)"
+    );
+    assert!(!task.contains_key("parameters"));
+    for edit in [
+        facts(CrossTenantMigrationTaskEdit::READ_ONLY),
+        facts(SharePointUserIdentityMappingEdit::READ_ONLY),
+        facts(SharePointGroupIdentityMappingEdit::READ_ONLY),
+    ] {
+        assert_eq!(edit["id"], "the key: it names the entity and never changes");
+    }
+    // A read-only property the caller insists on is sent; nothing else is.
+    let fetched: CrossTenantMigrationJob = serde_json::from_value(
+        serde_json::json!({"id": "j", "createdBy": "a", "status": "submitted"}),
+    )
+    .unwrap();
+    let body =
+        serde_json::to_value(fetched.edit().insist("createdBy", serde_json::json!("b"))).unwrap();
+    assert_eq!(body, serde_json::json!({"createdBy": "b"}));
+}
