@@ -513,6 +513,28 @@ pub fn edit_additional<M: serde::ser::SerializeMap>(
     Ok(())
 }
 
+/// A create body checked for the properties the service sets itself: with
+/// `refused` set, serialising fails, so the request is refused as
+/// `Error::InvalidRequest` before anything is sent. A caller who insists
+/// puts the property in `additional_data` instead.
+pub struct CreateBody<'a, T> {
+    pub body: &'a T,
+    /// `(property, why it is read-only)`.
+    pub refused: Option<(&'static str, &'static str)>,
+}
+
+impl<T: serde::Serialize> serde::Serialize for CreateBody<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.refused {
+            Some((property, why)) => Err(serde::ser::Error::custom(format!(
+                "`{property}` is read-only ({why}): the service sets it; to send it anyway, put it in \
+                 `additional_data`"
+            ))),
+            None => self.body.serialize(serializer),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

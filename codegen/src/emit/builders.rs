@@ -203,7 +203,26 @@ fn method(m: &MethodPlan) -> TokenStream {
                 crate::runtime::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
             }
         },
-        MethodKind::Create { ty: t } => {
+        MethodKind::Create { ty: t, read_only } if !read_only.is_empty() => {
+            let t = ty(t);
+            let checks = read_only.iter().map(|(field, json, why)| {
+                let field = named(field);
+                quote!((#json, #why, body.#field.is_unset()),)
+            });
+            quote! {
+                pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
+                    // The properties the service sets itself: one that is set
+                    // makes serialising the body fail, so nothing is sent.
+                    let refused = [#(#checks)*]
+                        .into_iter()
+                        .find(|(_, _, unset)| !unset)
+                        .map(|(p, why, _)| (p, why));
+                    crate::runtime::SendRequest::new(self.client.request(http::Method::POST, self.path.clone())
+                        .json(&crate::support::CreateBody { body, refused }))
+                }
+            }
+        }
+        MethodKind::Create { ty: t, .. } => {
             let t = ty(t);
             quote! {
                 pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {

@@ -294,6 +294,7 @@ impl NodePlanner<'_, '_> {
                         Docs::line(format!("`POST {template}`: creates a `{entity}`.")),
                         MethodKind::Create {
                             ty: entity_ty.clone(),
+                            read_only: Vec::new(),
                         },
                         &type_dep,
                         type_patches.clone(),

@@ -259,8 +259,13 @@ pub enum MethodKind {
     List { item: RustType, options: RustType },
     /// `GET …/$count`.
     Count,
-    /// `POST` to a collection: create an item.
-    Create { ty: RustType },
+    /// `POST` to a collection: create an item. `read_only` are the fields
+    /// (Rust name, OData name, why) the service sets itself: a body with one
+    /// set is refused before anything is sent.
+    Create {
+        ty: RustType,
+        read_only: Vec<(String, String, String)>,
+    },
     /// Delta `PATCH` of a collection, in chunks.
     DeltaUpdate { item: RustType, max_items: usize },
     /// `GET` one entity.
