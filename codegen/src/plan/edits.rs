@@ -3,7 +3,7 @@
 //! sends only what changed from the fetched value, and has no setter for a
 //! read-only property: setting one is a compile error, not a 400.
 
-use super::{Docs, EditPlan, MethodKind, Plan, StructKind};
+use super::{Docs, EditPlan, MethodKind, Plan, ReadOnlyField, StructKind};
 use crate::docs::DocsFacts;
 use crate::model::{Model, vocab};
 
@@ -71,7 +71,7 @@ pub fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
     // Creating: the properties the service sets itself (computed, or
     // documented read-only) are refused; keys and properties an update may
     // not change may still be given on creation.
-    let creates: Vec<(String, Vec<(String, String, String)>)> = plan
+    let creates: Vec<(String, Vec<ReadOnlyField>)> = plan
         .structs
         .iter()
         .filter_map(|s| {

@@ -243,6 +243,9 @@ pub struct ErrorVariantPlan {
     pub fields: Vec<String>,
 }
 
+/// A field the service sets itself: (Rust name, OData name, why).
+pub type ReadOnlyField = (String, String, String);
+
 /// A typed value in a URL: the method parameter and how it is written.
 #[derive(Clone, Debug)]
 pub struct UrlParam {
@@ -264,7 +267,7 @@ pub enum MethodKind {
     /// set is refused before anything is sent.
     Create {
         ty: RustType,
-        read_only: Vec<(String, String, String)>,
+        read_only: Vec<ReadOnlyField>,
     },
     /// Delta `PATCH` of a collection, in chunks.
     DeltaUpdate { item: RustType, max_items: usize },
