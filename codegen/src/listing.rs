@@ -221,6 +221,11 @@ fn signature(name: &str, kind: &MethodKind) -> String {
             "{name}() -> ItemRequest<{}>",
             returns.as_ref().map_or("serde_json::Value", |r| r.as_str())
         ),
+        MethodKind::CallDeltaFunction { item } => {
+            format!(
+                "{name}() -> ListRequest<{item}>  (delta: the last page keeps @odata.deltaLink)"
+            )
+        }
         MethodKind::CallAction { returns, body } => format!(
             "{name}({}) -> {}",
             body.as_ref().map(|b| format!("&{b}")).unwrap_or_default(),

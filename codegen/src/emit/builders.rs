@@ -274,6 +274,14 @@ fn method(m: &MethodPlan) -> TokenStream {
                 }
             }
         }
+        MethodKind::CallDeltaFunction { item } => {
+            let t = ty(item);
+            quote! {
+                pub fn #name(&self) -> crate::runtime::ListRequest<#t> {
+                    crate::runtime::ListRequest::new(#get)
+                }
+            }
+        }
         MethodKind::CallAction { returns, body } => {
             let (send, ctor) = match returns {
                 Some(t) => {

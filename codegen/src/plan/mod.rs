@@ -19,6 +19,9 @@ mod types;
 mod unsettled;
 mod url;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 pub use deprecation::deprecation_note;
@@ -279,6 +282,9 @@ pub enum MethodKind {
     Delete,
     /// `GET` a function's result.
     CallFunction { returns: Option<RustType> },
+    /// `GET` a delta function (`Core.IsDelta` on its return type): its
+    /// items, page by page, the last page keeping `@odata.deltaLink`.
+    CallDeltaFunction { item: RustType },
     /// `POST` an action, with its parameters as the body when it has any.
     CallAction {
         returns: Option<RustType>,
