@@ -105,7 +105,7 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
     });
     let table = table::invocation(
         "crate::support::documented_error",
-        &[e.rust_name.clone()],
+        std::slice::from_ref(&e.rust_name),
         &e.variants
             .iter()
             .map(|v| v.name.clone())
