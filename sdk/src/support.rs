@@ -625,6 +625,53 @@ macro_rules! documented_error {
 }
 pub(crate) use documented_error;
 
+/// The builder-style setters of a generated struct, each with its docs:
+/// `with_x(impl Into<T>)`, and `with_x_null()` for a nullable field.
+macro_rules! setters {
+    ($name:ident, { $( $(#[$doc:meta])* $json:literal => $field:ident : $ty:ty => $setter:ident $( / $(#[$ndoc:meta])* $null:ident )? ),* $(,)? }) => {
+        impl $name {
+            $(
+                $(#[$doc])*
+                pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+                    self.$field = crate::runtime::Field::Set(value.into());
+                    self
+                }
+                $(
+                    $(#[$ndoc])*
+                    pub fn $null(mut self) -> Self {
+                        self.$field = crate::runtime::Field::Null;
+                        self
+                    }
+                )?
+            )*
+        }
+    };
+}
+pub(crate) use setters;
+
+/// The setters of a generated edit: the same, on the edited value.
+macro_rules! edit_setters {
+    ($name:ident, { $( $(#[$doc:meta])* $json:literal => $field:ident : $ty:ty => $setter:ident $( / $(#[$ndoc:meta])* $null:ident )? ),* $(,)? }) => {
+        impl $name {
+            $(
+                $(#[$doc])*
+                pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+                    self.current.$field = crate::runtime::Field::Set(value.into());
+                    self
+                }
+                $(
+                    $(#[$ndoc])*
+                    pub fn $null(mut self) -> Self {
+                        self.current.$field = crate::runtime::Field::Null;
+                        self
+                    }
+                )?
+            )*
+        }
+    };
+}
+pub(crate) use edit_setters;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,7 +58,12 @@ pub fn structure(s: &StructPlan) -> TokenStream {
     let name = format_ident!("{}", s.rust_name);
     let doc = docs(&s.docs);
     let dep = deprecated_attr(s.deprecated.as_deref());
-    let setters = setters(s);
+    let setters = setter_table(
+        &s.rust_name,
+        &s.rust_name,
+        &s.fields.iter().collect::<Vec<_>>(),
+        false,
+    );
     let mut out = match &s.kind {
         StructKind::ODataType { odata_name } => {
             let fields = s.fields.iter().map(|f| field(f, None));
@@ -148,36 +153,7 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
     let d = docs(&e.docs);
     let dep = deprecated_attr(s.deprecated.as_deref());
     let updatable: Vec<&FieldPlan> = e.updatable.iter().map(|&i| &s.fields[i]).collect();
-    let setters = updatable.iter().map(|f| {
-        let field = named(&f.rust_name);
-        let setter = format_ident!("{}", f.setter);
-        let t = ty(&f.ty);
-        let mut sd = Docs::line(format!("Changes `{}`.", f.json));
-        sd.extend(&f.docs);
-        let sd = docs(&sd);
-        let fdep = deprecated_attr(f.deprecated.as_deref());
-        let null = f.null_setter.as_ref().map(|n| {
-            let n = format_ident!("{}", n);
-            let nd = format!(" Clears `{}`: sent as an explicit `null`.", f.json);
-            quote! {
-                #[doc = #nd]
-                #fdep
-                pub fn #n(mut self) -> Self {
-                    self.current.#field = crate::runtime::Field::Null;
-                    self
-                }
-            }
-        });
-        quote! {
-            #sd
-            #fdep
-            pub fn #setter(mut self, value: impl Into<#t>) -> Self {
-                self.current.#field = crate::runtime::Field::Set(value.into());
-                self
-            }
-            #null
-        }
-    });
+    let setters = setter_table(&e.rust_name, &s.rust_name, &updatable, true);
     let entries = updatable.iter().map(|f| {
         let field = named(&f.rust_name);
         let json = &f.json;
@@ -217,8 +193,9 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
             /// documentation fact that makes it read-only.
             pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[#(#read_only)*];
 
-            #(#setters)*
         }
+
+        #setters
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -245,48 +222,67 @@ fn field(f: &FieldPlan, serde: Option<TokenStream>) -> TokenStream {
     quote!(#d #dep #serde pub #name: crate::runtime::Field<#t>,)
 }
 
-/// `with_x(value)` for every field, and `with_x_null()` for nullable ones,
-/// each with its field's doc.
-fn setters(s: &StructPlan) -> TokenStream {
-    let methods = s.fields.iter().map(|f| {
-        let name = named(&f.rust_name);
-        let setter = format_ident!("{}", f.setter);
-        let t = ty(&f.ty);
-        let mut d = Docs::line(format!("Sets `{}` (builder style).", f.json));
-        d.extend(&f.docs);
-        let doc = docs(&d);
-        let dep = deprecated_attr(f.deprecated.as_deref());
-        let null = f.null_setter.as_ref().map(|n| {
-            let n = format_ident!("{}", n);
-            let d = docs(&Docs::line(format!(
-                "Sets `{}` to an explicit `null` (sent as `null` in a request body).",
-                f.json
-            )));
-            quote! {
-                #d
-                #dep
-                pub fn #n(mut self) -> Self {
-                    self.#name = crate::runtime::Field::Null;
-                    self
-                }
-            }
-        });
-        quote! {
-            #doc
-            #dep
-            pub fn #setter(mut self, value: impl Into<#t>) -> Self {
-                self.#name = crate::runtime::Field::Set(value.into());
-                self
-            }
-            #null
+/// The setters of a struct (or, with `edit`, of an edit), as a table for
+/// `support::setters!`/`edit_setters!`, each with its field's summary:
+/// laid out as text rather than formatted, since a model has up to two
+/// setters per field and formatting is most of a regeneration.
+fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) -> TokenStream {
+    let attrs = |d: &Docs, dep: Option<&str>| -> String {
+        let mut out: Vec<String> = d
+            .lines()
+            .iter()
+            .map(|l| {
+                let text = if l.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {l}")
+                };
+                format!("#[doc = {}]", table::literal(&text))
+            })
+            .collect();
+        if let Some(note) = dep {
+            out.push(format!("#[deprecated(note = {})]", table::literal(note)));
         }
-    });
-    let name = format_ident!("{}", s.rust_name);
-    quote! {
-        impl #name {
-            #(#methods)*
-        }
-    }
+        out.join(" ")
+    };
+    let entries: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let summary = f.docs.summary().unwrap_or_default();
+            let mut d = if edit {
+                Docs::line(format!("Changes `{}`: {summary}", f.json))
+            } else {
+                Docs::line(format!("Sets `{}` (builder style): {summary}", f.json))
+            };
+            // rustdoc cannot link to a raw field name.
+            if !f.rust_name.starts_with("r#") {
+                d.paragraph(format!("See [`{owner}::{}`].", f.rust_name));
+            }
+            let dep = f.deprecated.as_deref();
+            let null = f.null_setter.as_ref().map(|n| {
+                let nd = Docs::line(format!(
+                    "Sets `{}` to an explicit `null` (sent as `null` in a request body).",
+                    f.json
+                ));
+                format!(" / {} {n}", attrs(&nd, dep))
+            });
+            format!(
+                "{} {} => {}: {} => {}{}",
+                attrs(&d, dep),
+                table::literal(&f.json),
+                f.rust_name,
+                f.ty.as_str(),
+                f.setter,
+                null.unwrap_or_default()
+            )
+        })
+        .collect();
+    let path = if edit {
+        "crate::support::edit_setters"
+    } else {
+        "crate::support::setters"
+    };
+    table::invocation(path, &[target.to_string()], &entries)
 }
 
 /// `AnyX`: a value of type X or of any type derived from it in the slice,

@@ -213,68 +213,17 @@ impl CrossTenantMigrationJobsValidatePostRequestBody {
         Self::default()
     }
 }
-impl CrossTenantMigrationJobsValidatePostRequestBody {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData parameter `displayName`: `Edm.String`, not nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    CrossTenantMigrationJobsValidatePostRequestBody, {
+        #[doc = " Sets `displayName` (builder style): OData parameter `displayName`: `Edm.String`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::display_name`]."] "displayName" => display_name: String => with_display_name,
+        #[doc = " Sets `completeAfterDateTime` (builder style): OData parameter `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::complete_after_date_time`]."] "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
+        #[doc = " Sets `sourceTenantId` (builder style): OData parameter `sourceTenantId`: `Edm.String`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::source_tenant_id`]."] "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
+        #[doc = " Sets `exchangeSettings` (builder style): OData parameter `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::exchange_settings`]."] "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings / #[doc = " Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body)."] with_exchange_settings_null,
+        #[doc = " Sets `workloads` (builder style): OData parameter `workloads`: `Collection(Edm.String)`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::workloads`]."] "workloads" => workloads: Vec<String> => with_workloads,
+        #[doc = " Sets `resourceType` (builder style): OData parameter `resourceType`: `Edm.String`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::resource_type`]."] "resourceType" => resource_type: String => with_resource_type,
+        #[doc = " Sets `resources` (builder style): OData parameter `resources`: `Collection(Edm.String)`, not nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationJobsValidatePostRequestBody::resources`]."] "resources" => resources: Vec<String> => with_resources,
     }
-    /// Sets `completeAfterDateTime` (builder style).
-    ///
-    /// OData parameter `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_complete_after_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.complete_after_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceTenantId` (builder style).
-    ///
-    /// OData parameter `sourceTenantId`: `Edm.String`, not nullable.
-    pub fn with_source_tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.source_tenant_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `exchangeSettings` (builder style).
-    ///
-    /// OData parameter `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
-    pub fn with_exchange_settings(
-        mut self,
-        value: impl Into<crate::models::ExchangeOnlineCrossTenantMigrationSettings>,
-    ) -> Self {
-        self.exchange_settings = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_exchange_settings_null(mut self) -> Self {
-        self.exchange_settings = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `workloads` (builder style).
-    ///
-    /// OData parameter `workloads`: `Collection(Edm.String)`, not nullable.
-    pub fn with_workloads(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.workloads = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `resourceType` (builder style).
-    ///
-    /// OData parameter `resourceType`: `Edm.String`, not nullable.
-    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `resources` (builder style).
-    ///
-    /// OData parameter `resources`: `Collection(Edm.String)`, not nullable.
-    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.resources = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);
 /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: a `microsoft.graph.crossTenantMigrationJob`.
 ///
 /// The type is deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI).

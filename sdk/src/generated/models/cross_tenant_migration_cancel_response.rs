@@ -19,29 +19,9 @@ crate::support::odata_object!(
         "status" => status: String,
     }
 );
-impl CrossTenantMigrationCancelResponse {
-    /// Sets `message` (builder style).
-    ///
-    /// OData property `message`: `Edm.String`, nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    CrossTenantMigrationCancelResponse, {
+        #[doc = " Sets `message` (builder style): OData property `message`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationCancelResponse::message`]."] "message" => message: String => with_message / #[doc = " Sets `message` to an explicit `null` (sent as `null` in a request body)."] with_message_null,
+        #[doc = " Sets `status` (builder style): OData property `status`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`CrossTenantMigrationCancelResponse::status`]."] "status" => status: String => with_status / #[doc = " Sets `status` to an explicit `null` (sent as `null` in a request body)."] with_status_null,
     }
-    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_message_null(mut self) -> Self {
-        self.message = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `status` (builder style).
-    ///
-    /// OData property `status`: `Edm.String`, nullable.
-    pub fn with_status(mut self, value: impl Into<String>) -> Self {
-        self.status = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `status` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_status_null(mut self) -> Self {
-        self.status = crate::runtime::Field::Null;
-        self
-    }
-}
+);

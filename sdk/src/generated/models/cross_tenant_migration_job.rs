@@ -104,188 +104,26 @@ crate::support::odata_object!(
         "users" => users: Vec<crate::models::CrossTenantMigrationTask>,
     }
 );
-impl CrossTenantMigrationJob {
-    /// Sets `id` (builder style).
-    ///
-    /// ID (GUID) of the migration job
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    CrossTenantMigrationJob, {
+        #[doc = " Sets `id` (builder style): ID (GUID) of the migration job"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `completeAfterDateTime` (builder style): DateTime after which the migration should be performed"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::complete_after_date_time`]."] "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
+        #[doc = " Sets `createdBy` (builder style): ID of the user that created the job"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::created_by`]."] "createdBy" => created_by: String => with_created_by,
+        #[doc = " Sets `createdDateTime` (builder style): When the job what created"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::created_date_time`]."] "createdDateTime" => created_date_time: crate::runtime::edm::DateTimeOffset => with_created_date_time,
+        #[doc = " Sets `displayName` (builder style): Display name of the job. Must be unique per tenant"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::display_name`]."] "displayName" => display_name: String => with_display_name,
+        #[doc = " Sets `exchangeSettings` (builder style): Settings to use for migration of Exchange workload"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::exchange_settings`]."] "exchangeSettings" => exchange_settings: crate::models::ExchangeOnlineCrossTenantMigrationSettings => with_exchange_settings / #[doc = " Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body)."] with_exchange_settings_null,
+        #[doc = " Sets `jobType` (builder style): Type of the migration job. The possible values are: `validate` (only validation is performed, no migration), `migrate` (Content is migrated)"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::job_type`]."] "jobType" => job_type: crate::models::CrossTenantMigrationJobType => with_job_type,
+        #[doc = " Sets `lastUpdatedDateTime` (builder style): When this migration job was last updated"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::last_updated_date_time`]."] "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        #[doc = " Sets `message` (builder style): Status message of the migration job"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::message`]."] "message" => message: String => with_message / #[doc = " Sets `message` to an explicit `null` (sent as `null` in a request body)."] with_message_null,
+        #[doc = " Sets `resources` (builder style): IDs (GUID) of the resources being migrated with the migration job"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::resources`]."] "resources" => resources: Vec<String> => with_resources,
+        #[doc = " Sets `resourceType` (builder style): Type of resource being migrated. Only `Users` is currently supported"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::resource_type`]."] "resourceType" => resource_type: String => with_resource_type,
+        #[doc = " Sets `sourceTenantId` (builder style): ID (GUID) of the tenant that content is being migrated from"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::source_tenant_id`]."] "sourceTenantId" => source_tenant_id: String => with_source_tenant_id,
+        #[doc = " Sets `status` (builder style): Most recent status of the migration job. The possible values are: `submitted`, `approved`, `processing`, `cuttingOver`, `inProgress`, `completed`, `completedWithErrors`, `failed`, `cancelled`, `pendingCancel`, `adminActionRequired`, `validateSubmitted`, `validateProcessing`, `validateInProgress`, `validatePassed`, `validateFailed`, `pendingDelete`, and `deleted`"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::status`]."] "status" => status: crate::models::CrossTenantMigrationJobStatus => with_status,
+        #[doc = " Sets `targetTenantId` (builder style): ID of the tenant that content is being migrated to"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::target_tenant_id`]."] "targetTenantId" => target_tenant_id: String => with_target_tenant_id,
+        #[doc = " Sets `workloads` (builder style): Workloads to migrate. Supported workloads are `Teams`, `Exchange`, and `ODSP` (OneDrive/SharePoint)"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::workloads`]."] "workloads" => workloads: Vec<String> => with_workloads,
+        #[doc = " Sets `users` (builder style): Details and status of the users being migrated in this migration job"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::users`]."] "users" => users: Vec<crate::models::CrossTenantMigrationTask> => with_users / #[doc = " Sets `users` to an explicit `null` (sent as `null` in a request body)."] with_users_null,
     }
-    /// Sets `completeAfterDateTime` (builder style).
-    ///
-    /// DateTime after which the migration should be performed
-    ///
-    /// OData property `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_complete_after_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.complete_after_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `createdBy` (builder style).
-    ///
-    /// ID of the user that created the job
-    ///
-    /// OData property `createdBy`: `Edm.String`, not nullable.
-    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
-        self.created_by = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `createdDateTime` (builder style).
-    ///
-    /// When the job what created
-    ///
-    /// OData property `createdDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_created_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.created_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `displayName` (builder style).
-    ///
-    /// Display name of the job. Must be unique per tenant
-    ///
-    /// OData property `displayName`: `Edm.String`, not nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `exchangeSettings` (builder style).
-    ///
-    /// Settings to use for migration of Exchange workload
-    ///
-    /// OData property `exchangeSettings`: `microsoft.graph.exchangeOnlineCrossTenantMigrationSettings`, nullable.
-    pub fn with_exchange_settings(
-        mut self,
-        value: impl Into<crate::models::ExchangeOnlineCrossTenantMigrationSettings>,
-    ) -> Self {
-        self.exchange_settings = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `exchangeSettings` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_exchange_settings_null(mut self) -> Self {
-        self.exchange_settings = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `jobType` (builder style).
-    ///
-    /// Type of the migration job. The possible values are: `validate` (only validation is performed, no migration), `migrate` (Content is migrated)
-    ///
-    /// OData property `jobType`: `microsoft.graph.crossTenantMigrationJobType`, not nullable.
-    pub fn with_job_type(
-        mut self,
-        value: impl Into<crate::models::CrossTenantMigrationJobType>,
-    ) -> Self {
-        self.job_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    ///
-    /// When this migration job was last updated
-    ///
-    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `message` (builder style).
-    ///
-    /// Status message of the migration job
-    ///
-    /// OData property `message`: `Edm.String`, nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_message_null(mut self) -> Self {
-        self.message = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `resources` (builder style).
-    ///
-    /// IDs (GUID) of the resources being migrated with the migration job
-    ///
-    /// OData property `resources`: `Collection(Edm.String)`, not nullable.
-    pub fn with_resources(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.resources = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `resourceType` (builder style).
-    ///
-    /// Type of resource being migrated. Only `Users` is currently supported
-    ///
-    /// OData property `resourceType`: `Edm.String`, not nullable.
-    pub fn with_resource_type(mut self, value: impl Into<String>) -> Self {
-        self.resource_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceTenantId` (builder style).
-    ///
-    /// ID (GUID) of the tenant that content is being migrated from
-    ///
-    /// OData property `sourceTenantId`: `Edm.String`, not nullable.
-    pub fn with_source_tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.source_tenant_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `status` (builder style).
-    ///
-    /// Most recent status of the migration job. The possible values are: `submitted`, `approved`, `processing`, `cuttingOver`, `inProgress`, `completed`, `completedWithErrors`, `failed`, `cancelled`, `pendingCancel`, `adminActionRequired`, `validateSubmitted`, `validateProcessing`, `validateInProgress`, `validatePassed`, `validateFailed`, `pendingDelete`, and `deleted`
-    ///
-    /// OData property `status`: `microsoft.graph.crossTenantMigrationJobStatus`, not nullable.
-    pub fn with_status(
-        mut self,
-        value: impl Into<crate::models::CrossTenantMigrationJobStatus>,
-    ) -> Self {
-        self.status = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetTenantId` (builder style).
-    ///
-    /// ID of the tenant that content is being migrated to
-    ///
-    /// OData property `targetTenantId`: `Edm.String`, not nullable.
-    pub fn with_target_tenant_id(mut self, value: impl Into<String>) -> Self {
-        self.target_tenant_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `workloads` (builder style).
-    ///
-    /// Workloads to migrate. Supported workloads are `Teams`, `Exchange`, and `ODSP` (OneDrive/SharePoint)
-    ///
-    /// OData property `workloads`: `Collection(Edm.String)`, not nullable.
-    pub fn with_workloads(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.workloads = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `users` (builder style).
-    ///
-    /// Details and status of the users being migrated in this migration job
-    ///
-    /// OData navigation property `users`: `Collection(microsoft.graph.crossTenantMigrationTask)`, nullable.
-    pub fn with_users(
-        mut self,
-        value: impl Into<Vec<crate::models::CrossTenantMigrationTask>>,
-    ) -> Self {
-        self.users = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `users` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_users_null(mut self) -> Self {
-        self.users = crate::runtime::Field::Null;
-        self
-    }
-}
+);
 /// An edit of a [`CrossTenantMigrationJob`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`CrossTenantMigrationJob::edit`] on a fetched value, or [`CrossTenantMigrationJobEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -378,19 +216,12 @@ impl CrossTenantMigrationJobEdit {
         ),
         ("users", "a navigation property: changed through requests of its own"),
     ];
-    /// Changes `completeAfterDateTime`.
-    ///
-    /// DateTime after which the migration should be performed
-    ///
-    /// OData property `completeAfterDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_complete_after_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.current.complete_after_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
 }
+crate::support::edit_setters!(
+    CrossTenantMigrationJobEdit, {
+        #[doc = " Changes `completeAfterDateTime`: DateTime after which the migration should be performed"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::complete_after_date_time`]."] "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
+    }
+);
 impl serde::Serialize for CrossTenantMigrationJobEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -38,49 +38,11 @@ crate::support::odata_object!(
         "status" => status: crate::models::CrossTenantMigrationServiceStatus,
     }
 );
-impl CrossTenantMigrationServiceStatusDetails {
-    /// Sets `errors` (builder style).
-    ///
-    /// Errors associated with the migration for this service
-    ///
-    /// OData property `errors`: `Collection(microsoft.graph.error)`, nullable.
-    pub fn with_errors(mut self, value: impl Into<Vec<crate::models::Error>>) -> Self {
-        self.errors = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    CrossTenantMigrationServiceStatusDetails, {
+        #[doc = " Sets `errors` (builder style): Errors associated with the migration for this service"] #[doc = ""] #[doc = " See [`CrossTenantMigrationServiceStatusDetails::errors`]."] "errors" => errors: Vec<crate::models::Error> => with_errors / #[doc = " Sets `errors` to an explicit `null` (sent as `null` in a request body)."] with_errors_null,
+        #[doc = " Sets `message` (builder style): Service status message"] #[doc = ""] #[doc = " See [`CrossTenantMigrationServiceStatusDetails::message`]."] "message" => message: String => with_message,
+        #[doc = " Sets `service` (builder style): Service or workload the status details are associated with"] #[doc = ""] #[doc = " See [`CrossTenantMigrationServiceStatusDetails::service`]."] "service" => service: String => with_service,
+        #[doc = " Sets `status` (builder style): Status of the migration for the service. The possible values are: `notStarted`, `valid`, `invalid`, `error`, `inProgress`, `completed`, `failed`, `cancelled`, `pendingCancel`, `syncing`, `synced`, `finalizing`, and `forceComplete`."] #[doc = ""] #[doc = " See [`CrossTenantMigrationServiceStatusDetails::status`]."] "status" => status: crate::models::CrossTenantMigrationServiceStatus => with_status,
     }
-    /// Sets `errors` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_errors_null(mut self) -> Self {
-        self.errors = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `message` (builder style).
-    ///
-    /// Service status message
-    ///
-    /// OData property `message`: `Edm.String`, not nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `service` (builder style).
-    ///
-    /// Service or workload the status details are associated with
-    ///
-    /// OData property `service`: `Edm.String`, not nullable.
-    pub fn with_service(mut self, value: impl Into<String>) -> Self {
-        self.service = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `status` (builder style).
-    ///
-    /// Status of the migration for the service. The possible values are: `notStarted`, `valid`, `invalid`, `error`, `inProgress`, `completed`, `failed`, `cancelled`, `pendingCancel`, `syncing`, `synced`, `finalizing`, and `forceComplete`.
-    ///
-    /// OData property `status`: `microsoft.graph.crossTenantMigrationServiceStatus`, not nullable.
-    pub fn with_status(
-        mut self,
-        value: impl Into<crate::models::CrossTenantMigrationServiceStatus>,
-    ) -> Self {
-        self.status = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);

@@ -42,55 +42,14 @@ crate::support::odata_object!(
         "taskType" => task_type: String,
     }
 );
-impl CrossTenantMigrationTask {
-    /// Sets `id` (builder style).
-    ///
-    /// ID (GUID) of the resource being migrated with this task
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    CrossTenantMigrationTask, {
+        #[doc = " Sets `id` (builder style): ID (GUID) of the resource being migrated with this task"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `currentStatus` (builder style): Most recent status of this migration task"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::current_status`]."] "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails> => with_current_status / #[doc = " Sets `currentStatus` to an explicit `null` (sent as `null` in a request body)."] with_current_status_null,
+        #[doc = " Sets `lastUpdatedDateTime` (builder style): Time the task was last updated"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::last_updated_date_time`]."] "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        #[doc = " Sets `taskType` (builder style): Type of migration task. Only Users are supported at this time."] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::task_type`]."] "taskType" => task_type: String => with_task_type,
     }
-    /// Sets `currentStatus` (builder style).
-    ///
-    /// Most recent status of this migration task
-    ///
-    /// OData property `currentStatus`: `Collection(microsoft.graph.crossTenantMigrationServiceStatusDetails)`, nullable.
-    pub fn with_current_status(
-        mut self,
-        value: impl Into<Vec<crate::models::CrossTenantMigrationServiceStatusDetails>>,
-    ) -> Self {
-        self.current_status = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `currentStatus` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_current_status_null(mut self) -> Self {
-        self.current_status = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    ///
-    /// Time the task was last updated
-    ///
-    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `taskType` (builder style).
-    ///
-    /// Type of migration task. Only Users are supported at this time.
-    ///
-    /// OData property `taskType`: `Edm.String`, not nullable.
-    pub fn with_task_type(mut self, value: impl Into<String>) -> Self {
-        self.task_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);
 /// An edit of a [`CrossTenantMigrationTask`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`CrossTenantMigrationTask::edit`] on a fetched value, or [`CrossTenantMigrationTaskEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -116,45 +75,14 @@ impl CrossTenantMigrationTaskEdit {
     pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
         ("id", "the key: it names the entity and never changes"),
     ];
-    /// Changes `currentStatus`.
-    ///
-    /// Most recent status of this migration task
-    ///
-    /// OData property `currentStatus`: `Collection(microsoft.graph.crossTenantMigrationServiceStatusDetails)`, nullable.
-    pub fn with_current_status(
-        mut self,
-        value: impl Into<Vec<crate::models::CrossTenantMigrationServiceStatusDetails>>,
-    ) -> Self {
-        self.current.current_status = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Clears `currentStatus`: sent as an explicit `null`.
-    pub fn with_current_status_null(mut self) -> Self {
-        self.current.current_status = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `lastUpdatedDateTime`.
-    ///
-    /// Time the task was last updated
-    ///
-    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.current.last_updated_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Changes `taskType`.
-    ///
-    /// Type of migration task. Only Users are supported at this time.
-    ///
-    /// OData property `taskType`: `Edm.String`, not nullable.
-    pub fn with_task_type(mut self, value: impl Into<String>) -> Self {
-        self.current.task_type = crate::runtime::Field::Set(value.into());
-        self
-    }
 }
+crate::support::edit_setters!(
+    CrossTenantMigrationTaskEdit, {
+        #[doc = " Changes `currentStatus`: Most recent status of this migration task"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::current_status`]."] "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails> => with_current_status / #[doc = " Sets `currentStatus` to an explicit `null` (sent as `null` in a request body)."] with_current_status_null,
+        #[doc = " Changes `lastUpdatedDateTime`: Time the task was last updated"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::last_updated_date_time`]."] "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        #[doc = " Changes `taskType`: Type of migration task. Only Users are supported at this time."] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::task_type`]."] "taskType" => task_type: String => with_task_type,
+    }
+);
 impl serde::Serialize for CrossTenantMigrationTaskEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -16,17 +16,8 @@ crate::support::odata_object!(
         "state" => state: String,
     }
 );
-impl Deleted {
-    /// Sets `state` (builder style).
-    ///
-    /// OData property `state`: `Edm.String`, nullable.
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
-        self.state = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    Deleted, {
+        #[doc = " Sets `state` (builder style): OData property `state`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`Deleted::state`]."] "state" => state: String => with_state / #[doc = " Sets `state` to an explicit `null` (sent as `null` in a request body)."] with_state_null,
     }
-    /// Sets `state` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_state_null(mut self) -> Self {
-        self.state = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -13,4 +13,7 @@ crate::support::odata_object!(
     DetailsInfo, "microsoft.graph.detailsInfo", {
     }
 );
-impl DetailsInfo {}
+crate::support::setters!(
+    DetailsInfo, {
+    }
+);

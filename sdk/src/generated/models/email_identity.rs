@@ -22,41 +22,10 @@ crate::support::odata_object!(
         "email" => email: String,
     }
 );
-impl EmailIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    EmailIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`EmailIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`EmailIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `email` (builder style): OData property `email`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`EmailIdentity::email`]."] "email" => email: String => with_email / #[doc = " Sets `email` to an explicit `null` (sent as `null` in a request body)."] with_email_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `email` (builder style).
-    ///
-    /// OData property `email`: `Edm.String`, nullable.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `email` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_email_null(mut self) -> Self {
-        self.email = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -16,12 +16,8 @@ crate::support::odata_object!(
         "id" => id: String,
     }
 );
-impl Entity {
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    Entity, {
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, not nullable."] #[doc = ""] #[doc = " See [`Entity::id`]."] "id" => id: String => with_id,
     }
-}
+);

@@ -19,29 +19,9 @@ crate::support::odata_object!(
         "message" => message: String,
     }
 );
-impl Error {
-    /// Sets `code` (builder style).
-    ///
-    /// OData property `code`: `Edm.String`, nullable.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    Error, {
+        #[doc = " Sets `code` (builder style): OData property `code`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`Error::code`]."] "code" => code: String => with_code / #[doc = " Sets `code` to an explicit `null` (sent as `null` in a request body)."] with_code_null,
+        #[doc = " Sets `message` (builder style): OData property `message`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`Error::message`]."] "message" => message: String => with_message / #[doc = " Sets `message` to an explicit `null` (sent as `null` in a request body)."] with_message_null,
     }
-    /// Sets `code` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_code_null(mut self) -> Self {
-        self.code = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `message` (builder style).
-    ///
-    /// OData property `message`: `Edm.String`, nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_message_null(mut self) -> Self {
-        self.message = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -25,23 +25,9 @@ crate::support::odata_object!(
         "targetDeliveryDomain" => target_delivery_domain: String,
     }
 );
-impl ExchangeOnlineCrossTenantMigrationSettings {
-    /// Sets `sourceEndpoint` (builder style).
-    ///
-    /// Name of the Migration Endpoint in the source tenant
-    ///
-    /// OData property `sourceEndpoint`: `Edm.String`, not nullable.
-    pub fn with_source_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.source_endpoint = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    ExchangeOnlineCrossTenantMigrationSettings, {
+        #[doc = " Sets `sourceEndpoint` (builder style): Name of the Migration Endpoint in the source tenant"] #[doc = ""] #[doc = " See [`ExchangeOnlineCrossTenantMigrationSettings::source_endpoint`]."] "sourceEndpoint" => source_endpoint: String => with_source_endpoint,
+        #[doc = " Sets `targetDeliveryDomain` (builder style): Delivery domain on the target tenant"] #[doc = ""] #[doc = " See [`ExchangeOnlineCrossTenantMigrationSettings::target_delivery_domain`]."] "targetDeliveryDomain" => target_delivery_domain: String => with_target_delivery_domain,
     }
-    /// Sets `targetDeliveryDomain` (builder style).
-    ///
-    /// Delivery domain on the target tenant
-    ///
-    /// OData property `targetDeliveryDomain`: `Edm.String`, not nullable.
-    pub fn with_target_delivery_domain(mut self, value: impl Into<String>) -> Self {
-        self.target_delivery_domain = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);

@@ -22,41 +22,10 @@ crate::support::odata_object!(
         "mailNickname" => mail_nickname: String,
     }
 );
-impl GroupIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    GroupIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`GroupIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`GroupIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `mailNickname` (builder style): OData property `mailNickname`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`GroupIdentity::mail_nickname`]."] "mailNickname" => mail_nickname: String => with_mail_nickname / #[doc = " Sets `mailNickname` to an explicit `null` (sent as `null` in a request body)."] with_mail_nickname_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `mailNickname` (builder style).
-    ///
-    /// OData property `mailNickname`: `Edm.String`, nullable.
-    pub fn with_mail_nickname(mut self, value: impl Into<String>) -> Self {
-        self.mail_nickname = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `mailNickname` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_mail_nickname_null(mut self) -> Self {
-        self.mail_nickname = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -22,44 +22,10 @@ crate::support::odata_object!(
         "initiatorType" => initiator_type: crate::models::InitiatorType,
     }
 );
-impl Initiator {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    Initiator, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`Initiator::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`Initiator::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `initiatorType` (builder style): OData property `initiatorType`: `microsoft.graph.initiatorType`, nullable."] #[doc = ""] #[doc = " See [`Initiator::initiator_type`]."] "initiatorType" => initiator_type: crate::models::InitiatorType => with_initiator_type / #[doc = " Sets `initiatorType` to an explicit `null` (sent as `null` in a request body)."] with_initiator_type_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `initiatorType` (builder style).
-    ///
-    /// OData property `initiatorType`: `microsoft.graph.initiatorType`, nullable.
-    pub fn with_initiator_type(
-        mut self,
-        value: impl Into<crate::models::InitiatorType>,
-    ) -> Self {
-        self.initiator_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `initiatorType` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_initiator_type_null(mut self) -> Self {
-        self.initiator_type = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -30,34 +30,12 @@ crate::support::odata_object!(
         "crossTenantMigrationJobs" => cross_tenant_migration_jobs: Vec<crate::models::CrossTenantMigrationJob>,
     }
 );
-impl MigrationsRoot {
-    /// Sets `id` (builder style).
-    ///
-    /// migrations root ID. Inherited from entity. Inherits from entity
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    MigrationsRoot, {
+        #[doc = " Sets `id` (builder style): migrations root ID. Inherited from entity. Inherits from entity"] #[doc = ""] #[doc = " See [`MigrationsRoot::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `crossTenantMigrationJobs` (builder style): Migration Jobs associated with this tenant."] #[doc = ""] #[doc = " See [`MigrationsRoot::cross_tenant_migration_jobs`]."] "crossTenantMigrationJobs" => cross_tenant_migration_jobs: Vec<crate::models::CrossTenantMigrationJob> => with_cross_tenant_migration_jobs / #[doc = " Sets `crossTenantMigrationJobs` to an explicit `null` (sent as `null` in a request body)."] with_cross_tenant_migration_jobs_null,
     }
-    /// Sets `crossTenantMigrationJobs` (builder style).
-    ///
-    /// Migration Jobs associated with this tenant.
-    ///
-    /// OData navigation property `crossTenantMigrationJobs`: `Collection(microsoft.graph.crossTenantMigrationJob)`, nullable.
-    pub fn with_cross_tenant_migration_jobs(
-        mut self,
-        value: impl Into<Vec<crate::models::CrossTenantMigrationJob>>,
-    ) -> Self {
-        self.cross_tenant_migration_jobs = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `crossTenantMigrationJobs` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_cross_tenant_migration_jobs_null(mut self) -> Self {
-        self.cross_tenant_migration_jobs = crate::runtime::Field::Null;
-        self
-    }
-}
+);
 /// An edit of a [`MigrationsRoot`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`MigrationsRoot::edit`] on a fetched value, or [`MigrationsRootEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -89,6 +67,10 @@ impl MigrationsRootEdit {
         ),
     ];
 }
+crate::support::edit_setters!(
+    MigrationsRootEdit, {
+    }
+);
 impl serde::Serialize for MigrationsRootEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -22,41 +22,10 @@ crate::support::odata_object!(
         "type" => r#type: String,
     }
 );
-impl ProgramResource {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    ProgramResource, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`ProgramResource::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`ProgramResource::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `type` (builder style): OData property `type`: `Edm.String`, nullable."] "type" => r#type: String => with_type / #[doc = " Sets `type` to an explicit `null` (sent as `null` in a request body)."] with_type_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `type` (builder style).
-    ///
-    /// OData property `type`: `Edm.String`, nullable.
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `type` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_type_null(mut self) -> Self {
-        self.r#type = crate::runtime::Field::Null;
-        self
-    }
-}
+);

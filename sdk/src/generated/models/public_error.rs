@@ -28,71 +28,12 @@ crate::support::odata_object!(
         "target" => target: String,
     }
 );
-impl PublicError {
-    /// Sets `code` (builder style).
-    ///
-    /// OData property `code`: `Edm.String`, nullable.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    PublicError, {
+        #[doc = " Sets `code` (builder style): OData property `code`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicError::code`]."] "code" => code: String => with_code / #[doc = " Sets `code` to an explicit `null` (sent as `null` in a request body)."] with_code_null,
+        #[doc = " Sets `details` (builder style): OData property `details`: `Collection(microsoft.graph.publicErrorDetail)`, nullable."] #[doc = ""] #[doc = " See [`PublicError::details`]."] "details" => details: Vec<crate::models::PublicErrorDetail> => with_details / #[doc = " Sets `details` to an explicit `null` (sent as `null` in a request body)."] with_details_null,
+        #[doc = " Sets `innerError` (builder style): OData property `innerError`: `microsoft.graph.publicInnerError`, nullable."] #[doc = ""] #[doc = " See [`PublicError::inner_error`]."] "innerError" => inner_error: crate::models::PublicInnerError => with_inner_error / #[doc = " Sets `innerError` to an explicit `null` (sent as `null` in a request body)."] with_inner_error_null,
+        #[doc = " Sets `message` (builder style): OData property `message`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicError::message`]."] "message" => message: String => with_message / #[doc = " Sets `message` to an explicit `null` (sent as `null` in a request body)."] with_message_null,
+        #[doc = " Sets `target` (builder style): OData property `target`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicError::target`]."] "target" => target: String => with_target / #[doc = " Sets `target` to an explicit `null` (sent as `null` in a request body)."] with_target_null,
     }
-    /// Sets `code` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_code_null(mut self) -> Self {
-        self.code = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `details` (builder style).
-    ///
-    /// OData property `details`: `Collection(microsoft.graph.publicErrorDetail)`, nullable.
-    pub fn with_details(
-        mut self,
-        value: impl Into<Vec<crate::models::PublicErrorDetail>>,
-    ) -> Self {
-        self.details = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `details` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_details_null(mut self) -> Self {
-        self.details = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `innerError` (builder style).
-    ///
-    /// OData property `innerError`: `microsoft.graph.publicInnerError`, nullable.
-    pub fn with_inner_error(
-        mut self,
-        value: impl Into<crate::models::PublicInnerError>,
-    ) -> Self {
-        self.inner_error = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `innerError` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_inner_error_null(mut self) -> Self {
-        self.inner_error = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `message` (builder style).
-    ///
-    /// OData property `message`: `Edm.String`, nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_message_null(mut self) -> Self {
-        self.message = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `target` (builder style).
-    ///
-    /// OData property `target`: `Edm.String`, nullable.
-    pub fn with_target(mut self, value: impl Into<String>) -> Self {
-        self.target = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `target` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_null(mut self) -> Self {
-        self.target = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -22,41 +22,10 @@ crate::support::odata_object!(
         "target" => target: String,
     }
 );
-impl PublicErrorDetail {
-    /// Sets `code` (builder style).
-    ///
-    /// OData property `code`: `Edm.String`, nullable.
-    pub fn with_code(mut self, value: impl Into<String>) -> Self {
-        self.code = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    PublicErrorDetail, {
+        #[doc = " Sets `code` (builder style): OData property `code`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicErrorDetail::code`]."] "code" => code: String => with_code / #[doc = " Sets `code` to an explicit `null` (sent as `null` in a request body)."] with_code_null,
+        #[doc = " Sets `message` (builder style): OData property `message`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicErrorDetail::message`]."] "message" => message: String => with_message / #[doc = " Sets `message` to an explicit `null` (sent as `null` in a request body)."] with_message_null,
+        #[doc = " Sets `target` (builder style): OData property `target`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`PublicErrorDetail::target`]."] "target" => target: String => with_target / #[doc = " Sets `target` to an explicit `null` (sent as `null` in a request body)."] with_target_null,
     }
-    /// Sets `code` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_code_null(mut self) -> Self {
-        self.code = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `message` (builder style).
-    ///
-    /// OData property `message`: `Edm.String`, nullable.
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `message` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_message_null(mut self) -> Self {
-        self.message = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `target` (builder style).
-    ///
-    /// OData property `target`: `Edm.String`, nullable.
-    pub fn with_target(mut self, value: impl Into<String>) -> Self {
-        self.target = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `target` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_null(mut self) -> Self {
-        self.target = crate::runtime::Field::Null;
-        self
-    }
-}
+);

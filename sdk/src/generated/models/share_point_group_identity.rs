@@ -25,53 +25,11 @@ crate::support::odata_object!(
         "title" => title: String,
     }
 );
-impl SharePointGroupIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointGroupIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointGroupIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointGroupIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `principalId` (builder style): OData property `principalId`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointGroupIdentity::principal_id`]."] "principalId" => principal_id: String => with_principal_id / #[doc = " Sets `principalId` to an explicit `null` (sent as `null` in a request body)."] with_principal_id_null,
+        #[doc = " Sets `title` (builder style): OData property `title`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointGroupIdentity::title`]."] "title" => title: String => with_title / #[doc = " Sets `title` to an explicit `null` (sent as `null` in a request body)."] with_title_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `principalId` (builder style).
-    ///
-    /// OData property `principalId`: `Edm.String`, nullable.
-    pub fn with_principal_id(mut self, value: impl Into<String>) -> Self {
-        self.principal_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `principalId` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_principal_id_null(mut self) -> Self {
-        self.principal_id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `title` (builder style).
-    ///
-    /// OData property `title`: `Edm.String`, nullable.
-    pub fn with_title(mut self, value: impl Into<String>) -> Self {
-        self.title = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `title` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_title_null(mut self) -> Self {
-        self.title = crate::runtime::Field::Null;
-        self
-    }
-}
+);

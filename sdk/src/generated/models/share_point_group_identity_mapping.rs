@@ -54,103 +54,17 @@ crate::support::odata_object!(
         "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData,
     }
 );
-impl SharePointGroupIdentityMapping {
-    /// Sets `id` (builder style).
-    ///
-    /// Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity.
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointGroupIdentityMapping, {
+        #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Sets `groupType` (builder style): Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::group_type`]."] "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
+        #[doc = " Sets `sourceGroupIdentity` (builder style): The identity information of the source group in the originating organization. Contains the source group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_group_identity`]."] "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity / #[doc = " Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_group_identity_null,
+        #[doc = " Sets `targetGroupIdentity` (builder style): The identity information of the target group in the destination organization. Contains the target group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_identity`]."] "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity / #[doc = " Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_group_identity_null,
+        #[doc = " Sets `targetGroupMigrationData` (builder style): Additional migration-specific data for the target group. Contains mailNickname."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_migration_data`]."] "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData => with_target_group_migration_data / #[doc = " Sets `targetGroupMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_group_migration_data_null,
     }
-    /// Sets `deleted` (builder style).
-    ///
-    /// Indicate that an identity mapping has been successfully deleted.
-    ///
-    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
-    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
-        self.deleted = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_deleted_null(mut self) -> Self {
-        self.deleted = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    ///
-    /// The unique identifier of the source organization in the migration.
-    ///
-    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.source_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `groupType` (builder style).
-    ///
-    /// Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`.
-    ///
-    /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
-    pub fn with_group_type(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingGroupType>,
-    ) -> Self {
-        self.group_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceGroupIdentity` (builder style).
-    ///
-    /// The identity information of the source group in the originating organization. Contains the source group's ID.
-    ///
-    /// OData property `sourceGroupIdentity`: `microsoft.graph.identity`, nullable.
-    pub fn with_source_group_identity(
-        mut self,
-        value: impl Into<crate::models::AnyIdentity>,
-    ) -> Self {
-        self.source_group_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_source_group_identity_null(mut self) -> Self {
-        self.source_group_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetGroupIdentity` (builder style).
-    ///
-    /// The identity information of the target group in the destination organization. Contains the target group's ID.
-    ///
-    /// OData property `targetGroupIdentity`: `microsoft.graph.identity`, nullable.
-    pub fn with_target_group_identity(
-        mut self,
-        value: impl Into<crate::models::AnyIdentity>,
-    ) -> Self {
-        self.target_group_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_group_identity_null(mut self) -> Self {
-        self.target_group_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetGroupMigrationData` (builder style).
-    ///
-    /// Additional migration-specific data for the target group. Contains mailNickname.
-    ///
-    /// OData property `targetGroupMigrationData`: `microsoft.graph.sharePointIdentityMappingGroupMigrationData`, nullable.
-    pub fn with_target_group_migration_data(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingGroupMigrationData>,
-    ) -> Self {
-        self.target_group_migration_data = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetGroupMigrationData` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_group_migration_data_null(mut self) -> Self {
-        self.target_group_migration_data = crate::runtime::Field::Null;
-        self
-    }
-}
+);
 /// An edit of a [`SharePointGroupIdentityMapping`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`SharePointGroupIdentityMapping::edit`] on a fetched value, or [`SharePointGroupIdentityMappingEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -178,81 +92,16 @@ impl SharePointGroupIdentityMappingEdit {
             "not in the request body of the documented update (graph-docs/api/sharepointgroupidentitymapping-update.md)",
         ),
     ];
-    /// Changes `sourceOrganizationId`.
-    ///
-    /// The unique identifier of the source organization in the migration.
-    ///
-    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.current.source_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Changes `groupType`.
-    ///
-    /// Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`.
-    ///
-    /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
-    pub fn with_group_type(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingGroupType>,
-    ) -> Self {
-        self.current.group_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Changes `sourceGroupIdentity`.
-    ///
-    /// The identity information of the source group in the originating organization. Contains the source group's ID.
-    ///
-    /// OData property `sourceGroupIdentity`: `microsoft.graph.identity`, nullable.
-    pub fn with_source_group_identity(
-        mut self,
-        value: impl Into<crate::models::AnyIdentity>,
-    ) -> Self {
-        self.current.source_group_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Clears `sourceGroupIdentity`: sent as an explicit `null`.
-    pub fn with_source_group_identity_null(mut self) -> Self {
-        self.current.source_group_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `targetGroupIdentity`.
-    ///
-    /// The identity information of the target group in the destination organization. Contains the target group's ID.
-    ///
-    /// OData property `targetGroupIdentity`: `microsoft.graph.identity`, nullable.
-    pub fn with_target_group_identity(
-        mut self,
-        value: impl Into<crate::models::AnyIdentity>,
-    ) -> Self {
-        self.current.target_group_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Clears `targetGroupIdentity`: sent as an explicit `null`.
-    pub fn with_target_group_identity_null(mut self) -> Self {
-        self.current.target_group_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `targetGroupMigrationData`.
-    ///
-    /// Additional migration-specific data for the target group. Contains mailNickname.
-    ///
-    /// OData property `targetGroupMigrationData`: `microsoft.graph.sharePointIdentityMappingGroupMigrationData`, nullable.
-    pub fn with_target_group_migration_data(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingGroupMigrationData>,
-    ) -> Self {
-        self.current.target_group_migration_data = crate::runtime::Field::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Clears `targetGroupMigrationData`: sent as an explicit `null`.
-    pub fn with_target_group_migration_data_null(mut self) -> Self {
-        self.current.target_group_migration_data = crate::runtime::Field::Null;
-        self
-    }
 }
+crate::support::edit_setters!(
+    SharePointGroupIdentityMappingEdit, {
+        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Changes `groupType`: Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::group_type`]."] "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
+        #[doc = " Changes `sourceGroupIdentity`: The identity information of the source group in the originating organization. Contains the source group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_group_identity`]."] "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity / #[doc = " Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_group_identity_null,
+        #[doc = " Changes `targetGroupIdentity`: The identity information of the target group in the destination organization. Contains the target group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_identity`]."] "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity / #[doc = " Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_group_identity_null,
+        #[doc = " Changes `targetGroupMigrationData`: Additional migration-specific data for the target group. Contains mailNickname."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_migration_data`]."] "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData => with_target_group_migration_data / #[doc = " Sets `targetGroupMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_group_migration_data_null,
+    }
+);
 impl serde::Serialize for SharePointGroupIdentityMappingEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -22,41 +22,10 @@ crate::support::odata_object!(
         "loginName" => login_name: String,
     }
 );
-impl SharePointIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `loginName` (builder style): OData property `loginName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`SharePointIdentity::login_name`]."] "loginName" => login_name: String => with_login_name / #[doc = " Sets `loginName` to an explicit `null` (sent as `null` in a request body)."] with_login_name_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `loginName` (builder style).
-    ///
-    /// OData property `loginName`: `Edm.String`, nullable.
-    pub fn with_login_name(mut self, value: impl Into<String>) -> Self {
-        self.login_name = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `loginName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_login_name_null(mut self) -> Self {
-        self.login_name = crate::runtime::Field::Null;
-        self
-    }
-}
+);

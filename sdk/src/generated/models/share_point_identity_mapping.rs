@@ -30,37 +30,10 @@ crate::support::odata_object!(
         "sourceOrganizationId" => source_organization_id: uuid::Uuid,
     }
 );
-impl SharePointIdentityMapping {
-    /// Sets `id` (builder style).
-    ///
-    /// Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity.
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointIdentityMapping, {
+        #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
     }
-    /// Sets `deleted` (builder style).
-    ///
-    /// Indicate that an identity mapping has been successfully deleted.
-    ///
-    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
-    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
-        self.deleted = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_deleted_null(mut self) -> Self {
-        self.deleted = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    ///
-    /// The unique identifier of the source organization in the migration.
-    ///
-    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.source_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);

@@ -20,19 +20,8 @@ crate::support::odata_object!(
         "mailNickname" => mail_nickname: String,
     }
 );
-impl SharePointIdentityMappingGroupMigrationData {
-    /// Sets `mailNickname` (builder style).
-    ///
-    /// The email alias (mail nickname) for the target group in the destination organization.
-    ///
-    /// OData property `mailNickname`: `Edm.String`, nullable.
-    pub fn with_mail_nickname(mut self, value: impl Into<String>) -> Self {
-        self.mail_nickname = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointIdentityMappingGroupMigrationData, {
+        #[doc = " Sets `mailNickname` (builder style): The email alias (mail nickname) for the target group in the destination organization."] #[doc = ""] #[doc = " See [`SharePointIdentityMappingGroupMigrationData::mail_nickname`]."] "mailNickname" => mail_nickname: String => with_mail_nickname / #[doc = " Sets `mailNickname` to an explicit `null` (sent as `null` in a request body)."] with_mail_nickname_null,
     }
-    /// Sets `mailNickname` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_mail_nickname_null(mut self) -> Self {
-        self.mail_nickname = crate::runtime::Field::Null;
-        self
-    }
-}
+);

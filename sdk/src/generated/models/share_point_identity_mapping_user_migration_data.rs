@@ -20,19 +20,8 @@ crate::support::odata_object!(
         "email" => email: String,
     }
 );
-impl SharePointIdentityMappingUserMigrationData {
-    /// Sets `email` (builder style).
-    ///
-    /// The target email address for the user in the destination organization.
-    ///
-    /// OData property `email`: `Edm.String`, nullable.
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointIdentityMappingUserMigrationData, {
+        #[doc = " Sets `email` (builder style): The target email address for the user in the destination organization."] #[doc = ""] #[doc = " See [`SharePointIdentityMappingUserMigrationData::email`]."] "email" => email: String => with_email / #[doc = " Sets `email` to an explicit `null` (sent as `null` in a request body)."] with_email_null,
     }
-    /// Sets `email` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_email_null(mut self) -> Self {
-        self.email = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -54,86 +54,17 @@ crate::support::odata_object!(
         "status" => status: crate::models::SharePointMigrationTaskStatus,
     }
 );
-impl SharePointMigrationTask {
-    /// Sets `id` (builder style).
-    ///
-    /// The unique ID of the sharePointMigrationTask operation for the source organization and resource defined in the parameters. Omit this property during creation. The service returns it automatically. Inherited from entity.
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointMigrationTask, {
+        #[doc = " Sets `id` (builder style): The unique ID of the sharePointMigrationTask operation for the source organization and resource defined in the parameters. Omit this property during creation. The service returns it automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `error` (builder style): The error information to provide context for failures. Optional. Read-only. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::error`]."] "error" => error: crate::models::PublicError => with_error,
+        #[doc = " Sets `finishedDateTime` (builder style): Date and time when the sharePointMigrationTask ended, if available. The task might complete successfully or fail, but it ends at that time. Read-only. Only on OneDrive and SharePoint. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::finished_date_time`]."] "finishedDateTime" => finished_date_time: crate::runtime::edm::DateTimeOffset => with_finished_date_time,
+        #[doc = " Sets `lastUpdatedDateTime` (builder style): Date and time when the sharePointMigrationTask was last updated or processed, if available. Use this property to find tasks that stopped processing for a long time. Read-only. Optional. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::last_updated_date_time`]."] "lastUpdatedDateTime" => last_updated_date_time: crate::runtime::edm::DateTimeOffset => with_last_updated_date_time,
+        #[doc = " Sets `parameters` (builder style): Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::parameters`]."] "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters => with_parameters,
+        #[doc = " Sets `startedDateTime` (builder style): Date and time when the sharePointMigrationTask started, if available. Read-only. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::started_date_time`]."] "startedDateTime" => started_date_time: crate::runtime::edm::DateTimeOffset => with_started_date_time,
+        #[doc = " Sets `status` (builder style): Indicates the status of the migration activity that this task represents. Omit this property during creation. The service returns it automatically. The possible values are: `notStarted`, `inProgress`, `completed`, `cancelled`, `failed`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::status`]."] "status" => status: crate::models::SharePointMigrationTaskStatus => with_status,
     }
-    /// Sets `error` (builder style).
-    ///
-    /// The error information to provide context for failures. Optional. Read-only. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `error`: `microsoft.graph.publicError`, not nullable.
-    pub fn with_error(mut self, value: impl Into<crate::models::PublicError>) -> Self {
-        self.error = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `finishedDateTime` (builder style).
-    ///
-    /// Date and time when the sharePointMigrationTask ended, if available. The task might complete successfully or fail, but it ends at that time. Read-only. Only on OneDrive and SharePoint. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
-    ///
-    /// OData property `finishedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_finished_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.finished_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `lastUpdatedDateTime` (builder style).
-    ///
-    /// Date and time when the sharePointMigrationTask was last updated or processed, if available. Use this property to find tasks that stopped processing for a long time. Read-only. Optional. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
-    ///
-    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_last_updated_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.last_updated_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `parameters` (builder style).
-    ///
-    /// Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification.
-    ///
-    /// OData property `parameters`: `microsoft.graph.sharePointMigrationTaskParameters`, not nullable.
-    pub fn with_parameters(
-        mut self,
-        value: impl Into<crate::models::AnySharePointMigrationTaskParameters>,
-    ) -> Self {
-        self.parameters = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `startedDateTime` (builder style).
-    ///
-    /// Date and time when the sharePointMigrationTask started, if available. Read-only. The timestamp type represents date and time information using ISO 8601 format and is always in UTC. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
-    ///
-    /// OData property `startedDateTime`: `Edm.DateTimeOffset`, not nullable.
-    pub fn with_started_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.started_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `status` (builder style).
-    ///
-    /// Indicates the status of the migration activity that this task represents. Omit this property during creation. The service returns it automatically. The possible values are: `notStarted`, `inProgress`, `completed`, `cancelled`, `failed`, `unknownFutureValue`.
-    ///
-    /// OData property `status`: `microsoft.graph.sharePointMigrationTaskStatus`, not nullable.
-    pub fn with_status(
-        mut self,
-        value: impl Into<crate::models::SharePointMigrationTaskStatus>,
-    ) -> Self {
-        self.status = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);
 /// An edit of a [`SharePointMigrationTask`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`SharePointMigrationTask::edit`] on a fetched value, or [`SharePointMigrationTaskEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -181,19 +112,12 @@ impl SharePointMigrationTaskEdit {
             "not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)",
         ),
     ];
-    /// Changes `parameters`.
-    ///
-    /// Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification.
-    ///
-    /// OData property `parameters`: `microsoft.graph.sharePointMigrationTaskParameters`, not nullable.
-    pub fn with_parameters(
-        mut self,
-        value: impl Into<crate::models::AnySharePointMigrationTaskParameters>,
-    ) -> Self {
-        self.current.parameters = crate::runtime::Field::Set(value.into());
-        self
-    }
 }
+crate::support::edit_setters!(
+    SharePointMigrationTaskEdit, {
+        #[doc = " Changes `parameters`: Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::parameters`]."] "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters => with_parameters,
+    }
+);
 impl serde::Serialize for SharePointMigrationTaskEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -45,76 +45,14 @@ crate::support::odata_object!(
         "crossOrganizationUserMappings" => cross_organization_user_mappings: Vec<crate::models::SharePointUserIdentityMapping>,
     }
 );
-impl SharePointMigrationsRoot {
-    /// Sets `id` (builder style).
-    ///
-    /// Unique identifier for the sharePointMigrationsRoot resource. Inherited from entity.
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointMigrationsRoot, {
+        #[doc = " Sets `id` (builder style): Unique identifier for the sharePointMigrationsRoot resource. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointMigrationsRoot::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `crossOrganizationGroupMappings` (builder style): Collection of group identity mappings for cross-organization migration."] #[doc = ""] #[doc = " See [`SharePointMigrationsRoot::cross_organization_group_mappings`]."] "crossOrganizationGroupMappings" => cross_organization_group_mappings: Vec<crate::models::SharePointGroupIdentityMapping> => with_cross_organization_group_mappings / #[doc = " Sets `crossOrganizationGroupMappings` to an explicit `null` (sent as `null` in a request body)."] with_cross_organization_group_mappings_null,
+        #[doc = " Sets `crossOrganizationMigrationTasks` (builder style): A collection of sharePointMigrationTask resources representing cross-organization migration tasks."] #[doc = ""] #[doc = " See [`SharePointMigrationsRoot::cross_organization_migration_tasks`]."] "crossOrganizationMigrationTasks" => cross_organization_migration_tasks: Vec<crate::models::SharePointMigrationTask> => with_cross_organization_migration_tasks / #[doc = " Sets `crossOrganizationMigrationTasks` to an explicit `null` (sent as `null` in a request body)."] with_cross_organization_migration_tasks_null,
+        #[doc = " Sets `crossOrganizationUserMappings` (builder style): Collection of user identity mappings for cross-organization migration."] #[doc = ""] #[doc = " See [`SharePointMigrationsRoot::cross_organization_user_mappings`]."] "crossOrganizationUserMappings" => cross_organization_user_mappings: Vec<crate::models::SharePointUserIdentityMapping> => with_cross_organization_user_mappings / #[doc = " Sets `crossOrganizationUserMappings` to an explicit `null` (sent as `null` in a request body)."] with_cross_organization_user_mappings_null,
     }
-    /// Sets `crossOrganizationGroupMappings` (builder style).
-    ///
-    /// Collection of group identity mappings for cross-organization migration.
-    ///
-    /// **Metadata patch in force**: metadata/patches/0003-group-mappings-delta-update.toml: crossOrganizationGroupMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointgroupidentitymapping-update.md)
-    ///
-    /// OData navigation property `crossOrganizationGroupMappings`: `Collection(microsoft.graph.sharePointGroupIdentityMapping)`, nullable.
-    pub fn with_cross_organization_group_mappings(
-        mut self,
-        value: impl Into<Vec<crate::models::SharePointGroupIdentityMapping>>,
-    ) -> Self {
-        self.cross_organization_group_mappings = crate::runtime::Field::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `crossOrganizationGroupMappings` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_cross_organization_group_mappings_null(mut self) -> Self {
-        self.cross_organization_group_mappings = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `crossOrganizationMigrationTasks` (builder style).
-    ///
-    /// A collection of sharePointMigrationTask resources representing cross-organization migration tasks.
-    ///
-    /// OData navigation property `crossOrganizationMigrationTasks`: `Collection(microsoft.graph.sharePointMigrationTask)`, nullable.
-    pub fn with_cross_organization_migration_tasks(
-        mut self,
-        value: impl Into<Vec<crate::models::SharePointMigrationTask>>,
-    ) -> Self {
-        self.cross_organization_migration_tasks = crate::runtime::Field::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Sets `crossOrganizationMigrationTasks` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_cross_organization_migration_tasks_null(mut self) -> Self {
-        self.cross_organization_migration_tasks = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `crossOrganizationUserMappings` (builder style).
-    ///
-    /// Collection of user identity mappings for cross-organization migration.
-    ///
-    /// **Metadata patch in force**: metadata/patches/0002-user-mappings-delta-update.toml: crossOrganizationUserMappings accepts a PATCH on the whole collection with an OData delta payload ("@context": "#$delta", items to add or update, @removed entries to delete), at most 50 items per request; CSDL cannot express this, so our DeltaUpdate term records it. (documentation: graph-docs/api/sharepointuseridentitymapping-update.md)
-    ///
-    /// OData navigation property `crossOrganizationUserMappings`: `Collection(microsoft.graph.sharePointUserIdentityMapping)`, nullable.
-    pub fn with_cross_organization_user_mappings(
-        mut self,
-        value: impl Into<Vec<crate::models::SharePointUserIdentityMapping>>,
-    ) -> Self {
-        self.cross_organization_user_mappings = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `crossOrganizationUserMappings` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_cross_organization_user_mappings_null(mut self) -> Self {
-        self.cross_organization_user_mappings = crate::runtime::Field::Null;
-        self
-    }
-}
+);
 /// An edit of a [`SharePointMigrationsRoot`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`SharePointMigrationsRoot::edit`] on a fetched value, or [`SharePointMigrationsRootEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -153,6 +91,10 @@ impl SharePointMigrationsRootEdit {
         ),
     ];
 }
+crate::support::edit_setters!(
+    SharePointMigrationsRootEdit, {
+    }
+);
 impl serde::Serialize for SharePointMigrationsRootEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

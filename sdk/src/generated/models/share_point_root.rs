@@ -19,27 +19,9 @@ crate::support::odata_object!(
         "migrations" => migrations: crate::models::SharePointMigrationsRoot,
     }
 );
-impl SharePointRoot {
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointRoot, {
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, not nullable."] #[doc = ""] #[doc = " See [`SharePointRoot::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `migrations` (builder style): OData navigation property `migrations`: `microsoft.graph.sharePointMigrationsRoot`, nullable."] #[doc = ""] #[doc = " See [`SharePointRoot::migrations`]."] "migrations" => migrations: crate::models::SharePointMigrationsRoot => with_migrations / #[doc = " Sets `migrations` to an explicit `null` (sent as `null` in a request body)."] with_migrations_null,
     }
-    /// Sets `migrations` (builder style).
-    ///
-    /// OData navigation property `migrations`: `microsoft.graph.sharePointMigrationsRoot`, nullable.
-    pub fn with_migrations(
-        mut self,
-        value: impl Into<crate::models::SharePointMigrationsRoot>,
-    ) -> Self {
-        self.migrations = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `migrations` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_migrations_null(mut self) -> Self {
-        self.migrations = crate::runtime::Field::Null;
-        self
-    }
-}
+);

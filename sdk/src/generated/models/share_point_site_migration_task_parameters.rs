@@ -59,123 +59,15 @@ crate::support::odata_object!(
         "validateOnly" => validate_only: bool,
     }
 );
-impl SharePointSiteMigrationTaskParameters {
-    /// Sets `preferredLatestStartDateTime` (builder style).
-    ///
-    /// The preferred latest start date and time. The system cancels the sharePointMigrationTask if it doesn't start by this time. The value must be greater than the preferredStartDateTime, if present. Optional. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `preferredLatestStartDateTime`: `Edm.DateTimeOffset`, nullable.
-    pub fn with_preferred_latest_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.preferred_latest_start_date_time = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointSiteMigrationTaskParameters, {
+        #[doc = " Sets `preferredLatestStartDateTime` (builder style): The preferred latest start date and time. The system cancels the sharePointMigrationTask if it doesn't start by this time. The value must be greater than the preferredStartDateTime, if present. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::preferred_latest_start_date_time`]."] "preferredLatestStartDateTime" => preferred_latest_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_latest_start_date_time / #[doc = " Sets `preferredLatestStartDateTime` to an explicit `null` (sent as `null` in a request body)."] with_preferred_latest_start_date_time_null,
+        #[doc = " Sets `preferredStartDateTime` (builder style): The preferred start date and time that allows the sharePointMigrationTask to start at a future time instead of as soon as possible (default). Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::preferred_start_date_time`]."] "preferredStartDateTime" => preferred_start_date_time: crate::runtime::edm::DateTimeOffset => with_preferred_start_date_time / #[doc = " Sets `preferredStartDateTime` to an explicit `null` (sent as `null` in a request body)."] with_preferred_start_date_time_null,
+        #[doc = " Sets `sourceSiteUrl` (builder style): The SharePoint URL of the source site. Optional. Exactly one of sourceSiteId or sourceUrl must be specified. If both or neither are specified, it's an error. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::source_site_url`]."] "sourceSiteUrl" => source_site_url: String => with_source_site_url / #[doc = " Sets `sourceSiteUrl` to an explicit `null` (sent as `null` in a request body)."] with_source_site_url_null,
+        #[doc = " Sets `targetDataLocationCode` (builder style): In Microsoft Entra, this value represents the geographic location (for example, `JPN`, `NAM`) of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::target_data_location_code`]."] "targetDataLocationCode" => target_data_location_code: String => with_target_data_location_code / #[doc = " Sets `targetDataLocationCode` to an explicit `null` (sent as `null` in a request body)."] with_target_data_location_code_null,
+        #[doc = " Sets `targetOrganizationHost` (builder style): The root, admin, or my site host of the specific multi-geo instance of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::target_organization_host`]."] "targetOrganizationHost" => target_organization_host: String => with_target_organization_host / #[doc = " Sets `targetOrganizationHost` to an explicit `null` (sent as `null` in a request body)."] with_target_organization_host_null,
+        #[doc = " Sets `targetOrganizationId` (builder style): The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::target_organization_id`]."] "targetOrganizationId" => target_organization_id: uuid::Uuid => with_target_organization_id / #[doc = " Sets `targetOrganizationId` to an explicit `null` (sent as `null` in a request body)."] with_target_organization_id_null,
+        #[doc = " Sets `targetSiteUrl` (builder style): The SharePoint URL of the target site. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::target_site_url`]."] "targetSiteUrl" => target_site_url: String => with_target_site_url / #[doc = " Sets `targetSiteUrl` to an explicit `null` (sent as `null` in a request body)."] with_target_site_url_null,
+        #[doc = " Sets `validateOnly` (builder style): Indicates whether this task is an actual migration or only a validation. If the parameter is missing, the system treats it as `false`. The default behavior is a real migration. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointSiteMigrationTaskParameters::validate_only`]."] "validateOnly" => validate_only: bool => with_validate_only / #[doc = " Sets `validateOnly` to an explicit `null` (sent as `null` in a request body)."] with_validate_only_null,
     }
-    /// Sets `preferredLatestStartDateTime` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_preferred_latest_start_date_time_null(mut self) -> Self {
-        self.preferred_latest_start_date_time = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `preferredStartDateTime` (builder style).
-    ///
-    /// The preferred start date and time that allows the sharePointMigrationTask to start at a future time instead of as soon as possible (default). Optional. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `preferredStartDateTime`: `Edm.DateTimeOffset`, nullable.
-    pub fn with_preferred_start_date_time(
-        mut self,
-        value: impl Into<crate::runtime::edm::DateTimeOffset>,
-    ) -> Self {
-        self.preferred_start_date_time = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `preferredStartDateTime` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_preferred_start_date_time_null(mut self) -> Self {
-        self.preferred_start_date_time = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `sourceSiteUrl` (builder style).
-    ///
-    /// The SharePoint URL of the source site. Optional. Exactly one of sourceSiteId or sourceUrl must be specified. If both or neither are specified, it's an error. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `sourceSiteUrl`: `Edm.String`, nullable.
-    pub fn with_source_site_url(mut self, value: impl Into<String>) -> Self {
-        self.source_site_url = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceSiteUrl` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_source_site_url_null(mut self) -> Self {
-        self.source_site_url = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetDataLocationCode` (builder style).
-    ///
-    /// In Microsoft Entra, this value represents the geographic location (for example, `JPN`, `NAM`) of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `targetDataLocationCode`: `Edm.String`, nullable.
-    pub fn with_target_data_location_code(mut self, value: impl Into<String>) -> Self {
-        self.target_data_location_code = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetDataLocationCode` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_data_location_code_null(mut self) -> Self {
-        self.target_data_location_code = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetOrganizationHost` (builder style).
-    ///
-    /// The root, admin, or my site host of the specific multi-geo instance of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `targetOrganizationHost`: `Edm.String`, nullable.
-    pub fn with_target_organization_host(mut self, value: impl Into<String>) -> Self {
-        self.target_organization_host = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetOrganizationHost` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_organization_host_null(mut self) -> Self {
-        self.target_organization_host = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetOrganizationId` (builder style).
-    ///
-    /// The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `targetOrganizationId`: `Edm.Guid`, nullable.
-    pub fn with_target_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.target_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetOrganizationId` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_organization_id_null(mut self) -> Self {
-        self.target_organization_id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetSiteUrl` (builder style).
-    ///
-    /// The SharePoint URL of the target site. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `targetSiteUrl`: `Edm.String`, nullable.
-    pub fn with_target_site_url(mut self, value: impl Into<String>) -> Self {
-        self.target_site_url = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetSiteUrl` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_site_url_null(mut self) -> Self {
-        self.target_site_url = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `validateOnly` (builder style).
-    ///
-    /// Indicates whether this task is an actual migration or only a validation. If the parameter is missing, the system treats it as `false`. The default behavior is a real migration. Optional. Only on OneDrive and SharePoint.
-    ///
-    /// OData property `validateOnly`: `Edm.Boolean`, nullable.
-    pub fn with_validate_only(mut self, value: impl Into<bool>) -> Self {
-        self.validate_only = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `validateOnly` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_validate_only_null(mut self) -> Self {
-        self.validate_only = crate::runtime::Field::Null;
-        self
-    }
-}
+);

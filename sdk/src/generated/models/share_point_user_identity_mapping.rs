@@ -54,103 +54,17 @@ crate::support::odata_object!(
         "userType" => user_type: crate::models::SharePointIdentityMappingUserType,
     }
 );
-impl SharePointUserIdentityMapping {
-    /// Sets `id` (builder style).
-    ///
-    /// Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity.
-    ///
-    /// OData property `id`: `Edm.String`, not nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SharePointUserIdentityMapping, {
+        #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::id`]."] "id" => id: String => with_id,
+        #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Sets `sourceUserIdentity` (builder style): The identity information of the source user in the originating organization. Contains the source user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_user_identity`]."] "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity / #[doc = " Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_user_identity_null,
+        #[doc = " Sets `targetUserIdentity` (builder style): The identity information of the target user in the destination organization. Contains the target user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_identity`]."] "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity / #[doc = " Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_user_identity_null,
+        #[doc = " Sets `targetUserMigrationData` (builder style): Additional migration-specific data for the target user. Contains the email address for the user in the destination organization."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_migration_data`]."] "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data / #[doc = " Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_user_migration_data_null,
+        #[doc = " Sets `userType` (builder style): Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::user_type`]."] "userType" => user_type: crate::models::SharePointIdentityMappingUserType => with_user_type,
     }
-    /// Sets `deleted` (builder style).
-    ///
-    /// Indicate that an identity mapping has been successfully deleted.
-    ///
-    /// OData property `deleted`: `microsoft.graph.deleted`, nullable.
-    pub fn with_deleted(mut self, value: impl Into<crate::models::Deleted>) -> Self {
-        self.deleted = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `deleted` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_deleted_null(mut self) -> Self {
-        self.deleted = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `sourceOrganizationId` (builder style).
-    ///
-    /// The unique identifier of the source organization in the migration.
-    ///
-    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.source_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceUserIdentity` (builder style).
-    ///
-    /// The identity information of the source user in the originating organization. Contains the source user's principal name.
-    ///
-    /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
-    pub fn with_source_user_identity(
-        mut self,
-        value: impl Into<crate::models::UserIdentity>,
-    ) -> Self {
-        self.source_user_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_source_user_identity_null(mut self) -> Self {
-        self.source_user_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetUserIdentity` (builder style).
-    ///
-    /// The identity information of the target user in the destination organization. Contains the target user's principal name.
-    ///
-    /// OData property `targetUserIdentity`: `microsoft.graph.userIdentity`, nullable.
-    pub fn with_target_user_identity(
-        mut self,
-        value: impl Into<crate::models::UserIdentity>,
-    ) -> Self {
-        self.target_user_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_user_identity_null(mut self) -> Self {
-        self.target_user_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `targetUserMigrationData` (builder style).
-    ///
-    /// Additional migration-specific data for the target user. Contains the email address for the user in the destination organization.
-    ///
-    /// OData property `targetUserMigrationData`: `microsoft.graph.sharePointIdentityMappingUserMigrationData`, nullable.
-    pub fn with_target_user_migration_data(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingUserMigrationData>,
-    ) -> Self {
-        self.target_user_migration_data = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_target_user_migration_data_null(mut self) -> Self {
-        self.target_user_migration_data = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `userType` (builder style).
-    ///
-    /// Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`.
-    ///
-    /// OData property `userType`: `microsoft.graph.sharePointIdentityMappingUserType`, not nullable.
-    pub fn with_user_type(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingUserType>,
-    ) -> Self {
-        self.user_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-}
+);
 /// An edit of a [`SharePointUserIdentityMapping`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
 ///
 /// Start one with [`SharePointUserIdentityMapping::edit`] on a fetched value, or [`SharePointUserIdentityMappingEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
@@ -178,81 +92,16 @@ impl SharePointUserIdentityMappingEdit {
             "not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)",
         ),
     ];
-    /// Changes `sourceOrganizationId`.
-    ///
-    /// The unique identifier of the source organization in the migration.
-    ///
-    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.current.source_organization_id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Changes `sourceUserIdentity`.
-    ///
-    /// The identity information of the source user in the originating organization. Contains the source user's principal name.
-    ///
-    /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
-    pub fn with_source_user_identity(
-        mut self,
-        value: impl Into<crate::models::UserIdentity>,
-    ) -> Self {
-        self.current.source_user_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Clears `sourceUserIdentity`: sent as an explicit `null`.
-    pub fn with_source_user_identity_null(mut self) -> Self {
-        self.current.source_user_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `targetUserIdentity`.
-    ///
-    /// The identity information of the target user in the destination organization. Contains the target user's principal name.
-    ///
-    /// OData property `targetUserIdentity`: `microsoft.graph.userIdentity`, nullable.
-    pub fn with_target_user_identity(
-        mut self,
-        value: impl Into<crate::models::UserIdentity>,
-    ) -> Self {
-        self.current.target_user_identity = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Clears `targetUserIdentity`: sent as an explicit `null`.
-    pub fn with_target_user_identity_null(mut self) -> Self {
-        self.current.target_user_identity = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `targetUserMigrationData`.
-    ///
-    /// Additional migration-specific data for the target user. Contains the email address for the user in the destination organization.
-    ///
-    /// OData property `targetUserMigrationData`: `microsoft.graph.sharePointIdentityMappingUserMigrationData`, nullable.
-    pub fn with_target_user_migration_data(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingUserMigrationData>,
-    ) -> Self {
-        self.current.target_user_migration_data = crate::runtime::Field::Set(
-            value.into(),
-        );
-        self
-    }
-    /// Clears `targetUserMigrationData`: sent as an explicit `null`.
-    pub fn with_target_user_migration_data_null(mut self) -> Self {
-        self.current.target_user_migration_data = crate::runtime::Field::Null;
-        self
-    }
-    /// Changes `userType`.
-    ///
-    /// Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`.
-    ///
-    /// OData property `userType`: `microsoft.graph.sharePointIdentityMappingUserType`, not nullable.
-    pub fn with_user_type(
-        mut self,
-        value: impl Into<crate::models::SharePointIdentityMappingUserType>,
-    ) -> Self {
-        self.current.user_type = crate::runtime::Field::Set(value.into());
-        self
-    }
 }
+crate::support::edit_setters!(
+    SharePointUserIdentityMappingEdit, {
+        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Changes `sourceUserIdentity`: The identity information of the source user in the originating organization. Contains the source user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_user_identity`]."] "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity / #[doc = " Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_user_identity_null,
+        #[doc = " Changes `targetUserIdentity`: The identity information of the target user in the destination organization. Contains the target user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_identity`]."] "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity / #[doc = " Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_user_identity_null,
+        #[doc = " Changes `targetUserMigrationData`: Additional migration-specific data for the target user. Contains the email address for the user in the destination organization."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_migration_data`]."] "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data / #[doc = " Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_user_migration_data_null,
+        #[doc = " Changes `userType`: Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::user_type`]."] "userType" => user_type: crate::models::SharePointIdentityMappingUserType => with_user_type,
+    }
+);
 impl serde::Serialize for SharePointUserIdentityMappingEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

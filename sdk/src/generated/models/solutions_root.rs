@@ -19,35 +19,9 @@ crate::support::odata_object!(
         "sharePoint" => share_point: crate::models::SharePointRoot,
     }
 );
-impl SolutionsRoot {
-    /// Sets `migrations` (builder style).
-    ///
-    /// OData navigation property `migrations`: `microsoft.graph.migrationsRoot`, nullable.
-    pub fn with_migrations(
-        mut self,
-        value: impl Into<crate::models::MigrationsRoot>,
-    ) -> Self {
-        self.migrations = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    SolutionsRoot, {
+        #[doc = " Sets `migrations` (builder style): OData navigation property `migrations`: `microsoft.graph.migrationsRoot`, nullable."] #[doc = ""] #[doc = " See [`SolutionsRoot::migrations`]."] "migrations" => migrations: crate::models::MigrationsRoot => with_migrations / #[doc = " Sets `migrations` to an explicit `null` (sent as `null` in a request body)."] with_migrations_null,
+        #[doc = " Sets `sharePoint` (builder style): OData navigation property `sharePoint`: `microsoft.graph.sharePointRoot`, nullable."] #[doc = ""] #[doc = " See [`SolutionsRoot::share_point`]."] "sharePoint" => share_point: crate::models::SharePointRoot => with_share_point / #[doc = " Sets `sharePoint` to an explicit `null` (sent as `null` in a request body)."] with_share_point_null,
     }
-    /// Sets `migrations` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_migrations_null(mut self) -> Self {
-        self.migrations = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `sharePoint` (builder style).
-    ///
-    /// OData navigation property `sharePoint`: `microsoft.graph.sharePointRoot`, nullable.
-    pub fn with_share_point(
-        mut self,
-        value: impl Into<crate::models::SharePointRoot>,
-    ) -> Self {
-        self.share_point = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `sharePoint` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_share_point_null(mut self) -> Self {
-        self.share_point = crate::runtime::Field::Null;
-        self
-    }
-}
+);

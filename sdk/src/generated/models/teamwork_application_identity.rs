@@ -24,44 +24,10 @@ crate::support::odata_object!(
         "applicationIdentityType" => application_identity_type: crate::models::TeamworkApplicationIdentityType,
     }
 );
-impl TeamworkApplicationIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    TeamworkApplicationIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkApplicationIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkApplicationIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `applicationIdentityType` (builder style): OData property `applicationIdentityType`: `microsoft.graph.teamworkApplicationIdentityType`, nullable."] #[doc = ""] #[doc = " See [`TeamworkApplicationIdentity::application_identity_type`]."] "applicationIdentityType" => application_identity_type: crate::models::TeamworkApplicationIdentityType => with_application_identity_type / #[doc = " Sets `applicationIdentityType` to an explicit `null` (sent as `null` in a request body)."] with_application_identity_type_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `applicationIdentityType` (builder style).
-    ///
-    /// OData property `applicationIdentityType`: `microsoft.graph.teamworkApplicationIdentityType`, nullable.
-    pub fn with_application_identity_type(
-        mut self,
-        value: impl Into<crate::models::TeamworkApplicationIdentityType>,
-    ) -> Self {
-        self.application_identity_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `applicationIdentityType` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_application_identity_type_null(mut self) -> Self {
-        self.application_identity_type = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -24,44 +24,10 @@ crate::support::odata_object!(
         "conversationIdentityType" => conversation_identity_type: crate::models::TeamworkConversationIdentityType,
     }
 );
-impl TeamworkConversationIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    TeamworkConversationIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkConversationIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkConversationIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `conversationIdentityType` (builder style): OData property `conversationIdentityType`: `microsoft.graph.teamworkConversationIdentityType`, nullable."] #[doc = ""] #[doc = " See [`TeamworkConversationIdentity::conversation_identity_type`]."] "conversationIdentityType" => conversation_identity_type: crate::models::TeamworkConversationIdentityType => with_conversation_identity_type / #[doc = " Sets `conversationIdentityType` to an explicit `null` (sent as `null` in a request body)."] with_conversation_identity_type_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `conversationIdentityType` (builder style).
-    ///
-    /// OData property `conversationIdentityType`: `microsoft.graph.teamworkConversationIdentityType`, nullable.
-    pub fn with_conversation_identity_type(
-        mut self,
-        value: impl Into<crate::models::TeamworkConversationIdentityType>,
-    ) -> Self {
-        self.conversation_identity_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `conversationIdentityType` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_conversation_identity_type_null(mut self) -> Self {
-        self.conversation_identity_type = crate::runtime::Field::Null;
-        self
-    }
-}
+);

@@ -24,44 +24,10 @@ crate::support::odata_object!(
         "userIdentityType" => user_identity_type: crate::models::TeamworkUserIdentityType,
     }
 );
-impl TeamworkUserIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    TeamworkUserIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkUserIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`TeamworkUserIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `userIdentityType` (builder style): OData property `userIdentityType`: `microsoft.graph.teamworkUserIdentityType`, nullable."] #[doc = ""] #[doc = " See [`TeamworkUserIdentity::user_identity_type`]."] "userIdentityType" => user_identity_type: crate::models::TeamworkUserIdentityType => with_user_identity_type / #[doc = " Sets `userIdentityType` to an explicit `null` (sent as `null` in a request body)."] with_user_identity_type_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `userIdentityType` (builder style).
-    ///
-    /// OData property `userIdentityType`: `microsoft.graph.teamworkUserIdentityType`, nullable.
-    pub fn with_user_identity_type(
-        mut self,
-        value: impl Into<crate::models::TeamworkUserIdentityType>,
-    ) -> Self {
-        self.user_identity_type = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `userIdentityType` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_user_identity_type_null(mut self) -> Self {
-        self.user_identity_type = crate::runtime::Field::Null;
-        self
-    }
-}
+);

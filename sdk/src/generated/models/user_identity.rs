@@ -25,53 +25,11 @@ crate::support::odata_object!(
         "userPrincipalName" => user_principal_name: String,
     }
 );
-impl UserIdentity {
-    /// Sets `displayName` (builder style).
-    ///
-    /// OData property `displayName`: `Edm.String`, nullable.
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = crate::runtime::Field::Set(value.into());
-        self
+crate::support::setters!(
+    UserIdentity, {
+        #[doc = " Sets `displayName` (builder style): OData property `displayName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`UserIdentity::display_name`]."] "displayName" => display_name: String => with_display_name / #[doc = " Sets `displayName` to an explicit `null` (sent as `null` in a request body)."] with_display_name_null,
+        #[doc = " Sets `id` (builder style): OData property `id`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`UserIdentity::id`]."] "id" => id: String => with_id / #[doc = " Sets `id` to an explicit `null` (sent as `null` in a request body)."] with_id_null,
+        #[doc = " Sets `ipAddress` (builder style): OData property `ipAddress`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`UserIdentity::ip_address`]."] "ipAddress" => ip_address: String => with_ip_address / #[doc = " Sets `ipAddress` to an explicit `null` (sent as `null` in a request body)."] with_ip_address_null,
+        #[doc = " Sets `userPrincipalName` (builder style): OData property `userPrincipalName`: `Edm.String`, nullable."] #[doc = ""] #[doc = " See [`UserIdentity::user_principal_name`]."] "userPrincipalName" => user_principal_name: String => with_user_principal_name / #[doc = " Sets `userPrincipalName` to an explicit `null` (sent as `null` in a request body)."] with_user_principal_name_null,
     }
-    /// Sets `displayName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_display_name_null(mut self) -> Self {
-        self.display_name = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `id` (builder style).
-    ///
-    /// OData property `id`: `Edm.String`, nullable.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `id` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_id_null(mut self) -> Self {
-        self.id = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `ipAddress` (builder style).
-    ///
-    /// OData property `ipAddress`: `Edm.String`, nullable.
-    pub fn with_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.ip_address = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `ipAddress` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_ip_address_null(mut self) -> Self {
-        self.ip_address = crate::runtime::Field::Null;
-        self
-    }
-    /// Sets `userPrincipalName` (builder style).
-    ///
-    /// OData property `userPrincipalName`: `Edm.String`, nullable.
-    pub fn with_user_principal_name(mut self, value: impl Into<String>) -> Self {
-        self.user_principal_name = crate::runtime::Field::Set(value.into());
-        self
-    }
-    /// Sets `userPrincipalName` to an explicit `null` (sent as `null` in a request body).
-    pub fn with_user_principal_name_null(mut self) -> Self {
-        self.user_principal_name = crate::runtime::Field::Null;
-        self
-    }
-}
+);
