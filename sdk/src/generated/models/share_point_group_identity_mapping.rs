@@ -19,7 +19,7 @@ pub struct SharePointGroupIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`.
     ///
     /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
@@ -47,7 +47,7 @@ crate::support::odata_object!(
     SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
         "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType,
         "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity,
         "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity,
@@ -83,7 +83,10 @@ impl SharePointGroupIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn with_source_organization_id(
+        mut self,
+        value: impl Into<crate::runtime::edm::Guid>,
+    ) -> Self {
         self.source_organization_id = crate::runtime::Field::Set(value.into());
         self
     }

@@ -35,7 +35,7 @@ pub struct SharePointGroupMigrationTaskParameters {
     /// The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint.
     ///
     /// OData property `targetOrganizationId`: `Edm.Guid`, nullable.
-    pub target_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub target_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// The SharePoint URL of the target site. Only on OneDrive and SharePoint.
     ///
     /// OData property `targetSiteUrl`: `Edm.String`, nullable.
@@ -62,7 +62,7 @@ crate::support::odata_object!(
         "sourceSiteUrl" => source_site_url: String,
         "targetDataLocationCode" => target_data_location_code: String,
         "targetOrganizationHost" => target_organization_host: String,
-        "targetOrganizationId" => target_organization_id: uuid::Uuid,
+        "targetOrganizationId" => target_organization_id: crate::runtime::edm::Guid,
         "targetSiteUrl" => target_site_url: String,
         "validateOnly" => validate_only: bool,
         "sourceGroupIdentity" => source_group_identity: crate::models::GroupIdentity,
@@ -151,7 +151,10 @@ impl SharePointGroupMigrationTaskParameters {
     /// The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint.
     ///
     /// OData property `targetOrganizationId`: `Edm.Guid`, nullable.
-    pub fn with_target_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn with_target_organization_id(
+        mut self,
+        value: impl Into<crate::runtime::edm::Guid>,
+    ) -> Self {
         self.target_organization_id = crate::runtime::Field::Set(value.into());
         self
     }

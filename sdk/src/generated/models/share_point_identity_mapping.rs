@@ -19,7 +19,7 @@ pub struct SharePointIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,7 +27,7 @@ crate::support::odata_object!(
     SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
     }
 );
 impl SharePointIdentityMapping {
@@ -59,7 +59,10 @@ impl SharePointIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn with_source_organization_id(
+        mut self,
+        value: impl Into<crate::runtime::edm::Guid>,
+    ) -> Self {
         self.source_organization_id = crate::runtime::Field::Set(value.into());
         self
     }

@@ -19,7 +19,7 @@ pub struct SharePointUserIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// The identity information of the source user in the originating organization. Contains the source user's principal name.
     ///
     /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
@@ -47,7 +47,7 @@ crate::support::odata_object!(
     SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
         "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity,
         "targetUserIdentity" => target_user_identity: crate::models::UserIdentity,
         "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData,
@@ -83,7 +83,10 @@ impl SharePointUserIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn with_source_organization_id(
+        mut self,
+        value: impl Into<crate::runtime::edm::Guid>,
+    ) -> Self {
         self.source_organization_id = crate::runtime::Field::Set(value.into());
         self
     }
