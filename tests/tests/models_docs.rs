@@ -34,10 +34,10 @@ use graph_migrations::models::{
     SharePointGroupIdentityMapping, SharePointMigrationTask, SharePointUserIdentityMapping,
 };
 use graph_migrations::runtime::{DeltaChange, DeltaPayload, RemovedReason, decode_json};
-use migrations_codegen::docs::{Example, normalise_path};
+use migrations_codegen::docs::{Example, OperationDoc, normalise_path};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -238,9 +238,50 @@ impl Tally {
     fn add(&mut self, class: &'static str, at: String) {
         self.0.entry(class).or_default().push(at);
     }
-    fn count(&self, class: &str) -> usize {
-        self.0.get(class).map_or(0, Vec::len)
-    }
+}
+
+/// The SDK's JSON for an example's body, and how it was built.
+type Written = (&'static str, Option<Result<Value, String>>);
+
+fn through_sdk(kind: &str, surface: &Surface, text: &str) -> Result<Written, String> {
+    Ok(match (kind, body_of(surface)) {
+        ("response", _) if surface.returns.starts_with("Collection(") => {
+            let item = &surface.returns["Collection(".len()..surface.returns.len() - 1];
+            (
+                "response: collection decoded and round-tripped",
+                collection_round_trip(item, text),
+            )
+        }
+        ("response", _) => (
+            "response: entity decoded and round-tripped",
+            entity_round_trip(&surface.returns, text),
+        ),
+        ("request", Body::Entity(t)) => (
+            "request: entity body built from SDK types",
+            entity_round_trip(t, text),
+        ),
+        ("request", Body::Delta(t)) => (
+            "request: delta payload built from SDK types",
+            delta_body(t, text),
+        ),
+        ("request", Body::Parameters(call)) => (
+            "request: action parameters built from SDK types",
+            parameters_round_trip(call, text),
+        ),
+        (kind, _) => return Err(format!("an example of kind {kind:?}")),
+    })
+}
+
+/// The SDK's JSON for an example's body, or why there is none.
+fn written(kind: &str, surface: &Surface, text: &str) -> Result<(&'static str, Value), String> {
+    let (class, written) = through_sdk(kind, surface, text)?;
+    let written = written.ok_or_else(|| {
+        format!(
+            "no SDK type for `{}` ({}) in this test's tables: add it",
+            surface.returns, surface.call
+        )
+    })??;
+    Ok((class, written))
 }
 
 /// Replays one example; returns its class or what went wrong.
@@ -268,34 +309,15 @@ fn replay(
         if !matches!(rejected, Some(Err(_))) {
             return Err("doc JSON that does not parse was not rejected by the SDK".into());
         }
-        tally.add("not JSON (trailing commas): rejected with a decode error", e.at.to_string());
+        tally.add(
+            "not JSON (trailing commas): rejected with a decode error",
+            e.at.to_string(),
+        );
         repair_trailing_commas(text)
     };
     let mut expected: Value =
         serde_json::from_str(&text).map_err(|err| format!("the repaired JSON: {err}"))?;
-    let (class, written) = match (e.kind.as_str(), body_of(surface)) {
-        ("response", _) if surface.returns.starts_with("Collection(") => {
-            let item = &surface.returns["Collection(".len()..surface.returns.len() - 1];
-            ("response: collection decoded and round-tripped", collection_round_trip(item, &text))
-        }
-        ("response", _) => (
-            "response: entity decoded and round-tripped",
-            entity_round_trip(&surface.returns, &text),
-        ),
-        ("request", Body::Entity(t)) => ("request: entity body built from SDK types", entity_round_trip(t, &text)),
-        ("request", Body::Delta(t)) => ("request: delta payload built from SDK types", delta_body(t, &text)),
-        ("request", Body::Parameters(call)) => (
-            "request: action parameters built from SDK types",
-            parameters_round_trip(call, &text),
-        ),
-        (kind, _) => return Err(format!("an example of kind {kind:?}")),
-    };
-    let written = written.ok_or_else(|| {
-        format!(
-            "no SDK type for `{}` ({}) in this test's tables: add it",
-            surface.returns, surface.call
-        )
-    })??;
+    let (class, written) = written(&e.kind, surface, &text)?;
     let mut changed = Vec::new();
     accept_enum_case(&mut expected, &written, "$", &mut changed);
     enum_case.extend(changed.into_iter().map(|c| format!("{} {c}", e.at)));
@@ -305,6 +327,35 @@ fn replay(
         ));
     }
     Ok(class)
+}
+
+/// The API-surface line of the request an example belongs to.
+fn surface_of<'s>(
+    op: &OperationDoc,
+    e: &Example,
+    surface: &'s [Surface],
+) -> Result<&'s Surface, String> {
+    let method = e
+        .http_line
+        .as_deref()
+        .and_then(|l| l.split_whitespace().next())
+        .filter(|m| m.chars().all(|c| c.is_ascii_uppercase()));
+    let request = op
+        .http_requests
+        .iter()
+        .find(|r| method.is_none_or(|m| r.method == m))
+        .or(op.http_requests.first())
+        .ok_or("the operation documents no HTTP request")?;
+    let path = normalise_path(&request.path);
+    surface
+        .iter()
+        .find(|s| s.method == request.method && s.path == path)
+        .ok_or_else(|| {
+            format!(
+                "`{} {}` is not in metadata/api-surface.txt",
+                request.method, request.path
+            )
+        })
 }
 
 #[test]
@@ -318,30 +369,12 @@ fn every_documented_example_through_the_sdk_types() {
     let mut failures = Vec::new();
     for op in &facts.operations {
         for e in &op.examples {
-            let method = e
-                .http_line
-                .as_deref()
-                .and_then(|l| l.split_whitespace().next())
-                .filter(|m| m.chars().all(|c| c.is_ascii_uppercase()));
-            let request = op
-                .http_requests
-                .iter()
-                .find(|r| method.is_none_or(|m| r.method == m))
-                .or(op.http_requests.first());
-            let Some(request) = request else {
-                failures.push(format!("{}: the operation documents no HTTP request", e.at));
-                continue;
-            };
-            let path = normalise_path(&request.path);
-            let Some(s) = surface
-                .iter()
-                .find(|s| s.method == request.method && s.path == path)
-            else {
-                failures.push(format!(
-                    "{}: `{} {}` is not in metadata/api-surface.txt",
-                    e.at, request.method, request.path
-                ));
-                continue;
+            let s = match surface_of(op, e, &surface) {
+                Ok(s) => s,
+                Err(why) => {
+                    failures.push(format!("{}: {why}", e.at));
+                    continue;
+                }
             };
             match replay(e, s, &mut tally, &mut enum_case) {
                 Ok(class) => tally.add(class, e.at.to_string()),
@@ -365,12 +398,155 @@ fn every_documented_example_through_the_sdk_types() {
         counts,
         BTreeMap::from([
             ("not JSON (trailing commas): rejected with a decode error", 4),
-            ("request without a body", 0),
-            ("response without a body", 0),
+            ("request without a body", 15),
+            ("request: action parameters built from SDK types", 1),
+            ("request: delta payload built from SDK types", 2),
+            ("request: entity body built from SDK types", 18),
+            ("response without a body", 3),
+            ("response: collection decoded and round-tripped", 4),
+            ("response: entity decoded and round-tripped", 29),
         ]),
         "the number of documented examples per class changed: {tally:#?}"
     );
     assert!(!enum_case.is_empty(), "the docs write enum members in other cases; this test must see them");
+}
+
+/// The value at a JSON path of the generator's findings (`$.value[0].id`).
+fn at_path<'v>(mut v: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut rest = path.strip_prefix('$')?;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            v = v.get(&r[..end])?;
+            rest = &r[end..];
+        } else {
+            let r = rest.strip_prefix('[')?;
+            let (i, r) = r.split_once(']')?;
+            v = v.get(i.parse::<usize>().ok()?)?;
+            rest = r;
+        }
+    }
+    Some(v)
+}
+
+/// Reads a kept value as its Edm type: the problem, with the text, or `None`
+/// when the SDK reads it as valid.
+fn read_kept(edm: &str, raw: &str) -> Option<String> {
+    use graph_migrations::runtime::edm::{DateTimeOffset, Guid};
+    let (kept, problem) = match edm {
+        "Edm.DateTimeOffset" => {
+            let v: DateTimeOffset = serde_json::from_value(json!(raw)).ok()?;
+            (v.invalid_text().map(str::to_string), v.value().err())
+        }
+        "Edm.Guid" => {
+            let v: Guid = serde_json::from_value(json!(raw)).ok()?;
+            (v.invalid_text().map(str::to_string), v.value().err())
+        }
+        other => panic!("an invalid {other} in the docs: add it here"),
+    };
+    assert_eq!(kept.as_deref(), Some(raw), "kept as received");
+    problem.map(|e| e.to_string())
+}
+
+/// Invalid values inside otherwise valid JSON (a malformed date-time, a
+/// non-GUID id, the docs' placeholders `"Guid"` and `"String (timestamp)"`):
+/// found by the generator's `docs-check` against the metadata, each one must
+/// not cost its example. It decodes, the value is kept, reading it reports
+/// the problem with the text, and writing it back sends it unchanged.
+#[test]
+fn invalid_values_in_documented_examples_are_kept_reported_and_sent_back() {
+    let root = repo_root();
+    let facts = migrations_codegen::pipeline::load_docs_facts(&root).unwrap();
+    let model = migrations_codegen::pipeline::load_committed_model(&root).unwrap();
+    let surface = api_surface(&root);
+    let report = migrations_codegen::docs::check::check(&facts, &model);
+    let mut seen: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &report.findings {
+        let Some(edm) = ["Edm.DateTimeOffset", "Edm.Guid"]
+            .into_iter()
+            .find(|t| f.message.contains(&format!("is not a valid {t}")))
+        else {
+            continue;
+        };
+        let (_, path) = f.subject.rsplit_once(" example ").expect("`… example $.path`");
+        let docs = f.docs.as_deref().expect("a located finding");
+        let (page, line) = docs.rsplit_once(':').unwrap();
+        let line: usize = line.parse().unwrap();
+        // The example holding that line: the last one starting before it.
+        let (op, e) = facts
+            .operations
+            .iter()
+            .flat_map(|op| op.examples.iter().map(move |e| (op, e)))
+            .filter(|(_, e)| e.at.page == page && e.json_line.is_some_and(|l| l <= line))
+            .max_by_key(|(_, e)| e.json_line)
+            .unwrap_or_else(|| panic!("{docs}: no example"));
+        let text = e.json.as_deref().unwrap();
+        let raw = at_path(&serde_json::from_str(text).unwrap(), path)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{docs}: no string at {path}"))
+            .to_string();
+        let s = surface_of(op, e, &surface).unwrap();
+        let (_, written) = written(&e.kind, s, text)
+            .unwrap_or_else(|why| panic!("{} ({}): the example is lost: {why}", e.at, f.subject));
+        assert_eq!(
+            at_path(&written, path),
+            Some(&json!(raw)),
+            "{docs}: {path} is not sent back unchanged"
+        );
+        let problem = read_kept(edm, &raw).unwrap_or_else(|| panic!("{docs}: {raw:?} read as valid"));
+        assert!(problem.contains(&raw) || raw.len() > 64, "{docs}: {problem}");
+        seen.entry(edm).or_default().push(format!("{docs} {path} = {raw:?} ({})", e.at));
+    }
+    eprintln!("{seen:#?}");
+    let counts: BTreeMap<&str, usize> = seen.iter().map(|(k, v)| (*k, v.len())).collect();
+    assert_eq!(
+        counts,
+        BTreeMap::from([("Edm.DateTimeOffset", 19), ("Edm.Guid", 7)]),
+        "the number of invalid values in the docs changed: {seen:#?}"
+    );
+    let all = seen.values().flatten().cloned().collect::<Vec<_>>().join("\n");
+    assert!(all.contains("\"2025-7-18T09:08:04.451Z\""), "{all}");
+    assert!(all.contains("\"3ef4e46d-13a3-4895-b6ea-a74a20hu728h\""), "{all}");
+}
+
+/// The two documented responses of the issue, read through the typed model.
+#[test]
+fn a_malformed_date_time_and_a_non_guid_id_do_not_lose_the_task() {
+    use graph_migrations::models::SharePointSiteMigrationTaskParameters;
+    let facts = migrations_codegen::pipeline::load_docs_facts(&repo_root()).unwrap();
+    let pages = [
+        "graph-docs/api/sharepointmigrationtask-get.md",
+        "graph-docs/api/sharepointmigrationtask-getbysourcesiteurl.md",
+        "graph-docs/api/sharepointmigrationtask-getbysourceuserprincipalname.md",
+        "graph-docs/api/sharepointmigrationtask-getbysourcegroupmailnickname.md",
+    ];
+    let mut checked = 0;
+    for op in facts.operations.iter().filter(|op| pages.contains(&op.page.as_str())) {
+        for e in op.examples.iter().filter(|e| e.kind == "response") {
+            let text = e.json.as_deref().unwrap();
+            let task: SharePointMigrationTask = decode_json(text.as_bytes())
+                .unwrap_or_else(|err| panic!("{}: {err:?}", e.at));
+            assert_eq!(task.id.get().map(String::as_str), Some("3ed6d46d-13a3-4995-b6ea-a74a20b1fac0"));
+            let started = task.started_date_time.get().unwrap();
+            let problem = started.value().unwrap_err().to_string();
+            assert!(problem.contains("\"2025-7-18T09:08:04.451Z\""), "{problem}");
+            let Some(AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(
+                SharePointSiteMigrationTaskParameters { target_organization_id, .. },
+            )) = task.parameters.get()
+            else {
+                panic!("{}: site parameters", e.at)
+            };
+            let id = target_organization_id.get().unwrap();
+            assert_eq!(id.invalid_text(), Some("3ef4e46d-13a3-4895-b6ea-a74a20hu728h"));
+            let problem = id.value().unwrap_err().to_string();
+            assert!(problem.contains("Edm.Guid") && problem.contains("a74a20hu728h"), "{problem}");
+            let written = serde_json::to_value(&task).unwrap();
+            assert_eq!(written["startedDateTime"], "2025-7-18T09:08:04.451Z");
+            assert_eq!(written["parameters"]["targetOrganizationId"], "3ef4e46d-13a3-4895-b6ea-a74a20hu728h");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, pages.len(), "one documented response per page");
 }
 
 #[test]
