@@ -140,10 +140,15 @@ fn parameters_round_trip(call: &str, json: &str) -> Option<Result<Value, String>
 /// A delta payload built from `DeltaChange`s of the SDK's item type.
 fn delta_round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<Value, String> {
     let page: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    let items = page["value"].as_array().ok_or("a delta payload without `value`")?;
+    let items = page["value"]
+        .as_array()
+        .ok_or("a delta payload without `value`")?;
     let mut changes = Vec::new();
     for item in items {
-        let mut item = item.as_object().ok_or("a delta item is not an object")?.clone();
+        let mut item = item
+            .as_object()
+            .ok_or("a delta item is not an object")?
+            .clone();
         let removed = item.remove("@removed");
         let typed: T = through::<T>(&Value::Object(item).to_string())
             .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))?;
@@ -195,7 +200,9 @@ fn collection_round_trip(type_name: &str, json: &str) -> Option<Result<Value, St
 /// SDK's spelling into `expected` and returns the paths changed.
 fn accept_enum_case(expected: &mut Value, written: &Value, path: &str, out: &mut Vec<String>) {
     match (expected, written) {
-        (Value::String(doc), Value::String(ours)) if doc != ours && doc.eq_ignore_ascii_case(ours) => {
+        (Value::String(doc), Value::String(ours))
+            if doc != ours && doc.eq_ignore_ascii_case(ours) =>
+        {
             out.push(format!("{path}: {doc:?} → {ours:?}"));
             *doc = ours.clone();
         }
@@ -397,7 +404,10 @@ fn every_documented_example_through_the_sdk_types() {
     assert_eq!(
         counts,
         BTreeMap::from([
-            ("not JSON (trailing commas): rejected with a decode error", 4),
+            (
+                "not JSON (trailing commas): rejected with a decode error",
+                4
+            ),
             ("request without a body", 15),
             ("request: action parameters built from SDK types", 1),
             ("request: delta payload built from SDK types", 2),
@@ -410,7 +420,11 @@ fn every_documented_example_through_the_sdk_types() {
     );
     // Known members match case-insensitively and are written in the
     // schema's spelling (README, "Enum case").
-    assert_eq!(enum_case.len(), 2, "enum members written in another case: {enum_case:#?}");
+    assert_eq!(
+        enum_case.len(),
+        2,
+        "enum members written in another case: {enum_case:#?}"
+    );
 }
 
 /// The value at a JSON path of the generator's findings (`$.value[0].id`).
@@ -470,7 +484,10 @@ fn invalid_values_in_documented_examples_are_kept_reported_and_sent_back() {
         else {
             continue;
         };
-        let (_, path) = f.subject.rsplit_once(" example ").expect("`… example $.path`");
+        let (_, path) = f
+            .subject
+            .rsplit_once(" example ")
+            .expect("`… example $.path`");
         let docs = f.docs.as_deref().expect("a located finding");
         let (page, line) = docs.rsplit_once(':').unwrap();
         let line: usize = line.parse().unwrap();
@@ -495,9 +512,15 @@ fn invalid_values_in_documented_examples_are_kept_reported_and_sent_back() {
             Some(&json!(raw)),
             "{docs}: {path} is not sent back unchanged"
         );
-        let problem = read_kept(edm, &raw).unwrap_or_else(|| panic!("{docs}: {raw:?} read as valid"));
-        assert!(problem.contains(&raw) || raw.len() > 64, "{docs}: {problem}");
-        seen.entry(edm).or_default().push(format!("{docs} {path} = {raw:?} ({})", e.at));
+        let problem =
+            read_kept(edm, &raw).unwrap_or_else(|| panic!("{docs}: {raw:?} read as valid"));
+        assert!(
+            problem.contains(&raw) || raw.len() > 64,
+            "{docs}: {problem}"
+        );
+        seen.entry(edm)
+            .or_default()
+            .push(format!("{docs} {path} = {raw:?} ({})", e.at));
     }
     eprintln!("{seen:#?}");
     let counts: BTreeMap<&str, usize> = seen.iter().map(|(k, v)| (*k, v.len())).collect();
@@ -506,9 +529,17 @@ fn invalid_values_in_documented_examples_are_kept_reported_and_sent_back() {
         BTreeMap::from([("Edm.DateTimeOffset", 19), ("Edm.Guid", 7)]),
         "the number of invalid values in the docs changed: {seen:#?}"
     );
-    let all = seen.values().flatten().cloned().collect::<Vec<_>>().join("\n");
+    let all = seen
+        .values()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(all.contains("\"2025-7-18T09:08:04.451Z\""), "{all}");
-    assert!(all.contains("\"3ef4e46d-13a3-4895-b6ea-a74a20hu728h\""), "{all}");
+    assert!(
+        all.contains("\"3ef4e46d-13a3-4895-b6ea-a74a20hu728h\""),
+        "{all}"
+    );
 }
 
 /// The two documented responses of the issue, read through the typed model.
@@ -523,28 +554,47 @@ fn a_malformed_date_time_and_a_non_guid_id_do_not_lose_the_task() {
         "graph-docs/api/sharepointmigrationtask-getbysourcegroupmailnickname.md",
     ];
     let mut checked = 0;
-    for op in facts.operations.iter().filter(|op| pages.contains(&op.page.as_str())) {
+    for op in facts
+        .operations
+        .iter()
+        .filter(|op| pages.contains(&op.page.as_str()))
+    {
         for e in op.examples.iter().filter(|e| e.kind == "response") {
             let text = e.json.as_deref().unwrap();
-            let task: SharePointMigrationTask = decode_json(text.as_bytes())
-                .unwrap_or_else(|err| panic!("{}: {err:?}", e.at));
-            assert_eq!(task.id.get().map(String::as_str), Some("3ed6d46d-13a3-4995-b6ea-a74a20b1fac0"));
+            let task: SharePointMigrationTask =
+                decode_json(text.as_bytes()).unwrap_or_else(|err| panic!("{}: {err:?}", e.at));
+            assert_eq!(
+                task.id.get().map(String::as_str),
+                Some("3ed6d46d-13a3-4995-b6ea-a74a20b1fac0")
+            );
             let started = task.started_date_time.get().unwrap();
             let problem = started.value().unwrap_err().to_string();
             assert!(problem.contains("\"2025-7-18T09:08:04.451Z\""), "{problem}");
             let Some(AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(
-                SharePointSiteMigrationTaskParameters { target_organization_id, .. },
+                SharePointSiteMigrationTaskParameters {
+                    target_organization_id,
+                    ..
+                },
             )) = task.parameters.get()
             else {
                 panic!("{}: site parameters", e.at)
             };
             let id = target_organization_id.get().unwrap();
-            assert_eq!(id.invalid_text(), Some("3ef4e46d-13a3-4895-b6ea-a74a20hu728h"));
+            assert_eq!(
+                id.invalid_text(),
+                Some("3ef4e46d-13a3-4895-b6ea-a74a20hu728h")
+            );
             let problem = id.value().unwrap_err().to_string();
-            assert!(problem.contains("Edm.Guid") && problem.contains("a74a20hu728h"), "{problem}");
+            assert!(
+                problem.contains("Edm.Guid") && problem.contains("a74a20hu728h"),
+                "{problem}"
+            );
             let written = serde_json::to_value(&task).unwrap();
             assert_eq!(written["startedDateTime"], "2025-7-18T09:08:04.451Z");
-            assert_eq!(written["parameters"]["targetOrganizationId"], "3ef4e46d-13a3-4895-b6ea-a74a20hu728h");
+            assert_eq!(
+                written["parameters"]["targetOrganizationId"],
+                "3ef4e46d-13a3-4895-b6ea-a74a20hu728h"
+            );
             checked += 1;
         }
     }
@@ -569,13 +619,22 @@ fn sharepoint_task_examples_decode_to_their_derived_parameters() {
         let task: SharePointMigrationTask =
             serde_json::from_str(&repair_trailing_commas(body)).unwrap();
         kinds.insert(match task.parameters.get() {
-            Some(AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters(_)) => "user",
-            Some(AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(_)) => "site",
-            Some(AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters(_)) => "group",
+            Some(AnySharePointMigrationTaskParameters::SharePointUserMigrationTaskParameters(
+                _,
+            )) => "user",
+            Some(AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(
+                _,
+            )) => "site",
+            Some(AnySharePointMigrationTaskParameters::SharePointGroupMigrationTaskParameters(
+                _,
+            )) => "group",
             other => panic!("a documented task with parameters {other:?}"),
         });
     }
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["group", "site", "user"]);
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["group", "site", "user"]
+    );
 }
 
 #[test]

@@ -46,13 +46,12 @@ pub(crate) fn classify_service(
         match_pattern(case.pattern, message)
             .unwrap_or_else(|| vec![String::new(); placeholders(case.pattern)])
     };
-    if let Some(code) = service.code.as_deref() {
-        if let Some(&i) = candidates
+    if let Some(code) = service.code.as_deref()
+        && let Some(&i) = candidates
             .iter()
             .find(|&&i| cases[i].code.is_some_and(|c| c.eq_ignore_ascii_case(code)))
-        {
-            return Some((i, values(i)));
-        }
+    {
+        return Some((i, values(i)));
     }
     for &i in &candidates {
         if let Some(v) = match_pattern(cases[i].pattern, message) {

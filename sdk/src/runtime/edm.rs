@@ -909,18 +909,33 @@ mod tests {
             let (err, written, kept) = if kind == "Guid" {
                 let g: Guid = serde_json::from_value(json!(text)).unwrap();
                 assert!(text.parse::<Guid>().is_err(), "FromStr stays strict");
-                (g.value().unwrap_err(), serde_json::to_value(&g).unwrap(), g.invalid_text().map(str::to_string))
+                (
+                    g.value().unwrap_err(),
+                    serde_json::to_value(&g).unwrap(),
+                    g.invalid_text().map(str::to_string),
+                )
             } else {
                 let d: DateTimeOffset = serde_json::from_value(json!(text)).unwrap();
-                assert!(text.parse::<DateTimeOffset>().is_err(), "FromStr stays strict");
-                (d.value().unwrap_err(), serde_json::to_value(&d).unwrap(), d.invalid_text().map(str::to_string))
+                assert!(
+                    text.parse::<DateTimeOffset>().is_err(),
+                    "FromStr stays strict"
+                );
+                (
+                    d.value().unwrap_err(),
+                    serde_json::to_value(&d).unwrap(),
+                    d.invalid_text().map(str::to_string),
+                )
             };
             assert_eq!(kept.as_deref(), Some(text));
             assert_eq!(written, json!(text));
             let message = err.to_string();
-            assert!(message.contains(kind) && message.contains(text), "{message}");
+            assert!(
+                message.contains(kind) && message.contains(text),
+                "{message}"
+            );
         }
-        let g: Guid = serde_json::from_value(json!("DA157A29-F793-4DD6-9C73-41D2C73C2546")).unwrap();
+        let g: Guid =
+            serde_json::from_value(json!("DA157A29-F793-4DD6-9C73-41D2C73C2546")).unwrap();
         assert_eq!(g.invalid_text(), None);
         assert_eq!(g.to_string(), "da157a29-f793-4dd6-9c73-41d2c73c2546");
         assert_eq!(uuid::Uuid::try_from(g.clone()).unwrap(), g.value().unwrap());
