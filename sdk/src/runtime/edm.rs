@@ -11,6 +11,7 @@
 //! problem with the text, and writing it back sends the text unchanged.
 //! Their `FromStr` stays strict: a value the caller builds must be valid.
 
+#[macro_use]
 mod received;
 
 use std::fmt;
@@ -91,29 +92,9 @@ impl DateTimeOffset {
     pub fn now_utc() -> Self {
         Self::from(time::OffsetDateTime::now_utc())
     }
-
-    /// The timestamp, or the problem with the text received.
-    pub fn value(&self) -> Result<time::OffsetDateTime, EdmParseError> {
-        self.0.value()
-    }
-
-    /// The text as received, when it is not a timestamp.
-    pub fn invalid_text(&self) -> Option<&str> {
-        self.0.invalid_text()
-    }
 }
 
-impl From<time::OffsetDateTime> for DateTimeOffset {
-    fn from(v: time::OffsetDateTime) -> Self {
-        Self(Received::Valid(v))
-    }
-}
-impl TryFrom<DateTimeOffset> for time::OffsetDateTime {
-    type Error = EdmParseError;
-    fn try_from(v: DateTimeOffset) -> Result<Self, EdmParseError> {
-        v.value()
-    }
-}
+received_api!(DateTimeOffset, time::OffsetDateTime, "timestamp");
 
 impl Lexical for time::OffsetDateTime {
     const EXPECTING: &'static str = "an RFC 3339 date-time string";
@@ -141,19 +122,6 @@ impl Lexical for time::OffsetDateTime {
     }
 }
 
-impl FromStr for DateTimeOffset {
-    type Err = EdmParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <time::OffsetDateTime as Lexical>::parse(s).map(Self::from)
-    }
-}
-
-impl fmt::Display for DateTimeOffset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Guid
 
@@ -166,29 +134,7 @@ impl fmt::Display for DateTimeOffset {
 #[serde(transparent)]
 pub struct Guid(Received<uuid::Uuid>);
 
-impl Guid {
-    /// The GUID, or the problem with the text received.
-    pub fn value(&self) -> Result<uuid::Uuid, EdmParseError> {
-        self.0.value()
-    }
-
-    /// The text as received, when it is not a GUID.
-    pub fn invalid_text(&self) -> Option<&str> {
-        self.0.invalid_text()
-    }
-}
-
-impl From<uuid::Uuid> for Guid {
-    fn from(v: uuid::Uuid) -> Self {
-        Self(Received::Valid(v))
-    }
-}
-impl TryFrom<Guid> for uuid::Uuid {
-    type Error = EdmParseError;
-    fn try_from(v: Guid) -> Result<Self, EdmParseError> {
-        v.value()
-    }
-}
+received_api!(Guid, uuid::Uuid, "GUID");
 
 impl Lexical for uuid::Uuid {
     const EXPECTING: &'static str = "a GUID string";
@@ -197,19 +143,6 @@ impl Lexical for uuid::Uuid {
     }
     fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.hyphenated(), f)
-    }
-}
-
-impl FromStr for Guid {
-    type Err = EdmParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <uuid::Uuid as Lexical>::parse(s).map(Self::from)
-    }
-}
-
-impl fmt::Display for Guid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 

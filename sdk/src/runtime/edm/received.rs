@@ -94,3 +94,48 @@ impl<'de, T: Lexical> Deserialize<'de> for Received<T> {
         d.deserialize_str(V(std::marker::PhantomData))
     }
 }
+
+/// The API an Edm type `$name(Received<$inner>)` shares: `value()`,
+/// `invalid_text()`, conversions, strict `FromStr`, and `Display` of the
+/// JSON text.
+macro_rules! received_api {
+    ($name:ident, $inner:ty, $what:literal) => {
+        impl $name {
+            #[doc = concat!("The ", $what, ", or the problem with the text received.")]
+            pub fn value(&self) -> Result<$inner, EdmParseError> {
+                self.0.value()
+            }
+
+            #[doc = concat!("The text as received, when it is not a ", $what, ".")]
+            pub fn invalid_text(&self) -> Option<&str> {
+                self.0.invalid_text()
+            }
+        }
+
+        impl From<$inner> for $name {
+            fn from(v: $inner) -> Self {
+                Self(Received::Valid(v))
+            }
+        }
+
+        impl TryFrom<$name> for $inner {
+            type Error = EdmParseError;
+            fn try_from(v: $name) -> Result<Self, EdmParseError> {
+                v.value()
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = EdmParseError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <$inner as Lexical>::parse(s).map(Self::from)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
