@@ -107,25 +107,33 @@ fn through<T: DeserializeOwned + Serialize>(json: &str) -> Result<Value, String>
     serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
-/// The SDK type of each documented body, by the name the API surface gives
-/// it. A documented operation on a type missing here fails the test with
-/// the name to add.
+/// `$f::<T>($json)` with the SDK type `T` of each documented body, by the
+/// name the API surface gives it. A documented operation on a type missing
+/// here fails the test with the name to add.
+macro_rules! with_sdk_type {
+    ($type_name:expr, $f:ident, $json:expr) => {
+        match $type_name {
+            "microsoft.graph.crossTenantMigrationJob" => Some($f::<CrossTenantMigrationJob>($json)),
+            "microsoft.graph.crossTenantMigrationTask" => {
+                Some($f::<CrossTenantMigrationTask>($json))
+            }
+            "microsoft.graph.crossTenantMigrationCancelResponse" => {
+                Some($f::<CrossTenantMigrationCancelResponse>($json))
+            }
+            "microsoft.graph.sharePointMigrationTask" => Some($f::<SharePointMigrationTask>($json)),
+            "microsoft.graph.sharePointUserIdentityMapping" => {
+                Some($f::<SharePointUserIdentityMapping>($json))
+            }
+            "microsoft.graph.sharePointGroupIdentityMapping" => {
+                Some($f::<SharePointGroupIdentityMapping>($json))
+            }
+            _ => None,
+        }
+    };
+}
+
 fn entity_round_trip(type_name: &str, json: &str) -> Option<Result<Value, String>> {
-    Some(match type_name {
-        "microsoft.graph.crossTenantMigrationJob" => through::<CrossTenantMigrationJob>(json),
-        "microsoft.graph.crossTenantMigrationTask" => through::<CrossTenantMigrationTask>(json),
-        "microsoft.graph.crossTenantMigrationCancelResponse" => {
-            through::<CrossTenantMigrationCancelResponse>(json)
-        }
-        "microsoft.graph.sharePointMigrationTask" => through::<SharePointMigrationTask>(json),
-        "microsoft.graph.sharePointUserIdentityMapping" => {
-            through::<SharePointUserIdentityMapping>(json)
-        }
-        "microsoft.graph.sharePointGroupIdentityMapping" => {
-            through::<SharePointGroupIdentityMapping>(json)
-        }
-        _ => return None,
-    })
+    with_sdk_type!(type_name, through, json)
 }
 
 fn parameters_round_trip(call: &str, json: &str) -> Option<Result<Value, String>> {
@@ -168,15 +176,7 @@ fn delta_round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<Value
 }
 
 fn delta_body(type_name: &str, json: &str) -> Option<Result<Value, String>> {
-    Some(match type_name {
-        "microsoft.graph.sharePointUserIdentityMapping" => {
-            delta_round_trip::<SharePointUserIdentityMapping>(json)
-        }
-        "microsoft.graph.sharePointGroupIdentityMapping" => {
-            delta_round_trip::<SharePointGroupIdentityMapping>(json)
-        }
-        _ => return None,
-    })
+    with_sdk_type!(type_name, delta_round_trip, json)
 }
 
 /// A collection response: each item of `value` through the item type, the

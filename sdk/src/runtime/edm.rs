@@ -6,7 +6,7 @@
 //! `Edm.Byte`, `Edm.SByte` map to the Rust primitives.
 //!
 //! **Invalid values.** [`DateTimeOffset`] and [`Guid`] keep a value that is
-//! not in their lexical form as received (see [`received`]): the rest of
+//! not in their lexical form as received (module `received`): the rest of
 //! the response still decodes, reading the value (`value()`) reports the
 //! problem with the text, and writing it back sends the text unchanged.
 //! Their `FromStr` stays strict: a value the caller builds must be valid.
