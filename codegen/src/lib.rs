@@ -7,12 +7,16 @@
 //! stages together for `cargo xtask`.
 
 pub mod csdl;
+pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod emit;
+pub mod lines;
 pub mod listing;
 pub mod model;
 pub mod patch;
 pub mod pipeline;
 pub mod plan;
 pub mod slice;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};

@@ -133,6 +133,17 @@ pub fn plan_listing(plan: &Plan) -> String {
                 dep(&f.deprecated)
             );
         }
+        if let Some(e) = &s.edit {
+            let setters: Vec<&str> = e
+                .updatable
+                .iter()
+                .map(|&i| s.fields[i].setter.as_str())
+                .collect();
+            let _ = writeln!(out, "struct {}: {}", e.rust_name, setters.join(", "));
+            for (p, why) in &e.read_only {
+                let _ = writeln!(out, "  read-only {p}: {why}");
+            }
+        }
         if let Some(any) = &s.any {
             let variants: Vec<&str> = any.variants.iter().map(|(v, _, _)| v.as_str()).collect();
             let _ = writeln!(
@@ -184,19 +195,37 @@ fn signature(name: &str, kind: &MethodKind) -> String {
     match kind {
         MethodKind::List { item, options } => format!("{name}() -> ListRequest<{item}, {options}>"),
         MethodKind::Count => format!("{name}() -> CountRequest"),
-        MethodKind::Create { ty } => format!("{name}(&{ty}) -> SendRequest<{ty}>"),
+        MethodKind::Create { ty, read_only } => {
+            let refused: Vec<&str> = read_only.iter().map(|(_, j, _)| j.as_str()).collect();
+            if refused.is_empty() {
+                format!("{name}(&{ty}) -> SendRequest<{ty}>")
+            } else {
+                format!(
+                    "{name}(&{ty}) -> SendRequest<{ty}>  (refuses {})",
+                    refused.join(", ")
+                )
+            }
+        }
         MethodKind::DeltaUpdate { item, max_items } => {
             format!(
                 "async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})"
             )
         }
         MethodKind::Get { ty, options } => format!("{name}() -> ItemRequest<{ty}, {options}>"),
-        MethodKind::Update { ty } => format!("{name}(&{ty}) -> OptionalRequest<{ty}>"),
+        MethodKind::Update { ty, edit } => format!(
+            "{name}(&{}) -> OptionalRequest<{ty}>",
+            edit.as_deref().unwrap_or(ty.as_str())
+        ),
         MethodKind::Delete => format!("{name}() -> EmptyRequest"),
         MethodKind::CallFunction { returns } => format!(
             "{name}() -> ItemRequest<{}>",
             returns.as_ref().map_or("serde_json::Value", |r| r.as_str())
         ),
+        MethodKind::CallDeltaFunction { item } => {
+            format!(
+                "{name}() -> ListRequest<{item}>  (delta: the last page keeps @odata.deltaLink)"
+            )
+        }
         MethodKind::CallAction { returns, body } => format!(
             "{name}({}) -> {}",
             body.as_ref().map(|b| format!("&{b}")).unwrap_or_default(),
@@ -218,4 +247,69 @@ fn signature(name: &str, kind: &MethodKind) -> String {
         } => format!("{name}({}) -> {target}  /{segment}(…)", params(ps)),
         MethodKind::Action { target, segment } => format!("{name}() -> {target}  /{segment}"),
     }
+}
+
+/// The watch list: every element the documentation has not settled, with
+/// its current shape, and why.
+pub fn unsettled(plan: &Plan) -> String {
+    let mut out = String::new();
+    for u in &plan.unsettled {
+        let _ = writeln!(
+            out,
+            "{}: {}{}",
+            u.element,
+            u.shape,
+            u.rust
+                .as_ref()
+                .map(|r| format!(" → {r}"))
+                .unwrap_or_default()
+        );
+        if let Some(d) = &u.description {
+            let _ = writeln!(out, "  description: {d}");
+        }
+        for r in &u.reasons {
+            let _ = writeln!(out, "  {r}");
+        }
+    }
+    out
+}
+
+/// The first paragraph of the docs of every generated item: what a user
+/// reads in the IDE and on docs.rs, so a documentation change shows up in
+/// review.
+pub fn descriptions(plan: &Plan) -> String {
+    let mut out = String::new();
+    let mut line = |item: String, docs: &crate::plan::Docs| {
+        let summary = docs.summary().unwrap_or_default().replace('\n', " ");
+        let _ = writeln!(out, "{item}: {summary}");
+    };
+    for e in &plan.enums {
+        line(format!("enum {}", e.rust_name), &e.docs);
+        for m in &e.members {
+            line(format!("  {}::{}", e.rust_name, m.variant), &m.docs);
+        }
+    }
+    let structs = plan
+        .structs
+        .iter()
+        .chain(plan.builders.iter().filter_map(|b| b.body.as_ref()));
+    for s in structs {
+        line(format!("struct {}", s.rust_name), &s.docs);
+        for f in &s.fields {
+            line(format!("  {}.{}", s.rust_name, f.rust_name), &f.docs);
+        }
+    }
+    for b in &plan.builders {
+        line(format!("builder {}", b.rust_name), &b.docs);
+        for m in &b.methods {
+            line(format!("  {}::{}", b.rust_name, m.name), &m.docs);
+            if let Some(e) = &m.errors {
+                line(format!("  enum {}", e.rust_name), &e.docs);
+                for v in &e.variants {
+                    line(format!("    {}::{}", e.rust_name, v.name), &v.docs);
+                }
+            }
+        }
+    }
+    out
 }

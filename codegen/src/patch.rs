@@ -28,8 +28,8 @@ use toml::Spanned;
 
 use crate::csdl::syntax::{self, Annotation, Document, Expr, ExprKind, Pos, Schema};
 use crate::csdl::{Diagnostic, Diagnostics, parse_fragment};
+use crate::lines::pos_of;
 use crate::model::vocab;
-use crate::slice::config::offset_to_pos;
 
 #[derive(Clone, Debug)]
 pub struct Patch {
@@ -97,7 +97,7 @@ struct RawChange {
 impl Patch {
     pub fn from_toml(file: &str, text: &str) -> Result<Patch, Diagnostics> {
         let err = |offset: usize, msg: String| {
-            Diagnostics::from(Diagnostic::error(file, offset_to_pos(text, offset), msg))
+            Diagnostics::from(Diagnostic::error(file, pos_of(text, offset), msg))
         };
         let raw: RawPatch = toml::from_str(text).map_err(|e| {
             err(
@@ -109,11 +109,11 @@ impl Patch {
         for spanned in raw.changes {
             let at = spanned.span().start;
             let c = spanned.into_inner();
-            let pos = offset_to_pos(text, at);
+            let pos = pos_of(text, at);
             let target_pos = c
                 .target
                 .as_ref()
-                .map(|t| offset_to_pos(text, t.span().start))
+                .map(|t| pos_of(text, t.span().start))
                 .unwrap_or(pos);
             let need = |v: Option<Spanned<String>>, what: &str| {
                 v.map(Spanned::into_inner).ok_or_else(|| {
@@ -169,7 +169,7 @@ impl Patch {
                     let base = xml_base(text, xml.span().start);
                     // Parsed as is, not wrapped in `<Annotations>`: a wrapper
                     // on the first line would shift the columns reported there.
-                    // Top-level annotations land in schema-targeting blocks.
+                    // Top-level annotations are the fragment schema's own.
                     let schema = parse_fragment(file, xml.get_ref(), base, "patch")?;
                     if let Some(pos) = non_annotation_element(&schema) {
                         return Err(Diagnostics::from(Diagnostic::error(
@@ -178,11 +178,7 @@ impl Patch {
                             "the xml of an \"add-annotation\" change may only hold <Annotation> elements",
                         )));
                     }
-                    let annotations = schema
-                        .annotations
-                        .into_iter()
-                        .flat_map(|a| a.annotations)
-                        .collect();
+                    let annotations = schema.own_annotations;
                     ChangeKind::AddAnnotation {
                         target,
                         annotations,
@@ -287,6 +283,7 @@ impl Patch {
                     target.operations.extend(e.operations);
                     target.terms.extend(e.terms);
                     target.annotations.extend(e.annotations);
+                    target.own_annotations.extend(e.own_annotations);
                     // The added elements carry positions in this patch file:
                     // a type they name that the metadata lacks must be
                     // reported here, not by the resolver under the CSDL's name.
@@ -401,6 +398,7 @@ impl Patch {
                     ExprKind::String(format!("{} sha256:{}", self.file, self.digest)),
                     Pos::default(),
                 )),
+                annotations: Vec::new(),
                 pos: Pos::default(),
             });
         }
@@ -420,12 +418,7 @@ fn non_annotation_element(s: &Schema) -> Option<Pos> {
     positions.extend(s.terms.iter().map(|x| x.pos));
     positions.extend(s.containers.iter().map(|x| x.pos));
     // `<Annotations Target=...>` blocks name their own target: not allowed.
-    positions.extend(
-        s.annotations
-            .iter()
-            .filter(|a| a.target != s.namespace)
-            .map(|a| a.pos),
-    );
+    positions.extend(s.annotations.iter().map(|a| a.pos));
     positions.into_iter().min()
 }
 
@@ -440,7 +433,7 @@ fn xml_base(text: &str, offset: usize) -> Pos {
     } else {
         1
     };
-    offset_to_pos(text, offset + skip)
+    pos_of(text, offset + skip)
 }
 
 /// The type references in `added` (base types, property, parameter, return
@@ -536,6 +529,7 @@ pub fn patched_annotation(note: &str) -> Annotation {
             ExprKind::String(note.to_string()),
             Pos::default(),
         )),
+        annotations: Vec::new(),
         pos: Pos::default(),
     }
 }

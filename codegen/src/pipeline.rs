@@ -216,6 +216,20 @@ pub fn generate(model: &Model, paths: &dyn crate::plan::Paths) -> Result<Generat
     })
 }
 
+/// The elements of `model` the committed documentation facts have not
+/// settled (TODO rows, placeholder values): the diff reports changes to them
+/// first.
+pub fn watch_list(root: &Path, model: &Model) -> Result<Vec<String>, Diagnostics> {
+    let config = load_config(&root.join("metadata/slice.toml"))?;
+    let plan = crate::plan::plan(
+        model,
+        &config,
+        &load_options(root)?,
+        &load_docs_facts_or_default(root)?,
+    )?;
+    Ok(plan.unsettled.into_iter().map(|u| u.element).collect())
+}
+
 /// `metadata/generate.toml`, or the defaults when there is none.
 pub fn load_options(root: &Path) -> Result<Options, Diagnostics> {
     let path = root.join(GENERATE_TOML);

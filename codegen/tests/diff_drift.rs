@@ -237,3 +237,56 @@ fn a_slice_diffed_with_itself_is_empty() {
     let s = diff::suggest(Version::parse("0.3.1").unwrap(), None);
     assert_eq!((s.bump, s.next.as_str()), (Bump::None, "0.3.1"));
 }
+
+/// The drift touches two of the three crossTenantMigrationTask fields the
+/// documentation still marks TODO: with the watch list from the committed
+/// documentation facts, those changes come first, in a section of their own,
+/// and the third field's change (an addition) stays with the others.
+#[test]
+fn changes_to_unsettled_elements_are_reported_first() {
+    let Some((old, new)) = before_and_after() else {
+        return;
+    };
+    let mut report = diff::diff(&old.model, &new.model, &common::committed_config());
+    let watched = pipeline::watch_list(&common::workspace_root(), &old.model).unwrap();
+    for field in ["taskType", "lastUpdatedDateTime", "currentStatus"] {
+        assert!(
+            watched.contains(&format!("{TASK}/{field}")),
+            "{field} is not on the watch list: {watched:?}"
+        );
+    }
+    report.watch(watched);
+    let unsettled: Vec<String> = report
+        .unsettled_changes()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        unsettled,
+        [
+            format!(
+                "breaking: property removed {TASK}/lastUpdatedDateTime (Edm.DateTimeOffset, not nullable)"
+            ),
+            format!(
+                "breaking: property type changed {TASK}/taskType (Edm.String → microsoft.graph.crossTenantMigrationTaskType)"
+            ),
+        ]
+    );
+    let markdown = diff::markdown(&report, None);
+    let section = markdown.find("### Unsettled elements").expect(&markdown);
+    let breaking = markdown.find("### Breaking changes");
+    assert!(breaking.is_none_or(|b| section < b), "{markdown}");
+    assert_eq!(
+        markdown
+            .matches("/taskType` | property type changed")
+            .count(),
+        1,
+        "listed once:\n{markdown}"
+    );
+    let summary = diff::summary(&report, None, 10);
+    assert!(
+        summary
+            .contains("unsettled elements (documented as TODO):\n    breaking: property removed"),
+        "{summary}"
+    );
+}

@@ -311,11 +311,48 @@ fn cases() -> Vec<Case> {
             "t.csdl:5:3: error: unknown element <Foo> in <EntityType>: expected <Key>, <Property>, <NavigationProperty> or <Annotation>",
         ),
         strict(
-            "unsupported element, strict",
+            // CSDL gives PropertyRef no annotations.
+            "misplaced annotation, strict",
             doc(
-                "<EntityType Name=\"e\">\n  <NavigationProperty Name=\"n\" Type=\"n.e\"><OnDelete Action=\"Cascade\"/></NavigationProperty>\n</EntityType>",
+                "<EntityType Name=\"e\">\n  <Key><PropertyRef Name=\"id\"><Annotation Term=\"a.b\"/></PropertyRef></Key>\n</EntityType>",
             ),
-            "t.csdl:5:43: error: unsupported element <OnDelete> in <NavigationProperty>: not allowed in strict mode",
+            "t.csdl:5:31: error: unsupported element <Annotation> in <PropertyRef>: not allowed in strict mode",
+        ),
+        case(
+            "OnDelete with an unknown action",
+            doc(
+                "<EntityType Name=\"e\">\n  <NavigationProperty Name=\"n\" Type=\"n.e\"><OnDelete Action=\"Explode\"/></NavigationProperty>\n</EntityType>",
+            ),
+            "t.csdl:5:53: error: invalid Action \"Explode\" on <OnDelete>: expected Cascade, None, SetNull or SetDefault",
+        ),
+        case(
+            "operator with one operand",
+            doc(
+                "<Annotations Target=\"n.e\">\n  <Annotation Term=\"a.b\"><Eq><Path>x</Path></Eq></Annotation>\n</Annotations>",
+            ),
+            "t.csdl:5:26: error: wrong number of operands in <Eq>: expected two expressions, found 1",
+        ),
+        case(
+            "Apply without Function",
+            doc(
+                "<Annotations Target=\"n.e\">\n  <Annotation Term=\"a.b\"><Apply><String>x</String></Apply></Annotation>\n</Annotations>",
+            ),
+            "t.csdl:5:26: error: expected attribute Function on <Apply>",
+        ),
+        case(
+            "OData V3 document",
+            "<?xml version=\"1.0\"?>\n<edmx:Edmx Version=\"1.0\" xmlns:edmx=\"http://schemas.microsoft.com/ado/2007/06/edmx\">\n  <edmx:DataServices m:DataServiceVersion=\"3.0\" xmlns:m=\"http://schemas.microsoft.com/ado/2007/08/dataservices/metadata\">\n  <Schema Namespace=\"n\" xmlns=\"http://schemas.microsoft.com/ado/2009/11/edm\"/>\n  </edmx:DataServices>\n</edmx:Edmx>\n".to_string(),
+            "t.csdl:2:1: error: <edmx:Edmx> is an OData V3 document (EDMX 1.0, Version=\"1.0\", DataServiceVersion=\"3.0\"): OData V2 and V3 metadata is not supported, expected OData V4 CSDL (xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\", Version \"4.0\" or \"4.01\")",
+        ),
+        case(
+            "V3 schema in a V4 wrapper",
+            "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n<Schema Namespace=\"n\" xmlns=\"http://schemas.microsoft.com/ado/2009/11/edm\"/>\n</edmx:DataServices>\n</edmx:Edmx>\n".to_string(),
+            "t.csdl:3:1: error: <Schema> is in the CSDL 3.0 namespace \"http://schemas.microsoft.com/ado/2009/11/edm\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"",
+        ),
+        case(
+            "OData V2 document, malformed after the root",
+            "<edmx:Edmx Version=\"1.0\" xmlns:edmx=\"http://schemas.microsoft.com/ado/2007/06/edmx\">\n<edmx:DataServices <\n".to_string(),
+            "t.csdl:1:1: error: <edmx:Edmx> is an OData V2/V3 document (EDMX 1.0, Version=\"1.0\"): OData V2 and V3 metadata is not supported, expected OData V4 CSDL (xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\", Version \"4.0\" or \"4.01\")",
         ),
         strict(
             "stray text, strict",

@@ -192,8 +192,11 @@ fn document_and_references() {
             includes: vec![Include {
                 namespace: s("Org.OData.Core.V1"),
                 alias: Some(s("Core")),
+                annotations: vec![],
                 pos: at("<ex:Include"),
             }],
+            include_annotations: vec![],
+            annotations: vec![],
             pos: at("<ex:Reference"),
         }]
     );
@@ -322,6 +325,7 @@ fn structured_types() {
         [ReferentialConstraint {
             property: s("managerId"),
             referenced_property: s("id"),
+            annotations: vec![],
             pos: at("<ReferentialConstraint"),
         }]
     );
@@ -421,9 +425,8 @@ fn container() {
 fn annotation_expressions() {
     let doc = document();
     let graph = &doc.schemas[0];
-    // Two external blocks plus the schema's own annotation, kept as a
-    // block targeting the namespace.
-    assert_eq!(graph.annotations.len(), 3);
+    // Two external blocks; the schema's own annotation is its own.
+    assert_eq!(graph.annotations.len(), 2);
     let constants = &graph.annotations[0];
     assert_eq!(constants.target, "graph.user");
     assert_eq!(constants.qualifier.as_deref(), Some("tablet"));
@@ -507,44 +510,52 @@ fn annotation_expressions() {
     assert_eq!(record.annotations.len(), 1);
     assert_eq!(record.annotations[0].term, "Core.Description");
 
-    let own = &graph.annotations[2];
-    assert_eq!(own.target, "microsoft.graph");
-    assert_eq!(own.annotations[0].term, "Core.SchemaVersion");
-    assert_eq!(own.pos, at("<Annotation Term=\"Core.SchemaVersion\""));
+    let own = &graph.own_annotations;
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].term, "Core.SchemaVersion");
+    assert_eq!(own[0].pos, at("<Annotation Term=\"Core.SchemaVersion\""));
 }
 
 #[test]
-fn unsupported_constructs_warn_and_never_pose_as_defaults() {
+fn dynamic_expressions_are_kept_not_dropped() {
     let input = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
 <edmx:DataServices>
 <Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 <Annotations Target="n.t">
   <Annotation Term="Core.Computed"><If><Bool>true</Bool><Bool>false</Bool><Bool>true</Bool></If></Annotation>
   <Annotation Term="Core.Kept"><Record><PropertyValue Property="a"><Apply Function="odata.concat"/></PropertyValue><PropertyValue Property="b" Int="2"/></Record></Annotation>
-  <Annotation Term="Core.Dropped" ModelElementPath="n.t"/>
+  <Annotation Term="Core.Element" ModelElementPath="n.t"/>
 </Annotations>
 </Schema>
 </edmx:DataServices>
 </edmx:Edmx>"#;
-    let parsed = parse("u.csdl", input, &ParseOptions::default()).expect("parses");
-    let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
-    assert_eq!(
-        warnings,
-        [
-            "u.csdl:5:36: warning: unsupported element <If> in <Annotation>: ignored",
-            "u.csdl:6:68: warning: unsupported element <Apply> in <PropertyValue>: ignored",
-            "u.csdl:7:35: warning: unsupported expression attribute ModelElementPath on <Annotation>: ignored",
-        ]
-    );
+    let parsed = parse("u.csdl", input, &ParseOptions { strict: true }).expect("parses");
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
     let block = &parsed.document.schemas[0].annotations[0];
-    assert_eq!(block.annotations.len(), 1);
-    let kept = block.annotations[0]
+    assert_eq!(block.annotations.len(), 3);
+    let computed = block.annotations[0].value.as_ref().unwrap();
+    let ExprKind::If(branches) = &computed.kind else {
+        panic!("expected <If>, got {computed:?}");
+    };
+    assert_eq!(branches.len(), 3);
+    assert_eq!(computed.pos, Pos { line: 5, col: 36 });
+    let kept = block.annotations[1]
         .value
         .as_ref()
         .and_then(Expr::as_record)
         .unwrap();
-    assert_eq!(kept.property_values.len(), 1);
-    assert_eq!(kept.property_values[0].property, "b");
+    assert_eq!(kept.property_values.len(), 2);
+    assert_eq!(
+        kept.property_values[0].value.kind,
+        ExprKind::Apply {
+            function: s("odata.concat"),
+            arguments: vec![]
+        }
+    );
+    assert_eq!(
+        block.annotations[2].value.as_ref().map(|e| &e.kind),
+        Some(&ExprKind::ModelElementPath(s("n.t")))
+    );
 }
 
 #[test]

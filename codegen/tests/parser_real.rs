@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use migrations_codegen::csdl::syntax::*;
 use migrations_codegen::csdl::{ParseOptions, parse};
+use migrations_codegen::model::resolve;
 
 const METADATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata");
 
@@ -58,6 +59,29 @@ const COUNTED: &[&str] = &[
     "Record",
     "PropertyValue",
     "Collection",
+    "OnDelete",
+    "edmx:Reference",
+    "edmx:Include",
+    "edmx:IncludeAnnotations",
+    "Null",
+    "Apply",
+    "If",
+    "Cast",
+    "IsOf",
+    "LabeledElement",
+    "LabeledElementReference",
+    "UrlRef",
+    "And",
+    "Or",
+    "Not",
+    "Eq",
+    "Ne",
+    "Gt",
+    "Ge",
+    "Lt",
+    "Le",
+    "Has",
+    "In",
 ];
 
 /// Counts start tags `<Name` followed by whitespace, `/` or `>` in the raw
@@ -94,25 +118,49 @@ impl Counter {
             if let Some(value) = &a.value {
                 self.expr(value);
             }
+            self.annotations(&a.annotations);
+        }
+    }
+
+    fn exprs(&mut self, name: &'static str, items: &[Expr]) {
+        self.add(name, 1);
+        for item in items {
+            self.expr(item);
         }
     }
 
     fn expr(&mut self, expr: &Expr) {
+        self.annotations(&expr.annotations);
         match &expr.kind {
             ExprKind::Record(record) => {
                 self.add("Record", 1);
                 self.add("PropertyValue", record.property_values.len());
                 for pv in &record.property_values {
                     self.expr(&pv.value);
+                    self.annotations(&pv.annotations);
                 }
                 self.annotations(&record.annotations);
             }
-            ExprKind::Collection(items) => {
-                self.add("Collection", 1);
-                for item in items {
-                    self.expr(item);
+            ExprKind::Collection(items) => self.exprs("Collection", items),
+            ExprKind::Apply { arguments, .. } => self.exprs("Apply", arguments),
+            ExprKind::If(items) => self.exprs("If", items),
+            ExprKind::Operator(op, items) => {
+                // Arithmetic operators are not scanned for (`<Add` would
+                // also match other names).
+                let name = COUNTED.iter().find(|n| **n == op.name()).copied();
+                match name {
+                    Some(name) => self.exprs(name, items),
+                    None => items.iter().for_each(|i| self.expr(i)),
                 }
             }
+            ExprKind::Cast(test) => self.exprs("Cast", std::slice::from_ref(&test.operand)),
+            ExprKind::IsOf(test) => self.exprs("IsOf", std::slice::from_ref(&test.operand)),
+            ExprKind::LabeledElement { value, .. } => {
+                self.exprs("LabeledElement", std::slice::from_ref(&**value))
+            }
+            ExprKind::UrlRef(url) => self.exprs("UrlRef", std::slice::from_ref(&**url)),
+            ExprKind::LabeledElementReference(_) => self.add("LabeledElementReference", 1),
+            ExprKind::Null => self.add("Null", 1),
             _ => {}
         }
     }
@@ -121,8 +169,18 @@ impl Counter {
         for &name in COUNTED {
             self.add(name, 0);
         }
+        self.add("edmx:Reference", document.references.len());
+        for r in &document.references {
+            self.annotations(&r.annotations);
+            self.add("edmx:Include", r.includes.len());
+            for i in &r.includes {
+                self.annotations(&i.annotations);
+            }
+            self.add("edmx:IncludeAnnotations", r.include_annotations.len());
+        }
         self.add("Schema", document.schemas.len());
         for schema in &document.schemas {
+            self.annotations(&schema.own_annotations);
             self.add("EnumType", schema.enum_types.len());
             for e in &schema.enum_types {
                 self.annotations(&e.annotations);
@@ -151,6 +209,13 @@ impl Counter {
                 for n in &t.navigation_properties {
                     self.annotations(&n.annotations);
                     self.add("ReferentialConstraint", n.referential_constraints.len());
+                    for r in &n.referential_constraints {
+                        self.annotations(&r.annotations);
+                    }
+                    if let Some(d) = &n.on_delete {
+                        self.add("OnDelete", 1);
+                        self.annotations(&d.annotations);
+                    }
                 }
             }
             for op in &schema.operations {
@@ -167,6 +232,9 @@ impl Counter {
                     self.annotations(&p.annotations);
                 }
                 self.add("ReturnType", usize::from(op.return_type.is_some()));
+                if let Some(r) = &op.return_type {
+                    self.annotations(&r.annotations);
+                }
             }
             self.add("Term", schema.terms.len());
             for t in &schema.terms {
@@ -202,8 +270,10 @@ impl Counter {
     }
 }
 
-/// Parses `name`, checks the counts and returns the text and document.
-fn parse_and_count(name: &str) -> Option<(String, Document)> {
+/// Parses `name`, checks the counts (against the scan, and against
+/// `exact`: every element kind not listed there must be absent) and
+/// returns the text and document.
+fn parse_and_count(name: &str, exact: &[(&str, usize)]) -> Option<(String, Document)> {
     let text = load(name)?;
     let started = Instant::now();
     let parsed = match parse(name, &text, &ParseOptions::default()) {
@@ -226,6 +296,12 @@ fn parse_and_count(name: &str) -> Option<(String, Document)> {
             .join("\n")
     );
     let document = parsed.document;
+    let model = resolve(&document).unwrap_or_else(|d| panic!("{name} does not resolve:\n{d}"));
+    assert!(
+        model.warnings.is_empty(),
+        "{name}: unexpected resolver warnings:\n{:?}",
+        model.warnings
+    );
     assert_eq!(document.version, "4.0");
     assert_eq!(document.file, name);
 
@@ -255,6 +331,13 @@ fn parse_and_count(name: &str) -> Option<(String, Document)> {
         assert!(counter.0[required] > 0, "{name}: no <{required}> parsed");
     }
     eprintln!("{name}: {:?}", counter.0);
+    for (element, count) in &counter.0 {
+        let expected = exact
+            .iter()
+            .find(|(e, _)| e == element)
+            .map_or(0, |(_, n)| *n);
+        assert_eq!(*count, expected, "{name}: <{element}> count");
+    }
     Some((text, document))
 }
 
@@ -316,7 +399,34 @@ fn check_get_by_source_site_url(document: &Document) {
 
 #[test]
 fn graph_beta() {
-    let Some((text, document)) = parse_and_count("graph-beta.csdl") else {
+    let Some((text, document)) = parse_and_count(
+        "graph-beta.csdl",
+        &[
+            ("Action", 709),
+            ("Annotation", 906),
+            ("Annotations", 291),
+            ("Collection", 122),
+            ("ComplexType", 1048),
+            ("EntityContainer", 1),
+            ("EntitySet", 58),
+            ("EntityType", 726),
+            ("EnumType", 482),
+            ("Function", 251),
+            ("Key", 17),
+            ("Member", 2719),
+            ("NavigationProperty", 1068),
+            ("NavigationPropertyBinding", 70),
+            ("Parameter", 2426),
+            ("Property", 6687),
+            ("PropertyRef", 17),
+            ("PropertyValue", 1057),
+            ("Record", 748),
+            ("ReturnType", 743),
+            ("Schema", 6),
+            ("Singleton", 24),
+            ("Term", 12),
+        ],
+    ) else {
         return;
     };
     assert_eq!(document.schemas.len(), 6);
@@ -456,7 +566,34 @@ fn graph_beta() {
 
 #[test]
 fn graph_beta_usnat() {
-    let Some((text, document)) = parse_and_count("graph-beta-usnat.csdl") else {
+    let Some((text, document)) = parse_and_count(
+        "graph-beta-usnat.csdl",
+        &[
+            ("Action", 705),
+            ("Annotation", 898),
+            ("Annotations", 284),
+            ("Collection", 113),
+            ("ComplexType", 1044),
+            ("EntityContainer", 1),
+            ("EntitySet", 58),
+            ("EntityType", 722),
+            ("EnumType", 479),
+            ("Function", 251),
+            ("Key", 17),
+            ("Member", 2683),
+            ("NavigationProperty", 1064),
+            ("NavigationPropertyBinding", 70),
+            ("Parameter", 2422),
+            ("Property", 6660),
+            ("PropertyRef", 17),
+            ("PropertyValue", 1026),
+            ("Record", 739),
+            ("ReturnType", 739),
+            ("Schema", 6),
+            ("Singleton", 23),
+            ("Term", 12),
+        ],
+    ) else {
         return;
     };
     assert_eq!(document.schemas.len(), 6);

@@ -370,3 +370,34 @@ value = "true"
     );
     assert!(err.contains("cargo xtask regen --from"), "{err}");
 }
+
+#[test]
+fn added_annotations_keep_nested_annotations_and_dynamic_expressions() {
+    let (model, _) = apply(
+        r#"
+[[change]]
+action = "add-annotation"
+target = "test.ns.thing/label"
+xml = '''
+<Annotation Term="Org.OData.Core.V1.Description">
+  <If><Eq><Path>id</Path><Null/></Eq><String>new</String><String>old</String></If>
+  <Annotation Term="Org.OData.Core.V1.LongDescription" String="why the label says so"/>
+</Annotation>
+'''
+"#,
+    );
+    let label = model.all_properties("test.ns.thing")[1];
+    let added = label
+        .annotations
+        .iter()
+        .find(|a| a.term == "Org.OData.Core.V1.Description" && !a.annotations.is_empty())
+        .expect("the added annotation");
+    assert_eq!(
+        added.annotations[0].term,
+        "Org.OData.Core.V1.LongDescription"
+    );
+    assert!(matches!(
+        added.value.as_ref().map(|v| &v.kind),
+        Some(migrations_codegen::csdl::syntax::ExprKind::If(branches)) if branches.len() == 3
+    ));
+}

@@ -7,7 +7,9 @@ mod common;
 
 use common::in_schema as doc;
 use migrations_codegen::csdl::{ParseOptions, parse};
-use migrations_codegen::model::{resolve, resolve_owned};
+use migrations_codegen::model::{
+    ResolveOptions, resolve, resolve_owned, resolve_owned_with, resolve_with,
+};
 
 const FILE: &str = "r.csdl";
 
@@ -23,18 +25,37 @@ fn schemas(schemas: &str) -> String {
 /// The diagnostics of resolving `text`, one per line. Borrowed and owned
 /// resolution must agree.
 fn errors(text: &str) -> String {
+    errors_with(text, &ResolveOptions::default())
+}
+
+fn errors_with(text: &str, options: &ResolveOptions) -> String {
     let parsed = parse(FILE, text, &ParseOptions::default())
         .unwrap_or_else(|d| panic!("the input must parse:\n{d}\n{text}"));
-    let borrowed = match resolve(&parsed.document) {
+    let borrowed = match resolve_with(&parsed.document, options) {
         Ok(_) => panic!("resolution succeeded:\n{text}"),
         Err(d) => d.to_string(),
     };
-    let owned = resolve_owned(parsed.document)
+    let owned = resolve_owned_with(parsed.document, options)
         .map(|_| ())
         .unwrap_err()
         .to_string();
     assert_eq!(borrowed, owned, "owned and borrowed resolution disagree");
     borrowed
+}
+
+/// Whatever `resolve` and `resolve_owned` say must agree, also on success.
+fn warnings(text: &str) -> String {
+    let parsed = parse(FILE, text, &ParseOptions::default())
+        .unwrap_or_else(|d| panic!("the input must parse:\n{d}\n{text}"));
+    let borrowed = resolve(&parsed.document).unwrap_or_else(|d| panic!("{d}"));
+    let owned = resolve_owned(parsed.document).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(borrowed.warnings, owned.warnings);
+    borrowed
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn cases() -> Vec<(&'static str, String, &'static str)> {
@@ -175,17 +196,6 @@ fn cases() -> Vec<(&'static str, String, &'static str)> {
             "r.csdl:4:1: error: enum type \"ns.e\" has UnderlyingType \"Edm.String\": expected Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32 or Edm.Int64",
         ),
         (
-            "type in a referenced namespace",
-            format!(
-                "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n\
-                 <edmx:Reference Uri=\"https://example.com/other.xml\"><edmx:Include Namespace=\"other\" Alias=\"o\"/></edmx:Reference>\n\
-                 <edmx:DataServices>\n<Schema Namespace=\"ns\" {SCHEMA_NS}>\n\
-                 <ComplexType Name=\"x\"><Property Name=\"a\" Type=\"o.thing\"/></ComplexType>\n\
-                 </Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n"
-            ),
-            "r.csdl:5:23: error: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define",
-        ),
-        (
             "clashing aliases",
             schemas(&format!(
                 "<Schema Namespace=\"one\" Alias=\"a\" {SCHEMA_NS}/>\n<Schema Namespace=\"two\" Alias=\"a\" {SCHEMA_NS}/>"
@@ -233,5 +243,67 @@ fn unresolvable_documents_give_located_messages() {
         failures.len(),
         cases.len(),
         failures.join("\n")
+    );
+}
+
+/// A document that includes namespace `other` (alias `o`) without holding
+/// it, with `body` in its schema `ns` from line 5 on.
+fn referencing(body: &str) -> String {
+    format!(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n\
+         <edmx:Reference Uri=\"https://example.com/other.xml\"><edmx:Include Namespace=\"other\" Alias=\"o\"/></edmx:Reference>\n\
+         <edmx:DataServices>\n<Schema Namespace=\"ns\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n\
+         {body}\n\
+         </Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n"
+    )
+}
+
+#[test]
+fn references_into_unloaded_namespaces_are_external_with_warnings() {
+    let property =
+        referencing(r#"<ComplexType Name="x"><Property Name="a" Type="o.thing"/></ComplexType>"#);
+    // Strict resolution refuses, with the message unstrict resolution warns with.
+    assert_eq!(
+        errors_with(&property, &ResolveOptions { strict: true }),
+        "r.csdl:5:23: error: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define"
+    );
+    assert_eq!(
+        warnings(&property),
+        "r.csdl:5:23: warning: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference"
+    );
+    let everything = referencing(
+        r#"<EntityType Name="e" BaseType="other.base"><NavigationProperty Name="n" Type="Collection(o.target)"/></EntityType>
+<EntityContainer Name="c"><EntitySet Name="es" EntityType="o.entity"/></EntityContainer>
+<Annotations Target="o.entity/p"><Annotation Term="o.term" String="x"/></Annotations>
+<Annotations Target="other"><Annotation Term="o.term" String="y"/></Annotations>"#,
+    );
+    assert_eq!(
+        warnings(&everything),
+        [
+            "r.csdl:5:1: warning: base type \"other.base\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference",
+            "r.csdl:5:44: warning: type \"o.target\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference",
+            "r.csdl:6:27: warning: entity type \"o.entity\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference",
+            "r.csdl:7:1: warning: annotation target \"o.entity/p\" is in the referenced namespace \"other\", which this document does not define: kept as external annotations",
+            "r.csdl:8:1: warning: annotation target \"other\" is in the referenced namespace \"other\", which this document does not define: kept as external annotations",
+        ]
+        .join("\n")
+    );
+    let parsed = parse(FILE, &everything, &ParseOptions::default()).unwrap();
+    let model = resolve(&parsed.document).unwrap();
+    let targets: Vec<&str> = model
+        .external_annotations
+        .iter()
+        .map(|a| a.target.as_str())
+        .collect();
+    assert_eq!(targets, ["other.entity/p", "other"]);
+    assert_eq!(
+        model.external_types.keys().collect::<Vec<_>>(),
+        ["other.base", "other.entity", "other.target"]
+    );
+    assert_eq!(
+        errors_with(&everything, &ResolveOptions { strict: true })
+            .lines()
+            .count(),
+        5
     );
 }

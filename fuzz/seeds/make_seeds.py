@@ -115,7 +115,49 @@ def csdl_seeds():
         if bodies:
             with open(os.path.join(doc_dir, "small-%s.xml" % kind), "w", encoding="utf-8") as f:
                 f.write(head + "".join(bodies) + tail)
+    with open(os.path.join(doc_dir, "csdl401-constructs.xml"), "w", encoding="utf-8") as f:
+        f.write(CSDL401)
     return len(names)
+
+
+# The CSDL 4.01 constructs Graph's files do not use (dynamic expressions,
+# annotations on annotations, references and return types, OnDelete,
+# IncludeAnnotations, abstract types, Unicode names), for the fuzzers to
+# start from.
+CSDL401 = """<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.01" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://example.com/Core.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"><Annotation Term="Core.Description" String="core" /></edmx:Include>
+    <edmx:IncludeAnnotations TermNamespace="Org.OData.Core.V1" Qualifier="q" TargetNamespace="n" />
+    <Annotation Term="Core.Description" String="a reference" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="n" Alias="self" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Straße"><Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <Property Name="any" Type="Edm.Untyped" />
+        <NavigationProperty Name="parent" Type="self.Straße"><OnDelete Action="Cascade" /></NavigationProperty>
+        <NavigationProperty Name="other" Type="Edm.EntityType" />
+      </EntityType>
+      <Function Name="delta" IsBound="true"><Parameter Name="it" Type="Collection(self.Straße)" />
+        <ReturnType Type="Collection(self.Straße)"><Annotation Term="Core.IsDelta" Bool="true" /></ReturnType>
+      </Function>
+      <Term Name="any" Type="Edm.Untyped" />
+      <Annotations Target="self.Straße">
+        <Annotation Term="self.any"><Apply Function="odata.concat"><String>a</String><Path>id</Path></Apply></Annotation>
+        <Annotation Term="self.any" Qualifier="if"><If><Eq><Path>id</Path><Null /></Eq><Int>1</Int><Int>2</Int></If></Annotation>
+        <Annotation Term="self.any" Qualifier="ops"><And><Or><Not><Has><Path>a</Path><EnumMember>self.e/x</EnumMember></Has></Not><In><Path>b</Path><Collection><Int>1</Int></Collection></In></Or><Le><Add><Int>1</Int><Neg><Int>2</Int></Neg></Add><Int>3</Int></Le></And></Annotation>
+        <Annotation Term="self.any" Qualifier="cast"><Cast Type="Edm.Decimal" Precision="3" Scale="1"><IsOf Type="Edm.Int32"><Path>n</Path></IsOf></Cast></Annotation>
+        <Annotation Term="self.any" Qualifier="label"><LabeledElement Name="l" String="x"><Annotation Term="self.any" Bool="true" /></LabeledElement></Annotation>
+        <Annotation Term="self.any" Qualifier="ref"><LabeledElementReference>self.l</LabeledElementReference></Annotation>
+        <Annotation Term="self.any" Qualifier="url" UrlRef="http://host/doc" />
+        <Annotation Term="self.any" Qualifier="model" ModelElementPath="self.Straße/id"><Annotation Term="self.any" String="nested" /></Annotation>
+      </Annotations>
+      <Annotation Term="Core.Description" String="the schema" />
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"""
 
 
 def json_blocks(md):

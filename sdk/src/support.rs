@@ -479,6 +479,62 @@ macro_rules! request_builder {
 }
 pub(crate) use request_builder;
 
+/// One property of an edit's body: sent when set and different from the
+/// fetched value (always, for a body built from nothing).
+pub fn edit_entry<M: serde::ser::SerializeMap, T: serde::Serialize + PartialEq>(
+    map: &mut M,
+    key: &str,
+    before: Option<&crate::runtime::Field<T>>,
+    after: &crate::runtime::Field<T>,
+) -> Result<(), M::Error> {
+    if after.is_unset() || before.is_some_and(|b| b == after) {
+        return Ok(());
+    }
+    map.serialize_entry(key, after)
+}
+
+/// The unknown properties of an edit's body: those added or changed, and
+/// `null` for those removed.
+pub fn edit_additional<M: serde::ser::SerializeMap>(
+    map: &mut M,
+    before: Option<&serde_json::Map<String, serde_json::Value>>,
+    after: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in after {
+        if before.and_then(|b| b.get(k)) != Some(v) {
+            map.serialize_entry(k, v)?;
+        }
+    }
+    if let Some(before) = before {
+        for k in before.keys().filter(|k| !after.contains_key(*k)) {
+            map.serialize_entry(k, &serde_json::Value::Null)?;
+        }
+    }
+    Ok(())
+}
+
+/// A create body checked for the properties the service sets itself: with
+/// `refused` set, serialising fails, so the request is refused as
+/// `Error::InvalidRequest` before anything is sent. A caller who insists
+/// puts the property in `additional_data` instead.
+pub struct CreateBody<'a, T> {
+    pub body: &'a T,
+    /// `(property, why it is read-only)`.
+    pub refused: Option<(&'static str, &'static str)>,
+}
+
+impl<T: serde::Serialize> serde::Serialize for CreateBody<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.refused {
+            Some((property, why)) => Err(serde::ser::Error::custom(format!(
+                "`{property}` is read-only ({why}): the service sets it; to send it anyway, put it in \
+                 `additional_data`"
+            ))),
+            None => self.body.serialize(serializer),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,10 @@ async fn no_failure_shows_the_token() {
         ("403", jobs.by_id("forbidden").get().await.unwrap_err()),
         (
             "POST 403",
-            jobs.by_id("forbidden").patch(&body).await.unwrap_err(),
+            jobs.by_id("forbidden")
+                .patch(&body.edit())
+                .await
+                .unwrap_err(),
         ),
         ("decode", jobs.by_id("garbled").get().await.unwrap_err()),
         (

@@ -121,7 +121,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     client
         .solutions()
         .migrations()
-        .patch(&MigrationsRoot::new())
+        .patch(&MigrationsRootEdit::new())
         .await
         .unwrap();
 
@@ -137,11 +137,11 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let later: graph_migrations::runtime::edm::DateTimeOffset =
         "2025-06-01T00:00:00Z".parse().unwrap();
     jobs.by_id(&id)
-        .patch(&CrossTenantMigrationJob::new().with_complete_after_date_time(later.clone()))
+        .patch(&CrossTenantMigrationJobEdit::new().with_complete_after_date_time(later.clone()))
         .await
         .unwrap();
     jobs.by_display_name("Contoso_job")
-        .patch(&CrossTenantMigrationJob::new().with_complete_after_date_time(later))
+        .patch(&CrossTenantMigrationJobEdit::new().with_complete_after_date_time(later))
         .await
         .unwrap();
 
@@ -215,7 +215,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     users.by_id(&tid).get().await.unwrap();
     users
         .by_id(&tid)
-        .patch(&CrossTenantMigrationTask::new())
+        .patch(&CrossTenantMigrationTaskEdit::new())
         .await
         .unwrap();
     let _ = users.by_id(&tid).cancel().post().await;
@@ -237,7 +237,9 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     // SharePoint root and tasks.
     let sp = client.solutions().share_point().migrations();
     sp.get().await.unwrap();
-    sp.patch(&SharePointMigrationsRoot::new()).await.unwrap();
+    sp.patch(&SharePointMigrationsRootEdit::new())
+        .await
+        .unwrap();
     let tasks = sp.cross_organization_migration_tasks();
     let site = SharePointSiteMigrationTaskParameters::new()
         .with_target_organization_host("https://fabrico-my.sharepoint.com".to_string())
@@ -256,7 +258,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     tasks.by_id(&sp_id).get().await.unwrap();
     tasks
         .by_id(&sp_id)
-        .patch(&SharePointMigrationTask::new())
+        .patch(&SharePointMigrationTaskEdit::new())
         .await
         .unwrap();
     tasks

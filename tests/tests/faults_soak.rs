@@ -153,7 +153,7 @@ async fn run_one(client: &Client, i: usize, created: &Mutex<Created>) -> (Op, St
                 let later: graph_migrations::runtime::edm::DateTimeOffset =
                     "2025-06-01T00:00:00Z".parse().unwrap();
                 jobs.by_id(&id)
-                    .patch(&CrossTenantMigrationJob::new().with_complete_after_date_time(later))
+                    .patch(&CrossTenantMigrationJobEdit::new().with_complete_after_date_time(later))
                     .await
                     .map(|_| ())
             }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::diff::{self, Severity, Version};
-use migrations_codegen::model::{Model, resolve, vocab};
+use migrations_codegen::model::{Model, ResolveOptions, resolve_with, vocab};
 use migrations_codegen::pipeline;
 
 // Parsing, resolving and formatting allocate tens of thousands of small
@@ -185,7 +185,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 Some(before) => {
                     let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                         .map_err(|d| d.to_string())?;
-                    let report = diff::diff(&before, &outputs.model, &config);
+                    let mut report = diff::diff(&before, &outputs.model, &config);
+                    report.watch(outputs.plan.unsettled.iter().map(|u| u.element.clone()));
                     let suggestion = sdk_version(&root)
                         .ok()
                         .map(|v| diff::suggest(v, report.classification()));
@@ -211,6 +212,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                 .map_err(|d| d.to_string())?;
             let mut report = diff::diff(&old_model, &new_model, &config);
+            report.watch(pipeline::watch_list(&root, &new_model).map_err(|d| d.to_string())?);
             report.old = old;
             report.new = new;
             let suggestion = diff::suggest(sdk_version(&root)?, report.classification());
@@ -261,7 +263,14 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             for w in &parsed.warnings {
                 eprintln!("{w}");
             }
-            let model = resolve(&parsed.document).map_err(|d| d.to_string())?;
+            // --strict refuses references into namespaces the document
+            // includes but does not hold; otherwise they are kept as
+            // external, each with a located warning.
+            let model = resolve_with(&parsed.document, &ResolveOptions { strict })
+                .map_err(|d| d.to_string())?;
+            for w in &model.warnings {
+                eprintln!("{w}");
+            }
             let c = model.counts();
             let annotation_targets: usize = parsed
                 .document

@@ -19,28 +19,22 @@
 //! elements appear where CSDL allows them. Whether names resolve, types are
 //! unique or base types form cycles is the resolver's business.
 //!
-//! Mapping notes:
-//! - An `<Annotation>` placed directly in a `<Schema>` (the schema
-//!   annotating itself) is stored as an external [`Annotations`] block whose
-//!   target is the schema namespace, since [`Schema`] has no annotation list.
-//! - CSDL elements the syntax tree cannot hold (`OnDelete`,
-//!   `IncludeAnnotations`, annotations on return types or on annotations,
-//!   dynamic expressions such as `<If>` or `<Apply>`) are skipped with an
-//!   "unsupported element" warning. An annotation or property value whose
-//!   value is such an expression is dropped as a whole, so that it is never
-//!   mistaken for its default value.
+//! The tree holds every construct of CSDL 4.0 and 4.01 XML: annotations
+//! wherever CSDL allows them (on the schema, on annotations, on references,
+//! includes, return types, expressions) and every expression, constant,
+//! path or dynamic. OData V2/V3 documents (EDMX 1.0 to 3.0) are refused
+//! with one error that says so.
 
 mod events;
 mod grammar;
-mod lines;
 mod values;
 
 use quick_xml::Reader;
 
-use super::syntax::{Annotations, Document, Pos, Schema};
+use super::syntax::{Document, Pos, Schema};
 use super::{Diagnostic, Diagnostics};
+use crate::lines::LineIndex;
 use events::{Elem, NsBinding, RawAttr, Top};
-use lines::LineIndex;
 
 /// How tolerant the parser is.
 #[derive(Clone, Debug, Default)]
@@ -239,16 +233,4 @@ impl<'a> Parser<'a> {
         }
         Ok(schema)
     }
-}
-
-/// An annotation on the schema itself, kept as an external block targeting
-/// the namespace.
-fn schema_annotation(schema: &mut Schema, annotation: super::syntax::Annotation) {
-    let pos = annotation.pos;
-    schema.annotations.push(Annotations {
-        target: schema.namespace.clone(),
-        qualifier: None,
-        annotations: vec![annotation],
-        pos,
-    });
 }

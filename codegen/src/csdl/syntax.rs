@@ -35,6 +35,8 @@ pub struct Document {
 pub struct Reference {
     pub uri: String,
     pub includes: Vec<Include>,
+    pub include_annotations: Vec<IncludeAnnotations>,
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
@@ -42,6 +44,17 @@ pub struct Reference {
 pub struct Include {
     pub namespace: String,
     pub alias: Option<String>,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+/// `edmx:IncludeAnnotations`: which annotations of the referenced document
+/// apply (recorded, never fetched).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IncludeAnnotations {
+    pub term_namespace: String,
+    pub qualifier: Option<String>,
+    pub target_namespace: Option<String>,
     pub pos: Pos,
 }
 
@@ -60,6 +73,9 @@ pub struct Schema {
     pub containers: Vec<EntityContainer>,
     /// External `Annotations Target="..."` blocks.
     pub annotations: Vec<Annotations>,
+    /// `<Annotation>` elements directly in the schema: the schema
+    /// annotating itself (the OASIS vocabularies do).
+    pub own_annotations: Vec<Annotation>,
 }
 
 /// The facets a property, parameter, return type or type definition may carry.
@@ -183,6 +199,7 @@ pub struct NavigationProperty {
     pub contains_target: bool,
     pub partner: Option<String>,
     pub referential_constraints: Vec<ReferentialConstraint>,
+    pub on_delete: Option<OnDelete>,
     pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
@@ -191,6 +208,16 @@ pub struct NavigationProperty {
 pub struct ReferentialConstraint {
     pub property: String,
     pub referenced_property: String,
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+/// `<OnDelete Action="Cascade">`: the action, as written (`Cascade`,
+/// `None`, `SetNull`, `SetDefault`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnDelete {
+    pub action: String,
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
@@ -230,6 +257,8 @@ pub struct ReturnType {
     pub ty: TypeRef,
     pub nullable: Option<bool>,
     pub facets: Facets,
+    /// CSDL 4.01 annotations on the return type, such as `Core.IsDelta`.
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
@@ -238,6 +267,7 @@ pub struct Term {
     pub name: String,
     pub ty: TypeRef,
     pub nullable: Option<bool>,
+    pub facets: Facets,
     pub default_value: Option<String>,
     pub applies_to: Option<String>,
     pub base_term: Option<String>,
@@ -248,6 +278,8 @@ pub struct Term {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityContainer {
     pub name: String,
+    /// The qualified name of the container this one extends.
+    pub extends: Option<String>,
     pub entity_sets: Vec<EntitySet>,
     pub singletons: Vec<Singleton>,
     pub action_imports: Vec<ActionImport>,
@@ -270,6 +302,8 @@ pub struct EntitySet {
 pub struct Singleton {
     pub name: String,
     pub ty: String,
+    /// CSDL 4.01: whether the singleton may be null.
+    pub nullable: Option<bool>,
     pub bindings: Vec<NavigationPropertyBinding>,
     pub annotations: Vec<Annotation>,
     pub pos: Pos,
@@ -318,13 +352,109 @@ pub struct Annotation {
     /// The value, from a constant attribute (`String="..."`) or the child
     /// expression. `None` means the term's default (usually `true`).
     pub value: Option<Expr>,
+    /// Annotations on this annotation.
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     pub kind: ExprKind,
+    /// Annotations inside the expression's element (CSDL 4.01 annotates
+    /// `Apply`, `If`, `Null`, operators and the like); a record's own
+    /// annotations are in [`Record::annotations`].
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
+}
+
+/// The operators CSDL writes as elements holding their operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operator {
+    And,
+    Or,
+    Not,
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Has,
+    In,
+    Add,
+    Sub,
+    Neg,
+    Mul,
+    Div,
+    DivBy,
+    Mod,
+}
+
+impl Operator {
+    pub const ALL: [Operator; 18] = [
+        Operator::And,
+        Operator::Or,
+        Operator::Not,
+        Operator::Eq,
+        Operator::Ne,
+        Operator::Gt,
+        Operator::Ge,
+        Operator::Lt,
+        Operator::Le,
+        Operator::Has,
+        Operator::In,
+        Operator::Add,
+        Operator::Sub,
+        Operator::Neg,
+        Operator::Mul,
+        Operator::Div,
+        Operator::DivBy,
+        Operator::Mod,
+    ];
+
+    /// The element name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operator::And => "And",
+            Operator::Or => "Or",
+            Operator::Not => "Not",
+            Operator::Eq => "Eq",
+            Operator::Ne => "Ne",
+            Operator::Gt => "Gt",
+            Operator::Ge => "Ge",
+            Operator::Lt => "Lt",
+            Operator::Le => "Le",
+            Operator::Has => "Has",
+            Operator::In => "In",
+            Operator::Add => "Add",
+            Operator::Sub => "Sub",
+            Operator::Neg => "Neg",
+            Operator::Mul => "Mul",
+            Operator::Div => "Div",
+            Operator::DivBy => "DivBy",
+            Operator::Mod => "Mod",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Operator> {
+        Operator::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// How many operands the operator takes.
+    pub fn arity(self) -> usize {
+        match self {
+            Operator::Not | Operator::Neg => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// `<Cast>` or `<IsOf>`: a type (with facets) applied to one operand.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeTest {
+    pub ty: TypeRef,
+    pub facets: Facets,
+    pub operand: Expr,
 }
 
 /// Annotation expressions. Constant values keep their lexical form so that
@@ -348,9 +478,28 @@ pub enum ExprKind {
     PropertyPath(String),
     NavigationPropertyPath(String),
     AnnotationPath(String),
+    ModelElementPath(String),
+    /// The qualified name of a labeled element.
+    LabeledElementReference(String),
     Null,
     Record(Record),
     Collection(Vec<Expr>),
+    /// `<Apply Function="odata.concat">` and its arguments.
+    Apply {
+        function: String,
+        arguments: Vec<Expr>,
+    },
+    /// Condition, then, and (except in a collection) else.
+    If(Vec<Expr>),
+    Operator(Operator, Vec<Expr>),
+    Cast(Box<TypeTest>),
+    IsOf(Box<TypeTest>),
+    LabeledElement {
+        name: String,
+        value: Box<Expr>,
+    },
+    /// `<UrlRef>`: an expression giving a URL.
+    UrlRef(Box<Expr>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -364,6 +513,7 @@ pub struct Record {
 pub struct PropertyValue {
     pub property: String,
     pub value: Expr,
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
@@ -378,7 +528,11 @@ impl Record {
 
 impl Expr {
     pub fn new(kind: ExprKind, pos: Pos) -> Self {
-        Expr { kind, pos }
+        Expr {
+            kind,
+            annotations: Vec::new(),
+            pos,
+        }
     }
 
     /// The text of a string-like constant or path.
@@ -391,7 +545,9 @@ impl Expr {
             | ExprKind::Path(s)
             | ExprKind::PropertyPath(s)
             | ExprKind::NavigationPropertyPath(s)
-            | ExprKind::AnnotationPath(s) => Some(s),
+            | ExprKind::AnnotationPath(s)
+            | ExprKind::ModelElementPath(s)
+            | ExprKind::LabeledElementReference(s) => Some(s),
             _ => None,
         }
     }

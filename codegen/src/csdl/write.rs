@@ -7,6 +7,8 @@ use std::fmt::Write;
 
 use super::syntax::*;
 
+const EDM_NS: &str = "http://docs.oasis-open.org/odata/ns/edm";
+
 pub struct Writer {
     out: String,
     depth: usize,
@@ -48,16 +50,39 @@ pub fn write_document(doc: &Document, header: &[String]) -> String {
         ],
     );
     for r in &doc.references {
-        w.open("edmx:Reference", &[("Uri", Some(&r.uri))]);
+        // Annotations are edm elements; outside a Schema the edm namespace
+        // is not declared yet.
+        let annotated =
+            !r.annotations.is_empty() || r.includes.iter().any(|i| !i.annotations.is_empty());
+        w.open(
+            "edmx:Reference",
+            &[
+                ("Uri", Some(&r.uri)),
+                ("xmlns", annotated.then_some(EDM_NS)),
+            ],
+        );
         for i in &r.includes {
-            w.empty(
+            w.element(
                 "edmx:Include",
                 &[
                     ("Namespace", Some(&i.namespace)),
                     ("Alias", i.alias.as_deref()),
                 ],
+                !i.annotations.is_empty(),
+                |w| w.annotations(&i.annotations),
             );
         }
+        for i in &r.include_annotations {
+            w.empty(
+                "edmx:IncludeAnnotations",
+                &[
+                    ("TermNamespace", Some(&i.term_namespace)),
+                    ("Qualifier", i.qualifier.as_deref()),
+                    ("TargetNamespace", i.target_namespace.as_deref()),
+                ],
+            );
+        }
+        w.annotations(&r.annotations);
         w.close("edmx:Reference");
     }
     w.open("edmx:DataServices", &[]);
@@ -153,7 +178,7 @@ impl Writer {
             &[
                 ("Namespace", Some(&s.namespace)),
                 ("Alias", s.alias.as_deref()),
-                ("xmlns", Some("http://docs.oasis-open.org/odata/ns/edm")),
+                ("xmlns", Some(EDM_NS)),
             ],
         );
         let mut enums: Vec<&EnumType> = s.enum_types.iter().collect();
@@ -199,19 +224,19 @@ impl Writer {
         terms.sort_by(|a, b| a.name.cmp(&b.name));
         for t in terms {
             let ty = t.ty.to_string();
-            self.element(
-                "Term",
-                &[
-                    ("Name", Some(&t.name)),
-                    ("Type", Some(&ty)),
-                    ("BaseTerm", t.base_term.as_deref()),
-                    ("Nullable", opt_b(t.nullable)),
-                    ("DefaultValue", t.default_value.as_deref()),
-                    ("AppliesTo", t.applies_to.as_deref()),
-                ],
-                !t.annotations.is_empty(),
-                |w| w.annotations(&t.annotations),
-            );
+            let facets = facet_attrs(&t.facets);
+            let mut attrs: Vec<(&str, Option<&str>)> = vec![
+                ("Name", Some(&t.name)),
+                ("Type", Some(&ty)),
+                ("BaseTerm", t.base_term.as_deref()),
+                ("Nullable", opt_b(t.nullable)),
+            ];
+            attrs.extend(facets.iter().map(|(k, v)| (*k, v.as_deref())));
+            attrs.push(("DefaultValue", t.default_value.as_deref()));
+            attrs.push(("AppliesTo", t.applies_to.as_deref()));
+            self.element("Term", &attrs, !t.annotations.is_empty(), |w| {
+                w.annotations(&t.annotations)
+            });
         }
         for c in &s.containers {
             self.container(c);
@@ -229,6 +254,7 @@ impl Writer {
             self.annotations(&a.annotations);
             self.close("Annotations");
         }
+        self.annotations(&s.own_annotations);
         self.close("Schema");
     }
 
@@ -304,15 +330,27 @@ impl Writer {
                     ("Partner", n.partner.as_deref()),
                     ("ContainsTarget", n.contains_target.then_some("true")),
                 ];
-                let has = !n.annotations.is_empty() || !n.referential_constraints.is_empty();
+                let has = !n.annotations.is_empty()
+                    || !n.referential_constraints.is_empty()
+                    || n.on_delete.is_some();
                 w.element("NavigationProperty", &attrs, has, |w| {
                     for r in &n.referential_constraints {
-                        w.empty(
+                        w.element(
                             "ReferentialConstraint",
                             &[
                                 ("Property", Some(&r.property)),
                                 ("ReferencedProperty", Some(&r.referenced_property)),
                             ],
+                            !r.annotations.is_empty(),
+                            |w| w.annotations(&r.annotations),
+                        );
+                    }
+                    if let Some(d) = &n.on_delete {
+                        w.element(
+                            "OnDelete",
+                            &[("Action", Some(&d.action))],
+                            !d.annotations.is_empty(),
+                            |w| w.annotations(&d.annotations),
                         );
                     }
                     w.annotations(&n.annotations);
@@ -355,14 +393,19 @@ impl Writer {
             let mut attrs: Vec<(&str, Option<&str>)> =
                 vec![("Type", Some(&ty)), ("Nullable", opt_b(r.nullable))];
             attrs.extend(facets.iter().map(|(k, v)| (*k, v.as_deref())));
-            self.empty("ReturnType", &attrs);
+            self.element("ReturnType", &attrs, !r.annotations.is_empty(), |w| {
+                w.annotations(&r.annotations)
+            });
         }
         self.annotations(&o.annotations);
         self.close(name);
     }
 
     fn container(&mut self, c: &EntityContainer) {
-        self.open("EntityContainer", &[("Name", Some(&c.name))]);
+        self.open(
+            "EntityContainer",
+            &[("Name", Some(&c.name)), ("Extends", c.extends.as_deref())],
+        );
         let mut sets: Vec<&EntitySet> = c.entity_sets.iter().collect();
         sets.sort_by(|a, b| a.name.cmp(&b.name));
         for e in sets {
@@ -386,7 +429,11 @@ impl Writer {
         for s in singletons {
             self.element(
                 "Singleton",
-                &[("Name", Some(&s.name)), ("Type", Some(&s.ty))],
+                &[
+                    ("Name", Some(&s.name)),
+                    ("Type", Some(&s.ty)),
+                    ("Nullable", opt_b(s.nullable)),
+                ],
                 !s.bindings.is_empty() || !s.annotations.is_empty(),
                 |w| {
                     w.bindings(&s.bindings);
@@ -448,7 +495,7 @@ impl Writer {
             ("Term", Some(a.term.as_str())),
             ("Qualifier", a.qualifier.as_deref()),
         ];
-        self.expr_element("Annotation", &base, a.value.as_ref(), &[]);
+        self.expr_element("Annotation", &base, a.value.as_ref(), &a.annotations);
     }
 
     /// Writes an element carrying an expression: constants as attributes,
@@ -479,6 +526,7 @@ impl Writer {
     }
 
     fn expr(&mut self, e: &Expr) {
+        let notes = &e.annotations;
         match &e.kind {
             ExprKind::Record(r) => {
                 let has = !r.property_values.is_empty() || !r.annotations.is_empty();
@@ -488,30 +536,79 @@ impl Writer {
                             "PropertyValue",
                             &[("Property", Some(&pv.property))],
                             Some(&pv.value),
-                            &[],
+                            &pv.annotations,
                         );
                     }
                     w.annotations(&r.annotations);
                 });
             }
-            ExprKind::Collection(items) => {
-                self.element("Collection", &[], !items.is_empty(), |w| {
-                    for i in items {
-                        w.expr(i);
-                    }
-                });
+            ExprKind::Collection(items) => self.operands("Collection", &[], items, notes),
+            ExprKind::Null => self.operands("Null", &[], &[], notes),
+            ExprKind::Apply {
+                function,
+                arguments,
+            } => self.operands("Apply", &[("Function", Some(function))], arguments, notes),
+            ExprKind::If(operands) => self.operands("If", &[], operands, notes),
+            ExprKind::Operator(op, operands) => self.operands(op.name(), &[], operands, notes),
+            ExprKind::Cast(test) | ExprKind::IsOf(test) => {
+                let name = if matches!(e.kind, ExprKind::Cast(_)) {
+                    "Cast"
+                } else {
+                    "IsOf"
+                };
+                let ty = test.ty.to_string();
+                let facets = facet_attrs(&test.facets);
+                let mut attrs: Vec<(&str, Option<&str>)> = vec![("Type", Some(&ty))];
+                attrs.extend(facets.iter().map(|(k, v)| (*k, v.as_deref())));
+                self.operands(name, &attrs, std::slice::from_ref(&test.operand), notes);
             }
-            ExprKind::Null => self.empty("Null", &[]),
+            ExprKind::LabeledElement { name, value } => {
+                self.expr_element(
+                    "LabeledElement",
+                    &[("Name", Some(name))],
+                    Some(value),
+                    notes,
+                );
+            }
+            ExprKind::UrlRef(url) => {
+                self.operands("UrlRef", &[], std::slice::from_ref(&**url), notes);
+            }
+            ExprKind::LabeledElementReference(name) => {
+                self.text_element("LabeledElementReference", name)
+            }
             _ => {
                 let (name, text) = constant_attr(e).expect("every other expression is a constant");
-                self.indent();
-                let _ = writeln!(self.out, "<{name}>{}</{name}>", escape(&text));
+                self.text_element(name, &text);
             }
         }
     }
+
+    /// An expression element holding other expressions, then annotations.
+    fn operands(
+        &mut self,
+        name: &str,
+        attrs: &[(&str, Option<&str>)],
+        operands: &[Expr],
+        annotations: &[Annotation],
+    ) {
+        let has = !operands.is_empty() || !annotations.is_empty();
+        self.element(name, attrs, has, |w| {
+            for o in operands {
+                w.expr(o);
+            }
+            w.annotations(annotations);
+        });
+    }
+
+    /// `<Name>text</Name>`.
+    fn text_element(&mut self, name: &str, text: &str) {
+        self.indent();
+        let _ = writeln!(self.out, "<{name}>{}</{name}>", escape(text));
+    }
 }
 
-/// `(attribute/element name, lexical value)` of a constant expression.
+/// `(attribute/element name, lexical value)` of a constant expression (or
+/// path), the expressions that have an attribute form.
 fn constant_attr(e: &Expr) -> Option<(&'static str, String)> {
     Some(match &e.kind {
         ExprKind::String(s) => ("String", s.clone()),
@@ -530,7 +627,18 @@ fn constant_attr(e: &Expr) -> Option<(&'static str, String)> {
         ExprKind::PropertyPath(s) => ("PropertyPath", s.clone()),
         ExprKind::NavigationPropertyPath(s) => ("NavigationPropertyPath", s.clone()),
         ExprKind::AnnotationPath(s) => ("AnnotationPath", s.clone()),
-        ExprKind::Null | ExprKind::Record(_) | ExprKind::Collection(_) => return None,
+        ExprKind::ModelElementPath(s) => ("ModelElementPath", s.clone()),
+        ExprKind::LabeledElementReference(_)
+        | ExprKind::Null
+        | ExprKind::Record(_)
+        | ExprKind::Collection(_)
+        | ExprKind::Apply { .. }
+        | ExprKind::If(_)
+        | ExprKind::Operator(..)
+        | ExprKind::Cast(_)
+        | ExprKind::IsOf(_)
+        | ExprKind::LabeledElement { .. }
+        | ExprKind::UrlRef(_) => return None,
     })
 }
 

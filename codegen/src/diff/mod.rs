@@ -100,6 +100,7 @@ pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
         new: new.file.clone(),
         changes,
         patches_in_force: patches_in_force(new),
+        watched: Vec::new(),
     }
 }
 

@@ -37,6 +37,21 @@ fn counts(report: &Report) -> String {
         .join(", ")
 }
 
+fn table(out: &mut String, changes: &[&super::Change]) {
+    let _ = writeln!(out, "| element | change | details |");
+    let _ = writeln!(out, "| --- | --- | --- |");
+    for c in changes {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            cell(&c.target),
+            c.kind.describe(),
+            cell(&c.detail)
+        );
+    }
+    out.push('\n');
+}
+
 /// A Markdown report for a pull-request description.
 pub fn markdown(report: &Report, suggestion: Option<&Suggestion>) -> String {
     let mut out = String::new();
@@ -68,28 +83,25 @@ pub fn markdown(report: &Report, suggestion: Option<&Suggestion>) -> String {
             );
         }
     }
+    let unsettled = report.unsettled_changes();
+    if !unsettled.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Unsettled elements\n\nThe documentation marks these TODO or shows them only with placeholder values: review each change on its own.\n"
+        );
+        table(&mut out, &unsettled);
+    }
     for severity in Severity::ALL {
         let changes: Vec<_> = report
             .changes
             .iter()
-            .filter(|c| c.severity == severity)
+            .filter(|c| c.severity == severity && !report.is_watched(c))
             .collect();
         if changes.is_empty() {
             continue;
         }
         let _ = writeln!(out, "### {}\n", heading(severity));
-        let _ = writeln!(out, "| element | change | details |");
-        let _ = writeln!(out, "| --- | --- | --- |");
-        for c in changes {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} |",
-                cell(&c.target),
-                c.kind.describe(),
-                cell(&c.detail)
-            );
-        }
-        out.push('\n');
+        table(&mut out, &changes);
     }
     if !report.patches_in_force.is_empty() {
         let _ = writeln!(out, "### Metadata patches in force\n");
@@ -116,6 +128,7 @@ struct Json<'a> {
     new: &'a str,
     classification: Option<Severity>,
     counts: Counts,
+    unsettled_changes: Vec<&'a super::Change>,
     changes: &'a [super::Change],
     patches_in_force: &'a [super::PatchInForce],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,6 +155,7 @@ pub fn json(report: &Report, suggestion: Option<&Suggestion>) -> String {
             deprecation: report.count(Severity::Deprecation),
             note: report.count(Severity::Note),
         },
+        unsettled_changes: report.unsettled_changes(),
         changes: &report.changes,
         patches_in_force: &report.patches_in_force,
         semver: suggestion,
@@ -161,14 +175,26 @@ pub fn summary(report: &Report, suggestion: Option<&Suggestion>, limit: usize) -
         }
         Some(c) => {
             let _ = writeln!(out, "schema changes: {c} ({})", counts(report));
-            for change in report.changes.iter().take(limit) {
+            let unsettled = report.unsettled_changes();
+            if !unsettled.is_empty() {
+                let _ = writeln!(out, "  unsettled elements (documented as TODO):");
+                for change in &unsettled {
+                    let _ = writeln!(out, "    {change}");
+                }
+            }
+            let rest: Vec<_> = report
+                .changes
+                .iter()
+                .filter(|c| !report.is_watched(c))
+                .collect();
+            for change in rest.iter().take(limit) {
                 let _ = writeln!(out, "  {change}");
             }
-            if report.changes.len() > limit {
+            if rest.len() > limit {
                 let _ = writeln!(
                     out,
                     "  … and {} more (`cargo xtask diff` prints them all)",
-                    report.changes.len() - limit
+                    rest.len() - limit
                 );
             }
         }

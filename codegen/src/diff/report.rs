@@ -230,6 +230,9 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// The metadata patches recorded in the new model.
     pub patches_in_force: Vec<PatchInForce>,
+    /// Elements on the watch list (the documentation has not settled them):
+    /// changes to them are reported first, in a section of their own.
+    pub watched: Vec<String>,
 }
 
 /// A metadata patch recorded in a model: on the entity container (with the
@@ -328,5 +331,27 @@ impl Report {
 
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Puts the watch list on the report (`microsoft.graph.t/p` elements).
+    pub fn watch(&mut self, elements: impl IntoIterator<Item = String>) {
+        self.watched = elements.into_iter().collect();
+        self.watched.sort();
+    }
+
+    /// Whether a change is to a watched element (or below it).
+    pub fn is_watched(&self, change: &Change) -> bool {
+        self.watched.iter().any(|w| {
+            change.target == *w
+                || change
+                    .target
+                    .strip_prefix(w.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
+    /// The changes to watched elements, most severe first.
+    pub fn unsettled_changes(&self) -> Vec<&Change> {
+        self.changes.iter().filter(|c| self.is_watched(c)).collect()
     }
 }

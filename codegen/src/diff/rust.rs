@@ -270,6 +270,7 @@ mod tests {
             structs,
             builders: Vec::new(),
             roots: Vec::new(),
+            unsettled: Vec::new(),
         }
     }
 
@@ -314,6 +315,7 @@ mod tests {
             deprecated: None,
             fields: vec![field],
             any: None,
+            edit: None,
         };
         plan(Vec::new(), vec![thing])
     }

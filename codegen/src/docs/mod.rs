@@ -3,7 +3,7 @@
 //!
 //! [`page`] reads markdown into blocks, [`extract`] turns a page into facts,
 //! [`select`] decides which pages the slice needs, [`merge`] combines pages,
-//! [`write`] is the committed `metadata/docs-facts.json`, [`lookup`] finds
+//! [`mod@write`] is the committed `metadata/docs-facts.json`, [`lookup`] finds
 //! facts by type or by request, and [`check`] compares them with the model.
 
 pub mod check;

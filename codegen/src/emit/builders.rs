@@ -203,7 +203,26 @@ fn method(m: &MethodPlan) -> TokenStream {
                 crate::runtime::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
             }
         },
-        MethodKind::Create { ty: t } => {
+        MethodKind::Create { ty: t, read_only } if !read_only.is_empty() => {
+            let t = ty(t);
+            let checks = read_only.iter().map(|(field, json, why)| {
+                let field = named(field);
+                quote!((#json, #why, body.#field.is_unset()),)
+            });
+            quote! {
+                pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
+                    // The properties the service sets itself: one that is set
+                    // makes serialising the body fail, so nothing is sent.
+                    let refused = [#(#checks)*]
+                        .into_iter()
+                        .find(|(_, _, unset)| !unset)
+                        .map(|(p, why, _)| (p, why));
+                    crate::runtime::SendRequest::new(self.client.request(http::Method::POST, self.path.clone())
+                        .json(&crate::support::CreateBody { body, refused }))
+                }
+            }
+        }
+        MethodKind::Create { ty: t, .. } => {
             let t = ty(t);
             quote! {
                 pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
@@ -227,10 +246,17 @@ fn method(m: &MethodPlan) -> TokenStream {
                 }
             }
         }
-        MethodKind::Update { ty: t } => {
+        MethodKind::Update { ty: t, edit } => {
             let t = ty(t);
+            let body = match edit {
+                Some(e) => {
+                    let e = format_ident!("{}", e);
+                    quote!(crate::models::#e)
+                }
+                None => t.clone(),
+            };
             quote! {
-                pub fn #name(&self, body: &#t) -> crate::runtime::OptionalRequest<#t> {
+                pub fn #name(&self, body: &#body) -> crate::runtime::OptionalRequest<#t> {
                     crate::runtime::OptionalRequest::new(self.client.request(http::Method::PATCH, self.path.clone()).json(body))
                 }
             }
@@ -245,6 +271,14 @@ fn method(m: &MethodPlan) -> TokenStream {
             quote! {
                 pub fn #name(&self) -> crate::runtime::ItemRequest<#t> {
                     crate::runtime::ItemRequest::new(#get)
+                }
+            }
+        }
+        MethodKind::CallDeltaFunction { item } => {
+            let t = ty(item);
+            quote! {
+                pub fn #name(&self) -> crate::runtime::ListRequest<#t> {
+                    crate::runtime::ListRequest::new(#get)
                 }
             }
         }

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::table;
 use super::tokens::{deprecated_attr, docs, named, ty};
-use crate::plan::{AnyPlan, Docs, EnumPlan, FieldPlan, StructKind, StructPlan};
+use crate::plan::{AnyPlan, Docs, EditPlan, EnumPlan, FieldPlan, StructKind, StructPlan};
 
 pub fn enum_type(e: &EnumPlan) -> TokenStream {
     let name = format_ident!("{}", e.rust_name);
@@ -134,7 +134,144 @@ pub fn structure(s: &StructPlan) -> TokenStream {
     if let Some(any) = &s.any {
         out.extend(polymorphic(any));
     }
+    if let Some(edit) = &s.edit {
+        out.extend(edit_type(s, edit));
+    }
     out
+}
+
+/// `XEdit`: an edit of a fetched `X` that sends only what changed, with
+/// setters for the properties an update may change.
+fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
+    let target = format_ident!("{}", s.rust_name);
+    let name = format_ident!("{}", e.rust_name);
+    let d = docs(&e.docs);
+    let dep = deprecated_attr(s.deprecated.as_deref());
+    let updatable: Vec<&FieldPlan> = e.updatable.iter().map(|&i| &s.fields[i]).collect();
+    let setters = updatable.iter().map(|f| {
+        let field = named(&f.rust_name);
+        let setter = format_ident!("{}", f.setter);
+        let t = ty(&f.ty);
+        let mut sd = Docs::line(format!("Changes `{}`.", f.json));
+        sd.extend(&f.docs);
+        let sd = docs(&sd);
+        let fdep = deprecated_attr(f.deprecated.as_deref());
+        let null = f.null_setter.as_ref().map(|n| {
+            let n = format_ident!("{}", n);
+            let nd = format!(" Clears `{}`: sent as an explicit `null`.", f.json);
+            quote! {
+                #[doc = #nd]
+                #fdep
+                pub fn #n(mut self) -> Self {
+                    self.current.#field = crate::runtime::Field::Null;
+                    self
+                }
+            }
+        });
+        quote! {
+            #sd
+            #fdep
+            pub fn #setter(mut self, value: impl Into<#t>) -> Self {
+                self.current.#field = crate::runtime::Field::Set(value.into());
+                self
+            }
+            #null
+        }
+    });
+    let entries = updatable.iter().map(|f| {
+        let field = named(&f.rust_name);
+        let json = &f.json;
+        quote! {
+            crate::support::edit_entry(&mut map, #json, base.map(|b| &b.#field), &self.current.#field)?;
+        }
+    });
+    let read_only = e.read_only.iter().map(|(p, why)| quote!((#p, #why),));
+    let odata_type = if e.send_odata_type {
+        quote! {
+            if let Some(t) = &self.current.odata_type {
+                map.serialize_entry("@odata.type", t)?;
+            }
+        }
+    } else {
+        quote!()
+    };
+    let edit_doc = format!(
+        " Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the \
+         properties that then differ from this value are sent (see [`{}`]).",
+        e.rust_name
+    );
+    quote! {
+        #d
+        #dep
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            base: Option<Box<#target>>,
+            current: #target,
+            insisted: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl #target {
+            #[doc = #edit_doc]
+            pub fn edit(&self) -> #name {
+                #name {
+                    base: Some(Box::new(self.clone())),
+                    current: self.clone(),
+                    insisted: serde_json::Map::new(),
+                }
+            }
+        }
+
+        impl #name {
+            /// Every property an edit may not change, with the metadata or
+            /// documentation fact that makes it read-only.
+            pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[#(#read_only)*];
+
+            /// A body built from nothing: only what is set is sent.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// The value as edited so far.
+            pub fn current(&self) -> &#target {
+                &self.current
+            }
+
+            /// Properties this SDK version does not know: a key added, changed
+            /// or removed here is sent (a removed one as `null`).
+            pub fn additional_data_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.current.additional_data
+            }
+
+            /// Sends `name` with `value` whatever this SDK knows of it: for a
+            /// property it holds read-only when the service accepts it after all.
+            pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+                self.insisted.insert(name.into(), value);
+                self
+            }
+
+            /// Whether the edit would send nothing.
+            pub fn is_empty(&self) -> bool {
+                serde_json::to_value(self).is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+            }
+
+            #(#setters)*
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let base = self.base.as_deref();
+                let mut map = serializer.serialize_map(None)?;
+                #odata_type
+                #(#entries)*
+                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data)?;
+                for (k, v) in &self.insisted {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 fn field(f: &FieldPlan, serde: Option<TokenStream>) -> TokenStream {

@@ -8,10 +8,11 @@ pub mod vocab;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use resolve::{resolve, resolve_owned};
+pub use resolve::{ResolveOptions, resolve, resolve_owned, resolve_owned_with, resolve_with};
 pub use types::*;
 
-use crate::csdl::syntax::{Annotation, Term};
+use crate::csdl::syntax::{Annotation, Annotations, Pos, Term};
+use crate::diagnostic::Diagnostic;
 
 /// A resolved CSDL document. Names are fully qualified (`microsoft.graph.user`).
 #[derive(Clone, Debug, Default)]
@@ -32,6 +33,17 @@ pub struct Model {
     pub derived: BTreeMap<String, Vec<String>>,
     /// alias or namespace → namespace, for qualifying names written in the source.
     pub aliases: HashMap<String, String>,
+    /// The annotations of each schema on itself (inline, or external
+    /// blocks targeting the namespace), by namespace.
+    pub schema_annotations: BTreeMap<String, Vec<Annotation>>,
+    /// Types of namespaces the document references but does not hold, by
+    /// qualified name, with their first reference.
+    pub external_types: BTreeMap<String, Pos>,
+    /// External annotation blocks whose target lies in such a namespace,
+    /// target qualified, kept as written.
+    pub external_annotations: Vec<Annotations>,
+    /// What the resolver accepted with a warning (external references).
+    pub warnings: Vec<Diagnostic>,
     /// Bound operations by binding type: `[single entity, collection]`.
     bound: FastMap<String, [Vec<usize>; 2]>,
 }

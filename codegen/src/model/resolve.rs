@@ -3,6 +3,11 @@
 //! annotations into their targets and checks the rules a generator relies on
 //! (no cycles, no duplicates, keys on root entity types only).
 //!
+//! Names in a namespace the document includes (`edmx:Include`) but does not
+//! hold are kept as external, with a located warning ([`Model::warnings`]),
+//! or refused under [`ResolveOptions::strict`]; a slice that needs such a
+//! type is refused later ([`crate::slice::check_externals`]).
+//!
 //! The resolver reads the syntax tree either borrowed ([`resolve`]: names,
 //! facets and annotations are copied into the model) or owned
 //! ([`resolve_owned`]: they are moved), through [`Src`]. Lookups qualify
@@ -14,14 +19,30 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::types::*;
 use super::{FastMap, FastSet, Model};
-use crate::csdl::diagnostic::did_you_mean;
 use crate::csdl::syntax::{self, Annotation, OperationKind, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
+use crate::diagnostic::did_you_mean;
+
+/// How tolerant the resolver is.
+#[derive(Clone, Debug, Default)]
+pub struct ResolveOptions {
+    /// Refuse references into namespaces the document includes but does
+    /// not hold, instead of keeping them as external with a warning.
+    pub strict: bool,
+}
 
 /// Resolves a parsed document, leaving it as it is. All errors found are
-/// reported together.
+/// reported together; warnings are in [`Model::warnings`].
 pub fn resolve(doc: &syntax::Document) -> Result<Model, Diagnostics> {
-    let mut r = Resolver::new(doc);
+    resolve_with(doc, &ResolveOptions::default())
+}
+
+/// [`resolve`] with options.
+pub fn resolve_with(
+    doc: &syntax::Document,
+    options: &ResolveOptions,
+) -> Result<Model, Diagnostics> {
+    let mut r = Resolver::new(doc, options);
     r.collect_aliases(doc);
     r.declare(doc);
     for schema in &doc.schemas {
@@ -37,8 +58,16 @@ pub fn resolve(doc: &syntax::Document) -> Result<Model, Diagnostics> {
 /// [`resolve`] for callers that have no further use for the syntax tree:
 /// names, facets and annotations are moved into the model rather than
 /// copied. The result is the same.
-pub fn resolve_owned(mut doc: syntax::Document) -> Result<Model, Diagnostics> {
-    let mut r = Resolver::new(&doc);
+pub fn resolve_owned(doc: syntax::Document) -> Result<Model, Diagnostics> {
+    resolve_owned_with(doc, &ResolveOptions::default())
+}
+
+/// [`resolve_owned`] with options.
+pub fn resolve_owned_with(
+    mut doc: syntax::Document,
+    options: &ResolveOptions,
+) -> Result<Model, Diagnostics> {
+    let mut r = Resolver::new(&doc, options);
     r.collect_aliases(&doc);
     r.declare(&doc);
     for schema in &mut doc.schemas {
@@ -191,8 +220,19 @@ impl Declared {
     }
 }
 
+/// What a name in a namespace the document only references becomes.
+enum Referenced {
+    /// Not such a name: an ordinary unresolved reference.
+    No,
+    /// Kept as external, with a warning.
+    Kept,
+    /// Refused with an error (strict).
+    Refused,
+}
+
 struct Resolver {
     file: String,
+    strict: bool,
     /// alias → namespace
     aliases: FastMap<String, String>,
     /// Namespaces defined in this document.
@@ -207,9 +247,10 @@ struct Resolver {
 }
 
 impl Resolver {
-    fn new(doc: &syntax::Document) -> Self {
+    fn new(doc: &syntax::Document, options: &ResolveOptions) -> Self {
         Resolver {
             file: doc.file.clone(),
+            strict: options.strict,
             aliases: FastMap::default(),
             namespaces: HashSet::new(),
             referenced: HashSet::new(),
@@ -226,6 +267,39 @@ impl Resolver {
     fn error(&mut self, pos: Pos, message: impl Into<String>) {
         self.errors
             .push(Diagnostic::error(self.file.clone(), pos, message));
+    }
+
+    /// The namespace of `qualified` when the document includes it
+    /// (`edmx:Include`) without defining it.
+    fn referenced_namespace<'q>(&self, qualified: &'q str) -> Option<&'q str> {
+        let (ns, _) = qualified.rsplit_once('.')?;
+        (self.referenced.contains(ns) && !self.namespaces.contains(ns)).then_some(ns)
+    }
+
+    /// A reference to `qualified`, which no schema of the document defines:
+    /// kept as external (with a located warning) when its namespace is only
+    /// referenced, refused under strict resolution.
+    fn external(&mut self, written: &str, qualified: &str, pos: Pos, what: &str) -> Referenced {
+        let Some(ns) = self.referenced_namespace(qualified) else {
+            return Referenced::No;
+        };
+        let msg = format!(
+            "{what} \"{written}\" is in the referenced namespace \"{ns}\", which this document does not define"
+        );
+        if self.strict {
+            self.error(pos, msg);
+            return Referenced::Refused;
+        }
+        self.model.warnings.push(Diagnostic::warning(
+            self.file.clone(),
+            pos,
+            format!("{msg}: kept as an external reference"),
+        ));
+        self.model
+            .external_types
+            .entry(qualified.to_string())
+            .or_insert(pos);
+        Referenced::Kept
     }
 
     fn collect_aliases(&mut self, doc: &syntax::Document) {
@@ -415,10 +489,14 @@ impl Resolver {
                     );
                     return None;
                 }
-                None => {
-                    self.unresolved(&ty.name, &q, ty.pos, "type");
-                    return None;
-                }
+                None => match self.external(&ty.name, &q, ty.pos, "type") {
+                    Referenced::Kept => TypeKind::External(q.into_owned()),
+                    Referenced::Refused => return None,
+                    Referenced::No => {
+                        self.unresolved(&ty.name, &q, ty.pos, "type");
+                        return None;
+                    }
+                },
             }
         };
         Some(TypeRef {
@@ -429,13 +507,6 @@ impl Resolver {
 
     fn unresolved(&mut self, written: &str, qualified: &str, pos: Pos, what: &str) {
         let (ns, local) = qualified.rsplit_once('.').unwrap_or(("", qualified));
-        if self.referenced.contains(ns) && !self.namespaces.contains(ns) {
-            let msg = format!(
-                "{what} \"{written}\" is in the referenced namespace \"{ns}\", which this document does not define"
-            );
-            self.error(pos, msg);
-            return;
-        }
         let candidates: Vec<&String> = self
             .declared
             .iter()
@@ -476,6 +547,15 @@ impl Resolver {
 
     fn define_schema(&mut self, mut schema: Src<'_, syntax::Schema>) {
         let ns = schema.namespace.clone();
+        let own = take!(schema, own_annotations);
+        if !own.is_empty() {
+            // Several schemas may share a namespace: their annotations add up.
+            self.model
+                .schema_annotations
+                .entry(ns.clone())
+                .or_default()
+                .extend(own);
+        }
         for e in each!(schema, enum_types) {
             let def = self.define_enum(&ns, e);
             self.model.enums.insert(def.name.clone(), def);
@@ -568,10 +648,14 @@ impl Resolver {
                 self.error(pos, msg);
                 None
             }
-            None => {
-                self.unresolved(written, &ty, pos, "entity type");
-                None
-            }
+            None => match self.external(written, &ty, pos, "entity type") {
+                Referenced::Kept => Some(ty),
+                Referenced::Refused => None,
+                Referenced::No => {
+                    self.unresolved(written, &ty, pos, "entity type");
+                    None
+                }
+            },
         }
     }
 
@@ -651,10 +735,14 @@ impl Resolver {
                         );
                         None
                     }
-                    None => {
-                        self.unresolved(b, &q, t.pos, "base type");
-                        None
-                    }
+                    None => match self.external(b, &q, t.pos, "base type") {
+                        Referenced::Kept => Some(q.into_owned()),
+                        Referenced::Refused => None,
+                        Referenced::No => {
+                            self.unresolved(b, &q, t.pos, "base type");
+                            None
+                        }
+                    },
                 }
             }
         };
@@ -703,7 +791,13 @@ impl Resolver {
                 continue;
             }
             if let Some(ty) = self.resolve_type(&n.ty) {
-                if !matches!(ty.kind, TypeKind::Entity(_)) {
+                let entity = matches!(
+                    ty.kind,
+                    TypeKind::Entity(_)
+                        | TypeKind::External(_)
+                        | TypeKind::Primitive(Primitive::Abstract("EntityType"))
+                );
+                if !entity {
                     self.error(
                         n.ty.pos,
                         format!(
@@ -776,11 +870,19 @@ impl Resolver {
                 None => ok = false,
             }
         }
-        let return_type = match &op.return_type {
-            Some(r) => match self.resolve_type(&r.ty) {
+        let has_return = op.return_type.is_some();
+        let return_type = match &mut op {
+            Src::Borrowed(o) => o.return_type.as_ref().map(Src::Borrowed),
+            Src::Owned(o) => o.return_type.as_mut().map(Src::Owned),
+        };
+        let return_type = match return_type {
+            Some(mut r) => match self.resolve_type(&r.ty) {
                 Some(ty) => Some(ReturnDef {
                     ty,
                     nullable: r.nullable.unwrap_or(true),
+                    facets: take!(r, facets),
+                    annotations: take!(r, annotations),
+                    pos: r.pos,
                 }),
                 None => {
                     ok = false;
@@ -789,7 +891,7 @@ impl Resolver {
             },
             None => None,
         };
-        if op.kind == OperationKind::Function && op.return_type.is_none() {
+        if op.kind == OperationKind::Function && !has_return {
             self.error(
                 op.pos,
                 format!("function \"{name}\" has no ReturnType: expected one"),
@@ -917,11 +1019,66 @@ impl Resolver {
                     a.qualifier.get_or_insert_with(|| q.clone());
                 }
             }
+            match self.external_target(&block.target, block.pos) {
+                Some(Some(target)) => {
+                    self.model.external_annotations.push(syntax::Annotations {
+                        target,
+                        qualifier: block.qualifier.clone(),
+                        annotations,
+                        pos: block.pos,
+                    });
+                    continue;
+                }
+                Some(None) => continue,
+                None => {}
+            }
             match self.find_target(&block.target) {
                 Ok(slot) => slot.extend(annotations),
                 Err(msg) => self.error(block.pos, msg),
             }
         }
+    }
+
+    /// For an annotation block targeting a namespace the document only
+    /// references: the target qualified when the block is kept as external,
+    /// `Some(None)` when strict resolution refuses it. `None` for any other
+    /// target.
+    fn external_target(&mut self, target: &str, pos: Pos) -> Option<Option<String>> {
+        let (head, member) = split_target(target)?;
+        let name = head.split_once('(').map_or(head, |(n, _)| n).trim();
+        let q = self.qualify(name).into_owned();
+        // The target is a referenced namespace itself, or lies in one.
+        let ns = match self.aliases.get(name) {
+            Some(ns) => ns.clone(),
+            None if self.referenced.contains(name) => name.to_string(),
+            None => q.rsplit_once('.').map(|(ns, _)| ns.to_string())?,
+        };
+        if !self.referenced.contains(&ns) || self.namespaces.contains(&ns) {
+            return None;
+        }
+        let msg = format!(
+            "annotation target \"{target}\" is in the referenced namespace \"{ns}\", which this document does not define"
+        );
+        if self.strict {
+            self.error(pos, msg);
+            return Some(None);
+        }
+        self.model.warnings.push(Diagnostic::warning(
+            self.file.clone(),
+            pos,
+            format!("{msg}: kept as external annotations"),
+        ));
+        let is_namespace = name == ns || self.aliases.get(name).is_some_and(|n| *n == ns);
+        let mut qualified = if is_namespace { ns } else { q };
+        if let Some((_, args)) = head.split_once('(') {
+            qualified.push('(');
+            qualified.push_str(args);
+        }
+        if let Some(m) = member {
+            qualified.push('/');
+            qualified.push_str(m);
+        }
+        Some(Some(qualified))
     }
 
     /// The annotation list an external target names.
@@ -956,6 +1113,17 @@ impl Resolver {
                     .map(|x| &mut x.annotations)
                     .ok_or_else(|| nothing("no such parameter")),
             };
+        }
+        // The schema itself, by namespace or alias.
+        let namespace = match self.aliases.get(head) {
+            Some(ns) => Some(ns.clone()),
+            None => self.namespaces.contains(head).then(|| head.to_string()),
+        };
+        if let Some(ns) = namespace
+            && member.is_none()
+            && self.namespaces.contains(&ns)
+        {
+            return Ok(self.model.schema_annotations.entry(ns).or_default());
         }
         let q = self.qualify(head);
         if self.model.container_name.as_deref() == Some(&*q) {

@@ -139,13 +139,17 @@ pub enum TypeKind {
     TypeDefinition(String),
     Complex(String),
     Entity(String),
+    /// A type of a namespace the document references (`edmx:Include`) but
+    /// does not hold: kept by name; a slice that needs it is refused
+    /// ([`crate::slice::check_externals`]).
+    External(String),
 }
 
 impl TypeKind {
     /// The qualified name of a defined type (`None` for primitives).
     pub fn defined_name(&self) -> Option<&str> {
         match self {
-            TypeKind::Primitive(_) => None,
+            TypeKind::Primitive(_) | TypeKind::External(_) => None,
             TypeKind::Enum(n)
             | TypeKind::TypeDefinition(n)
             | TypeKind::Complex(n)
@@ -183,7 +187,8 @@ impl TypeRef {
             TypeKind::Enum(n)
             | TypeKind::TypeDefinition(n)
             | TypeKind::Complex(n)
-            | TypeKind::Entity(n) => out.push_str(n),
+            | TypeKind::Entity(n)
+            | TypeKind::External(n) => out.push_str(n),
         }
         if self.collection {
             out.push(')');
@@ -204,7 +209,8 @@ impl fmt::Display for TypeRef {
             TypeKind::Enum(n)
             | TypeKind::TypeDefinition(n)
             | TypeKind::Complex(n)
-            | TypeKind::Entity(n) => f.write_str(n)?,
+            | TypeKind::Entity(n)
+            | TypeKind::External(n) => f.write_str(n)?,
         }
         if self.collection {
             f.write_str(")")?;
@@ -337,6 +343,14 @@ impl OperationDef {
     pub fn short_name(&self) -> &str {
         self.name.rsplit('.').next().unwrap_or(&self.name)
     }
+
+    /// Whether the return type carries `Core.IsDelta`: the function answers
+    /// with delta pages (changes since a delta link, and a new delta link).
+    pub fn returns_delta(&self) -> bool {
+        self.return_type
+            .as_ref()
+            .is_some_and(|r| super::vocab::is_delta(&r.annotations))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -353,6 +367,10 @@ pub struct ParameterDef {
 pub struct ReturnDef {
     pub ty: TypeRef,
     pub nullable: bool,
+    pub facets: Facets,
+    /// Annotations on the `ReturnType` element (`Core.IsDelta`).
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -61,6 +61,11 @@ pub fn computed(annotations: &[Annotation]) -> bool {
     bool_of(annotations, CORE, "Computed").unwrap_or(false)
 }
 
+/// `Core.IsDelta` (on a return type): the result is a delta response.
+pub fn is_delta(annotations: &[Annotation]) -> bool {
+    bool_of(annotations, CORE, "IsDelta").unwrap_or(false)
+}
+
 pub fn immutable(annotations: &[Annotation]) -> bool {
     bool_of(annotations, CORE, "Immutable").unwrap_or(false)
 }

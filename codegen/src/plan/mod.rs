@@ -10,12 +10,17 @@ mod builders;
 mod deprecation;
 mod docs;
 mod documented;
+mod edits;
 mod errors;
 pub mod names;
 pub mod options;
 mod surface;
 mod types;
+mod unsettled;
 mod url;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +28,7 @@ pub use deprecation::deprecation_note;
 pub use docs::Docs;
 pub use options::Options;
 pub use surface::Endpoint;
+pub use unsettled::Unsettled;
 pub use url::UrlValue;
 
 use crate::csdl::Diagnostics;
@@ -82,6 +88,8 @@ pub struct Plan {
     pub builders: Vec<BuilderPlan>,
     /// `Client` methods for the first segment of each path.
     pub roots: Vec<RootMethod>,
+    /// The watch list: elements the documentation has not settled.
+    pub unsettled: Vec<Unsettled>,
 }
 
 /// A Rust enum for an OData enum type.
@@ -126,6 +134,22 @@ pub struct StructPlan {
     pub fields: Vec<FieldPlan>,
     /// `AnyX`, when the type is used polymorphically.
     pub any: Option<AnyPlan>,
+    /// `XEdit`, when a `PATCH` updates the type.
+    pub edit: Option<EditPlan>,
+}
+
+/// An edit of a fetched value: what it may change and what it may not.
+#[derive(Clone, Debug)]
+pub struct EditPlan {
+    pub rust_name: String,
+    pub docs: Docs,
+    /// Indexes of the struct's fields an edit may change (with setters).
+    pub updatable: Vec<usize>,
+    /// Every other property, with the fact that makes it read-only.
+    pub read_only: Vec<(String, String)>,
+    /// Whether `@odata.type` is sent: the type has derived types, and the
+    /// service needs it to pick one.
+    pub send_odata_type: bool,
 }
 
 /// One member of a struct, with its setters.
@@ -222,6 +246,9 @@ pub struct ErrorVariantPlan {
     pub fields: Vec<String>,
 }
 
+/// A field the service sets itself: (Rust name, OData name, why).
+pub type ReadOnlyField = (String, String, String);
+
 /// A typed value in a URL: the method parameter and how it is written.
 #[derive(Clone, Debug)]
 pub struct UrlParam {
@@ -238,18 +265,26 @@ pub enum MethodKind {
     List { item: RustType, options: RustType },
     /// `GET …/$count`.
     Count,
-    /// `POST` to a collection: create an item.
-    Create { ty: RustType },
+    /// `POST` to a collection: create an item. `read_only` are the fields
+    /// (Rust name, OData name, why) the service sets itself: a body with one
+    /// set is refused before anything is sent.
+    Create {
+        ty: RustType,
+        read_only: Vec<ReadOnlyField>,
+    },
     /// Delta `PATCH` of a collection, in chunks.
     DeltaUpdate { item: RustType, max_items: usize },
     /// `GET` one entity.
     Get { ty: RustType, options: RustType },
-    /// `PATCH` one entity.
-    Update { ty: RustType },
+    /// `PATCH` one entity, with an edit as its body.
+    Update { ty: RustType, edit: Option<String> },
     /// `DELETE` one entity.
     Delete,
     /// `GET` a function's result.
     CallFunction { returns: Option<RustType> },
+    /// `GET` a delta function (`Core.IsDelta` on its return type): its
+    /// items, page by page, the last page keeping `@odata.deltaLink`.
+    CallDeltaFunction { item: RustType },
     /// `POST` an action, with its parameters as the body when it has any.
     CallAction {
         returns: Option<RustType>,
@@ -298,13 +333,17 @@ pub fn plan(
     let types = types::TypeSpace::new(model, options, docs)?;
     let (enums, structs) = types.plan_models()?;
     let (builders, roots) = builders::plan(&types, paths)?;
-    Ok(Plan {
+    let mut plan = Plan {
         source: options.sliced_csdl.clone(),
         enums,
         structs,
         builders,
         roots,
-    })
+        unsettled: Vec::new(),
+    };
+    plan.unsettled = unsettled::unsettled(&plan, model, docs);
+    edits::plan_edits(&mut plan, model, docs);
+    Ok(plan)
 }
 
 impl Plan {

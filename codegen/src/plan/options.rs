@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::csdl::{Diagnostic, Diagnostics};
-use crate::slice::config::offset_to_pos;
+use crate::lines::pos_of;
 
 /// Generation options. Every field has a default, so the file may be absent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +51,7 @@ struct Raw {
 
 impl Options {
     pub fn from_toml(file: &str, text: &str) -> Result<Self, Diagnostics> {
-        let at = |offset: usize| offset_to_pos(text, offset);
+        let at = |offset: usize| pos_of(text, offset);
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let pos = e.span().map(|s| at(s.start)).unwrap_or_default();
             Diagnostic::error(

@@ -146,6 +146,10 @@ impl<'m> TypeSpace<'m> {
             TypeKind::TypeDefinition(n) => {
                 primitive(self.model.type_definitions[n].underlying_type).to_string()
             }
+            // A type of a namespace the document references but does not
+            // hold: slicing refuses a slice that needs one, so this is only
+            // reached for elements outside it; raw JSON loses nothing.
+            TypeKind::External(_) => "serde_json::Value".to_string(),
             TypeKind::Enum(n) => {
                 let id = &self.names[n];
                 if self.model.enums[n].is_flags {
@@ -337,6 +341,7 @@ impl<'m> TypeSpace<'m> {
                 .polymorphic
                 .contains(&s.name)
                 .then(|| self.any_plan(&s.name)),
+            edit: None,
             rust_name,
         })
     }
@@ -359,6 +364,7 @@ impl<'m> TypeSpace<'m> {
             deprecated: None,
             fields,
             any: None,
+            edit: None,
         })
     }
 

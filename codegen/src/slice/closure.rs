@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::SliceConfig;
-use crate::csdl::diagnostic::did_you_mean;
 use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
+use crate::diagnostic::did_you_mean;
 use crate::model::paths::{self, PathNode, SegmentKind};
 use crate::model::{Model, OperationDef, TypeRef};
 
@@ -140,6 +140,7 @@ pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnost
         close_types(model, &mut sel, bases);
     }
     sel.terms = used_terms(model, &sel);
+    super::check_externals(model, &sel)?;
     Ok(sel)
 }
 
@@ -191,14 +192,16 @@ fn close_types(model: &Model, sel: &mut Selection, mut work: Vec<String>) {
 
 fn used_terms(model: &Model, sel: &Selection) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let mut scan = |anns: &[Annotation]| {
+    fn scan(model: &Model, out: &mut BTreeSet<String>, anns: &[Annotation]) {
         for a in anns {
             let q = model.qualify(&a.term);
             if model.terms.contains_key(&q) {
                 out.insert(q);
             }
+            scan(model, out, &a.annotations);
         }
-    };
+    }
+    let mut scan = |anns: &[Annotation]| scan(model, &mut out, anns);
     for name in sel.types.iter().chain(&sel.containers) {
         if let Some(e) = model.enums.get(name) {
             scan(&e.annotations);
@@ -218,6 +221,9 @@ fn used_terms(model: &Model, sel: &Selection) -> BTreeSet<String> {
         .filter(|o| sel.operations.contains(&o.signature()))
     {
         scan(&op.annotations);
+        if let Some(r) = &op.return_type {
+            scan(&r.annotations);
+        }
     }
     out
 }

@@ -57,7 +57,7 @@ impl SliceConfig {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let pos = e
                 .span()
-                .map(|s| offset_to_pos(text, s.start))
+                .map(|s| crate::lines::pos_of(text, s.start))
                 .unwrap_or_default();
             Diagnostic::error(
                 file,
@@ -83,7 +83,7 @@ impl SliceConfig {
         }
         for p in config.include.iter_mut().chain(config.exclude.iter_mut()) {
             if let Some(offset) = text.find(&format!("\"{}\"", p.text)) {
-                p.pos = offset_to_pos(text, offset + 1);
+                p.pos = crate::lines::pos_of(text, offset + 1);
             }
         }
         Ok(config)
@@ -99,13 +99,6 @@ impl SliceConfig {
     pub fn may_include_below(&self, prefix: &[&str]) -> bool {
         self.include.iter().any(|p| p.may_match_below(prefix))
     }
-}
-
-pub(crate) fn offset_to_pos(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u32 + 1;
-    let col = before.rsplit('\n').next().map(str::len).unwrap_or(0) as u32 + 1;
-    Pos { line, col }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -94,6 +94,9 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
             .filter(|a| target_kept(model, sel, &s, &a.target))
             .cloned()
             .collect();
+        // The schema's annotations on itself go with it, when it is kept
+        // for what it holds.
+        s.own_annotations = schema.own_annotations.clone();
         out.schemas.push(s);
     }
     out.schemas.retain(|s| {
@@ -106,7 +109,10 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
             && s.containers
                 .iter()
                 .all(|c| c.entity_sets.is_empty() && c.singletons.is_empty())
-            && s.annotations.is_empty())
+            // Annotations on the schema itself do not keep it.
+            && s.annotations
+                .iter()
+                .all(|a| a.target == s.namespace || s.alias.as_ref() == Some(&a.target)))
     });
     out
 }
@@ -163,7 +169,6 @@ fn target_kept(model: &Model, sel: &Selection, kept_schema: &Schema, target: &st
                 .filter(|a| !a.is_empty())
                 .map(|a| model.qualify(a))
                 .collect();
-            let _ = kept_schema;
             return model.operations.iter().any(|o| {
                 o.name == q && sel.operations.contains(&o.signature()) && {
                     let mut all: Vec<String> = o.binding.iter().map(|b| b.ty.to_string()).collect();
@@ -177,6 +182,12 @@ fn target_kept(model: &Model, sel: &Selection, kept_schema: &Schema, target: &st
             None => (target, None),
         },
     };
+    // The schema itself (by namespace or alias) goes with the schema.
+    if member.is_none()
+        && (kept_schema.namespace == head || kept_schema.alias.as_deref() == Some(head))
+    {
+        return true;
+    }
     let q = model.qualify(head);
     if model.container_name.as_deref() == Some(q.as_str()) {
         return match member {

@@ -221,6 +221,7 @@ async fn handle(ctx: Arc<Ctx>, kill: Arc<Notify>, req: Request<Incoming>) -> Res
 
     let (parts, body) = req.into_parts();
     let body = read_body(body).await;
+    ctx.stats.record_body(method.as_str(), &template, &body);
     let r = Req {
         method: parts.method.clone(),
         raw_path: raw_path.clone(),

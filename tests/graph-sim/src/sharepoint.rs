@@ -641,10 +641,16 @@ pub(crate) fn task_item(
             let p = opt_object(&body, "parameters")?
                 .cloned()
                 .unwrap_or_default();
-            if let Some(k) = p.keys().find(|k| {
-                !k.starts_with('@')
+            // The "Create or update" page asks for the whole structure, so
+            // parameters sent unchanged are accepted; only the preferred
+            // start times may differ from the task's.
+            let current = &store.sp_tasks[i].parameters;
+            if let Some(k) = p.iter().find_map(|(k, v)| {
+                (!k.starts_with('@')
                     && k.as_str() != "preferredStartDateTime"
                     && k.as_str() != "preferredLatestStartDateTime"
+                    && current.get(k) != Some(v))
+                .then_some(k)
             }) {
                 return Err(GraphError::bad_request(format!(
                     "The parameter '{k}' can't be updated. Only preferredStartDateTime and preferredLatestStartDateTime can be updated."

@@ -28,7 +28,13 @@ struct StatsInner {
     statuses: BTreeMap<(String, String, u16), u64>,
     faults: BTreeMap<FaultKind, u64>,
     total: u64,
+    /// The latest request bodies, oldest first, at most [`BODIES_KEPT`].
+    bodies: std::collections::VecDeque<(String, String, Vec<u8>)>,
 }
+
+/// How many request bodies the journal keeps: enough for a test to see what
+/// an SDK call sent, bounded so a long soak does not grow without end.
+pub const BODIES_KEPT: usize = 256;
 
 /// A copy of all counters at one moment.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -91,6 +97,38 @@ impl Stats {
 
     pub(crate) fn record_fault(&self, kind: FaultKind) {
         *self.lock().faults.entry(kind).or_default() += 1;
+    }
+
+    pub(crate) fn record_body(&self, method: &str, template: &str, body: &[u8]) {
+        if body.is_empty() {
+            return;
+        }
+        let mut g = self.lock();
+        if g.bodies.len() == BODIES_KEPT {
+            g.bodies.pop_front();
+        }
+        g.bodies.push_back((
+            method.to_ascii_uppercase(),
+            template.to_string(),
+            body.to_vec(),
+        ));
+    }
+
+    /// The bodies of the latest requests for `method` and `template`
+    /// (oldest first; the journal keeps the last [`BODIES_KEPT`] bodies of
+    /// all routes), parsed as JSON where they are JSON.
+    pub fn request_bodies(&self, method: &str, template: &str) -> Vec<serde_json::Value> {
+        let method = method.to_ascii_uppercase();
+        self.lock()
+            .bodies
+            .iter()
+            .filter(|(m, t, _)| *m == method && t == template)
+            .map(|(_, _, b)| {
+                serde_json::from_slice(b).unwrap_or_else(|_| {
+                    serde_json::Value::String(String::from_utf8_lossy(b).into())
+                })
+            })
+            .collect()
     }
 
     /// Requests received for `method` (any case) and `template`.

@@ -7,9 +7,10 @@ use std::borrow::Cow;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
-use super::grammar::CONSTANT_EXPRESSIONS;
+use super::grammar::{CONSTANT_EXPRESSIONS, ELEMENT_EXPRESSIONS};
 use super::values::{self, excerpt};
 use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
+use crate::csdl::syntax::Operator;
 
 /// Attributes on one element (CSDL uses at most a dozen).
 const MAX_ATTRIBUTES: usize = 256;
@@ -117,8 +118,9 @@ pub(super) enum TextMode {
 }
 
 /// The CSDL elements (edm namespace) the syntax tree holds, besides the
-/// constant expressions ([`CONSTANT_EXPRESSIONS`]).
-const SUPPORTED_EDM: &[&str] = &[
+/// expressions ([`CONSTANT_EXPRESSIONS`], [`ELEMENT_EXPRESSIONS`] and the
+/// operators).
+const STRUCTURE_EDM: &[&str] = &[
     "Schema",
     "EnumType",
     "Member",
@@ -130,6 +132,7 @@ const SUPPORTED_EDM: &[&str] = &[
     "Property",
     "NavigationProperty",
     "ReferentialConstraint",
+    "OnDelete",
     "Action",
     "Function",
     "Parameter",
@@ -143,49 +146,24 @@ const SUPPORTED_EDM: &[&str] = &[
     "FunctionImport",
     "Annotations",
     "Annotation",
-    "Null",
-    "Record",
     "PropertyValue",
-    "Collection",
 ];
 
-fn supported_edm(local: &str) -> bool {
-    SUPPORTED_EDM.contains(&local) || CONSTANT_EXPRESSIONS.contains(&local)
+/// Whether `local` names an element of CSDL (edm namespace).
+fn csdl_element(local: &str) -> bool {
+    STRUCTURE_EDM.contains(&local)
+        || CONSTANT_EXPRESSIONS.contains(&local)
+        || ELEMENT_EXPRESSIONS.contains(&local)
+        || Operator::from_name(local).is_some()
 }
 
-/// CSDL elements (edm namespace) the syntax tree cannot hold.
-pub(super) const UNSUPPORTED_EDM: &[&str] = &[
-    "OnDelete",
-    "ModelElementPath",
-    "If",
-    "Apply",
-    "Cast",
-    "IsOf",
-    "LabeledElement",
-    "LabeledElementReference",
-    "UrlRef",
-    "And",
-    "Or",
-    "Not",
-    "Eq",
-    "Ne",
-    "Gt",
-    "Ge",
-    "Lt",
-    "Le",
-    "Has",
-    "In",
-    "Add",
-    "Sub",
-    "Neg",
-    "Mul",
-    "Div",
-    "DivBy",
-    "Mod",
+const EDMX_ELEMENTS: &[&str] = &[
+    "Edmx",
+    "DataServices",
+    "Reference",
+    "Include",
+    "IncludeAnnotations",
 ];
-
-const SUPPORTED_EDMX: &[&str] = &["Edmx", "DataServices", "Reference", "Include"];
-const UNSUPPORTED_EDMX: &[&str] = &["IncludeAnnotations"];
 
 impl<'a> Parser<'a> {
     /// The offset and text of a slice of the input (quick-xml borrows every
@@ -719,24 +697,18 @@ impl<'a> Parser<'a> {
     ) -> PResult<()> {
         let (c, p) = (child.qname, parent.qname);
         match child.ns {
-            Ns::Edm | Ns::None if SUPPORTED_EDMX.contains(&child.local) => self.error(
+            Ns::Edm | Ns::None if EDMX_ELEMENTS.contains(&child.local) => self.error(
                 child.offset,
                 format!("element <{c}> is not in the edmx namespace: expected it in \"{EDMX_NS}\""),
             ),
-            Ns::Edm | Ns::None if supported_edm(child.local) => self.error(
+            Ns::Edm | Ns::None if csdl_element(child.local) => self.error(
                 child.offset,
                 format!("unexpected element <{c}> in <{p}>: expected {expected}"),
             ),
-            Ns::Edm | Ns::None if UNSUPPORTED_EDM.contains(&child.local) => {
-                return self.unsupported(child, parent);
-            }
-            Ns::Edmx if SUPPORTED_EDMX.contains(&child.local) => self.error(
+            Ns::Edmx if EDMX_ELEMENTS.contains(&child.local) => self.error(
                 child.offset,
                 format!("unexpected element <{c}> in <{p}>: expected {expected}"),
             ),
-            Ns::Edmx if UNSUPPORTED_EDMX.contains(&child.local) => {
-                return self.unsupported(child, parent);
-            }
             Ns::Other(uri) => {
                 let message = if self.strict {
                     format!(
@@ -759,8 +731,9 @@ impl<'a> Parser<'a> {
         self.skip(child)
     }
 
-    /// Skips a CSDL element the syntax tree has no place for, with a warning
-    /// (an error when strict).
+    /// Skips a CSDL element that CSDL does not allow where it stands but
+    /// that does no harm there (an annotation on an element that takes
+    /// none), with a warning (an error when strict).
     pub(super) fn unsupported(&mut self, child: Elem<'a>, parent: &Elem<'a>) -> PResult<()> {
         let message = if self.strict {
             format!(
@@ -777,8 +750,8 @@ impl<'a> Parser<'a> {
         self.skip(child)
     }
 
-    /// Reads an element that holds nothing the tree keeps: annotations are
-    /// unsupported there, anything else unexpected.
+    /// Reads an element that CSDL gives no children: annotations are
+    /// skipped with a warning, anything else is unexpected.
     pub(super) fn no_children(&mut self, el: &Elem<'a>) -> PResult<()> {
         while let Some(child) = self.next_child(el, TextMode::Report)? {
             if child.csdl() == Some("Annotation") {

@@ -3,24 +3,27 @@
 
 use std::borrow::Cow;
 
-use super::events::{Elem, Ns, TextMode, UNSUPPORTED_EDM};
+use super::events::{Elem, Ns, TextMode};
 use super::values::{self, excerpt};
-use super::{PResult, Parser, schema_annotation};
+use super::{PResult, Parser};
 use crate::csdl::syntax::*;
 
 const EDMX_CHILDREN: &str = "<edmx:Reference> or <edmx:DataServices>";
-const REFERENCE_CHILDREN: &str = "<edmx:Include> or <edmx:IncludeAnnotations>";
 const SCHEMA_CHILDREN: &str = "<EnumType>, <TypeDefinition>, <ComplexType>, <EntityType>, <Action>, <Function>, <Term>, <EntityContainer>, <Annotations> or <Annotation>";
 const ENUM_CHILDREN: &str = "<Member> or <Annotation>";
 const ANNOTATION_ONLY: &str = "<Annotation>";
 const COMPLEX_CHILDREN: &str = "<Property>, <NavigationProperty> or <Annotation>";
 const ENTITY_CHILDREN: &str = "<Key>, <Property>, <NavigationProperty> or <Annotation>";
 const NAVIGATION_CHILDREN: &str = "<ReferentialConstraint>, <OnDelete> or <Annotation>";
+const REFERENCE_ANNOTATION_CHILDREN: &str =
+    "<edmx:Include>, <edmx:IncludeAnnotations> or <Annotation>";
 const OPERATION_CHILDREN: &str = "<Parameter>, <ReturnType> or <Annotation>";
 const CONTAINER_CHILDREN: &str =
     "<EntitySet>, <Singleton>, <ActionImport>, <FunctionImport> or <Annotation>";
 const SET_CHILDREN: &str = "<NavigationPropertyBinding> or <Annotation>";
-const ANNOTATION_CHILDREN: &str = "an expression such as <String>, <Record> or <Collection>";
+const ANNOTATION_CHILDREN: &str =
+    "an expression such as <String>, <Record> or <Collection>, or <Annotation>";
+const OPERAND_CHILDREN: &str = "expressions such as <Path>, <Apply> or <Eq>, or <Annotation>";
 const RECORD_CHILDREN: &str = "<PropertyValue> or <Annotation>";
 const COLLECTION_CHILDREN: &str = "expressions such as <String>, <Record> or <Collection>";
 
@@ -43,26 +46,52 @@ pub(super) const CONSTANT_EXPRESSIONS: &[&str] = &[
     "PropertyPath",
     "NavigationPropertyPath",
     "AnnotationPath",
+    "ModelElementPath",
 ];
 
-/// Expressions in attribute form the syntax tree cannot hold.
-const UNSUPPORTED_EXPRESSION_ATTRIBUTES: &[&str] = &["ModelElementPath", "UrlRef"];
-
-enum Outcome {
-    Value(Expr),
-    /// A dynamic expression, skipped with a warning: the annotation or
-    /// property value holding it is dropped.
-    Unsupported,
-    /// Not an expression (already reported), or an invalid one.
-    Nothing,
-}
+/// Expressions that are elements only: `<LabeledElementReference>` holds
+/// text, the others hold expressions.
+pub(super) const ELEMENT_EXPRESSIONS: &[&str] = &[
+    "Null",
+    "Record",
+    "Collection",
+    "Apply",
+    "If",
+    "Cast",
+    "IsOf",
+    "LabeledElement",
+    "LabeledElementReference",
+    "UrlRef",
+];
 
 /// Where an annotation's or property value's value came from so far.
 #[derive(Default)]
 struct ValueSlot {
     value: Option<Expr>,
     attribute: Option<&'static str>,
-    dropped: bool,
+}
+
+/// The EDMX version of a pre-V4 edmx namespace (OData V1–V3 and Entity
+/// Framework metadata).
+fn legacy_edmx(uri: &str) -> Option<&'static str> {
+    match uri {
+        "http://schemas.microsoft.com/ado/2007/06/edmx" => Some("1.0"),
+        "http://schemas.microsoft.com/ado/2008/10/edmx" => Some("2.0"),
+        "http://schemas.microsoft.com/ado/2009/11/edmx" => Some("3.0"),
+        _ => None,
+    }
+}
+
+/// The CSDL version of a pre-V4 edm namespace.
+fn legacy_edm(uri: &str) -> Option<&'static str> {
+    match uri {
+        "http://schemas.microsoft.com/ado/2006/04/edm" => Some("1.0"),
+        "http://schemas.microsoft.com/ado/2007/05/edm" => Some("1.1"),
+        "http://schemas.microsoft.com/ado/2008/01/edm" => Some("1.2"),
+        "http://schemas.microsoft.com/ado/2008/09/edm" => Some("2.0"),
+        "http://schemas.microsoft.com/ado/2009/11/edm" => Some("3.0"),
+        _ => None,
+    }
 }
 
 fn trim_cow(text: Cow<'_, str>) -> Cow<'_, str> {
@@ -284,6 +313,11 @@ impl<'a> Parser<'a> {
                 format!("expected root element <edmx:Edmx>, found <{}>", root.qname),
             ));
         }
+        if let Ns::Other(uri) = root.ns
+            && let Some(edmx) = legacy_edmx(uri)
+        {
+            return Err(self.legacy(root, edmx));
+        }
         if root.ns != Ns::Edmx {
             return Err(self.fatal(
                 root.offset,
@@ -346,29 +380,90 @@ impl<'a> Parser<'a> {
         Ok(document)
     }
 
+    /// The one error for an OData V1–V3 document (EDMX 1.0 to 3.0), naming
+    /// its OData version when its `DataServices` says it.
+    fn legacy(&mut self, root: Elem<'a>, edmx: &str) -> super::Fatal {
+        let version = self
+            .attr_list()
+            .iter()
+            .find(|a| a.key == "Version")
+            .map(|a| a.value);
+        let before = self.diags.len();
+        // DataServiceVersion is on the first child: peek at it. A malformed
+        // document still gets only the one error below.
+        let service_version = match self.next_child(&root, TextMode::Ignore) {
+            Ok(Some(child)) if child.local == "DataServices" => self
+                .attr_list()
+                .iter()
+                .find(|a| a.key == "DataServiceVersion" || a.key.ends_with(":DataServiceVersion"))
+                .map(|a| a.value),
+            _ => None,
+        };
+        self.diags.truncate(before);
+        self.has_error = self
+            .diags
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error);
+        let odata = match service_version.map(str::trim) {
+            Some(v @ ("1.0" | "2.0" | "3.0")) => format!("an OData V{} document", &v[..1]),
+            _ => "an OData V2/V3 document".to_string(),
+        };
+        let mut what = format!("EDMX {edmx}");
+        if let Some(v) = version {
+            what.push_str(&format!(", Version=\"{}\"", excerpt(v, 20)));
+        }
+        if let Some(v) = service_version {
+            what.push_str(&format!(", DataServiceVersion=\"{}\"", excerpt(v, 20)));
+        }
+        self.fatal(
+            root.offset,
+            format!(
+                "<{}> is {odata} ({what}): OData V2 and V3 metadata is not supported, expected OData V4 CSDL (xmlns:edmx=\"{}\", Version \"4.0\" or \"4.01\")",
+                root.qname,
+                super::events::EDMX_NS
+            ),
+        )
+    }
+
     fn reference(&mut self, el: Elem<'a>) -> PResult<Reference> {
         let pos = self.pos(el.offset);
         let uri = self.required_string(&el, "Uri");
         let mut reference = Reference {
             uri,
-            includes: Vec::new(),
             pos,
+            ..Reference::default()
         };
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             if child.edmx() == Some("Include") {
                 let pos = self.pos(child.offset);
                 let namespace = self.namespace(&child, "Namespace");
                 let alias = self.identifier(&child, "Alias", false);
-                self.no_children(&child)?;
-                reference.includes.push(Include {
+                let mut include = Include {
                     namespace,
                     alias,
+                    annotations: Vec::new(),
+                    pos,
+                };
+                self.annotations_only(&child, &mut include.annotations)?;
+                reference.includes.push(include);
+            } else if child.edmx() == Some("IncludeAnnotations") {
+                let pos = self.pos(child.offset);
+                let term_namespace = self.namespace(&child, "TermNamespace");
+                let qualifier = self.identifier(&child, "Qualifier", false);
+                let target_namespace = self
+                    .attr(&child, "TargetNamespace")
+                    .map(|v| v.text.into_owned());
+                self.no_children(&child)?;
+                reference.include_annotations.push(IncludeAnnotations {
+                    term_namespace,
+                    qualifier,
+                    target_namespace,
                     pos,
                 });
             } else if child.csdl() == Some("Annotation") {
-                self.unsupported(child, &el)?;
+                self.push_annotation(child, &mut reference.annotations)?;
             } else {
-                self.unexpected(child, &el, REFERENCE_CHILDREN)?;
+                self.unexpected(child, &el, REFERENCE_ANNOTATION_CHILDREN)?;
             }
         }
         Ok(reference)
@@ -376,15 +471,30 @@ impl<'a> Parser<'a> {
 
     fn data_services(&mut self, el: Elem<'a>, schemas: &mut Vec<Schema>) -> PResult<()> {
         let before = schemas.len();
+        let mut legacy = false;
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             if child.csdl() == Some("Schema") {
                 let schema = self.schema(child)?;
                 schemas.push(schema);
+            } else if let Ns::Other(uri) = child.ns
+                && child.local == "Schema"
+                && let Some(csdl) = legacy_edm(uri)
+            {
+                self.error(
+                    child.offset,
+                    format!(
+                        "<{}> is in the CSDL {csdl} namespace \"{uri}\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"{}\"",
+                        child.qname,
+                        super::events::EDM_NS
+                    ),
+                );
+                legacy = true;
+                self.skip(child)?;
             } else {
                 self.unexpected(child, &el, "<Schema>")?;
             }
         }
-        if schemas.len() == before {
+        if schemas.len() == before && !legacy {
             self.error(
                 el.offset,
                 format!("expected at least one <Schema> in <{}>", el.qname),
@@ -453,14 +563,23 @@ impl<'a> Parser<'a> {
                 let x = self.annotations_block(child)?;
                 schema.annotations.push(x);
             }
-            Some("Annotation") => {
-                if let Some(annotation) = self.annotation(child)? {
-                    schema_annotation(schema, annotation);
-                }
-            }
+            Some("Annotation") => self.push_annotation(child, &mut schema.own_annotations)?,
             _ => self.unexpected(child, parent, SCHEMA_CHILDREN)?,
         }
         Ok(())
+    }
+
+    /// Reports and skips a second `child` where `parent` (named `name`)
+    /// allows at most one.
+    fn second_child(&mut self, child: Elem<'a>, parent: &Elem<'a>, name: &str) -> PResult<()> {
+        self.error(
+            child.offset,
+            format!(
+                "unexpected second <{}> in <{} Name=\"{name}\">: expected at most one",
+                child.qname, parent.qname
+            ),
+        );
+        self.skip(child)
     }
 
     /// Children that may only be annotations.
@@ -476,9 +595,8 @@ impl<'a> Parser<'a> {
     }
 
     fn push_annotation(&mut self, el: Elem<'a>, out: &mut Vec<Annotation>) -> PResult<()> {
-        if let Some(annotation) = self.annotation(el)? {
-            out.push(annotation);
-        }
+        let annotation = self.annotation(el)?;
+        out.push(annotation);
         Ok(())
     }
 
@@ -599,14 +717,7 @@ impl<'a> Parser<'a> {
                 Some("Annotation") => self.push_annotation(child, &mut ty.annotations)?,
                 Some("Key") if kind == StructuredKind::Entity => {
                     if ty.key.is_some() {
-                        self.error(
-                            child.offset,
-                            format!(
-                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
-                                child.qname, el.qname, ty.name
-                            ),
-                        );
-                        self.skip(child)?;
+                        self.second_child(child, &el, &ty.name)?;
                     } else {
                         ty.key = Some(self.key(child)?);
                     }
@@ -677,6 +788,7 @@ impl<'a> Parser<'a> {
             contains_target,
             partner,
             referential_constraints: Vec::new(),
+            on_delete: None,
             annotations: Vec::new(),
             pos,
         };
@@ -686,14 +798,49 @@ impl<'a> Parser<'a> {
                     let pos = self.pos(child.offset);
                     let property = self.required_string(&child, "Property");
                     let referenced_property = self.required_string(&child, "ReferencedProperty");
-                    self.no_children(&child)?;
-                    navigation
-                        .referential_constraints
-                        .push(ReferentialConstraint {
-                            property,
-                            referenced_property,
-                            pos,
-                        });
+                    let mut constraint = ReferentialConstraint {
+                        property,
+                        referenced_property,
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.annotations_only(&child, &mut constraint.annotations)?;
+                    navigation.referential_constraints.push(constraint);
+                }
+                Some("OnDelete") => {
+                    if navigation.on_delete.is_some() {
+                        self.second_child(child, &el, &navigation.name)?;
+                        continue;
+                    }
+                    let pos = self.pos(child.offset);
+                    let action = self.required_string(&child, "Action");
+                    if !action.is_empty()
+                        && !matches!(
+                            action.as_str(),
+                            "Cascade" | "None" | "SetNull" | "SetDefault"
+                        )
+                    {
+                        let offset = self
+                            .attr_list()
+                            .iter()
+                            .find(|a| a.key == "Action")
+                            .map_or(child.offset, |a| a.offset);
+                        self.error(
+                            offset,
+                            format!(
+                                "invalid Action \"{}\" on <{}>: expected Cascade, None, SetNull or SetDefault",
+                                excerpt(&action, 40),
+                                child.qname
+                            ),
+                        );
+                    }
+                    let mut on_delete = OnDelete {
+                        action,
+                        annotations: Vec::new(),
+                        pos,
+                    };
+                    self.annotations_only(&child, &mut on_delete.annotations)?;
+                    navigation.on_delete = Some(on_delete);
                 }
                 Some("Annotation") => self.push_annotation(child, &mut navigation.annotations)?,
                 _ => self.unexpected(child, &el, NAVIGATION_CHILDREN)?,
@@ -729,14 +876,7 @@ impl<'a> Parser<'a> {
                 }
                 Some("ReturnType") => {
                     if operation.return_type.is_some() {
-                        self.error(
-                            child.offset,
-                            format!(
-                                "unexpected second <{}> in <{} Name=\"{}\">: expected at most one",
-                                child.qname, el.qname, operation.name
-                            ),
-                        );
-                        self.skip(child)?;
+                        self.second_child(child, &el, &operation.name)?;
                     } else {
                         operation.return_type = Some(self.return_type(child)?);
                     }
@@ -789,13 +929,15 @@ impl<'a> Parser<'a> {
         let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
         let facets = self.facets(&el);
-        self.no_children(&el)?;
-        Ok(ReturnType {
+        let mut return_type = ReturnType {
             ty,
             nullable,
             facets,
+            annotations: Vec::new(),
             pos,
-        })
+        };
+        self.annotations_only(&el, &mut return_type.annotations)?;
+        Ok(return_type)
     }
 
     fn term(&mut self, el: Elem<'a>) -> PResult<Term> {
@@ -803,6 +945,7 @@ impl<'a> Parser<'a> {
         let name = self.name(&el);
         let ty = self.type_ref(&el, "Type", pos);
         let nullable = self.boolean(&el, "Nullable");
+        let facets = self.facets(&el);
         let default_value = self.string(&el, "DefaultValue");
         let applies_to = self.string(&el, "AppliesTo");
         let base_term = self.qualified(&el, "BaseTerm", false);
@@ -810,6 +953,7 @@ impl<'a> Parser<'a> {
             name,
             ty,
             nullable,
+            facets,
             default_value,
             applies_to,
             base_term,
@@ -825,8 +969,10 @@ impl<'a> Parser<'a> {
     fn container(&mut self, el: Elem<'a>) -> PResult<EntityContainer> {
         let pos = self.pos(el.offset);
         let name = self.name(&el);
+        let extends = self.qualified(&el, "Extends", false);
         let mut container = EntityContainer {
             name,
+            extends,
             pos,
             ..EntityContainer::default()
         };
@@ -855,9 +1001,11 @@ impl<'a> Parser<'a> {
                     let pos = self.pos(child.offset);
                     let name = self.name(&child);
                     let ty = self.qualified(&child, "Type", true).unwrap_or_default();
+                    let nullable = self.boolean(&child, "Nullable");
                     let mut singleton = Singleton {
                         name,
                         ty,
+                        nullable,
                         bindings: Vec::new(),
                         annotations: Vec::new(),
                         pos,
@@ -944,28 +1092,27 @@ impl<'a> Parser<'a> {
         Ok(block)
     }
 
-    /// `<Annotation>`; `None` when its value is an unsupported expression.
-    fn annotation(&mut self, el: Elem<'a>) -> PResult<Option<Annotation>> {
+    /// `<Annotation>`, with its value and the annotations on it.
+    fn annotation(&mut self, el: Elem<'a>) -> PResult<Annotation> {
         let pos = self.pos(el.offset);
         let term = self.qualified(&el, "Term", true).unwrap_or_default();
         let qualifier = self.string(&el, "Qualifier");
         let mut slot = self.value_attributes(&el);
+        let mut annotations = Vec::new();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             if child.csdl() == Some("Annotation") {
-                self.unsupported(child, &el)?;
+                self.push_annotation(child, &mut annotations)?;
                 continue;
             }
             self.child_value(&mut slot, child, &el, ANNOTATION_CHILDREN)?;
         }
-        if slot.dropped {
-            return Ok(None);
-        }
-        Ok(Some(Annotation {
+        Ok(Annotation {
             term,
             qualifier,
             value: slot.value,
+            annotations,
             pos,
-        }))
+        })
     }
 
     /// The value given in attribute form (`String="..."`), if any.
@@ -974,23 +1121,10 @@ impl<'a> Parser<'a> {
         let count = self.attr_list().len();
         for i in 0..count {
             let raw = self.attr_list()[i];
-            let Some(&kind) = CONSTANT_EXPRESSIONS.iter().find(|k| **k == raw.key) else {
-                if UNSUPPORTED_EXPRESSION_ATTRIBUTES.contains(&raw.key) {
-                    let message = if self.strict {
-                        format!(
-                            "unsupported expression attribute {} on <{}>: not allowed in strict mode",
-                            raw.key, el.qname
-                        )
-                    } else {
-                        format!(
-                            "unsupported expression attribute {} on <{}>: ignored",
-                            raw.key, el.qname
-                        )
-                    };
-                    self.lenient(raw.offset, message);
-                    slot.dropped = true;
-                }
-                continue;
+            let kind = match CONSTANT_EXPRESSIONS.iter().find(|k| **k == raw.key) {
+                Some(&kind) => kind,
+                None if raw.key == "UrlRef" => "UrlRef",
+                None => continue,
             };
             let Some(v) = self.decode(el, raw) else {
                 continue;
@@ -1006,7 +1140,14 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let pos = self.pos(raw.offset);
-            if let Some(value) = self.constant(kind, v.text, raw.offset) {
+            let value = if kind == "UrlRef" {
+                // The attribute form of `<UrlRef><String>...</String></UrlRef>`.
+                let url = Expr::new(ExprKind::String(v.text.into_owned()), pos);
+                Some(ExprKind::UrlRef(Box::new(url)))
+            } else {
+                self.constant(kind, v.text, raw.offset)
+            };
+            if let Some(value) = value {
                 slot.value = Some(Expr::new(value, pos));
             }
             slot.attribute = Some(kind);
@@ -1014,8 +1155,8 @@ impl<'a> Parser<'a> {
         slot
     }
 
-    /// A child of an annotation or property value, which should be its
-    /// value.
+    /// A child of an annotation, property value or labeled element, which
+    /// should be its value.
     fn child_value(
         &mut self,
         slot: &mut ValueSlot,
@@ -1024,30 +1165,27 @@ impl<'a> Parser<'a> {
         expected: &str,
     ) -> PResult<()> {
         let (qname, offset) = (child.qname, child.offset);
-        match self.expression(child, parent, expected)? {
-            Outcome::Value(value) => {
-                if let Some(attribute) = slot.attribute {
-                    self.error(
-                        offset,
-                        format!(
-                            "unexpected <{qname}> in <{}>: the value is already given by attribute {attribute}",
-                            parent.qname
-                        ),
-                    );
-                } else if slot.value.is_some() {
-                    self.error(
-                        offset,
-                        format!(
-                            "unexpected second value <{qname}> in <{}>: expected a single expression",
-                            parent.qname
-                        ),
-                    );
-                } else {
-                    slot.value = Some(value);
-                }
-            }
-            Outcome::Unsupported => slot.dropped = true,
-            Outcome::Nothing => {}
+        let Some(value) = self.expression(child, parent, expected)? else {
+            return Ok(());
+        };
+        if let Some(attribute) = slot.attribute {
+            self.error(
+                offset,
+                format!(
+                    "unexpected <{qname}> in <{}>: the value is already given by attribute {attribute}",
+                    parent.qname
+                ),
+            );
+        } else if slot.value.is_some() {
+            self.error(
+                offset,
+                format!(
+                    "unexpected second value <{qname}> in <{}>: expected a single expression",
+                    parent.qname
+                ),
+            );
+        } else {
+            slot.value = Some(value);
         }
         Ok(())
     }
@@ -1114,16 +1252,23 @@ impl<'a> Parser<'a> {
             "PropertyPath" => ExprKind::PropertyPath(text.into_owned()),
             "NavigationPropertyPath" => ExprKind::NavigationPropertyPath(text.into_owned()),
             "AnnotationPath" => ExprKind::AnnotationPath(text.into_owned()),
+            "ModelElementPath" => ExprKind::ModelElementPath(text.into_owned()),
             _ => return None,
         };
         Some(value)
     }
 
-    /// An expression element.
-    fn expression(&mut self, el: Elem<'a>, parent: &Elem<'a>, expected: &str) -> PResult<Outcome> {
+    /// An expression element; `None` when it is not one (already
+    /// reported) or its constant is invalid.
+    fn expression(
+        &mut self,
+        el: Elem<'a>,
+        parent: &Elem<'a>,
+        expected: &str,
+    ) -> PResult<Option<Expr>> {
         let Some(local) = el.csdl() else {
             self.unexpected(el, parent, expected)?;
-            return Ok(Outcome::Nothing);
+            return Ok(None);
         };
         let pos = self.pos(el.offset);
         if let Some(&kind) = CONSTANT_EXPRESSIONS.iter().find(|k| **k == local) {
@@ -1133,28 +1278,162 @@ impl<'a> Parser<'a> {
             } else {
                 trim_cow(text)
             };
-            return Ok(match self.constant(kind, text, el.offset) {
-                Some(value) => Outcome::Value(Expr::new(value, pos)),
-                None => Outcome::Nothing,
-            });
+            return Ok(self
+                .constant(kind, text, el.offset)
+                .map(|value| Expr::new(value, pos)));
         }
+        let mut annotations = Vec::new();
         let kind = match local {
             "Null" => {
-                self.no_children(&el)?;
+                self.annotations_only(&el, &mut annotations)?;
                 ExprKind::Null
             }
             "Record" => ExprKind::Record(self.record(el)?),
             "Collection" => ExprKind::Collection(self.collection(el)?),
-            _ if local != "OnDelete" && UNSUPPORTED_EDM.contains(&local) => {
-                self.unsupported(el, parent)?;
-                return Ok(Outcome::Unsupported);
+            "LabeledElementReference" => {
+                let text = self.text_of(&el)?;
+                let text = trim_cow(text);
+                if !values::is_qualified_name(&text) {
+                    self.error(
+                        el.offset,
+                        format!(
+                            "invalid <{}> \"{}\": expected the qualified name of a labeled element",
+                            el.qname,
+                            excerpt(&text, 60)
+                        ),
+                    );
+                }
+                ExprKind::LabeledElementReference(text.into_owned())
             }
-            _ => {
-                self.unexpected(el, parent, expected)?;
-                return Ok(Outcome::Nothing);
+            "Apply" => {
+                let function = self.qualified(&el, "Function", true).unwrap_or_default();
+                let arguments = self.operands(&el, &mut annotations)?;
+                ExprKind::Apply {
+                    function,
+                    arguments,
+                }
             }
+            "If" => {
+                let operands = self.operands(&el, &mut annotations)?;
+                self.operand_count(
+                    &el,
+                    operands.len(),
+                    2,
+                    3,
+                    "a condition, a then and an else expression",
+                );
+                ExprKind::If(operands)
+            }
+            "Cast" | "IsOf" => {
+                let ty = self.type_ref(&el, "Type", pos);
+                let facets = self.facets(&el);
+                let mut operands = self.operands(&el, &mut annotations)?;
+                self.operand_count(&el, operands.len(), 1, 1, "one expression");
+                let Some(operand) = operands.pop() else {
+                    return Ok(None);
+                };
+                let test = Box::new(TypeTest {
+                    ty,
+                    facets,
+                    operand,
+                });
+                if local == "Cast" {
+                    ExprKind::Cast(test)
+                } else {
+                    ExprKind::IsOf(test)
+                }
+            }
+            "LabeledElement" => {
+                let name = self.name(&el);
+                let mut slot = self.value_attributes(&el);
+                while let Some(child) = self.next_child(&el, TextMode::Report)? {
+                    if child.csdl() == Some("Annotation") {
+                        self.push_annotation(child, &mut annotations)?;
+                    } else {
+                        self.child_value(&mut slot, child, &el, OPERAND_CHILDREN)?;
+                    }
+                }
+                let Some(value) = slot.value else {
+                    if slot.attribute.is_none() {
+                        self.error(
+                            el.offset,
+                            format!(
+                                "expected a value for <{} Name=\"{name}\">: an attribute such as String=\"...\" or a child expression",
+                                el.qname
+                            ),
+                        );
+                    }
+                    return Ok(None);
+                };
+                ExprKind::LabeledElement {
+                    name,
+                    value: Box::new(value),
+                }
+            }
+            "UrlRef" => {
+                let mut operands = self.operands(&el, &mut annotations)?;
+                self.operand_count(&el, operands.len(), 1, 1, "one expression giving the URL");
+                let Some(url) = operands.pop() else {
+                    return Ok(None);
+                };
+                ExprKind::UrlRef(Box::new(url))
+            }
+            _ => match Operator::from_name(local) {
+                Some(op) => {
+                    let operands = self.operands(&el, &mut annotations)?;
+                    let n = op.arity();
+                    let expected = if n == 1 {
+                        "one expression"
+                    } else {
+                        "two expressions"
+                    };
+                    self.operand_count(&el, operands.len(), n, n, expected);
+                    ExprKind::Operator(op, operands)
+                }
+                None => {
+                    self.unexpected(el, parent, expected)?;
+                    return Ok(None);
+                }
+            },
         };
-        Ok(Outcome::Value(Expr::new(kind, pos)))
+        let mut expr = Expr::new(kind, pos);
+        expr.annotations = annotations;
+        Ok(Some(expr))
+    }
+
+    /// The child expressions of a dynamic expression, its annotations going
+    /// to `annotations`.
+    fn operands(&mut self, el: &Elem<'a>, annotations: &mut Vec<Annotation>) -> PResult<Vec<Expr>> {
+        let mut operands = Vec::new();
+        while let Some(child) = self.next_child(el, TextMode::Report)? {
+            if child.csdl() == Some("Annotation") {
+                self.push_annotation(child, annotations)?;
+            } else if let Some(operand) = self.expression(child, el, OPERAND_CHILDREN)? {
+                operands.push(operand);
+            }
+        }
+        Ok(operands)
+    }
+
+    /// Reports a dynamic expression with fewer than `min` or more than
+    /// `max` operands.
+    fn operand_count(
+        &mut self,
+        el: &Elem<'a>,
+        found: usize,
+        min: usize,
+        max: usize,
+        expected: &str,
+    ) {
+        if found < min || found > max {
+            self.error(
+                el.offset,
+                format!(
+                    "wrong number of operands in <{}>: expected {expected}, found {found}",
+                    el.qname
+                ),
+            );
+        }
     }
 
     fn record(&mut self, el: Elem<'a>) -> PResult<Record> {
@@ -1182,9 +1461,10 @@ impl<'a> Parser<'a> {
         let pos = self.pos(el.offset);
         let property = self.identifier(&el, "Property", true);
         let mut slot = self.value_attributes(&el);
+        let mut annotations = Vec::new();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             if child.csdl() == Some("Annotation") {
-                self.unsupported(child, &el)?;
+                self.push_annotation(child, &mut annotations)?;
                 continue;
             }
             self.child_value(&mut slot, child, &el, ANNOTATION_CHILDREN)?;
@@ -1192,13 +1472,11 @@ impl<'a> Parser<'a> {
         let Some(property) = property else {
             return Ok(None);
         };
-        if slot.dropped {
-            return Ok(None);
-        }
         match slot.value {
             Some(value) => Ok(Some(PropertyValue {
                 property,
                 value,
+                annotations,
                 pos,
             })),
             None => {
@@ -1219,7 +1497,7 @@ impl<'a> Parser<'a> {
     fn collection(&mut self, el: Elem<'a>) -> PResult<Vec<Expr>> {
         let mut items = Vec::new();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
-            if let Outcome::Value(item) = self.expression(child, &el, COLLECTION_CHILDREN)? {
+            if let Some(item) = self.expression(child, &el, COLLECTION_CHILDREN)? {
                 items.push(item);
             }
         }

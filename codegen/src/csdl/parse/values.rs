@@ -99,6 +99,9 @@ fn dotted_segments(s: &str) -> Option<usize> {
     }
 }
 
+/// CSDL's SimpleIdentifier: a letter (`\p{L}`, `\p{Nl}`) or `_`, then
+/// letters, digits, combining marks, connector punctuation (`\p{Pc}`) and
+/// format characters (`\p{Cf}`).
 fn unicode_segments(s: &str) -> Option<usize> {
     let mut segments = 0;
     for segment in s.split('.') {
@@ -107,12 +110,35 @@ fn unicode_segments(s: &str) -> Option<usize> {
             Some(c) if c == '_' || c.is_alphabetic() => {}
             _ => return None,
         }
-        if !chars.all(|c| c == '_' || c.is_alphanumeric()) {
+        if !chars.all(identifier_continue) {
             return None;
         }
         segments += 1;
     }
     Some(segments)
+}
+
+fn identifier_continue(c: char) -> bool {
+    // XID_Continue holds letters, digits, marks and connector punctuation;
+    // the format characters are listed (std and unicode-ident have no
+    // general category lookup).
+    c.is_alphanumeric()
+        || unicode_ident::is_xid_continue(c)
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61C}'
+                | '\u{6DD}'
+                | '\u{70F}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
 }
 
 /// The length of an attribute value up to the closing `quote`, and whether
@@ -502,6 +528,15 @@ mod tests {
         assert!(!is_dotted("a.1b", 1));
         assert!(is_dotted("a.b1.émile", 3));
         assert!(!is_dotted("a.é-", 1));
+        // Connector punctuation, combining marks and format characters
+        // continue an identifier; none of them starts one.
+        assert!(is_simple_identifier("a\u{203F}b"));
+        assert!(is_simple_identifier("e\u{301}t\u{e9}"));
+        assert!(is_simple_identifier("a\u{200D}b"));
+        assert!(is_simple_identifier("名前"));
+        assert!(is_simple_identifier("Ⅻ_roman"));
+        assert!(!is_simple_identifier("\u{203F}b"));
+        assert!(!is_simple_identifier("\u{301}b"));
     }
 
     #[test]

@@ -124,7 +124,7 @@ impl CrossOrganizationGroupMappingsItemRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}`: sends only the properties set on `body` (and explicit nulls).
     pub fn patch(
         &self,
-        body: &crate::models::SharePointGroupIdentityMapping,
+        body: &crate::models::SharePointGroupIdentityMappingEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::SharePointGroupIdentityMapping> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

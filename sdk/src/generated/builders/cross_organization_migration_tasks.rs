@@ -46,8 +46,41 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
         &self,
         body: &crate::models::SharePointMigrationTask,
     ) -> crate::runtime::SendRequest<crate::models::SharePointMigrationTask> {
+        let refused = [
+            (
+                "error",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)",
+                body.error.is_unset(),
+            ),
+            (
+                "finishedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)",
+                body.finished_date_time.is_unset(),
+            ),
+            (
+                "lastUpdatedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)",
+                body.last_updated_date_time.is_unset(),
+            ),
+            (
+                "startedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
+                body.started_date_time.is_unset(),
+            ),
+        ]
+            .into_iter()
+            .find(|(_, _, unset)| !unset)
+            .map(|(p, why, _)| (p, why));
         crate::runtime::SendRequest::new(
-            self.client.request(http::Method::POST, self.path.clone()).json(body),
+            self
+                .client
+                .request(http::Method::POST, self.path.clone())
+                .json(
+                    &crate::support::CreateBody {
+                        body,
+                        refused,
+                    },
+                ),
         )
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`: one item by its key.
@@ -446,7 +479,7 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`: sends only the properties set on `body` (and explicit nulls).
     pub fn patch(
         &self,
-        body: &crate::models::SharePointMigrationTask,
+        body: &crate::models::SharePointMigrationTaskEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::SharePointMigrationTask> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

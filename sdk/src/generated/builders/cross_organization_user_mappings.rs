@@ -124,7 +124,7 @@ impl CrossOrganizationUserMappingsItemRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`: sends only the properties set on `body` (and explicit nulls).
     pub fn patch(
         &self,
-        body: &crate::models::SharePointUserIdentityMapping,
+        body: &crate::models::SharePointUserIdentityMappingEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::SharePointUserIdentityMapping> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

@@ -326,7 +326,7 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     )]
     pub fn patch(
         &self,
-        body: &crate::models::CrossTenantMigrationJob,
+        body: &crate::models::CrossTenantMigrationJobEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::CrossTenantMigrationJob> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

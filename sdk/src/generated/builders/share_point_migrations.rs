@@ -24,7 +24,7 @@ impl SharePointMigrationsRequestBuilder {
     /// `PATCH /solutions/sharePoint/migrations`: sends only the properties set on `body` (and explicit nulls).
     pub fn patch(
         &self,
-        body: &crate::models::SharePointMigrationsRoot,
+        body: &crate::models::SharePointMigrationsRootEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::SharePointMigrationsRoot> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

@@ -32,7 +32,7 @@ impl SolutionsMigrationsRequestBuilder {
     )]
     pub fn patch(
         &self,
-        body: &crate::models::MigrationsRoot,
+        body: &crate::models::MigrationsRootEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::MigrationsRoot> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

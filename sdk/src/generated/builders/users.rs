@@ -117,7 +117,7 @@ impl UsersItemRequestBuilder {
     )]
     pub fn patch(
         &self,
-        body: &crate::models::CrossTenantMigrationTask,
+        body: &crate::models::CrossTenantMigrationTaskEdit,
     ) -> crate::runtime::OptionalRequest<crate::models::CrossTenantMigrationTask> {
         crate::runtime::OptionalRequest::new(
             self.client.request(http::Method::PATCH, self.path.clone()).json(body),

@@ -91,3 +91,133 @@ impl CrossTenantMigrationTask {
         self
     }
 }
+/// An edit of a [`CrossTenantMigrationTask`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
+///
+/// Start one with [`CrossTenantMigrationTask::edit`] on a fetched value, or [`CrossTenantMigrationTaskEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
+///
+/// Read-only here, never sent unless insisted on with [`CrossTenantMigrationTaskEdit::insist`]:
+/// - `id`: the key: it names the entity and never changes
+#[deprecated(
+    note = "deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
+)]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CrossTenantMigrationTaskEdit {
+    base: Option<Box<CrossTenantMigrationTask>>,
+    current: CrossTenantMigrationTask,
+    insisted: serde_json::Map<String, serde_json::Value>,
+}
+impl CrossTenantMigrationTask {
+    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`CrossTenantMigrationTaskEdit`]).
+    pub fn edit(&self) -> CrossTenantMigrationTaskEdit {
+        CrossTenantMigrationTaskEdit {
+            base: Some(Box::new(self.clone())),
+            current: self.clone(),
+            insisted: serde_json::Map::new(),
+        }
+    }
+}
+impl CrossTenantMigrationTaskEdit {
+    /// Every property an edit may not change, with the metadata or
+    /// documentation fact that makes it read-only.
+    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("id", "the key: it names the entity and never changes"),
+    ];
+    /// A body built from nothing: only what is set is sent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The value as edited so far.
+    pub fn current(&self) -> &CrossTenantMigrationTask {
+        &self.current
+    }
+    /// Properties this SDK version does not know: a key added, changed
+    /// or removed here is sent (a removed one as `null`).
+    pub fn additional_data_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.current.additional_data
+    }
+    /// Sends `name` with `value` whatever this SDK knows of it: for a
+    /// property it holds read-only when the service accepts it after all.
+    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.insisted.insert(name.into(), value);
+        self
+    }
+    /// Whether the edit would send nothing.
+    pub fn is_empty(&self) -> bool {
+        serde_json::to_value(self)
+            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+    }
+    /// Changes `currentStatus`.
+    ///
+    /// Most recent status of this migration task
+    ///
+    /// OData property `currentStatus`: `Collection(microsoft.graph.crossTenantMigrationServiceStatusDetails)`, nullable.
+    pub fn with_current_status(
+        mut self,
+        value: impl Into<Vec<crate::models::CrossTenantMigrationServiceStatusDetails>>,
+    ) -> Self {
+        self.current.current_status = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Clears `currentStatus`: sent as an explicit `null`.
+    pub fn with_current_status_null(mut self) -> Self {
+        self.current.current_status = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `lastUpdatedDateTime`.
+    ///
+    /// Time the task was last updated
+    ///
+    /// OData property `lastUpdatedDateTime`: `Edm.DateTimeOffset`, not nullable.
+    pub fn with_last_updated_date_time(
+        mut self,
+        value: impl Into<crate::runtime::edm::DateTimeOffset>,
+    ) -> Self {
+        self.current.last_updated_date_time = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Changes `taskType`.
+    ///
+    /// Type of migration task. Only Users are supported at this time.
+    ///
+    /// OData property `taskType`: `Edm.String`, not nullable.
+    pub fn with_task_type(mut self, value: impl Into<String>) -> Self {
+        self.current.task_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+}
+impl serde::Serialize for CrossTenantMigrationTaskEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let base = self.base.as_deref();
+        let mut map = serializer.serialize_map(None)?;
+        crate::support::edit_entry(
+            &mut map,
+            "currentStatus",
+            base.map(|b| &b.current_status),
+            &self.current.current_status,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "lastUpdatedDateTime",
+            base.map(|b| &b.last_updated_date_time),
+            &self.current.last_updated_date_time,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "taskType",
+            base.map(|b| &b.task_type),
+            &self.current.task_type,
+        )?;
+        crate::support::edit_additional(
+            &mut map,
+            base.map(|b| &b.additional_data),
+            &self.current.additional_data,
+        )?;
+        for (k, v) in &self.insisted {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

@@ -154,3 +154,183 @@ impl SharePointGroupIdentityMapping {
         self
     }
 }
+/// An edit of a [`SharePointGroupIdentityMapping`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
+///
+/// Start one with [`SharePointGroupIdentityMapping::edit`] on a fetched value, or [`SharePointGroupIdentityMappingEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
+///
+/// Read-only here, never sent unless insisted on with [`SharePointGroupIdentityMappingEdit::insist`]:
+/// - `id`: the key: it names the entity and never changes
+/// - `deleted`: not in the request body of the documented update (graph-docs/api/sharepointgroupidentitymapping-update.md)
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SharePointGroupIdentityMappingEdit {
+    base: Option<Box<SharePointGroupIdentityMapping>>,
+    current: SharePointGroupIdentityMapping,
+    insisted: serde_json::Map<String, serde_json::Value>,
+}
+impl SharePointGroupIdentityMapping {
+    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointGroupIdentityMappingEdit`]).
+    pub fn edit(&self) -> SharePointGroupIdentityMappingEdit {
+        SharePointGroupIdentityMappingEdit {
+            base: Some(Box::new(self.clone())),
+            current: self.clone(),
+            insisted: serde_json::Map::new(),
+        }
+    }
+}
+impl SharePointGroupIdentityMappingEdit {
+    /// Every property an edit may not change, with the metadata or
+    /// documentation fact that makes it read-only.
+    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("id", "the key: it names the entity and never changes"),
+        (
+            "deleted",
+            "not in the request body of the documented update (graph-docs/api/sharepointgroupidentitymapping-update.md)",
+        ),
+    ];
+    /// A body built from nothing: only what is set is sent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The value as edited so far.
+    pub fn current(&self) -> &SharePointGroupIdentityMapping {
+        &self.current
+    }
+    /// Properties this SDK version does not know: a key added, changed
+    /// or removed here is sent (a removed one as `null`).
+    pub fn additional_data_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.current.additional_data
+    }
+    /// Sends `name` with `value` whatever this SDK knows of it: for a
+    /// property it holds read-only when the service accepts it after all.
+    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.insisted.insert(name.into(), value);
+        self
+    }
+    /// Whether the edit would send nothing.
+    pub fn is_empty(&self) -> bool {
+        serde_json::to_value(self)
+            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+    }
+    /// Changes `sourceOrganizationId`.
+    ///
+    /// The unique identifier of the source organization in the migration.
+    ///
+    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
+    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.current.source_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Changes `groupType`.
+    ///
+    /// Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`.
+    ///
+    /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
+    pub fn with_group_type(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingGroupType>,
+    ) -> Self {
+        self.current.group_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Changes `sourceGroupIdentity`.
+    ///
+    /// The identity information of the source group in the originating organization. Contains the source group's ID.
+    ///
+    /// OData property `sourceGroupIdentity`: `microsoft.graph.identity`, nullable.
+    pub fn with_source_group_identity(
+        mut self,
+        value: impl Into<crate::models::AnyIdentity>,
+    ) -> Self {
+        self.current.source_group_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Clears `sourceGroupIdentity`: sent as an explicit `null`.
+    pub fn with_source_group_identity_null(mut self) -> Self {
+        self.current.source_group_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `targetGroupIdentity`.
+    ///
+    /// The identity information of the target group in the destination organization. Contains the target group's ID.
+    ///
+    /// OData property `targetGroupIdentity`: `microsoft.graph.identity`, nullable.
+    pub fn with_target_group_identity(
+        mut self,
+        value: impl Into<crate::models::AnyIdentity>,
+    ) -> Self {
+        self.current.target_group_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Clears `targetGroupIdentity`: sent as an explicit `null`.
+    pub fn with_target_group_identity_null(mut self) -> Self {
+        self.current.target_group_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `targetGroupMigrationData`.
+    ///
+    /// Additional migration-specific data for the target group. Contains mailNickname.
+    ///
+    /// OData property `targetGroupMigrationData`: `microsoft.graph.sharePointIdentityMappingGroupMigrationData`, nullable.
+    pub fn with_target_group_migration_data(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingGroupMigrationData>,
+    ) -> Self {
+        self.current.target_group_migration_data = crate::runtime::Field::Set(
+            value.into(),
+        );
+        self
+    }
+    /// Clears `targetGroupMigrationData`: sent as an explicit `null`.
+    pub fn with_target_group_migration_data_null(mut self) -> Self {
+        self.current.target_group_migration_data = crate::runtime::Field::Null;
+        self
+    }
+}
+impl serde::Serialize for SharePointGroupIdentityMappingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let base = self.base.as_deref();
+        let mut map = serializer.serialize_map(None)?;
+        crate::support::edit_entry(
+            &mut map,
+            "sourceOrganizationId",
+            base.map(|b| &b.source_organization_id),
+            &self.current.source_organization_id,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "groupType",
+            base.map(|b| &b.group_type),
+            &self.current.group_type,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "sourceGroupIdentity",
+            base.map(|b| &b.source_group_identity),
+            &self.current.source_group_identity,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "targetGroupIdentity",
+            base.map(|b| &b.target_group_identity),
+            &self.current.target_group_identity,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "targetGroupMigrationData",
+            base.map(|b| &b.target_group_migration_data),
+            &self.current.target_group_migration_data,
+        )?;
+        crate::support::edit_additional(
+            &mut map,
+            base.map(|b| &b.additional_data),
+            &self.current.additional_data,
+        )?;
+        for (k, v) in &self.insisted {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

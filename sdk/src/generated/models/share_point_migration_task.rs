@@ -134,3 +134,117 @@ impl SharePointMigrationTask {
         self
     }
 }
+/// An edit of a [`SharePointMigrationTask`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
+///
+/// Start one with [`SharePointMigrationTask::edit`] on a fetched value, or [`SharePointMigrationTaskEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
+///
+/// Read-only here, never sent unless insisted on with [`SharePointMigrationTaskEdit::insist`]:
+/// - `id`: the key: it names the entity and never changes
+/// - `error`: documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)
+/// - `finishedDateTime`: documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)
+/// - `lastUpdatedDateTime`: documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)
+/// - `startedDateTime`: documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)
+/// - `status`: not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SharePointMigrationTaskEdit {
+    base: Option<Box<SharePointMigrationTask>>,
+    current: SharePointMigrationTask,
+    insisted: serde_json::Map<String, serde_json::Value>,
+}
+impl SharePointMigrationTask {
+    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointMigrationTaskEdit`]).
+    pub fn edit(&self) -> SharePointMigrationTaskEdit {
+        SharePointMigrationTaskEdit {
+            base: Some(Box::new(self.clone())),
+            current: self.clone(),
+            insisted: serde_json::Map::new(),
+        }
+    }
+}
+impl SharePointMigrationTaskEdit {
+    /// Every property an edit may not change, with the metadata or
+    /// documentation fact that makes it read-only.
+    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("id", "the key: it names the entity and never changes"),
+        (
+            "error",
+            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)",
+        ),
+        (
+            "finishedDateTime",
+            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)",
+        ),
+        (
+            "lastUpdatedDateTime",
+            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)",
+        ),
+        (
+            "startedDateTime",
+            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
+        ),
+        (
+            "status",
+            "not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)",
+        ),
+    ];
+    /// A body built from nothing: only what is set is sent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The value as edited so far.
+    pub fn current(&self) -> &SharePointMigrationTask {
+        &self.current
+    }
+    /// Properties this SDK version does not know: a key added, changed
+    /// or removed here is sent (a removed one as `null`).
+    pub fn additional_data_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.current.additional_data
+    }
+    /// Sends `name` with `value` whatever this SDK knows of it: for a
+    /// property it holds read-only when the service accepts it after all.
+    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.insisted.insert(name.into(), value);
+        self
+    }
+    /// Whether the edit would send nothing.
+    pub fn is_empty(&self) -> bool {
+        serde_json::to_value(self)
+            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+    }
+    /// Changes `parameters`.
+    ///
+    /// Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification.
+    ///
+    /// OData property `parameters`: `microsoft.graph.sharePointMigrationTaskParameters`, not nullable.
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<crate::models::AnySharePointMigrationTaskParameters>,
+    ) -> Self {
+        self.current.parameters = crate::runtime::Field::Set(value.into());
+        self
+    }
+}
+impl serde::Serialize for SharePointMigrationTaskEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let base = self.base.as_deref();
+        let mut map = serializer.serialize_map(None)?;
+        crate::support::edit_entry(
+            &mut map,
+            "parameters",
+            base.map(|b| &b.parameters),
+            &self.current.parameters,
+        )?;
+        crate::support::edit_additional(
+            &mut map,
+            base.map(|b| &b.additional_data),
+            &self.current.additional_data,
+        )?;
+        for (k, v) in &self.insisted {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

@@ -115,3 +115,89 @@ impl SharePointMigrationsRoot {
         self
     }
 }
+/// An edit of a [`SharePointMigrationsRoot`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
+///
+/// Start one with [`SharePointMigrationsRoot::edit`] on a fetched value, or [`SharePointMigrationsRootEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
+///
+/// Read-only here, never sent unless insisted on with [`SharePointMigrationsRootEdit::insist`]:
+/// - `id`: the key: it names the entity and never changes
+/// - `crossOrganizationGroupMappings`: a navigation property: changed through requests of its own
+/// - `crossOrganizationMigrationTasks`: a navigation property: changed through requests of its own
+/// - `crossOrganizationUserMappings`: a navigation property: changed through requests of its own
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SharePointMigrationsRootEdit {
+    base: Option<Box<SharePointMigrationsRoot>>,
+    current: SharePointMigrationsRoot,
+    insisted: serde_json::Map<String, serde_json::Value>,
+}
+impl SharePointMigrationsRoot {
+    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointMigrationsRootEdit`]).
+    pub fn edit(&self) -> SharePointMigrationsRootEdit {
+        SharePointMigrationsRootEdit {
+            base: Some(Box::new(self.clone())),
+            current: self.clone(),
+            insisted: serde_json::Map::new(),
+        }
+    }
+}
+impl SharePointMigrationsRootEdit {
+    /// Every property an edit may not change, with the metadata or
+    /// documentation fact that makes it read-only.
+    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("id", "the key: it names the entity and never changes"),
+        (
+            "crossOrganizationGroupMappings",
+            "a navigation property: changed through requests of its own",
+        ),
+        (
+            "crossOrganizationMigrationTasks",
+            "a navigation property: changed through requests of its own",
+        ),
+        (
+            "crossOrganizationUserMappings",
+            "a navigation property: changed through requests of its own",
+        ),
+    ];
+    /// A body built from nothing: only what is set is sent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The value as edited so far.
+    pub fn current(&self) -> &SharePointMigrationsRoot {
+        &self.current
+    }
+    /// Properties this SDK version does not know: a key added, changed
+    /// or removed here is sent (a removed one as `null`).
+    pub fn additional_data_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.current.additional_data
+    }
+    /// Sends `name` with `value` whatever this SDK knows of it: for a
+    /// property it holds read-only when the service accepts it after all.
+    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.insisted.insert(name.into(), value);
+        self
+    }
+    /// Whether the edit would send nothing.
+    pub fn is_empty(&self) -> bool {
+        serde_json::to_value(self)
+            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+    }
+}
+impl serde::Serialize for SharePointMigrationsRootEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let base = self.base.as_deref();
+        let mut map = serializer.serialize_map(None)?;
+        crate::support::edit_additional(
+            &mut map,
+            base.map(|b| &b.additional_data),
+            &self.current.additional_data,
+        )?;
+        for (k, v) in &self.insisted {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

@@ -154,3 +154,183 @@ impl SharePointUserIdentityMapping {
         self
     }
 }
+/// An edit of a [`SharePointUserIdentityMapping`] for `PATCH`: only the properties that changed from the fetched value are sent (an explicit `null` where one was cleared), and only properties an update may change have setters.
+///
+/// Start one with [`SharePointUserIdentityMapping::edit`] on a fetched value, or [`SharePointUserIdentityMappingEdit::new`] for a body built from nothing (only what is set is sent). Nested complex values and collections are sent whole when anything inside them changed: an OData `PATCH` replaces a structured property's value, it does not merge into it. Properties this SDK version does not know (`additional_data`) are sent only when changed.
+///
+/// Read-only here, never sent unless insisted on with [`SharePointUserIdentityMappingEdit::insist`]:
+/// - `id`: the key: it names the entity and never changes
+/// - `deleted`: not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SharePointUserIdentityMappingEdit {
+    base: Option<Box<SharePointUserIdentityMapping>>,
+    current: SharePointUserIdentityMapping,
+    insisted: serde_json::Map<String, serde_json::Value>,
+}
+impl SharePointUserIdentityMapping {
+    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointUserIdentityMappingEdit`]).
+    pub fn edit(&self) -> SharePointUserIdentityMappingEdit {
+        SharePointUserIdentityMappingEdit {
+            base: Some(Box::new(self.clone())),
+            current: self.clone(),
+            insisted: serde_json::Map::new(),
+        }
+    }
+}
+impl SharePointUserIdentityMappingEdit {
+    /// Every property an edit may not change, with the metadata or
+    /// documentation fact that makes it read-only.
+    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("id", "the key: it names the entity and never changes"),
+        (
+            "deleted",
+            "not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)",
+        ),
+    ];
+    /// A body built from nothing: only what is set is sent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The value as edited so far.
+    pub fn current(&self) -> &SharePointUserIdentityMapping {
+        &self.current
+    }
+    /// Properties this SDK version does not know: a key added, changed
+    /// or removed here is sent (a removed one as `null`).
+    pub fn additional_data_mut(
+        &mut self,
+    ) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.current.additional_data
+    }
+    /// Sends `name` with `value` whatever this SDK knows of it: for a
+    /// property it holds read-only when the service accepts it after all.
+    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.insisted.insert(name.into(), value);
+        self
+    }
+    /// Whether the edit would send nothing.
+    pub fn is_empty(&self) -> bool {
+        serde_json::to_value(self)
+            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+    }
+    /// Changes `sourceOrganizationId`.
+    ///
+    /// The unique identifier of the source organization in the migration.
+    ///
+    /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
+    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.current.source_organization_id = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Changes `sourceUserIdentity`.
+    ///
+    /// The identity information of the source user in the originating organization. Contains the source user's principal name.
+    ///
+    /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
+    pub fn with_source_user_identity(
+        mut self,
+        value: impl Into<crate::models::UserIdentity>,
+    ) -> Self {
+        self.current.source_user_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Clears `sourceUserIdentity`: sent as an explicit `null`.
+    pub fn with_source_user_identity_null(mut self) -> Self {
+        self.current.source_user_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `targetUserIdentity`.
+    ///
+    /// The identity information of the target user in the destination organization. Contains the target user's principal name.
+    ///
+    /// OData property `targetUserIdentity`: `microsoft.graph.userIdentity`, nullable.
+    pub fn with_target_user_identity(
+        mut self,
+        value: impl Into<crate::models::UserIdentity>,
+    ) -> Self {
+        self.current.target_user_identity = crate::runtime::Field::Set(value.into());
+        self
+    }
+    /// Clears `targetUserIdentity`: sent as an explicit `null`.
+    pub fn with_target_user_identity_null(mut self) -> Self {
+        self.current.target_user_identity = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `targetUserMigrationData`.
+    ///
+    /// Additional migration-specific data for the target user. Contains the email address for the user in the destination organization.
+    ///
+    /// OData property `targetUserMigrationData`: `microsoft.graph.sharePointIdentityMappingUserMigrationData`, nullable.
+    pub fn with_target_user_migration_data(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingUserMigrationData>,
+    ) -> Self {
+        self.current.target_user_migration_data = crate::runtime::Field::Set(
+            value.into(),
+        );
+        self
+    }
+    /// Clears `targetUserMigrationData`: sent as an explicit `null`.
+    pub fn with_target_user_migration_data_null(mut self) -> Self {
+        self.current.target_user_migration_data = crate::runtime::Field::Null;
+        self
+    }
+    /// Changes `userType`.
+    ///
+    /// Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`.
+    ///
+    /// OData property `userType`: `microsoft.graph.sharePointIdentityMappingUserType`, not nullable.
+    pub fn with_user_type(
+        mut self,
+        value: impl Into<crate::models::SharePointIdentityMappingUserType>,
+    ) -> Self {
+        self.current.user_type = crate::runtime::Field::Set(value.into());
+        self
+    }
+}
+impl serde::Serialize for SharePointUserIdentityMappingEdit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let base = self.base.as_deref();
+        let mut map = serializer.serialize_map(None)?;
+        crate::support::edit_entry(
+            &mut map,
+            "sourceOrganizationId",
+            base.map(|b| &b.source_organization_id),
+            &self.current.source_organization_id,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "sourceUserIdentity",
+            base.map(|b| &b.source_user_identity),
+            &self.current.source_user_identity,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "targetUserIdentity",
+            base.map(|b| &b.target_user_identity),
+            &self.current.target_user_identity,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "targetUserMigrationData",
+            base.map(|b| &b.target_user_migration_data),
+            &self.current.target_user_migration_data,
+        )?;
+        crate::support::edit_entry(
+            &mut map,
+            "userType",
+            base.map(|b| &b.user_type),
+            &self.current.user_type,
+        )?;
+        crate::support::edit_additional(
+            &mut map,
+            base.map(|b| &b.additional_data),
+            &self.current.additional_data,
+        )?;
+        for (k, v) in &self.insisted {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::syntax::Pos;
+use crate::csdl::syntax::Pos;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

@@ -1,11 +1,12 @@
 //! Byte offsets to line and column, by binary search in a table of line
-//! starts built once per input.
+//! starts built once per input. The one line index of the crate: the CSDL
+//! parser, patches and slice configurations all locate through it.
 
 use std::cell::Cell;
 
 use crate::csdl::syntax::Pos;
 
-pub(super) struct LineIndex {
+pub struct LineIndex {
     /// Byte offset of the start of every line; `starts[0] == 0`.
     starts: Vec<u32>,
     /// Where line 1, column 1 of the input is reported.
@@ -17,7 +18,7 @@ pub(super) struct LineIndex {
 
 impl LineIndex {
     /// `text` must be shorter than 4 GiB (the parser checks).
-    pub(super) fn new(text: &str, base: Pos) -> Self {
+    pub fn new(text: &str, base: Pos) -> Self {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 48 + 1);
         starts.push(0);
@@ -87,7 +88,7 @@ impl LineIndex {
     }
 
     /// The position of the byte at `offset` (which may be the end of input).
-    pub(super) fn pos(&self, offset: usize) -> Pos {
+    pub fn pos(&self, offset: usize) -> Pos {
         let index = self.line_index(offset);
         self.hint.set(index);
         let start = self.starts.get(index).copied().unwrap_or(0) as usize;
@@ -107,6 +108,23 @@ impl LineIndex {
             }
         }
     }
+}
+
+/// The position of `offset` in `text` (clamped to its end), for callers
+/// that locate one or two offsets and keep no index.
+pub fn pos_of(text: &str, offset: usize) -> Pos {
+    // The index holds u32 offsets: texts this large are refused by every
+    // reader long before, but never index out of range here.
+    let mut end = text.len().min(u32::MAX as usize - 1);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    LineIndex::new(text, Pos { line: 1, col: 1 }).pos(offset)
 }
 
 #[cfg(test)]
@@ -153,6 +171,14 @@ mod tests {
         for offset in 0..=text.len() {
             assert_eq!(index.pos(offset), naive(&text, offset), "offset {offset}");
         }
+    }
+
+    #[test]
+    fn pos_of_clamps_to_the_text_and_its_characters() {
+        assert_eq!(pos_of("ab\ncd", 4), Pos { line: 2, col: 2 });
+        assert_eq!(pos_of("ab\ncd", 99), Pos { line: 2, col: 3 });
+        // Inside the two bytes of "é": the position of its first byte.
+        assert_eq!(pos_of("\u{e9}x", 1), Pos { line: 1, col: 1 });
     }
 
     #[test]

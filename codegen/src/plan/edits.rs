@@ -1,0 +1,180 @@
+//! Edits of fetched values: for every type a `PATCH` updates, which of its
+//! properties an edit may change and why each other one may not. An edit
+//! sends only what changed from the fetched value, and has no setter for a
+//! read-only property: setting one is a compile error, not a 400.
+
+use super::{Docs, EditPlan, MethodKind, Plan, ReadOnlyField, StructKind};
+use crate::docs::DocsFacts;
+use crate::model::{Model, vocab};
+
+/// Adds an edit to every struct some `PATCH` method takes, and points those
+/// methods at it.
+pub fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
+    let mut updated: Vec<String> = Vec::new();
+    for b in &plan.builders {
+        for m in &b.methods {
+            if let MethodKind::Update { ty, .. } = &m.kind {
+                let name = ty.as_str().trim_start_matches("crate::models::");
+                updated.push(name.trim_start_matches("Any").to_string());
+                updated.push(name.to_string());
+            }
+        }
+    }
+    for s in &mut plan.structs {
+        if !updated.contains(&s.rust_name) {
+            continue;
+        }
+        let StructKind::ODataType { odata_name } = &s.kind else {
+            continue;
+        };
+        let odata_name = odata_name.clone();
+        let mut updatable = Vec::new();
+        let mut read_only = Vec::new();
+        for (i, f) in s.fields.iter().enumerate() {
+            match why_read_only(model, docs, &odata_name, &f.json) {
+                Some(why) => read_only.push((f.json.clone(), why)),
+                None => updatable.push(i),
+            }
+        }
+        let rust_name = format!("{}Edit", s.rust_name);
+        let mut d = Docs::line(format!(
+            "An edit of a [`{}`] for `PATCH`: only the properties that changed from the fetched value are sent \
+             (an explicit `null` where one was cleared), and only properties an update may change have setters.",
+            s.rust_name
+        ));
+        d.paragraph(format!(
+            "Start one with [`{0}::edit`] on a fetched value, or [`{rust_name}::new`] for a body built from \
+             nothing (only what is set is sent). Nested complex values and collections are sent whole when \
+             anything inside them changed: an OData `PATCH` replaces a structured property's value, it does \
+             not merge into it. Properties this SDK version does not know (`additional_data`) are sent only \
+             when changed.",
+            s.rust_name
+        ));
+        if !read_only.is_empty() {
+            let list: Vec<String> = read_only
+                .iter()
+                .map(|(p, why)| format!("- `{p}`: {why}"))
+                .collect();
+            d.paragraph(format!(
+                "Read-only here, never sent unless insisted on with [`{rust_name}::insist`]:\n{}",
+                list.join("\n")
+            ));
+        }
+        s.edit = Some(EditPlan {
+            rust_name,
+            docs: d,
+            updatable,
+            read_only,
+            send_odata_type: s.any.is_some(),
+        });
+    }
+    // Creating: the properties the service sets itself (computed, or
+    // documented read-only) are refused; keys and properties an update may
+    // not change may still be given on creation.
+    let creates: Vec<(String, Vec<ReadOnlyField>)> = plan
+        .structs
+        .iter()
+        .filter_map(|s| {
+            let StructKind::ODataType { odata_name } = &s.kind else {
+                return None;
+            };
+            let read_only = s
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    service_set(model, docs, odata_name, &f.json)
+                        .map(|why| (f.rust_name.clone(), f.json.clone(), why))
+                })
+                .collect();
+            Some((s.rust_name.clone(), read_only))
+        })
+        .collect();
+    for b in &mut plan.builders {
+        for m in &mut b.methods {
+            if let MethodKind::Create { ty, read_only } = &mut m.kind
+                && let Some((_, ro)) = creates
+                    .iter()
+                    .find(|(s, _)| ty.as_str() == format!("crate::models::{s}"))
+            {
+                *read_only = ro.clone();
+            }
+        }
+    }
+    let edits: Vec<(String, String)> = plan
+        .structs
+        .iter()
+        .filter_map(|s| {
+            s.edit
+                .as_ref()
+                .map(|e| (s.rust_name.clone(), e.rust_name.clone()))
+        })
+        .collect();
+    for b in &mut plan.builders {
+        for m in &mut b.methods {
+            if let MethodKind::Update { ty, edit } = &mut m.kind {
+                let name = ty
+                    .as_str()
+                    .trim_start_matches("crate::models::")
+                    .trim_start_matches("Any");
+                *edit = edits
+                    .iter()
+                    .find(|(s, _)| s == name)
+                    .map(|(_, e)| e.clone());
+            }
+        }
+    }
+}
+
+/// Why the service, not the caller, sets `property` of `owner`: the
+/// metadata's `Core.Computed` or the documentation's "Read-only.".
+fn service_set(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -> Option<String> {
+    if let Some(p) = model
+        .all_properties(owner)
+        .into_iter()
+        .find(|p| p.name == property)
+        && vocab::computed(&p.annotations)
+    {
+        return Some("`Core.Computed` in the metadata".into());
+    }
+    model.base_chain(owner).into_iter().find_map(|t| {
+        docs.property(&t.name, property)
+            .filter(|p| p.read_only)
+            .map(|p| format!("documented as read-only ({})", p.at))
+    })
+}
+
+/// Why an update may not change `property` of `owner`: the metadata or
+/// the documentation, cited; `None` when it may.
+fn why_read_only(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -> Option<String> {
+    if model.key(owner).iter().any(|k| k.name == property) {
+        return Some("the key: it names the entity and never changes".into());
+    }
+    if model
+        .all_navigation_properties(owner)
+        .iter()
+        .any(|n| n.name == property)
+    {
+        return Some("a navigation property: changed through requests of its own".into());
+    }
+    if let Some(why) = service_set(model, docs, owner, property) {
+        return Some(why);
+    }
+    if model
+        .all_properties(owner)
+        .into_iter()
+        .any(|p| p.name == property && vocab::immutable(&p.annotations))
+    {
+        return Some("`Core.Immutable` in the metadata".into());
+    }
+    if let Some(body) = docs.updatable_properties(owner)
+        && !body.is_empty()
+        && !body.iter().any(|p| p.name == property)
+    {
+        let at = &body[0].at;
+        return Some(format!(
+            "not in the request body of the documented update ({})",
+            at.page
+        ));
+    }
+    None
+}
