@@ -218,7 +218,10 @@ impl SharePointGroupIdentityMappingEdit {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub fn with_source_organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn with_source_organization_id(
+        mut self,
+        value: impl Into<crate::runtime::edm::Guid>,
+    ) -> Self {
         self.current.source_organization_id = crate::runtime::Field::Set(value.into());
         self
     }
