@@ -93,7 +93,7 @@ impl Options {
         if validate_only {
             p = p.with_validate_only(true);
         }
-        if let Some(at) = self.preferred_start {
+        if let Some(at) = self.preferred_start.clone() {
             p = p.with_preferred_start_date_time(at);
         }
         SharePointMigrationTask::new()

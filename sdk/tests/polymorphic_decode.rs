@@ -158,7 +158,8 @@ fn a_round_trip_keeps_the_variant_and_its_odata_type() {
 
 #[test]
 fn errors_name_the_path_inside_the_variant() {
-    let body = br##"{"value":[{"@odata.type":"#microsoft.graph.sharePointUserMigrationTaskParameters","targetOrganizationId":"not-a-guid"}]}"##;
+    // A malformed GUID string is kept (see `edm::Guid`); a number is no GUID at all.
+    let body = br##"{"value":[{"@odata.type":"#microsoft.graph.sharePointUserMigrationTaskParameters","targetOrganizationId":42}]}"##;
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
     struct Page {

@@ -133,8 +133,10 @@ fn deep_json_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
-fn malformed_edm_values_are_decode_errors() {
-    // Each once panicked or could: the SDK must answer with a decode error.
+fn malformed_edm_values_are_kept_and_reported_without_panicking() {
+    // Each once panicked or could. A malformed date-time is kept as received
+    // (see `edm::DateTimeOffset`): reading it is an error, writing it back
+    // sends it unchanged, and parsing it from text stays an error.
     for bad in [
         "+1",
         "-1",
@@ -151,7 +153,17 @@ fn malformed_edm_values_are_decode_errors() {
         "+😀",
     ] {
         let input = format!("{{\"createdDateTime\": \"{bad}\"}}");
-        let r = serde_json::from_str::<CrossTenantMigrationJob>(&input);
-        assert!(r.is_err(), "{bad:?} decoded: {r:?}");
+        let job: CrossTenantMigrationJob = serde_json::from_str(&input).unwrap();
+        let kept = job.created_date_time.get().unwrap();
+        assert!(kept.value().is_err(), "{bad:?} read as a date-time");
+        assert_eq!(kept.invalid_text(), Some(bad));
+        assert_eq!(
+            serde_json::to_value(&job).unwrap(),
+            serde_json::json!({ "createdDateTime": bad })
+        );
+        assert!(
+            bad.parse::<graph_migrations::runtime::edm::DateTimeOffset>()
+                .is_err()
+        );
     }
 }

@@ -137,7 +137,7 @@ async fn every_operation_in_the_api_surface_works_against_the_simulator() {
     let later: graph_migrations::runtime::edm::DateTimeOffset =
         "2025-06-01T00:00:00Z".parse().unwrap();
     jobs.by_id(&id)
-        .patch(&CrossTenantMigrationJobEdit::new().with_complete_after_date_time(later))
+        .patch(&CrossTenantMigrationJobEdit::new().with_complete_after_date_time(later.clone()))
         .await
         .unwrap();
     jobs.by_display_name("Contoso_job")

@@ -541,7 +541,7 @@ fn primitive(p: Primitive) -> &'static str {
         Primitive::Decimal => "crate::runtime::edm::Decimal",
         Primitive::Double => "crate::runtime::edm::Double",
         Primitive::Single => "crate::runtime::edm::Single",
-        Primitive::Guid => "uuid::Uuid",
+        Primitive::Guid => "crate::runtime::edm::Guid",
         Primitive::String => "String",
         // Streams, untyped values and spatial types travel as raw JSON.
         _ => "serde_json::Value",

@@ -1,10 +1,18 @@
 //! Edm primitive types used by the generated models.
 //!
 //! Each type serialises to and from the JSON form Microsoft Graph uses and
-//! round-trips it without loss. `Edm.Guid` is [`uuid::Uuid`] ([`Guid`]) and
-//! `Edm.Untyped` is [`serde_json::Value`] ([`Untyped`]). `Edm.String`,
-//! `Edm.Boolean`, `Edm.Int32`, `Edm.Int16`, `Edm.Byte`, `Edm.SByte` map to the
-//! Rust primitives.
+//! round-trips it without loss. `Edm.Untyped` is [`serde_json::Value`]
+//! ([`Untyped`]). `Edm.String`, `Edm.Boolean`, `Edm.Int32`, `Edm.Int16`,
+//! `Edm.Byte`, `Edm.SByte` map to the Rust primitives.
+//!
+//! **Invalid values.** [`DateTimeOffset`] and [`Guid`] keep a value that is
+//! not in their lexical form as received (module `received`): the rest of
+//! the response still decodes, reading the value (`value()`) reports the
+//! problem with the text, and writing it back sends the text unchanged.
+//! Their `FromStr` stays strict: a value the caller builds must be valid.
+
+#[macro_use]
+mod received;
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,8 +22,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 
-/// `Edm.Guid`.
-pub type Guid = uuid::Uuid;
+use received::{Lexical, Received};
+
 /// `Edm.Untyped`.
 pub type Untyped = serde_json::Value;
 
@@ -71,38 +79,28 @@ macro_rules! string_serde {
 /// Reading also accepts a timestamp without offset (read as UTC), which some
 /// services send. The instant, offset and sub-second precision (to the
 /// nanosecond) are preserved; trailing zero fraction digits are not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DateTimeOffset(pub time::OffsetDateTime);
+///
+/// A received text that is no timestamp (`"2025-7-18T09:08:04.451Z"` in a
+/// documented response) is kept: [`value`](Self::value) reports it, and it
+/// is written back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DateTimeOffset(Received<time::OffsetDateTime>);
 
 impl DateTimeOffset {
     /// The current time in UTC.
     pub fn now_utc() -> Self {
-        Self(time::OffsetDateTime::now_utc())
+        Self::from(time::OffsetDateTime::now_utc())
     }
 }
 
-impl From<time::OffsetDateTime> for DateTimeOffset {
-    fn from(v: time::OffsetDateTime) -> Self {
-        Self(v)
-    }
-}
-impl From<DateTimeOffset> for time::OffsetDateTime {
-    fn from(v: DateTimeOffset) -> Self {
-        v.0
-    }
-}
-impl std::ops::Deref for DateTimeOffset {
-    type Target = time::OffsetDateTime;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
+received_api!(DateTimeOffset, time::OffsetDateTime, "timestamp");
 
-impl FromStr for DateTimeOffset {
-    type Err = EdmParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl Lexical for time::OffsetDateTime {
+    const EXPECTING: &'static str = "an RFC 3339 date-time string";
+    fn parse(s: &str) -> Result<Self, EdmParseError> {
         match time::OffsetDateTime::parse(s, &Rfc3339) {
-            Ok(v) => Ok(Self(v)),
+            Ok(v) => Ok(v),
             Err(e) => {
                 // No offset at all: read as UTC.
                 let has_offset = s.ends_with(['Z', 'z'])
@@ -112,21 +110,41 @@ impl FromStr for DateTimeOffset {
                 if !has_offset
                     && let Ok(v) = time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339)
                 {
-                    return Ok(Self(v));
+                    return Ok(v);
                 }
                 Err(EdmParseError::new("DateTimeOffset", s, e))
             }
         }
     }
-}
-
-impl fmt::Display for DateTimeOffset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0.format(&Rfc3339).map_err(|_| fmt::Error)?;
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.format(&Rfc3339).map_err(|_| fmt::Error)?;
         f.write_str(&s)
     }
 }
-string_serde!(DateTimeOffset, "an RFC 3339 date-time string");
+
+// ---------------------------------------------------------------------------
+// Guid
+
+/// `Edm.Guid`, written in the hyphenated lowercase form.
+///
+/// A received text that is no GUID (`"3ef4e46d-13a3-4895-b6ea-a74a20hu728h"`
+/// in a documented response) is kept: [`value`](Self::value) reports it,
+/// and it is written back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Guid(Received<uuid::Uuid>);
+
+received_api!(Guid, uuid::Uuid, "GUID");
+
+impl Lexical for uuid::Uuid {
+    const EXPECTING: &'static str = "a GUID string";
+    fn parse(s: &str) -> Result<Self, EdmParseError> {
+        uuid::Uuid::parse_str(s).map_err(|e| EdmParseError::new("Guid", s, e))
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.hyphenated(), f)
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Date
@@ -813,6 +831,50 @@ mod tests {
         let d: DateTimeOffset = "2024-08-31T16:00:00".parse().unwrap();
         assert_eq!(d.to_string(), "2024-08-31T16:00:00Z");
         assert!("nope".parse::<DateTimeOffset>().is_err());
+    }
+
+    #[test]
+    fn invalid_values_are_kept_reported_and_written_back() {
+        for (text, kind) in [
+            ("2025-7-18T09:08:04.451Z", "DateTimeOffset"),
+            ("3ef4e46d-13a3-4895-b6ea-a74a20hu728h", "Guid"),
+        ] {
+            let (err, written, kept) = if kind == "Guid" {
+                let g: Guid = serde_json::from_value(json!(text)).unwrap();
+                assert!(text.parse::<Guid>().is_err(), "FromStr stays strict");
+                (
+                    g.value().unwrap_err(),
+                    serde_json::to_value(&g).unwrap(),
+                    g.invalid_text().map(str::to_string),
+                )
+            } else {
+                let d: DateTimeOffset = serde_json::from_value(json!(text)).unwrap();
+                assert!(
+                    text.parse::<DateTimeOffset>().is_err(),
+                    "FromStr stays strict"
+                );
+                (
+                    d.value().unwrap_err(),
+                    serde_json::to_value(&d).unwrap(),
+                    d.invalid_text().map(str::to_string),
+                )
+            };
+            assert_eq!(kept.as_deref(), Some(text));
+            assert_eq!(written, json!(text));
+            let message = err.to_string();
+            assert!(
+                message.contains(kind) && message.contains(text),
+                "{message}"
+            );
+        }
+        let g: Guid =
+            serde_json::from_value(json!("DA157A29-F793-4DD6-9C73-41D2C73C2546")).unwrap();
+        assert_eq!(g.invalid_text(), None);
+        assert_eq!(g.to_string(), "da157a29-f793-4dd6-9c73-41d2c73c2546");
+        assert_eq!(uuid::Uuid::try_from(g.clone()).unwrap(), g.value().unwrap());
+        // Not a string at all is still a decode error.
+        assert!(serde_json::from_value::<Guid>(json!(42)).is_err());
+        assert!(serde_json::from_value::<DateTimeOffset>(json!(true)).is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 const SEGMENT: &AsciiSet = &UNRESERVED.remove(b'$');
 
 /// An OData primitive literal used in call syntax (`name(a='v',b=3)`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ODataLiteral<'a> {
     /// `'text'`, inner quotes doubled, then percent-encoded.
     String(&'a str),

@@ -19,7 +19,7 @@ pub struct SharePointGroupIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`.
     ///
     /// OData property `groupType`: `microsoft.graph.sharePointIdentityMappingGroupType`, not nullable.
@@ -47,7 +47,7 @@ crate::support::odata_object!(
     SharePointGroupIdentityMapping, "microsoft.graph.sharePointGroupIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
         "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType,
         "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity,
         "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity,
@@ -58,7 +58,7 @@ crate::support::setters!(
     SharePointGroupIdentityMapping, {
         #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::id`]."] "id" => id: String => with_id,
         #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
-        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
         #[doc = " Sets `groupType` (builder style): Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::group_type`]."] "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
         #[doc = " Sets `sourceGroupIdentity` (builder style): The identity information of the source group in the originating organization. Contains the source group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_group_identity`]."] "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity / #[doc = " Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_group_identity_null,
         #[doc = " Sets `targetGroupIdentity` (builder style): The identity information of the target group in the destination organization. Contains the target group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_identity`]."] "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity / #[doc = " Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_group_identity_null,
@@ -95,7 +95,7 @@ impl SharePointGroupIdentityMappingEdit {
 }
 crate::support::edit_setters!(
     SharePointGroupIdentityMappingEdit, {
-        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
         #[doc = " Changes `groupType`: Indicates the type of group. The possible values are: `none`, `regularGroup`, `m365Group`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::group_type`]."] "groupType" => group_type: crate::models::SharePointIdentityMappingGroupType => with_group_type,
         #[doc = " Changes `sourceGroupIdentity`: The identity information of the source group in the originating organization. Contains the source group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_group_identity`]."] "sourceGroupIdentity" => source_group_identity: crate::models::AnyIdentity => with_source_group_identity / #[doc = " Sets `sourceGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_group_identity_null,
         #[doc = " Changes `targetGroupIdentity`: The identity information of the target group in the destination organization. Contains the target group's ID."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_identity`]."] "targetGroupIdentity" => target_group_identity: crate::models::AnyIdentity => with_target_group_identity / #[doc = " Sets `targetGroupIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_group_identity_null,

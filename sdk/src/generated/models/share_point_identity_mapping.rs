@@ -19,7 +19,7 @@ pub struct SharePointIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// Properties this version of the SDK does not know: kept, and written back.
     pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
@@ -27,13 +27,13 @@ crate::support::odata_object!(
     SharePointIdentityMapping, "microsoft.graph.sharePointIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
     }
 );
 crate::support::setters!(
     SharePointIdentityMapping, {
         #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::id`]."] "id" => id: String => with_id,
         #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
-        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
     }
 );

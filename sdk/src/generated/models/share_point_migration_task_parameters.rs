@@ -35,7 +35,7 @@ pub struct SharePointMigrationTaskParameters {
     /// The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint.
     ///
     /// OData property `targetOrganizationId`: `Edm.Guid`, nullable.
-    pub target_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub target_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// The SharePoint URL of the target site. Only on OneDrive and SharePoint.
     ///
     /// OData property `targetSiteUrl`: `Edm.String`, nullable.
@@ -54,7 +54,7 @@ crate::support::odata_object!(
         "sourceSiteUrl" => source_site_url: String,
         "targetDataLocationCode" => target_data_location_code: String,
         "targetOrganizationHost" => target_organization_host: String,
-        "targetOrganizationId" => target_organization_id: uuid::Uuid,
+        "targetOrganizationId" => target_organization_id: crate::runtime::edm::Guid,
         "targetSiteUrl" => target_site_url: String,
         "validateOnly" => validate_only: bool,
     }
@@ -66,7 +66,7 @@ crate::support::setters!(
         #[doc = " Sets `sourceSiteUrl` (builder style): The SharePoint URL of the source site. Optional. Exactly one of sourceSiteId or sourceUrl must be specified. If both or neither are specified, it's an error. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::source_site_url`]."] "sourceSiteUrl" => source_site_url: String => with_source_site_url / #[doc = " Sets `sourceSiteUrl` to an explicit `null` (sent as `null` in a request body)."] with_source_site_url_null,
         #[doc = " Sets `targetDataLocationCode` (builder style): In Microsoft Entra, this value represents the geographic location (for example, `JPN`, `NAM`) of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::target_data_location_code`]."] "targetDataLocationCode" => target_data_location_code: String => with_target_data_location_code / #[doc = " Sets `targetDataLocationCode` to an explicit `null` (sent as `null` in a request body)."] with_target_data_location_code_null,
         #[doc = " Sets `targetOrganizationHost` (builder style): The root, admin, or my site host of the specific multi-geo instance of the target organization where the resource must be migrated to ensure data residency and compliance. This property isn't required for single-geo target organizations or when the migration is to the default GEO of a multi-geo target organization. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::target_organization_host`]."] "targetOrganizationHost" => target_organization_host: String => with_target_organization_host / #[doc = " Sets `targetOrganizationHost` to an explicit `null` (sent as `null` in a request body)."] with_target_organization_host_null,
-        #[doc = " Sets `targetOrganizationId` (builder style): The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::target_organization_id`]."] "targetOrganizationId" => target_organization_id: uuid::Uuid => with_target_organization_id / #[doc = " Sets `targetOrganizationId` to an explicit `null` (sent as `null` in a request body)."] with_target_organization_id_null,
+        #[doc = " Sets `targetOrganizationId` (builder style): The unique Microsoft Entra company ID of the target organization to which the source resource must be migrated. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::target_organization_id`]."] "targetOrganizationId" => target_organization_id: crate::runtime::edm::Guid => with_target_organization_id / #[doc = " Sets `targetOrganizationId` to an explicit `null` (sent as `null` in a request body)."] with_target_organization_id_null,
         #[doc = " Sets `targetSiteUrl` (builder style): The SharePoint URL of the target site. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::target_site_url`]."] "targetSiteUrl" => target_site_url: String => with_target_site_url / #[doc = " Sets `targetSiteUrl` to an explicit `null` (sent as `null` in a request body)."] with_target_site_url_null,
         #[doc = " Sets `validateOnly` (builder style): Indicates whether this task is an actual migration or only a validation. If the parameter is missing, the system treats it as `false`. The default behavior is a real migration. Optional. Only on OneDrive and SharePoint."] #[doc = ""] #[doc = " See [`SharePointMigrationTaskParameters::validate_only`]."] "validateOnly" => validate_only: bool => with_validate_only / #[doc = " Sets `validateOnly` to an explicit `null` (sent as `null` in a request body)."] with_validate_only_null,
     }

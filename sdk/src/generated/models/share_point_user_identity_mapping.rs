@@ -19,7 +19,7 @@ pub struct SharePointUserIdentityMapping {
     /// The unique identifier of the source organization in the migration.
     ///
     /// OData property `sourceOrganizationId`: `Edm.Guid`, not nullable.
-    pub source_organization_id: crate::runtime::Field<uuid::Uuid>,
+    pub source_organization_id: crate::runtime::Field<crate::runtime::edm::Guid>,
     /// The identity information of the source user in the originating organization. Contains the source user's principal name.
     ///
     /// OData property `sourceUserIdentity`: `microsoft.graph.userIdentity`, nullable.
@@ -47,7 +47,7 @@ crate::support::odata_object!(
     SharePointUserIdentityMapping, "microsoft.graph.sharePointUserIdentityMapping", {
         "id" => id: String,
         "deleted" => deleted: crate::models::Deleted,
-        "sourceOrganizationId" => source_organization_id: uuid::Uuid,
+        "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid,
         "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity,
         "targetUserIdentity" => target_user_identity: crate::models::UserIdentity,
         "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData,
@@ -58,7 +58,7 @@ crate::support::setters!(
     SharePointUserIdentityMapping, {
         #[doc = " Sets `id` (builder style): Unique identifier for the identity mapping. Base64-encoded String. Generated automatically. Inherited from entity."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::id`]."] "id" => id: String => with_id,
         #[doc = " Sets `deleted` (builder style): Indicate that an identity mapping has been successfully deleted."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::deleted`]."] "deleted" => deleted: crate::models::Deleted => with_deleted / #[doc = " Sets `deleted` to an explicit `null` (sent as `null` in a request body)."] with_deleted_null,
-        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Sets `sourceOrganizationId` (builder style): The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
         #[doc = " Sets `sourceUserIdentity` (builder style): The identity information of the source user in the originating organization. Contains the source user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_user_identity`]."] "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity / #[doc = " Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_user_identity_null,
         #[doc = " Sets `targetUserIdentity` (builder style): The identity information of the target user in the destination organization. Contains the target user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_identity`]."] "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity / #[doc = " Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_user_identity_null,
         #[doc = " Sets `targetUserMigrationData` (builder style): Additional migration-specific data for the target user. Contains the email address for the user in the destination organization."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_migration_data`]."] "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data / #[doc = " Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_user_migration_data_null,
@@ -95,7 +95,7 @@ impl SharePointUserIdentityMappingEdit {
 }
 crate::support::edit_setters!(
     SharePointUserIdentityMappingEdit, {
-        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: uuid::Uuid => with_source_organization_id,
+        #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
         #[doc = " Changes `sourceUserIdentity`: The identity information of the source user in the originating organization. Contains the source user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_user_identity`]."] "sourceUserIdentity" => source_user_identity: crate::models::UserIdentity => with_source_user_identity / #[doc = " Sets `sourceUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_source_user_identity_null,
         #[doc = " Changes `targetUserIdentity`: The identity information of the target user in the destination organization. Contains the target user's principal name."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_identity`]."] "targetUserIdentity" => target_user_identity: crate::models::UserIdentity => with_target_user_identity / #[doc = " Sets `targetUserIdentity` to an explicit `null` (sent as `null` in a request body)."] with_target_user_identity_null,
         #[doc = " Changes `targetUserMigrationData`: Additional migration-specific data for the target user. Contains the email address for the user in the destination organization."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::target_user_migration_data`]."] "targetUserMigrationData" => target_user_migration_data: crate::models::SharePointIdentityMappingUserMigrationData => with_target_user_migration_data / #[doc = " Sets `targetUserMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_user_migration_data_null,
