@@ -1,9 +1,9 @@
 //! Malformed CSDL: every input must give located diagnostics with exactly
 //! the expected messages, never a panic.
 
-mod common;
+use crate::support;
 
-use common::{SCHEMA_HEAD as HEAD, in_schema as doc};
+use support::{SCHEMA_HEAD as HEAD, in_schema as doc};
 use migrations_codegen::csdl::syntax::Pos;
 use migrations_codegen::csdl::{ParseOptions, Severity, parse, parse_fragment};
 

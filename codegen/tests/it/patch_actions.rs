@@ -1,7 +1,7 @@
 //! Every patch action changes the document the way it says, marks what it
 //! changed with the patch's note, and applying a patch twice is a no-op.
 
-mod common;
+use crate::support;
 
 use migrations_codegen::csdl::syntax::Document;
 use migrations_codegen::csdl::write::write_document;
@@ -12,7 +12,7 @@ use migrations_codegen::pipeline;
 const FILE: &str = "metadata/patches/9999-test.toml";
 
 fn doc() -> Document {
-    pipeline::parse_document("test.csdl", common::SMALL_CSDL).unwrap()
+    pipeline::parse_document("test.csdl", support::SMALL_CSDL).unwrap()
 }
 
 fn patch(changes: &str) -> Patch {

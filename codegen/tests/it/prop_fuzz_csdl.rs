@@ -6,9 +6,9 @@
 //! `FUZZ_SMOKE_SEED=<n>` and `FUZZ_SMOKE_EXECS=<n>` change the run; the real
 //! coverage-guided fuzzers are described in SECURITY.md.
 
-#[path = "../../fuzz/src/csdl.rs"]
+#[path = "../../../fuzz/src/csdl.rs"]
 mod harness;
-#[path = "../../fuzz/src/mutate.rs"]
+#[path = "../../../fuzz/src/mutate.rs"]
 mod mutate;
 
 use std::path::PathBuf;

@@ -3,9 +3,9 @@
 //! expected), never a panic. The parser's own errors are in
 //! parser_errors.rs.
 
-mod common;
+use crate::support;
 
-use common::in_schema as doc;
+use support::in_schema as doc;
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::{
     ResolveOptions, resolve, resolve_owned, resolve_owned_with, resolve_with,

@@ -1,7 +1,7 @@
 //! A slice of the SharePoint migration paths only keeps nothing of the
 //! cross-tenant migration API: the closure does not leak across subtrees.
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeSet;
 
@@ -12,10 +12,10 @@ use migrations_codegen::slice::SliceConfig;
 const INCLUDE: &str = "/solutions/sharePoint/migrations/**";
 
 fn sliced(with_patches: bool) -> Option<(Sliced, Model, SliceConfig)> {
-    let (file, text) = common::shared_csdl("graph-beta.csdl")?;
-    let config = common::config(&[INCLUDE]);
+    let (file, text) = support::shared_csdl("graph-beta.csdl")?;
+    let config = support::config(&[INCLUDE]);
     let patches = if with_patches {
-        common::committed_patches()
+        support::committed_patches()
     } else {
         Vec::new()
     };

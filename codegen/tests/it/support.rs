@@ -1,8 +1,6 @@
 //! Shared helpers for the codegen integration tests: the reference CSDL in
 //! ../shared/metadata, the committed slice configuration and patches.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use migrations_codegen::patch::Patch;
