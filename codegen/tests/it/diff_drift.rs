@@ -3,11 +3,11 @@
 //! slices names every change, classifies it, suggests the version bump, and
 //! the generated code changes where the report says it does.
 
-use crate::support;
-
 use migrations_codegen::diff::{self, Bump, ChangeKind, Severity, Version};
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const TASK_BEFORE: &str = r#"      <EntityType Name="crossTenantMigrationTask" BaseType="graph.entity">
         <Property Name="currentStatus" Type="Collection(graph.crossTenantMigrationServiceStatusDetails)" />

@@ -3,8 +3,6 @@
 //! fresh, lookups, malformed markdown, and docs-check (snapshot, and one
 //! planted disagreement of each class).
 
-use crate::support;
-
 use std::path::{Path, PathBuf};
 
 use migrations_codegen::docs::check::{self, FindingClass};
@@ -13,6 +11,8 @@ use migrations_codegen::docs::extract::{
 };
 use migrations_codegen::docs::{DirReader, DocsFacts, Precedence, page, write};
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 /// ../shared/api-docs, or `None` (after saying why) outside CI.
 fn docs_dir() -> Option<PathBuf> {

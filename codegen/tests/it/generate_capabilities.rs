@@ -1,9 +1,9 @@
 //! Query options are offered where the Capabilities annotations allow them,
 //! and flags enums are encoded as "a,b".
 
-use crate::support;
-
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">

@@ -8,14 +8,14 @@
 //! versions and Cargo.lock) and checked with `cargo check`. Dependency
 //! builds are shared across runs through CARGO_TARGET_DIR=target/generality.
 
-use crate::support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use migrations_codegen::pipeline;
 use migrations_codegen::pipeline::{self as emit, Generated};
 use toml::{Table, Value};
+
+use crate::support;
 
 /// `target/generality`: the temporary crates and their shared target dir.
 fn generality_dir() -> PathBuf {

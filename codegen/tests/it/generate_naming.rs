@@ -4,12 +4,12 @@
 //! itself (fields, enum members, builder methods) make the schema's name take
 //! a suffix; any other clash is a located error.
 
-use crate::support;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::pipeline;
 use migrations_codegen::pipeline::Generated;
 use migrations_codegen::plan::names;
+
+use crate::support;
 
 /// A one-type schema whose entity type body is `members`, written from
 /// line 6 on (line 5 is `<EntityType Name="thing">`).

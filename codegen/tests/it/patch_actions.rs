@@ -1,13 +1,13 @@
 //! Every patch action changes the document the way it says, marks what it
 //! changed with the patch's note, and applying a patch twice is a no-op.
 
-use crate::support;
-
 use migrations_codegen::csdl::syntax::Document;
 use migrations_codegen::csdl::write::write_document;
 use migrations_codegen::model::{Model, resolve, vocab};
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const FILE: &str = "metadata/patches/9999-test.toml";
 

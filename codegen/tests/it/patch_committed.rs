@@ -1,14 +1,14 @@
 //! Each committed patch in metadata/patches does what its description says,
 //! on the real schema, and agrees with the documentation page it cites.
 
-use crate::support;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::csdl::syntax::OperationKind;
 use migrations_codegen::model::{Model, OperationDef, Primitive, TypeKind, resolve, vocab};
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const P0001: &str = "0001-validate-on-collection.toml";
 const P0002: &str = "0002-user-mappings-delta-update.toml";

@@ -2,12 +2,12 @@
 //! names nothing (at the target's line and column), an unknown action (at
 //! its value), malformed XML (inside the `xml` string), missing fields.
 
-use crate::support;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::csdl::syntax::Document;
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const FILE: &str = "metadata/patches/9999-test.toml";
 

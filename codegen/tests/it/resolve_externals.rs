@@ -4,9 +4,9 @@
 //! nested ones and those on return types included), and a slice that needs
 //! one is refused at the element that needs it.
 
-use crate::support;
-
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 /// `root` (a singleton) leads to `fine`, whose types are all defined, and
 /// to `item`, whose property `x` (line 9) has an external type.

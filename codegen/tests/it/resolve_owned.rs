@@ -2,10 +2,10 @@
 //! tree) builds exactly the model `resolve` (which copies them) builds, and
 //! reports exactly the same errors.
 
-use crate::support;
-
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::{Model, resolve, resolve_owned};
+
+use crate::support;
 
 fn assert_same(a: &Model, b: &Model) {
     assert_eq!(a.file, b.file);

@@ -11,13 +11,13 @@
 //! 4. base types of every kept type (containers included: they carry the key);
 //! 5. parameter and return types of the included bound operations.
 
-use crate::support;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::csdl::syntax::{OperationKind, StructuredKind};
 use migrations_codegen::model::{Model, vocab};
 use migrations_codegen::pipeline::{self, Sliced};
+
+use crate::support;
 
 const NS: &str = "microsoft.graph";
 

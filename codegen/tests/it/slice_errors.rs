@@ -1,11 +1,11 @@
 //! Slicing fails with located, explanatory errors: a schema without the
 //! `solutions` singleton, a typo in an include path, a broken slice.toml.
 
-use crate::support;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::pipeline;
 use migrations_codegen::slice::SliceConfig;
+
+use crate::support;
 
 fn slice_err(
     file: &str,

@@ -2,11 +2,11 @@
 //! slicing it again (same configuration, same patches) changes no byte.
 //! (Whether the committed generated files are fresh is tested in tests/.)
 
-use crate::support;
-
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::resolve;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 #[test]
 fn sliced_output_parses_strictly_and_resolves() {

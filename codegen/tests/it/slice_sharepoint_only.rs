@@ -1,13 +1,13 @@
 //! A slice of the SharePoint migration paths only keeps nothing of the
 //! cross-tenant migration API: the closure does not leak across subtrees.
 
-use crate::support;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline::{self, Sliced};
 use migrations_codegen::slice::SliceConfig;
+
+use crate::support;
 
 const INCLUDE: &str = "/solutions/sharePoint/migrations/**";
 
