@@ -1,5 +1,7 @@
 //! HTTP-level tests of graph-sim over real loopback connections.
 
+#![warn(unreachable_pub)]
+
 mod common;
 mod docs_rules;
 mod faults;
