@@ -514,7 +514,13 @@ fn include_name(raw: &str) -> String {
         .to_string()
 }
 
-fn table(page: &mut Page, s: &InSection<'_>, header: &[String], rows: &[Row], op: &mut OperationDoc) {
+fn table(
+    page: &mut Page,
+    s: &InSection<'_>,
+    header: &[String],
+    rows: &[Row],
+    op: &mut OperationDoc,
+) {
     if header_is(header, &["Permission type"]) {
         for row in rows {
             let cell = |i: usize| {

@@ -6,8 +6,11 @@
 //! `FUZZ_SMOKE_SEED=<n>` and `FUZZ_SMOKE_EXECS=<n>` change the run; the real
 //! coverage-guided fuzzers are described in SECURITY.md.
 
+// The fuzz crate's own modules, where `pub` is their API.
+#[allow(unreachable_pub)]
 #[path = "../../../fuzz/src/csdl.rs"]
 mod harness;
+#[allow(unreachable_pub)]
 #[path = "../../../fuzz/src/mutate.rs"]
 mod mutate;
 

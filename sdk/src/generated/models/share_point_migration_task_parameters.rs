@@ -185,12 +185,15 @@ impl SharePointMigrationTaskParameters {
 pub enum AnySharePointMigrationTaskParameters {
     /// The base type itself, or a derived type this version does not know.
     SharePointMigrationTaskParameters(SharePointMigrationTaskParameters),
+    /// A `microsoft.graph.sharePointGroupMigrationTaskParameters`.
     SharePointGroupMigrationTaskParameters(
         crate::models::SharePointGroupMigrationTaskParameters,
     ),
+    /// A `microsoft.graph.sharePointSiteMigrationTaskParameters`.
     SharePointSiteMigrationTaskParameters(
         crate::models::SharePointSiteMigrationTaskParameters,
     ),
+    /// A `microsoft.graph.sharePointUserMigrationTaskParameters`.
     SharePointUserMigrationTaskParameters(
         crate::models::SharePointUserMigrationTaskParameters,
     ),

@@ -2,10 +2,10 @@
 
 #![warn(unreachable_pub)]
 
-mod common;
 mod docs_rules;
 mod faults;
 mod jobs;
 mod mappings;
 mod odata;
 mod sharepoint;
+mod support;
