@@ -195,7 +195,17 @@ fn signature(name: &str, kind: &MethodKind) -> String {
     match kind {
         MethodKind::List { item, options } => format!("{name}() -> ListRequest<{item}, {options}>"),
         MethodKind::Count => format!("{name}() -> CountRequest"),
-        MethodKind::Create { ty } => format!("{name}(&{ty}) -> SendRequest<{ty}>"),
+        MethodKind::Create { ty, read_only } => {
+            let refused: Vec<&str> = read_only.iter().map(|(_, j, _)| j.as_str()).collect();
+            if refused.is_empty() {
+                format!("{name}(&{ty}) -> SendRequest<{ty}>")
+            } else {
+                format!(
+                    "{name}(&{ty}) -> SendRequest<{ty}>  (refuses {})",
+                    refused.join(", ")
+                )
+            }
+        }
         MethodKind::DeltaUpdate { item, max_items } => {
             format!(
                 "async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})"
@@ -211,6 +221,11 @@ fn signature(name: &str, kind: &MethodKind) -> String {
             "{name}() -> ItemRequest<{}>",
             returns.as_ref().map_or("serde_json::Value", |r| r.as_str())
         ),
+        MethodKind::CallDeltaFunction { item } => {
+            format!(
+                "{name}() -> ListRequest<{item}>  (delta: the last page keeps @odata.deltaLink)"
+            )
+        }
         MethodKind::CallAction { returns, body } => format!(
             "{name}({}) -> {}",
             body.as_ref().map(|b| format!("&{b}")).unwrap_or_default(),

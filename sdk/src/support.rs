@@ -513,6 +513,118 @@ pub fn edit_additional<M: serde::ser::SerializeMap>(
     Ok(())
 }
 
+/// A create body checked for the properties the service sets itself: with
+/// `refused` set, serialising fails, so the request is refused as
+/// `Error::InvalidRequest` before anything is sent. A caller who insists
+/// puts the property in `additional_data` instead.
+pub struct CreateBody<'a, T> {
+    pub body: &'a T,
+    /// `(property, why it is read-only)`.
+    pub refused: Option<(&'static str, &'static str)>,
+}
+
+impl<T: serde::Serialize> serde::Serialize for CreateBody<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.refused {
+            Some((property, why)) => Err(serde::ser::Error::custom(format!(
+                "`{property}` is read-only ({why}): the service sets it; to send it anyway, put it in \
+                 `additional_data`"
+            ))),
+            None => self.body.serialize(serializer),
+        }
+    }
+}
+
+/// What every generated edit has besides its setters and serialisation:
+/// `X::edit()`, `new`, `current`, `additional_data_mut`, `insist` and
+/// `is_empty`.
+macro_rules! edit_object {
+    ($edit:ident, $target:ident, {}) => {
+        impl $target {
+            /// Starts an edit of this value: change what should change, and pass the edit to `patch`.
+            /// Only the properties that then differ from this value are sent.
+            pub fn edit(&self) -> $edit {
+                $edit {
+                    base: Some(Box::new(self.clone())),
+                    current: self.clone(),
+                    insisted: serde_json::Map::new(),
+                }
+            }
+        }
+
+        impl $edit {
+            /// A body built from nothing: only what is set is sent.
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            /// The value as edited so far.
+            pub fn current(&self) -> &$target {
+                &self.current
+            }
+
+            /// Properties this SDK version does not know: a key added, changed
+            /// or removed here is sent (a removed one as `null`).
+            pub fn additional_data_mut(
+                &mut self,
+            ) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.current.additional_data
+            }
+
+            /// Sends `name` with `value` whatever this SDK knows of it: for a
+            /// property it holds read-only when the service accepts it after all.
+            pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+                self.insisted.insert(name.into(), value);
+                self
+            }
+
+            /// Whether the edit would send nothing.
+            pub fn is_empty(&self) -> bool {
+                serde_json::to_value(self)
+                    .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
+            }
+        }
+    };
+}
+pub(crate) use edit_object;
+
+/// What every generated per-request error enum has besides its variants and
+/// matching table: `error()`, `into_error()`, `Display` and `Error`.
+macro_rules! documented_error {
+    ($name:ident, { $($variant:ident),* $(,)? }) => {
+        impl $name {
+            /// The SDK error behind the case: status, Graph code and message, request ids.
+            pub fn error(&self) -> &crate::runtime::Error {
+                match self {
+                    $( $name::$variant { error, .. } => error, )*
+                    $name::Other(error) => error,
+                }
+            }
+
+            /// The SDK error behind the case, by value.
+            pub fn into_error(self) -> crate::runtime::Error {
+                match self {
+                    $( $name::$variant { error, .. } => error, )*
+                    $name::Other(error) => error,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(self.error(), f)
+            }
+        }
+
+        impl std::error::Error for $name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(self.error())
+            }
+        }
+    };
+}
+pub(crate) use documented_error;
+
 #[cfg(test)]
 mod tests {
     use super::*;

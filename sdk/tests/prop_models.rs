@@ -545,3 +545,103 @@ fn generated_values_exercise_what_they_claim() {
     );
     assert!(unknown_prop > 100, "unknown properties: {unknown_prop}");
 }
+
+// ---------------------------------------------------------------------------
+// Edits of fetched values
+
+/// The JSON difference of two objects: what changed or was added in
+/// `after`, and `null` for what `after` dropped.
+fn json_diff(before: &Value, after: &Value) -> Map<String, Value> {
+    let (before, after) = (before.as_object().unwrap(), after.as_object().unwrap());
+    let mut diff = Map::new();
+    for (k, v) in after {
+        if before.get(k) != Some(v) {
+            diff.insert(k.clone(), v.clone());
+        }
+    }
+    for k in before.keys().filter(|k| !after.contains_key(*k)) {
+        diff.insert(k.clone(), Value::Null);
+    }
+    diff
+}
+
+/// Applies to an edit every change from `before` to `after` of the listed
+/// fields that its setters can express.
+macro_rules! apply_changes {
+    ($edit:ident, $before:ident, $after:ident; $($field:ident => $set:ident $(/ $null:ident)?),* $(,)?) => {$(
+        if $after.$field != $before.$field {
+            $edit = match $after.$field.clone() {
+                graph_migrations::Field::Set(v) => $edit.$set(v),
+                $(graph_migrations::Field::Null => $edit.$null(),)?
+                _ => $edit,
+            };
+        }
+    )*};
+}
+
+/// For random fetched identity mappings and random edits of them (known
+/// properties changed or cleared, unknown ones added, changed and removed),
+/// the body of the edit is exactly the JSON difference of the fetched value
+/// and the edited one.
+#[test]
+fn an_edit_sends_the_json_difference_of_before_and_after() {
+    let schema = load_schema();
+    let generator = Gen { schema: &schema };
+    let name = "microsoft.graph.sharePointUserIdentityMapping";
+    let pair = (
+        generator.object(name, None, 0),
+        generator.object(name, None, 0),
+        prop::collection::vec((unknown_name(), prop::option::of(any_json())), 0..4),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let nonempty = std::cell::Cell::new(0u32);
+    runner
+        .run(&pair, |(before_json, after_json, unknown)| {
+            let before: SharePointUserIdentityMapping =
+                serde_json::from_value(before_json).unwrap();
+            let after: SharePointUserIdentityMapping =
+                serde_json::from_value(after_json).unwrap();
+            let mut edit = before.edit();
+            apply_changes!(edit, before, after;
+                source_organization_id => with_source_organization_id,
+                user_type => with_user_type,
+                source_user_identity => with_source_user_identity / with_source_user_identity_null,
+                target_user_identity => with_target_user_identity / with_target_user_identity_null,
+                target_user_migration_data => with_target_user_migration_data / with_target_user_migration_data_null,
+            );
+            for (k, v) in unknown {
+                match v {
+                    Some(v) => {
+                        edit.additional_data_mut().insert(k, v);
+                    }
+                    None => {
+                        edit.additional_data_mut().remove(&k);
+                    }
+                }
+            }
+            let body = serde_json::to_value(&edit).unwrap();
+            let expected = json_diff(
+                &serde_json::to_value(&before).unwrap(),
+                &serde_json::to_value(edit.current()).unwrap(),
+            );
+            prop_assert_eq!(body.as_object().unwrap(), &expected);
+            // Read-only properties are never in the body.
+            for (read_only, _) in SharePointUserIdentityMappingEdit::READ_ONLY {
+                prop_assert!(!expected.contains_key(*read_only));
+            }
+            if !expected.is_empty() {
+                nonempty.set(nonempty.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let nonempty = nonempty.get();
+    assert!(
+        nonempty > cases() / 2,
+        "edits rarely changed anything: {nonempty}"
+    );
+}

@@ -143,3 +143,109 @@ fn edm_rejects_malformed_values() {
     assert!(serde_json::from_value::<Binary>(json!("***")).is_err());
     assert!(serde_json::from_value::<Double>(json!("Infinityish")).is_err());
 }
+
+/// Every resource a `PATCH` updates has an edit whose read-only properties
+/// each name the fact that makes them read-only: the key, a property the
+/// documentation marks "Read-only.", or one missing from the documented
+/// update's request body.
+#[test]
+#[allow(deprecated)]
+fn edits_refuse_read_only_properties_with_the_fact_behind_each() {
+    use graph_migrations::models::*;
+    let facts = |list: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        list.iter()
+            .map(|(p, w)| (p.to_string(), w.to_string()))
+            .collect()
+    };
+    let job = facts(CrossTenantMigrationJobEdit::READ_ONLY);
+    assert_eq!(job["id"], "the key: it names the entity and never changes");
+    for p in [
+        "createdBy",
+        "createdDateTime",
+        "status",
+        "displayName",
+        "lastUpdatedDateTime",
+    ] {
+        assert_eq!(
+            job[p],
+            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+            "{p}"
+        );
+    }
+    assert!(
+        !job.contains_key("completeAfterDateTime"),
+        "the update page allows it"
+    );
+    let task = facts(SharePointMigrationTaskEdit::READ_ONLY);
+    assert_eq!(
+        task["error"],
+        "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)"
+    );
+    assert_eq!(
+        task["startedDateTime"],
+        "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)"
+    );
+    assert!(!task.contains_key("parameters"));
+    for edit in [
+        facts(CrossTenantMigrationTaskEdit::READ_ONLY),
+        facts(SharePointUserIdentityMappingEdit::READ_ONLY),
+        facts(SharePointGroupIdentityMappingEdit::READ_ONLY),
+    ] {
+        assert_eq!(edit["id"], "the key: it names the entity and never changes");
+    }
+    // A read-only property the caller insists on is sent; nothing else is.
+    let fetched: CrossTenantMigrationJob = serde_json::from_value(
+        serde_json::json!({"id": "j", "createdBy": "a", "status": "submitted"}),
+    )
+    .unwrap();
+    let body =
+        serde_json::to_value(fetched.edit().insist("createdBy", serde_json::json!("b"))).unwrap();
+    assert_eq!(body, serde_json::json!({"createdBy": "b"}));
+}
+
+/// A create body with a property the service sets itself (documented
+/// "Read-only.") is refused before anything is sent; put in
+/// `additional_data`, the caller insists and it is sent.
+#[tokio::test]
+async fn creating_with_a_read_only_property_is_refused_unless_insisted() {
+    use graph_migrations::models::*;
+    let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
+    let client = graph_migrations::Client::builder()
+        .base_url(sim.base_url())
+        .bearer_token("sim.*")
+        .build()
+        .unwrap();
+    let tasks = client
+        .solutions()
+        .share_point()
+        .migrations()
+        .cross_organization_migration_tasks();
+    let started: graph_migrations::runtime::edm::DateTimeOffset =
+        "2025-01-01T00:00:00Z".parse().unwrap();
+    let body = SharePointMigrationTask::new().with_started_date_time(started);
+    let err = tasks.post(&body).await.unwrap_err();
+    assert!(
+        matches!(&err, graph_migrations::Error::InvalidRequest(m)
+            if m.contains("`startedDateTime` is read-only (documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42))")),
+        "{err}"
+    );
+    let template = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks";
+    assert_eq!(
+        sim.stats().requests("POST", template),
+        0,
+        "nothing was sent"
+    );
+    // Insisting: the same property through additional_data is sent.
+    let mut insisted = SharePointMigrationTask::new();
+    insisted.additional_data.insert(
+        "startedDateTime".into(),
+        serde_json::json!("2025-01-01T00:00:00Z"),
+    );
+    let _ = tasks.post(&insisted).await;
+    assert_eq!(sim.stats().requests("POST", template), 1);
+    assert_eq!(
+        sim.stats().request_bodies("POST", template)[0]["startedDateTime"],
+        "2025-01-01T00:00:00Z"
+    );
+    sim.shutdown().await;
+}

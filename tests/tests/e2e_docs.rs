@@ -791,3 +791,84 @@ async fn an_edit_of_a_fetched_value_sends_only_what_changed() {
     );
     sim.shutdown().await;
 }
+
+/// The documented rules graph-sim follows, through the SDK: validate only
+/// from `submitted` or `validateFailed` (CURRENT.md: a 409 otherwise), and
+/// the mapping delta `PATCH` of at most 50 items (the update pages): the
+/// SDK splits 120 changes into requests of 50, 50 and 20, and a raw request
+/// of 51 is refused by the service.
+#[tokio::test]
+#[allow(deprecated)]
+async fn documented_validate_state_and_delta_limits_through_the_sdk() {
+    use graph_migrations::models::*;
+    use graph_migrations::runtime::delta::DeltaChange;
+    let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
+    let client = client(&sim, "sim.*");
+    let jobs = client
+        .solutions()
+        .migrations()
+        .cross_tenant_migration_jobs();
+    let passed = sim
+        .state()
+        .seed_job_with_status(edit_job_body(), "validatePassed")
+        .unwrap();
+    let err = jobs
+        .by_id(passed["id"].as_str().unwrap())
+        .validate()
+        .post()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert!(
+        err.message().unwrap_or("").contains("valid status"),
+        "{err}"
+    );
+
+    let maps = client
+        .solutions()
+        .share_point()
+        .migrations()
+        .cross_organization_user_mappings();
+    let changes: Vec<DeltaChange<SharePointUserIdentityMapping>> = (0..120)
+        .map(|i| {
+            DeltaChange::Upsert(
+                serde_json::from_value(json!({
+                    "sourceOrganizationId": "11111111-1111-1111-1111-111111111111",
+                    "userType": "regularUser",
+                    "sourceUserIdentity": {"userPrincipalName": format!("u{i}@contoso.com")},
+                    "targetUserIdentity": {"userPrincipalName": format!("u{i}@fabrico.com")}
+                }))
+                .unwrap(),
+            )
+        })
+        .collect();
+    let report = maps.delta_update(changes).await.unwrap();
+    assert!(report.is_complete());
+    let template = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
+    let sizes: Vec<usize> = sim
+        .stats()
+        .request_bodies("PATCH", template)
+        .iter()
+        .map(|b| b["value"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 20]);
+    // 51 items in one request: the documented maximum is enforced.
+    let too_many: Vec<Value> = (0..51)
+        .map(|i| json!({"sourceUserIdentity": {"userPrincipalName": format!("x{i}@contoso.com")}}))
+        .collect();
+    let raw = client
+        .request(
+            http::Method::PATCH,
+            graph_migrations::runtime::RequestPath::root()
+                .segment("solutions")
+                .segment("sharePoint")
+                .segment("migrations")
+                .segment("crossOrganizationUserMappings"),
+        )
+        .json(&json!({"@context": "#$delta", "value": too_many}))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(raw.status().map(|s| s.as_u16()), Some(400), "{raw}");
+    sim.shutdown().await;
+}

@@ -15,7 +15,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::diff::{self, Severity, Version};
-use migrations_codegen::model::{Model, resolve, vocab};
+use migrations_codegen::model::{Model, ResolveOptions, resolve_with, vocab};
 use migrations_codegen::pipeline;
 
 // Parsing, resolving and formatting allocate tens of thousands of small
@@ -265,7 +265,14 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             for w in &parsed.warnings {
                 eprintln!("{w}");
             }
-            let model = resolve(&parsed.document).map_err(|d| d.to_string())?;
+            // --strict refuses references into namespaces the document
+            // includes but does not hold; otherwise they are kept as
+            // external, each with a located warning.
+            let model = resolve_with(&parsed.document, &ResolveOptions { strict })
+                .map_err(|d| d.to_string())?;
+            for w in &model.warnings {
+                eprintln!("{w}");
+            }
             let c = model.counts();
             let annotation_targets: usize = parsed
                 .document

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::models::structure;
+use super::table;
 use super::tokens::{deprecated_attr, docs, named, ty};
 use crate::plan::names::ident_text;
 use crate::plan::{
@@ -84,7 +85,7 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
         }
     });
     let cases = e.variants.iter().map(|v| {
-        let status = v.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(v.status);
         let code = match &v.code {
             Some(c) => quote!(Some(#c)),
             None => quote!(None),
@@ -96,6 +97,7 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
         }
     });
     let arms = e.variants.iter().enumerate().map(|(i, v)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
         let vn = format_ident!("{}", v.name);
         let fields = v.fields.iter().map(|f| {
             let f = named(&ident_text(f));
@@ -109,14 +111,14 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
             }
         }
     });
-    let refs = e.variants.iter().map(|v| {
-        let vn = format_ident!("{}", v.name);
-        quote!(#name::#vn { error, .. } => error,)
-    });
-    let owned = e.variants.iter().map(|v| {
-        let vn = format_ident!("{}", v.name);
-        quote!(#name::#vn { error, .. } => error,)
-    });
+    let table = table::invocation(
+        "crate::support::documented_error",
+        std::slice::from_ref(&e.rust_name),
+        &e.variants
+            .iter()
+            .map(|v| v.name.clone())
+            .collect::<Vec<_>>(),
+    );
     quote! {
         #d
         #[derive(Debug)]
@@ -132,22 +134,9 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
             /// The documented cases, in the order the page lists them.
             pub const CASES: &'static [crate::runtime::documented::Case] = &[#(#cases)*];
 
-            /// The SDK error behind the case: status, Graph code and message, request ids.
-            pub fn error(&self) -> &crate::runtime::Error {
-                match self {
-                    #(#refs)*
-                    #name::Other(error) => error,
-                }
-            }
-
-            /// The SDK error behind the case, by value.
-            pub fn into_error(self) -> crate::runtime::Error {
-                match self {
-                    #(#owned)*
-                    #name::Other(error) => error,
-                }
-            }
         }
+
+        #table
 
         impl From<crate::runtime::Error> for #name {
             fn from(error: crate::runtime::Error) -> Self {
@@ -158,17 +147,6 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.error(), f)
-            }
-        }
-
-        impl std::error::Error for #name {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                Some(self.error())
-            }
-        }
     }
 }
 
@@ -211,7 +189,26 @@ fn method(m: &MethodPlan) -> TokenStream {
                 crate::runtime::CountRequest::new(self.client.request(http::Method::GET, self.path.segment("$count")))
             }
         },
-        MethodKind::Create { ty: t } => {
+        MethodKind::Create { ty: t, read_only } if !read_only.is_empty() => {
+            let t = ty(t);
+            let checks = read_only.iter().map(|(field, json, why)| {
+                let field = named(field);
+                quote!((#json, #why, body.#field.is_unset()),)
+            });
+            quote! {
+                pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
+                    // The properties the service sets itself: one that is set
+                    // makes serialising the body fail, so nothing is sent.
+                    let refused = [#(#checks)*]
+                        .into_iter()
+                        .find(|(_, _, unset)| !unset)
+                        .map(|(p, why, _)| (p, why));
+                    crate::runtime::SendRequest::new(self.client.request(http::Method::POST, self.path.clone())
+                        .json(&crate::support::CreateBody { body, refused }))
+                }
+            }
+        }
+        MethodKind::Create { ty: t, .. } => {
             let t = ty(t);
             quote! {
                 pub fn #name(&self, body: &#t) -> crate::runtime::SendRequest<#t> {
@@ -221,6 +218,7 @@ fn method(m: &MethodPlan) -> TokenStream {
         }
         MethodKind::DeltaUpdate { item, max_items } => {
             let t = ty(item);
+            let max_items = proc_macro2::Literal::usize_unsuffixed(*max_items);
             quote! {
                 pub async fn #name(&self, changes: Vec<crate::runtime::delta::DeltaChange<#t>>) -> crate::runtime::Result<crate::runtime::delta::DeltaReport<#t, #t>> {
                     crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, #max_items).await
@@ -260,6 +258,14 @@ fn method(m: &MethodPlan) -> TokenStream {
             quote! {
                 pub fn #name(&self) -> crate::runtime::ItemRequest<#t> {
                     crate::runtime::ItemRequest::new(#get)
+                }
+            }
+        }
+        MethodKind::CallDeltaFunction { item } => {
+            let t = ty(item);
+            quote! {
+                pub fn #name(&self) -> crate::runtime::ListRequest<#t> {
+                    crate::runtime::ListRequest::new(#get)
                 }
             }
         }

@@ -195,10 +195,10 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
     } else {
         quote!()
     };
-    let edit_doc = format!(
-        " Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the \
-         properties that then differ from this value are sent (see [`{}`]).",
-        e.rust_name
+    let table = table::invocation(
+        "crate::support::edit_object",
+        &[e.rust_name.clone(), s.rust_name.clone()],
+        &[],
     );
     quote! {
         #d
@@ -210,49 +210,12 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
             insisted: serde_json::Map<String, serde_json::Value>,
         }
 
-        impl #target {
-            #[doc = #edit_doc]
-            pub fn edit(&self) -> #name {
-                #name {
-                    base: Some(Box::new(self.clone())),
-                    current: self.clone(),
-                    insisted: serde_json::Map::new(),
-                }
-            }
-        }
+        #table
 
         impl #name {
             /// Every property an edit may not change, with the metadata or
             /// documentation fact that makes it read-only.
             pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[#(#read_only)*];
-
-            /// A body built from nothing: only what is set is sent.
-            pub fn new() -> Self {
-                Self::default()
-            }
-
-            /// The value as edited so far.
-            pub fn current(&self) -> &#target {
-                &self.current
-            }
-
-            /// Properties this SDK version does not know: a key added, changed
-            /// or removed here is sent (a removed one as `null`).
-            pub fn additional_data_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
-                &mut self.current.additional_data
-            }
-
-            /// Sends `name` with `value` whatever this SDK knows of it: for a
-            /// property it holds read-only when the service accepts it after all.
-            pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-                self.insisted.insert(name.into(), value);
-                self
-            }
-
-            /// Whether the edit would send nothing.
-            pub fn is_empty(&self) -> bool {
-                serde_json::to_value(self).is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
-            }
 
             #(#setters)*
         }

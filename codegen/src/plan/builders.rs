@@ -294,6 +294,7 @@ impl NodePlanner<'_, '_> {
                         Docs::line(format!("`POST {template}`: creates a `{entity}`.")),
                         MethodKind::Create {
                             ty: entity_ty.clone(),
+                            read_only: Vec::new(),
                         },
                         &type_dep,
                         type_patches.clone(),
@@ -418,7 +419,9 @@ impl NodePlanner<'_, '_> {
             };
             m.docs.extend(&documented::request_docs(op));
             let rust_name = match m.kind {
-                MethodKind::CallAction { .. } | MethodKind::CallFunction { .. } => {
+                MethodKind::CallAction { .. }
+                | MethodKind::CallFunction { .. }
+                | MethodKind::CallDeltaFunction { .. } => {
                     format!("{base}Error")
                 }
                 _ => format!("{base}{}Error", pascal_word(&m.name)),
@@ -790,6 +793,13 @@ impl NodePlanner<'_, '_> {
         if let Some(d) = vocab::long_description(&op.annotations) {
             op_docs.paragraph(d);
         }
+        if op.returns_delta() {
+            op_docs.paragraph(
+                "A delta function (`Core.IsDelta`): page through the changes with `.pages()` or `.items()`; the \
+                 last page of a round keeps `@odata.deltaLink` (`Page::delta_link`), where the next round \
+                 starts (`Pager::resume(&client, &link)`).",
+            );
+        }
         let mut reach_docs = op_docs.clone();
         reach_docs.extend(&patch_docs(&op.annotations));
         let mut notes = patch_notes(&op.annotations);
@@ -857,8 +867,19 @@ impl NodePlanner<'_, '_> {
                     segment: short.clone(),
                     params,
                 },
-                MethodKind::CallFunction {
-                    returns: returns.clone(),
+                match op.return_type.as_ref().filter(|_| op.returns_delta()) {
+                    Some(r) => MethodKind::CallDeltaFunction {
+                        item: self.types.rust_type(
+                            &crate::model::TypeRef {
+                                collection: false,
+                                kind: r.ty.kind.clone(),
+                            },
+                            None,
+                        ),
+                    },
+                    None => MethodKind::CallFunction {
+                        returns: returns.clone(),
+                    },
                 },
                 "get",
                 call,

@@ -3,7 +3,7 @@
 //! sends only what changed from the fetched value, and has no setter for a
 //! read-only property: setting one is a compile error, not a 400.
 
-use super::{Docs, EditPlan, MethodKind, Plan, StructKind};
+use super::{Docs, EditPlan, MethodKind, Plan, ReadOnlyField, StructKind};
 use crate::docs::DocsFacts;
 use crate::model::{Model, vocab};
 
@@ -68,6 +68,38 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
             send_odata_type: s.any.is_some(),
         });
     }
+    // Creating: the properties the service sets itself (computed, or
+    // documented read-only) are refused; keys and properties an update may
+    // not change may still be given on creation.
+    let creates: Vec<(String, Vec<ReadOnlyField>)> = plan
+        .structs
+        .iter()
+        .filter_map(|s| {
+            let StructKind::ODataType { odata_name } = &s.kind else {
+                return None;
+            };
+            let read_only = s
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    service_set(model, docs, odata_name, &f.json)
+                        .map(|why| (f.rust_name.clone(), f.json.clone(), why))
+                })
+                .collect();
+            Some((s.rust_name.clone(), read_only))
+        })
+        .collect();
+    for b in &mut plan.builders {
+        for m in &mut b.methods {
+            if let MethodKind::Create { ty, read_only } = &mut m.kind
+                && let Some((_, ro)) = creates
+                    .iter()
+                    .find(|(s, _)| ty.as_str() == format!("crate::models::{s}"))
+            {
+                *read_only = ro.clone();
+            }
+        }
+    }
     let edits: Vec<(String, String)> = plan
         .structs
         .iter()
@@ -93,6 +125,24 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
     }
 }
 
+/// Why the service, not the caller, sets `property` of `owner`: the
+/// metadata's `Core.Computed` or the documentation's "Read-only.".
+fn service_set(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -> Option<String> {
+    if let Some(p) = model
+        .all_properties(owner)
+        .into_iter()
+        .find(|p| p.name == property)
+        && vocab::computed(&p.annotations)
+    {
+        return Some("`Core.Computed` in the metadata".into());
+    }
+    model.base_chain(owner).into_iter().find_map(|t| {
+        docs.property(&t.name, property)
+            .filter(|p| p.read_only)
+            .map(|p| format!("documented as read-only ({})", p.at))
+    })
+}
+
 /// Why an update may not change `property` of `owner`: the metadata or
 /// the documentation, cited; `None` when it may.
 fn why_read_only(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -> Option<String> {
@@ -106,24 +156,15 @@ fn why_read_only(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -
     {
         return Some("a navigation property: changed through requests of its own".into());
     }
-    if let Some(p) = model
+    if let Some(why) = service_set(model, docs, owner, property) {
+        return Some(why);
+    }
+    if model
         .all_properties(owner)
         .into_iter()
-        .find(|p| p.name == property)
+        .any(|p| p.name == property && vocab::immutable(&p.annotations))
     {
-        if vocab::computed(&p.annotations) {
-            return Some("`Core.Computed` in the metadata".into());
-        }
-        if vocab::immutable(&p.annotations) {
-            return Some("`Core.Immutable` in the metadata".into());
-        }
-    }
-    for t in model.base_chain(owner) {
-        if let Some(p) = docs.property(&t.name, property)
-            && p.read_only
-        {
-            return Some(format!("documented as read-only ({})", p.at));
-        }
+        return Some("`Core.Immutable` in the metadata".into());
     }
     if let Some(body) = docs.updatable_properties(owner)
         && !body.is_empty()

@@ -19,6 +19,9 @@ mod types;
 mod unsettled;
 mod url;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 pub use deprecation::deprecation_note;
@@ -243,6 +246,9 @@ pub struct ErrorVariantPlan {
     pub fields: Vec<String>,
 }
 
+/// A field the service sets itself: (Rust name, OData name, why).
+pub type ReadOnlyField = (String, String, String);
+
 /// A typed value in a URL: the method parameter and how it is written.
 #[derive(Clone, Debug)]
 pub struct UrlParam {
@@ -259,8 +265,13 @@ pub enum MethodKind {
     List { item: RustType, options: RustType },
     /// `GET …/$count`.
     Count,
-    /// `POST` to a collection: create an item.
-    Create { ty: RustType },
+    /// `POST` to a collection: create an item. `read_only` are the fields
+    /// (Rust name, OData name, why) the service sets itself: a body with one
+    /// set is refused before anything is sent.
+    Create {
+        ty: RustType,
+        read_only: Vec<ReadOnlyField>,
+    },
     /// Delta `PATCH` of a collection, in chunks.
     DeltaUpdate { item: RustType, max_items: usize },
     /// `GET` one entity.
@@ -271,6 +282,9 @@ pub enum MethodKind {
     Delete,
     /// `GET` a function's result.
     CallFunction { returns: Option<RustType> },
+    /// `GET` a delta function (`Core.IsDelta` on its return type): its
+    /// items, page by page, the last page keeping `@odata.deltaLink`.
+    CallDeltaFunction { item: RustType },
     /// `POST` an action, with its parameters as the body when it has any.
     CallAction {
         returns: Option<RustType>,

@@ -31,6 +31,9 @@ pub struct Page<T> {
     /// `@odata.nextLink`, when there is a next page: save it to continue
     /// later with [`Pager::resume`].
     pub next_link: Option<String>,
+    /// `@odata.deltaLink`, on the last page of a delta function's round:
+    /// where the next round starts (resume it with [`Pager::resume`]).
+    pub delta_link: Option<String>,
     /// `@odata.count` (with `$count=true`).
     pub count: Option<u64>,
     /// `@odata.context`.
@@ -42,6 +45,7 @@ impl<T> Default for Page<T> {
         Self {
             items: Vec::new(),
             next_link: None,
+            delta_link: None,
             count: None,
             context: None,
         }
@@ -54,6 +58,8 @@ struct RawPage<T> {
     value: Vec<T>,
     #[serde(rename = "@odata.nextLink", default)]
     next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink", default)]
+    delta_link: Option<String>,
     #[serde(rename = "@odata.count", default, deserialize_with = "de_u64_lenient")]
     count: Option<u64>,
     #[serde(rename = "@odata.context", default)]
@@ -335,7 +341,26 @@ async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<Page<T>> {
     Ok(Page {
         items: p.value,
         next_link: p.next_link,
+        delta_link: p.delta_link,
         count: p.count,
         context: p.context,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delta_round_keeps_its_delta_link() {
+        let raw: RawPage<serde_json::Value> = serde_json::from_str(
+            r#"{"value": [{"id": "1"}], "@odata.deltaLink": "https://graph.microsoft.com/beta/x/delta()?$deltatoken=abc"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            raw.delta_link.as_deref(),
+            Some("https://graph.microsoft.com/beta/x/delta()?$deltatoken=abc")
+        );
+        assert!(raw.next_link.is_none());
+    }
 }

@@ -59,12 +59,7 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
             crate::models::SharePointGroupIdentityMapping,
         >,
     > {
-        crate::runtime::delta::delta_update(
-                &self.client,
-                self.path.clone(),
-                changes,
-                50usize,
-            )
+        crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, 50)
             .await
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationGroupMappings/{sharePointGroupIdentityMappingId}`: one item by its key.

@@ -46,8 +46,41 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
         &self,
         body: &crate::models::SharePointMigrationTask,
     ) -> crate::runtime::SendRequest<crate::models::SharePointMigrationTask> {
+        let refused = [
+            (
+                "error",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)",
+                body.error.is_unset(),
+            ),
+            (
+                "finishedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)",
+                body.finished_date_time.is_unset(),
+            ),
+            (
+                "lastUpdatedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)",
+                body.last_updated_date_time.is_unset(),
+            ),
+            (
+                "startedDateTime",
+                "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
+                body.started_date_time.is_unset(),
+            ),
+        ]
+            .into_iter()
+            .find(|(_, _, unset)| !unset)
+            .map(|(p, why, _)| (p, why));
         crate::runtime::SendRequest::new(
-            self.client.request(http::Method::POST, self.path.clone()).json(body),
+            self
+                .client
+                .request(http::Method::POST, self.path.clone())
+                .json(
+                    &crate::support::CreateBody {
+                        body,
+                        refused,
+                    },
+                ),
         )
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}`: one item by its key.
@@ -213,87 +246,57 @@ impl CrossOrganizationMigrationTasksPostError {
     /// The documented cases, in the order the page lists them.
     pub const CASES: &'static [crate::runtime::documented::Case] = &[
         crate::runtime::documented::Case {
-            status: 400u16,
+            status: 400,
             code: None,
             pattern: "Cannot process the request because the required parameter {paramName} is missing.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 403u16,
+            status: 403,
             code: None,
             pattern: "Access denied",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 422u16,
+            status: 422,
             code: None,
             pattern: "There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 422u16,
+            status: 422,
             code: None,
             pattern: "Unable to get a OneDrive URL for source user UPN {sourceUserUpn}.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 422u16,
+            status: 422,
             code: None,
             pattern: "Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 501u16,
+            status: 501,
             code: None,
             pattern: "It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.",
             exact_message: true,
         },
     ];
-    /// The SDK error behind the case: status, Graph code and message, request ids.
-    pub fn error(&self) -> &crate::runtime::Error {
-        match self {
-            CrossOrganizationMigrationTasksPostError::MissingParameter { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksPostError::AccessDenied { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksPostError::NoOneDrive { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksPostError::SameFarm { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::Other(error) => error,
-        }
-    }
-    /// The SDK error behind the case, by value.
-    pub fn into_error(self) -> crate::runtime::Error {
-        match self {
-            CrossOrganizationMigrationTasksPostError::MissingParameter { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksPostError::AccessDenied { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksPostError::NoOneDrive { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksPostError::SameFarm { error, .. } => error,
-            CrossOrganizationMigrationTasksPostError::Other(error) => error,
-        }
-    }
 }
+crate::support::documented_error!(
+    CrossOrganizationMigrationTasksPostError, {
+        MissingParameter,
+        AccessDenied,
+        NoTrustRelationship,
+        NoOneDrive,
+        IdentityMapMissing,
+        SameFarm,
+    }
+);
 impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
     fn from(error: crate::runtime::Error) -> Self {
         match crate::runtime::documented::classify(&error, Self::CASES) {
-            Some((0usize, values)) => {
+            Some((0, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::MissingParameter {
@@ -301,14 +304,14 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
                     error,
                 }
             }
-            Some((1usize, values)) => {
+            Some((1, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::AccessDenied {
                     error,
                 }
             }
-            Some((2usize, values)) => {
+            Some((2, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::NoTrustRelationship {
@@ -317,7 +320,7 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
                     error,
                 }
             }
-            Some((3usize, values)) => {
+            Some((3, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::NoOneDrive {
@@ -325,7 +328,7 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
                     error,
                 }
             }
-            Some((4usize, values)) => {
+            Some((4, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::IdentityMapMissing {
@@ -333,7 +336,7 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
                     error,
                 }
             }
-            Some((5usize, values)) => {
+            Some((5, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksPostError::SameFarm {
@@ -342,16 +345,6 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksPostError {
             }
             _ => CrossOrganizationMigrationTasksPostError::Other(error),
         }
-    }
-}
-impl std::fmt::Display for CrossOrganizationMigrationTasksPostError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.error(), f)
-    }
-}
-impl std::error::Error for CrossOrganizationMigrationTasksPostError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.error())
     }
 }
 /// `GET /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/getBySourceGroupMailNickname(sourceGroupMailNickname='{sourceGroupMailNickname}')`
@@ -558,75 +551,43 @@ impl CrossOrganizationMigrationTasksItemGetError {
     /// The documented cases, in the order the page lists them.
     pub const CASES: &'static [crate::runtime::documented::Case] = &[
         crate::runtime::documented::Case {
-            status: 400u16,
+            status: 400,
             code: None,
             pattern: "Cannot process the request because the required parameter {paramName} is missing.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 403u16,
+            status: 403,
             code: None,
             pattern: "Access denied",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 422u16,
+            status: 422,
             code: None,
             pattern: "There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.",
             exact_message: true,
         },
         crate::runtime::documented::Case {
-            status: 404u16,
+            status: 404,
             code: None,
             pattern: "The migration task {id} could not be found.",
             exact_message: true,
         },
     ];
-    /// The SDK error behind the case: status, Graph code and message, request ids.
-    pub fn error(&self) -> &crate::runtime::Error {
-        match self {
-            CrossOrganizationMigrationTasksItemGetError::MissingParameter {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksItemGetError::AccessDenied { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksItemGetError::TaskNotFound { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksItemGetError::Other(error) => error,
-        }
-    }
-    /// The SDK error behind the case, by value.
-    pub fn into_error(self) -> crate::runtime::Error {
-        match self {
-            CrossOrganizationMigrationTasksItemGetError::MissingParameter {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksItemGetError::AccessDenied { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
-                error,
-                ..
-            } => error,
-            CrossOrganizationMigrationTasksItemGetError::TaskNotFound { error, .. } => {
-                error
-            }
-            CrossOrganizationMigrationTasksItemGetError::Other(error) => error,
-        }
-    }
 }
+crate::support::documented_error!(
+    CrossOrganizationMigrationTasksItemGetError, {
+        MissingParameter,
+        AccessDenied,
+        NoTrustRelationship,
+        TaskNotFound,
+    }
+);
 impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksItemGetError {
     fn from(error: crate::runtime::Error) -> Self {
         match crate::runtime::documented::classify(&error, Self::CASES) {
-            Some((0usize, values)) => {
+            Some((0, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksItemGetError::MissingParameter {
@@ -634,14 +595,14 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksItemGetError
                     error,
                 }
             }
-            Some((1usize, values)) => {
+            Some((1, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksItemGetError::AccessDenied {
                     error,
                 }
             }
-            Some((2usize, values)) => {
+            Some((2, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksItemGetError::NoTrustRelationship {
@@ -650,7 +611,7 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksItemGetError
                     error,
                 }
             }
-            Some((3usize, values)) => {
+            Some((3, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossOrganizationMigrationTasksItemGetError::TaskNotFound {
@@ -660,16 +621,6 @@ impl From<crate::runtime::Error> for CrossOrganizationMigrationTasksItemGetError
             }
             _ => CrossOrganizationMigrationTasksItemGetError::Other(error),
         }
-    }
-}
-impl std::fmt::Display for CrossOrganizationMigrationTasksItemGetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.error(), f)
-    }
-}
-impl std::error::Error for CrossOrganizationMigrationTasksItemGetError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.error())
     }
 }
 /// `POST /solutions/sharePoint/migrations/crossOrganizationMigrationTasks/{sharePointMigrationTaskId}/cancel`

@@ -59,12 +59,7 @@ impl CrossOrganizationUserMappingsRequestBuilder {
             crate::models::SharePointUserIdentityMapping,
         >,
     > {
-        crate::runtime::delta::delta_update(
-                &self.client,
-                self.path.clone(),
-                changes,
-                50usize,
-            )
+        crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, 50)
             .await
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`: one item by its key.

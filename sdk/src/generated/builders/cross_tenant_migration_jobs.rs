@@ -503,69 +503,50 @@ impl CrossTenantMigrationJobsItemMigrateError {
     /// The documented cases, in the order the page lists them.
     pub const CASES: &'static [crate::runtime::documented::Case] = &[
         crate::runtime::documented::Case {
-            status: 404u16,
+            status: 404,
             code: None,
             pattern: "The specified crossTenantMigrationJob wasn't found.",
             exact_message: false,
         },
         crate::runtime::documented::Case {
-            status: 409u16,
+            status: 409,
             code: None,
             pattern: "The job isn't in a valid status for migration. The job must be in `validatePassed`, `failed`, or `completedWithErrors` status.",
             exact_message: false,
         },
         crate::runtime::documented::Case {
-            status: 409u16,
+            status: 409,
             code: None,
             pattern: "The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.",
             exact_message: false,
         },
     ];
-    /// The SDK error behind the case: status, Graph code and message, request ids.
-    pub fn error(&self) -> &crate::runtime::Error {
-        match self {
-            CrossTenantMigrationJobsItemMigrateError::JobNotFound { error, .. } => error,
-            CrossTenantMigrationJobsItemMigrateError::InvalidStatus { error, .. } => {
-                error
-            }
-            CrossTenantMigrationJobsItemMigrateError::ValidationExpired { error, .. } => {
-                error
-            }
-            CrossTenantMigrationJobsItemMigrateError::Other(error) => error,
-        }
-    }
-    /// The SDK error behind the case, by value.
-    pub fn into_error(self) -> crate::runtime::Error {
-        match self {
-            CrossTenantMigrationJobsItemMigrateError::JobNotFound { error, .. } => error,
-            CrossTenantMigrationJobsItemMigrateError::InvalidStatus { error, .. } => {
-                error
-            }
-            CrossTenantMigrationJobsItemMigrateError::ValidationExpired { error, .. } => {
-                error
-            }
-            CrossTenantMigrationJobsItemMigrateError::Other(error) => error,
-        }
-    }
 }
+crate::support::documented_error!(
+    CrossTenantMigrationJobsItemMigrateError, {
+        JobNotFound,
+        InvalidStatus,
+        ValidationExpired,
+    }
+);
 impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemMigrateError {
     fn from(error: crate::runtime::Error) -> Self {
         match crate::runtime::documented::classify(&error, Self::CASES) {
-            Some((0usize, values)) => {
+            Some((0, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossTenantMigrationJobsItemMigrateError::JobNotFound {
                     error,
                 }
             }
-            Some((1usize, values)) => {
+            Some((1, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossTenantMigrationJobsItemMigrateError::InvalidStatus {
                     error,
                 }
             }
-            Some((2usize, values)) => {
+            Some((2, values)) => {
                 #[allow(unused_mut, unused_variables)]
                 let mut values = values.into_iter();
                 CrossTenantMigrationJobsItemMigrateError::ValidationExpired {
@@ -574,16 +555,6 @@ impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemMigrateError {
             }
             _ => CrossTenantMigrationJobsItemMigrateError::Other(error),
         }
-    }
-}
-impl std::fmt::Display for CrossTenantMigrationJobsItemMigrateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.error(), f)
-    }
-}
-impl std::error::Error for CrossTenantMigrationJobsItemMigrateError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.error())
     }
 }
 /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`

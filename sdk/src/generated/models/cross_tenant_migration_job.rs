@@ -315,16 +315,10 @@ pub struct CrossTenantMigrationJobEdit {
     current: CrossTenantMigrationJob,
     insisted: serde_json::Map<String, serde_json::Value>,
 }
-impl CrossTenantMigrationJob {
-    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`CrossTenantMigrationJobEdit`]).
-    pub fn edit(&self) -> CrossTenantMigrationJobEdit {
-        CrossTenantMigrationJobEdit {
-            base: Some(Box::new(self.clone())),
-            current: self.clone(),
-            insisted: serde_json::Map::new(),
-        }
+crate::support::edit_object!(
+    CrossTenantMigrationJobEdit, CrossTenantMigrationJob, {
     }
-}
+);
 impl CrossTenantMigrationJobEdit {
     /// Every property an edit may not change, with the metadata or
     /// documentation fact that makes it read-only.
@@ -384,32 +378,6 @@ impl CrossTenantMigrationJobEdit {
         ),
         ("users", "a navigation property: changed through requests of its own"),
     ];
-    /// A body built from nothing: only what is set is sent.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The value as edited so far.
-    pub fn current(&self) -> &CrossTenantMigrationJob {
-        &self.current
-    }
-    /// Properties this SDK version does not know: a key added, changed
-    /// or removed here is sent (a removed one as `null`).
-    pub fn additional_data_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.current.additional_data
-    }
-    /// Sends `name` with `value` whatever this SDK knows of it: for a
-    /// property it holds read-only when the service accepts it after all.
-    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-        self.insisted.insert(name.into(), value);
-        self
-    }
-    /// Whether the edit would send nothing.
-    pub fn is_empty(&self) -> bool {
-        serde_json::to_value(self)
-            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
-    }
     /// Changes `completeAfterDateTime`.
     ///
     /// DateTime after which the migration should be performed

@@ -74,16 +74,10 @@ pub struct MigrationsRootEdit {
     current: MigrationsRoot,
     insisted: serde_json::Map<String, serde_json::Value>,
 }
-impl MigrationsRoot {
-    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`MigrationsRootEdit`]).
-    pub fn edit(&self) -> MigrationsRootEdit {
-        MigrationsRootEdit {
-            base: Some(Box::new(self.clone())),
-            current: self.clone(),
-            insisted: serde_json::Map::new(),
-        }
+crate::support::edit_object!(
+    MigrationsRootEdit, MigrationsRoot, {
     }
-}
+);
 impl MigrationsRootEdit {
     /// Every property an edit may not change, with the metadata or
     /// documentation fact that makes it read-only.
@@ -94,32 +88,6 @@ impl MigrationsRootEdit {
             "a navigation property: changed through requests of its own",
         ),
     ];
-    /// A body built from nothing: only what is set is sent.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The value as edited so far.
-    pub fn current(&self) -> &MigrationsRoot {
-        &self.current
-    }
-    /// Properties this SDK version does not know: a key added, changed
-    /// or removed here is sent (a removed one as `null`).
-    pub fn additional_data_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.current.additional_data
-    }
-    /// Sends `name` with `value` whatever this SDK knows of it: for a
-    /// property it holds read-only when the service accepts it after all.
-    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-        self.insisted.insert(name.into(), value);
-        self
-    }
-    /// Whether the edit would send nothing.
-    pub fn is_empty(&self) -> bool {
-        serde_json::to_value(self)
-            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
-    }
 }
 impl serde::Serialize for MigrationsRootEdit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -151,16 +151,10 @@ pub struct SharePointMigrationTaskEdit {
     current: SharePointMigrationTask,
     insisted: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointMigrationTask {
-    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointMigrationTaskEdit`]).
-    pub fn edit(&self) -> SharePointMigrationTaskEdit {
-        SharePointMigrationTaskEdit {
-            base: Some(Box::new(self.clone())),
-            current: self.clone(),
-            insisted: serde_json::Map::new(),
-        }
+crate::support::edit_object!(
+    SharePointMigrationTaskEdit, SharePointMigrationTask, {
     }
-}
+);
 impl SharePointMigrationTaskEdit {
     /// Every property an edit may not change, with the metadata or
     /// documentation fact that makes it read-only.
@@ -187,32 +181,6 @@ impl SharePointMigrationTaskEdit {
             "not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)",
         ),
     ];
-    /// A body built from nothing: only what is set is sent.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The value as edited so far.
-    pub fn current(&self) -> &SharePointMigrationTask {
-        &self.current
-    }
-    /// Properties this SDK version does not know: a key added, changed
-    /// or removed here is sent (a removed one as `null`).
-    pub fn additional_data_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.current.additional_data
-    }
-    /// Sends `name` with `value` whatever this SDK knows of it: for a
-    /// property it holds read-only when the service accepts it after all.
-    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-        self.insisted.insert(name.into(), value);
-        self
-    }
-    /// Whether the edit would send nothing.
-    pub fn is_empty(&self) -> bool {
-        serde_json::to_value(self)
-            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
-    }
     /// Changes `parameters`.
     ///
     /// Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification.

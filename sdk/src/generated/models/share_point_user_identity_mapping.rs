@@ -164,16 +164,10 @@ pub struct SharePointUserIdentityMappingEdit {
     current: SharePointUserIdentityMapping,
     insisted: serde_json::Map<String, serde_json::Value>,
 }
-impl SharePointUserIdentityMapping {
-    /// Starts an edit of this value: change what should change, and pass the edit to `patch`. Only the properties that then differ from this value are sent (see [`SharePointUserIdentityMappingEdit`]).
-    pub fn edit(&self) -> SharePointUserIdentityMappingEdit {
-        SharePointUserIdentityMappingEdit {
-            base: Some(Box::new(self.clone())),
-            current: self.clone(),
-            insisted: serde_json::Map::new(),
-        }
+crate::support::edit_object!(
+    SharePointUserIdentityMappingEdit, SharePointUserIdentityMapping, {
     }
-}
+);
 impl SharePointUserIdentityMappingEdit {
     /// Every property an edit may not change, with the metadata or
     /// documentation fact that makes it read-only.
@@ -184,32 +178,6 @@ impl SharePointUserIdentityMappingEdit {
             "not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)",
         ),
     ];
-    /// A body built from nothing: only what is set is sent.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The value as edited so far.
-    pub fn current(&self) -> &SharePointUserIdentityMapping {
-        &self.current
-    }
-    /// Properties this SDK version does not know: a key added, changed
-    /// or removed here is sent (a removed one as `null`).
-    pub fn additional_data_mut(
-        &mut self,
-    ) -> &mut serde_json::Map<String, serde_json::Value> {
-        &mut self.current.additional_data
-    }
-    /// Sends `name` with `value` whatever this SDK knows of it: for a
-    /// property it holds read-only when the service accepts it after all.
-    pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-        self.insisted.insert(name.into(), value);
-        self
-    }
-    /// Whether the edit would send nothing.
-    pub fn is_empty(&self) -> bool {
-        serde_json::to_value(self)
-            .is_ok_and(|v| v.as_object().is_some_and(|m| m.is_empty()))
-    }
     /// Changes `sourceOrganizationId`.
     ///
     /// The unique identifier of the source organization in the migration.
