@@ -22,46 +22,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 48 + 1);
         starts.push(0);
-        // 32 bytes at a time, as four words: the high bit of each byte that
-        // is a newline, exactly (no carries between bytes), then one push
-        // per set bit. Lines are tens of bytes long, so about half the
-        // blocks have none and cost one test.
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-        const NEWLINES: u64 = ONES * b'\n' as u64;
-        #[inline(always)]
-        fn newlines(chunk: &[u8]) -> u64 {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(word) ^ NEWLINES;
-            !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
-        }
-        let mut chunks = bytes.chunks_exact(32);
-        let mut at = 0usize;
-        for chunk in &mut chunks {
-            let masks = [
-                newlines(&chunk[..8]),
-                newlines(&chunk[8..16]),
-                newlines(&chunk[16..24]),
-                newlines(&chunk[24..]),
-            ];
-            if masks[0] | masks[1] | masks[2] | masks[3] != 0 {
-                for (k, &mask) in masks.iter().enumerate() {
-                    let mut mask = mask;
-                    while mask != 0 {
-                        let byte = 8 * k + (mask.trailing_zeros() / 8) as usize;
-                        starts.push((at + byte + 1) as u32);
-                        mask &= mask - 1;
-                    }
-                }
-            }
-            at += 32;
-        }
-        for (i, &b) in chunks.remainder().iter().enumerate() {
-            if b == b'\n' {
-                starts.push((at + i + 1) as u32);
-            }
-        }
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|at| (at + 1) as u32));
         LineIndex {
             starts,
             base,

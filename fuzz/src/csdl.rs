@@ -1,6 +1,6 @@
 //! Fuzz entry points for the CSDL parser, shared by the cargo-fuzz targets
 //! (`fuzz/fuzz_targets/csdl_*.rs`) and the bounded stable smoke test
-//! (`codegen/tests/prop_fuzz_csdl.rs`, which includes this file by path).
+//! (`codegen/tests/it/prop_fuzz_csdl.rs`, which includes this file by path).
 //!
 //! Each entry point takes raw bytes and panics only when an invariant is
 //! broken; a parse error is a normal outcome.

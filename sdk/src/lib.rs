@@ -29,6 +29,8 @@
 //!   ([`runtime::TokenProvider`]), [`runtime::batch`], [`runtime::delta`] and
 //!   the Edm types of [`runtime::edm`].
 
+#![warn(missing_docs, unreachable_pub)]
+
 #[rustfmt::skip]
 mod generated;
 pub mod runtime;

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 use clap::ValueEnum;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Which {
+pub(crate) enum Which {
     /// 1 and 2: parse+resolve vs a quick-xml loop; full regen vs parse.
     Parse,
     /// 3: typed page decoding vs serde_json::Value.
@@ -32,7 +32,7 @@ pub enum Which {
 }
 
 #[derive(clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Which benchmarks to run (default: all).
     #[arg(value_enum)]
     which: Vec<Which>,
@@ -44,7 +44,7 @@ pub struct Args {
     keep: bool,
 }
 
-pub fn run(root: &Path, args: Args) -> Result<(), String> {
+pub(crate) fn run(root: &Path, args: Args) -> Result<(), String> {
     let all = [
         Which::Parse,
         Which::Decode,

@@ -18,10 +18,10 @@ use migrations_codegen::pipeline;
 use crate::fetch;
 
 /// The raw pages of the public docs repository, beta.
-pub const DOCS_URL: &str = "https://raw.githubusercontent.com/microsoftgraph/microsoft-graph-docs-contrib/main/api-reference/beta/";
+pub(crate) const DOCS_URL: &str = "https://raw.githubusercontent.com/microsoftgraph/microsoft-graph-docs-contrib/main/api-reference/beta/";
 
 #[derive(Args)]
-pub struct RefreshArgs {
+pub(crate) struct RefreshArgs {
     /// A directory of pages (a checkout of microsoft-graph-docs-contrib,
     /// its api-reference/beta folder, or a folder holding graph-docs/), or
     /// an http(s) URL of the raw api-reference/beta folder ('public' for
@@ -34,7 +34,7 @@ pub struct RefreshArgs {
 }
 
 #[derive(Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Read the pages afresh from here (as docs-refresh does) instead of the
     /// committed metadata/docs-facts.json.
     #[arg(long)]
@@ -51,7 +51,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Markdown,
     Json,
 }
@@ -109,7 +109,7 @@ fn reader(root: &Path, docs: &str, timeout: u64) -> Box<dyn PageReader> {
 }
 
 /// `docs-refresh`: rewrites metadata/docs-facts.json.
-pub fn refresh(root: &Path, args: RefreshArgs) -> Result<ExitCode, String> {
+pub(crate) fn refresh(root: &Path, args: RefreshArgs) -> Result<ExitCode, String> {
     let mut reader = reader(root, &args.docs, args.timeout);
     let facts = pipeline::refresh_docs_facts(root, reader.as_mut())?;
     for w in &facts.warnings {
@@ -136,7 +136,7 @@ pub fn refresh(root: &Path, args: RefreshArgs) -> Result<ExitCode, String> {
 }
 
 /// `docs-check`: the disagreements between the docs and the sliced metadata.
-pub fn check(root: &Path, args: CheckArgs) -> Result<ExitCode, String> {
+pub(crate) fn check(root: &Path, args: CheckArgs) -> Result<ExitCode, String> {
     let facts = match &args.docs {
         Some(d) => pipeline::refresh_docs_facts(root, reader(root, d, args.timeout).as_mut())?,
         None => pipeline::load_docs_facts(root).map_err(|d| d.to_string())?,
@@ -173,7 +173,7 @@ pub fn check(root: &Path, args: CheckArgs) -> Result<ExitCode, String> {
 
 /// The short docs-check section `regen` prints after the schema diff, from
 /// the committed facts and the freshly written slice.
-pub fn regen_summary(root: &Path) -> String {
+pub(crate) fn regen_summary(root: &Path) -> String {
     let facts = match pipeline::load_docs_facts(root) {
         Ok(f) => f,
         Err(d) => return format!("docs check: not run ({d})\n"),

@@ -10,16 +10,16 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, ETAG, IF_NONE_MATCH};
 
 /// The largest `$metadata` download accepted (the full beta schema is ~8 MB).
-pub const MAX_METADATA_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_METADATA_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Whether a source names a URL rather than a file.
-pub fn is_url(source: &str) -> bool {
+pub(crate) fn is_url(source: &str) -> bool {
     source.starts_with("http://") || source.starts_with("https://")
 }
 
 /// How the text was obtained.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CacheUse {
+pub(crate) enum CacheUse {
     /// The server sent the document (and the cache was updated).
     Downloaded { bytes: usize, etag: Option<String> },
     /// The server answered 304 Not Modified: the cached copy was used.
@@ -27,7 +27,7 @@ pub enum CacheUse {
 }
 
 #[derive(Debug)]
-pub struct Fetched {
+pub(crate) struct Fetched {
     pub text: String,
     pub cache: CacheUse,
     /// The cached copy of the body.
@@ -36,7 +36,7 @@ pub struct Fetched {
 
 impl Fetched {
     /// One line for the terminal.
-    pub fn describe(&self, url: &str) -> String {
+    pub(crate) fn describe(&self, url: &str) -> String {
         match &self.cache {
             CacheUse::Downloaded { bytes, etag } => format!(
                 "downloaded {url}: {bytes} bytes, cache not used (cache updated: {}{})",
@@ -79,7 +79,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// GETs `url`, revalidating the cached copy in `cache_dir` when there is one.
-pub fn fetch(url: &str, cache_dir: &Path, timeout: Duration) -> Result<Fetched, String> {
+pub(crate) fn fetch(url: &str, cache_dir: &Path, timeout: Duration) -> Result<Fetched, String> {
     let key = cache_key(url);
     let body_path = cache_dir.join(format!("{key}.csdl"));
     let etag_path = cache_dir.join(format!("{key}.etag"));

@@ -213,7 +213,7 @@ fn describe_doc_type(type_name: &str, collection: bool) -> String {
     }
 }
 
-fn types(cx: &mut Ctx, facts: &DocsFacts) {
+fn types(cx: &mut Ctx<'_>, facts: &DocsFacts) {
     let model = cx.model;
     let mut documented: BTreeSet<String> = BTreeSet::new();
     for (name, doc) in &facts.types {
@@ -254,14 +254,14 @@ fn types(cx: &mut Ctx, facts: &DocsFacts) {
     }
 }
 
-fn properties(cx: &mut Ctx, s: &crate::model::StructDef, doc: &TypeDoc) {
+fn properties(cx: &mut Ctx<'_>, s: &crate::model::StructDef, doc: &TypeDoc) {
     let model = cx.model;
     struct Member<'a> {
         name: &'a str,
         ty: &'a TypeRef,
         line: u32,
     }
-    let mut members: Vec<Member> = model
+    let mut members: Vec<Member<'_>> = model
         .all_properties(&s.name)
         .into_iter()
         .map(|p| Member {
@@ -399,7 +399,7 @@ fn set_type_patch(
     )
 }
 
-fn enum_members(cx: &mut Ctx, e: &crate::model::EnumDef, doc: &TypeDoc) {
+fn enum_members(cx: &mut Ctx<'_>, e: &crate::model::EnumDef, doc: &TypeDoc) {
     const FUTURE: &str = "unknownFutureValue";
     for (name, m) in &doc.members {
         if name != FUTURE && !e.members.iter().any(|x| &x.name == name) {
@@ -535,7 +535,7 @@ fn resolve<'m>(
     }
 }
 
-fn operations(cx: &mut Ctx, facts: &DocsFacts) {
+fn operations(cx: &mut Ctx<'_>, facts: &DocsFacts) {
     let model = cx.model;
     let tree = url_tree(model);
     let mut matched: BTreeSet<String> = BTreeSet::new();
@@ -628,7 +628,7 @@ fn operations(cx: &mut Ctx, facts: &DocsFacts) {
 
 /// A create or update request: its body table names properties of the type.
 fn node_request(
-    cx: &mut Ctx,
+    cx: &mut Ctx<'_>,
     op: &OperationDoc,
     method: &str,
     node: &PathNode,
@@ -697,7 +697,7 @@ fn node_request(
 }
 
 fn operation_parameters(
-    cx: &mut Ctx,
+    cx: &mut Ctx<'_>,
     op: &OperationDoc,
     def: &OperationDef,
     path_args: &[String],
@@ -842,7 +842,7 @@ enum Expect<'m> {
     Parameters(&'m OperationDef),
 }
 
-fn examples(cx: &mut Ctx, op: &OperationDoc, subject: &str, method: &str, target: &Target) {
+fn examples(cx: &mut Ctx<'_>, op: &OperationDoc, subject: &str, method: &str, target: &Target<'_>) {
     let model = cx.model;
     for e in &op.examples {
         // Examples of another request on the same page (a page with several

@@ -123,14 +123,14 @@ fn annotation_type(b: &Block) -> Option<&str> {
     }
 }
 
-fn has_http_section(sections: &[InSection]) -> bool {
+fn has_http_section(sections: &[InSection<'_>]) -> bool {
     sections
         .iter()
         .any(|s| s.under(&["http request"]) && matches!(s.block, Block::Code { .. }))
 }
 
 /// The first paragraph after the title that is prose.
-fn summary(page: &Page, sections: &[InSection]) -> Option<Text> {
+fn summary(page: &Page, sections: &[InSection<'_>]) -> Option<Text> {
     sections.iter().find_map(|s| match s.block {
         Block::Paragraph { text, raw, line } if s.headings.len() <= 1 && is_prose(text, raw) => {
             Some(Text {
@@ -161,7 +161,7 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
         .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
 }
 
-fn resource(page: &mut Page, sections: &[InSection], out: &mut PageFacts) {
+fn resource(page: &mut Page, sections: &[InSection<'_>], out: &mut PageFacts) {
     let mut doc = TypeDoc::default();
     let mut name = page
         .title()
@@ -409,7 +409,7 @@ fn possible_values(description: &str) -> Vec<String> {
         .collect()
 }
 
-fn operation(page: &mut Page, sections: &[InSection]) -> OperationDoc {
+fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
     let mut op = OperationDoc {
         page: page.path.clone(),
         title: page.title().map(str::to_string),
@@ -514,7 +514,13 @@ fn include_name(raw: &str) -> String {
         .to_string()
 }
 
-fn table(page: &mut Page, s: &InSection, header: &[String], rows: &[Row], op: &mut OperationDoc) {
+fn table(
+    page: &mut Page,
+    s: &InSection<'_>,
+    header: &[String],
+    rows: &[Row],
+    op: &mut OperationDoc,
+) {
     if header_is(header, &["Permission type"]) {
         for row in rows {
             let cell = |i: usize| {
@@ -666,7 +672,7 @@ pub fn request_line(line: &str) -> Option<(String, String)> {
         .then(|| (method.to_string(), path.to_string()))
 }
 
-fn example(page: &mut Page, s: &InSection, kind: &str) -> Option<Example> {
+fn example(page: &mut Page, s: &InSection<'_>, kind: &str) -> Option<Example> {
     let Block::Code { text, line, .. } = s.block else {
         return None;
     };

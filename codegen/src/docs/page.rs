@@ -143,7 +143,7 @@ pub fn parse(path: &str, text: &str) -> Page {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
-    let events: Vec<(Event, Range<usize>)> =
+    let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(text, options).into_offset_iter().collect();
     let mut i = 0;
     while i < events.len() {
@@ -256,7 +256,7 @@ pub fn parse(path: &str, text: &str) -> Page {
 }
 
 /// The index of the `End` event matching the `Start` at `start`.
-fn find_end(events: &[(Event, Range<usize>)], start: usize) -> usize {
+fn find_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
     let mut depth = 0usize;
     for (j, (e, _)) in events.iter().enumerate().skip(start) {
         match e {
@@ -292,7 +292,7 @@ fn front_matter(page: &mut Page, text: &str, first_line: usize) {
 fn inline(
     page: &mut Page,
     lines: &Lines,
-    events: &[(Event, Range<usize>)],
+    events: &[(Event<'_>, Range<usize>)],
 ) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut links = Vec::new();
@@ -328,7 +328,7 @@ fn table(
     page: &mut Page,
     text: &str,
     lines: &Lines,
-    events: &[(Event, Range<usize>)],
+    events: &[(Event<'_>, Range<usize>)],
     line: usize,
 ) -> Block {
     let mut header = Vec::new();
@@ -392,7 +392,7 @@ fn table(
 fn cells(
     page: &mut Page,
     lines: &Lines,
-    events: &[(Event, Range<usize>)],
+    events: &[(Event<'_>, Range<usize>)],
 ) -> Vec<(Cell, Range<usize>)> {
     let mut out = Vec::new();
     let mut i = 0;

@@ -14,7 +14,7 @@ use crate::plan::{
 
 /// A builder with its methods, its query-option marker and, for an action,
 /// its request body.
-pub fn builder(b: &BuilderPlan) -> TokenStream {
+pub(super) fn builder(b: &BuilderPlan) -> TokenStream {
     let name = format_ident!("{}", b.rust_name);
     let template = &b.template;
     let d = docs(&b.docs);
@@ -67,13 +67,21 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
         let vd = docs(&v.docs);
         let vn = format_ident!("{}", v.name);
         let fields = v.fields.iter().map(|f| {
+            let doc = format!(" The {f} named in the service's message.");
             let f = named(&ident_text(f));
-            quote!(#f: String,)
+            quote! {
+                #[doc = #doc]
+                #f: String,
+            }
         });
         quote! {
             #vd
             #[non_exhaustive]
-            #vn { #(#fields)* error: crate::runtime::Error },
+            #vn {
+                #(#fields)*
+                /// The SDK error: status, Graph code and message, request ids.
+                error: crate::runtime::Error,
+            },
         }
     });
     let cases = e.variants.iter().map(|v| {
@@ -142,7 +150,7 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
     }
 }
 
-pub fn root(roots: &[RootMethod]) -> TokenStream {
+pub(super) fn root(roots: &[RootMethod]) -> TokenStream {
     let methods = roots.iter().map(|r| {
         let method = named(&r.name);
         let builder = format_ident!("{}", r.target);

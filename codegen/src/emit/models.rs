@@ -10,7 +10,7 @@ use super::table;
 use super::tokens::{deprecated_attr, docs, named, ty};
 use crate::plan::{AnyPlan, Docs, EditPlan, EnumPlan, FieldPlan, StructKind, StructPlan};
 
-pub fn enum_type(e: &EnumPlan) -> TokenStream {
+pub(super) fn enum_type(e: &EnumPlan) -> TokenStream {
     let name = format_ident!("{}", e.rust_name);
     let idents: Vec<_> = e
         .members
@@ -54,7 +54,7 @@ pub fn enum_type(e: &EnumPlan) -> TokenStream {
 }
 
 /// A struct with its setters and serde implementations.
-pub fn structure(s: &StructPlan) -> TokenStream {
+pub(super) fn structure(s: &StructPlan) -> TokenStream {
     let name = format_ident!("{}", s.rust_name);
     let doc = docs(&s.docs);
     let dep = deprecated_attr(s.deprecated.as_deref());
@@ -315,6 +315,7 @@ fn polymorphic(any: &AnyPlan) -> TokenStream {
             .map(|(v, _, o)| format!("{v} => {}", table::literal(o)))
             .collect::<Vec<_>>(),
     );
+    let variant_docs = any.variants.iter().map(|(_, _, o)| format!(" A `{o}`."));
     let doc = docs(&any.docs);
     quote! {
         #doc
@@ -323,7 +324,7 @@ fn polymorphic(any: &AnyPlan) -> TokenStream {
         pub enum #name {
             /// The base type itself, or a derived type this version does not know.
             #base(#base),
-            #( #variants(#types), )*
+            #( #[doc = #variant_docs] #variants(#types), )*
         }
 
         #table

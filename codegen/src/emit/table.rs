@@ -14,7 +14,7 @@ use quote::quote;
 const MARKER: &str = "__generated_table!";
 
 /// A placeholder for `path!(head, { entry, ... });`, one entry per line.
-pub fn invocation(path: &str, head: &[String], entries: &[String]) -> TokenStream {
+pub(super) fn invocation(path: &str, head: &[String], entries: &[String]) -> TokenStream {
     let mut text = format!("{path}!(\n    {}, {{\n", head.join(", "));
     for entry in entries {
         text.push_str("        ");
@@ -26,14 +26,14 @@ pub fn invocation(path: &str, head: &[String], entries: &[String]) -> TokenStrea
 }
 
 /// A Rust string literal for `text`.
-pub fn literal(text: &str) -> String {
+pub(super) fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
 /// Replaces every placeholder in formatted source with the text it carries.
 /// Placeholders are items of the file, so they start a line: the marker
 /// anywhere else (in a doc comment quoting the metadata) is left alone.
-pub fn expand(formatted: &str) -> Result<String, String> {
+pub(super) fn expand(formatted: &str) -> Result<String, String> {
     let mut out = String::with_capacity(formatted.len() * 2);
     let mut rest = formatted;
     while let Some(at) = find_at_line_start(rest, MARKER) {

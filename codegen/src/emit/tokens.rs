@@ -6,7 +6,7 @@ use quote::quote;
 use crate::plan::{Docs, RustType};
 
 /// An identifier from the plan's text of one (`r#type`, `self_`, `name`).
-pub fn named(text: &str) -> proc_macro2::Ident {
+pub(super) fn named(text: &str) -> proc_macro2::Ident {
     match text.strip_prefix("r#") {
         Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => proc_macro2::Ident::new(text, proc_macro2::Span::call_site()),
@@ -14,7 +14,7 @@ pub fn named(text: &str) -> proc_macro2::Ident {
 }
 
 /// `#[doc = " line"]` for each line; blank lines separate paragraphs.
-pub fn docs(docs: &Docs) -> TokenStream {
+pub(super) fn docs(docs: &Docs) -> TokenStream {
     let mut out = TokenStream::new();
     for l in docs.lines() {
         let text = if l.is_empty() {
@@ -27,7 +27,7 @@ pub fn docs(docs: &Docs) -> TokenStream {
     out
 }
 
-pub fn deprecated_attr(note: Option<&str>) -> TokenStream {
+pub(super) fn deprecated_attr(note: Option<&str>) -> TokenStream {
     match note {
         Some(note) => quote!(#[deprecated(note = #note)]),
         None => quote!(),
@@ -37,7 +37,7 @@ pub fn deprecated_attr(note: Option<&str>) -> TokenStream {
 /// A planned Rust type. The plan only holds types it wrote itself, so one
 /// that does not parse is a generator bug: it becomes a `compile_error!`
 /// naming it rather than a panic, and formatting reports it.
-pub fn ty(t: &RustType) -> TokenStream {
+pub(super) fn ty(t: &RustType) -> TokenStream {
     match syn::parse_str::<syn::Type>(t.as_str()) {
         Ok(parsed) => quote!(#parsed),
         Err(e) => {

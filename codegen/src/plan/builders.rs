@@ -41,7 +41,7 @@ impl Node {
 /// Methods every request builder may have besides its navigation
 /// properties and bound operations (`get`… by capability, `by_id` on
 /// collections, `path` and `new` always).
-pub const RESERVED_METHODS: &[&str] = &[
+pub(super) const RESERVED_METHODS: &[&str] = &[
     "new",
     "path",
     "get",
@@ -61,7 +61,7 @@ struct Deprecation {
     listing: String,
 }
 
-pub fn plan(
+pub(super) fn plan(
     types: &TypeSpace<'_>,
     paths: &dyn Paths,
 ) -> Result<(Vec<BuilderPlan>, Vec<RootMethod>), Diagnostics> {

@@ -30,7 +30,7 @@ pub fn deprecation_note(d: &Revision, as_of: Option<&str>) -> String {
 }
 
 /// `removal 2026-07-09` or `removal 2026-07-09 passed`, for the API listing.
-pub fn removal_note(d: &Revision, as_of: Option<&str>) -> String {
+pub(super) fn removal_note(d: &Revision, as_of: Option<&str>) -> String {
     match &d.removal_date {
         Some(r) if as_of.is_some_and(|today| r.as_str() < today) => {
             format!("deprecated, removal {r} passed")

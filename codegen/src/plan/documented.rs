@@ -13,7 +13,7 @@ use crate::docs::{DocsFacts, OperationDoc};
 
 /// The public page of a documentation file: `graph-docs/api/x.md` →
 /// `https://learn.microsoft.com/graph/api/x?view=graph-rest-beta`.
-pub fn page_url(page: &str) -> String {
+pub(super) fn page_url(page: &str) -> String {
     let file = page.rsplit('/').next().unwrap_or(page);
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let resources = page.contains("resources/");
@@ -26,7 +26,7 @@ pub fn page_url(page: &str) -> String {
 /// Documentation text made safe for rustdoc: relative page links become
 /// links to the published pages, and brackets that are not links are
 /// escaped (rustdoc would take `[x]` for a link to an item).
-pub fn doc_text(text: &str) -> String {
+pub(super) fn doc_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -66,7 +66,7 @@ fn escape_closing(text: &str) -> String {
 
 /// The description of a type, property or member: the documentation's,
 /// else the metadata's.
-pub fn description(documented: Option<&str>, metadata: Option<String>) -> Option<String> {
+pub(super) fn description(documented: Option<&str>, metadata: Option<String>) -> Option<String> {
     documented
         .map(str::trim)
         .filter(|d| !d.is_empty() && !d.contains("TODO"))
@@ -74,26 +74,34 @@ pub fn description(documented: Option<&str>, metadata: Option<String>) -> Option
         .or(metadata)
 }
 
-pub fn type_description(docs: &DocsFacts, qualified: &str) -> Option<String> {
+pub(super) fn type_description(docs: &DocsFacts, qualified: &str) -> Option<String> {
     docs.type_doc(qualified)
         .and_then(|t| t.description.as_ref())
         .map(|t| t.text.clone())
 }
 
-pub fn property_description(docs: &DocsFacts, owner: &str, property: &str) -> Option<String> {
+pub(super) fn property_description(
+    docs: &DocsFacts,
+    owner: &str,
+    property: &str,
+) -> Option<String> {
     docs.property(owner, property)
         .or_else(|| docs.relationship(owner, property))
         .and_then(|p| p.description.clone())
 }
 
-pub fn member_description(docs: &DocsFacts, enum_name: &str, member: &str) -> Option<String> {
+pub(super) fn member_description(
+    docs: &DocsFacts,
+    enum_name: &str,
+    member: &str,
+) -> Option<String> {
     docs.member(enum_name, member)
         .and_then(|m| m.description.clone())
 }
 
 /// What a request's method doc says beyond its first line: summary,
 /// permissions and roles, success status, availability and the page.
-pub fn request_docs(op: &OperationDoc) -> Docs {
+pub(super) fn request_docs(op: &OperationDoc) -> Docs {
     let mut d = Docs::new();
     if let Some(s) = &op.summary {
         d.paragraph(doc_text(&s.text));

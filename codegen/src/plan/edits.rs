@@ -9,7 +9,7 @@ use crate::model::{Model, vocab};
 
 /// Adds an edit to every struct some `PATCH` method takes, and points those
 /// methods at it.
-pub fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
+pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
     let mut updated: Vec<String> = Vec::new();
     for b in &plan.builders {
         for m in &b.methods {

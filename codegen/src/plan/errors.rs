@@ -12,7 +12,7 @@ use crate::docs::{ErrorCase, OperationDoc};
 /// The error enum of a documented request, when its page documents errors.
 /// `names` are the generation options' variant names, by
 /// `"<status> <start of the message>"`.
-pub fn plan_errors(
+pub(super) fn plan_errors(
     rust_name: String,
     label: &str,
     op: &OperationDoc,
@@ -101,7 +101,7 @@ fn variant_name(e: &ErrorCase, names: &BTreeMap<String, String>) -> String {
 /// The field of each `{placeholder}`: named by the word before it, as the
 /// sentence reads ("for partner {siteUrl} and role {soure/target}" →
 /// `partner`, `role`), else by the placeholder itself.
-pub fn fields(pattern: &str) -> Vec<String> {
+pub(super) fn fields(pattern: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {

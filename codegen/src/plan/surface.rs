@@ -32,7 +32,7 @@ impl Endpoint {
 }
 
 /// Every endpoint of the plan, sorted by template and verb.
-pub fn endpoints(plan: &Plan) -> Vec<&Endpoint> {
+pub(super) fn endpoints(plan: &Plan) -> Vec<&Endpoint> {
     let mut all: Vec<&Endpoint> = plan
         .builders
         .iter()
@@ -44,7 +44,7 @@ pub fn endpoints(plan: &Plan) -> Vec<&Endpoint> {
     all
 }
 
-pub fn listing(plan: &Plan) -> String {
+pub(super) fn listing(plan: &Plan) -> String {
     let mut out = String::new();
     for e in endpoints(plan) {
         let _ = writeln!(out, "{}", e.line());

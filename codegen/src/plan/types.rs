@@ -20,7 +20,7 @@ use crate::model::{
 
 /// A member of a generated struct, whatever it came from (property,
 /// navigation property, action parameter).
-pub struct Member<'a> {
+pub(super) struct Member<'a> {
     pub json: &'a str,
     pub ty: &'a TypeRef,
     pub nullable: bool,
@@ -31,7 +31,7 @@ pub struct Member<'a> {
 }
 
 impl<'a> Member<'a> {
-    pub fn property(p: &'a PropertyDef) -> Self {
+    pub(super) fn property(p: &'a PropertyDef) -> Self {
         Member {
             json: &p.name,
             ty: &p.ty,
@@ -42,7 +42,7 @@ impl<'a> Member<'a> {
         }
     }
 
-    pub fn navigation(n: &'a NavigationDef) -> Self {
+    pub(super) fn navigation(n: &'a NavigationDef) -> Self {
         Member {
             json: &n.name,
             ty: &n.ty,
@@ -53,7 +53,7 @@ impl<'a> Member<'a> {
         }
     }
 
-    pub fn parameter(p: &'a ParameterDef) -> Self {
+    pub(super) fn parameter(p: &'a ParameterDef) -> Self {
         Member {
             json: &p.name,
             ty: &p.ty,
@@ -65,7 +65,7 @@ impl<'a> Member<'a> {
     }
 }
 
-pub struct TypeSpace<'m> {
+pub(super) struct TypeSpace<'m> {
     pub model: &'m Model,
     pub options: &'m Options,
     /// What the documentation says about the slice.
@@ -77,7 +77,7 @@ pub struct TypeSpace<'m> {
 }
 
 impl<'m> TypeSpace<'m> {
-    pub fn new(
+    pub(super) fn new(
         model: &'m Model,
         options: &'m Options,
         docs: &'m DocsFacts,
@@ -117,18 +117,18 @@ impl<'m> TypeSpace<'m> {
         })
     }
 
-    pub fn file(&self) -> &str {
+    pub(super) fn file(&self) -> &str {
         &self.model.file
     }
 
     /// The deprecation note of annotated items, dated by the options.
-    pub fn deprecated(&self, annotations: &[Annotation]) -> Option<String> {
+    pub(super) fn deprecated(&self, annotations: &[Annotation]) -> Option<String> {
         vocab::deprecation(annotations)
             .map(|d| deprecation_note(&d, self.options.metadata_date.as_deref()))
     }
 
     /// The deprecation of a type or any of its base types.
-    pub fn type_deprecated(&self, qualified: &str) -> Option<String> {
+    pub(super) fn type_deprecated(&self, qualified: &str) -> Option<String> {
         if let Some(e) = self.model.enums.get(qualified) {
             return self.deprecated(&e.annotations);
         }
@@ -140,7 +140,7 @@ impl<'m> TypeSpace<'m> {
 
     /// The Rust type of a value (collections as `Vec`), without `Field`;
     /// `owner` is the struct holding it, which decides boxing.
-    pub fn rust_type(&self, ty: &TypeRef, owner: Option<&str>) -> RustType {
+    pub(super) fn rust_type(&self, ty: &TypeRef, owner: Option<&str>) -> RustType {
         let inner = match &ty.kind {
             TypeKind::Primitive(p) => primitive(*p).to_string(),
             TypeKind::TypeDefinition(n) => {
@@ -175,7 +175,7 @@ impl<'m> TypeSpace<'m> {
 
     /// The Rust name of a value of the structured type: its `AnyX` enum when
     /// it is polymorphic.
-    pub fn value_name(&self, qualified: &str) -> String {
+    pub(super) fn value_name(&self, qualified: &str) -> String {
         if self.polymorphic.contains(qualified) {
             format!("Any{}", self.names[qualified])
         } else {
@@ -184,7 +184,7 @@ impl<'m> TypeSpace<'m> {
     }
 
     /// The Rust type for a single value of the given structured type.
-    pub fn value_type(&self, qualified: &str) -> RustType {
+    pub(super) fn value_type(&self, qualified: &str) -> RustType {
         let kind = match self.model.struct_def(qualified).map(|s| s.kind) {
             Some(StructuredKind::Entity) => TypeKind::Entity(qualified.to_string()),
             _ => TypeKind::Complex(qualified.to_string()),
@@ -237,7 +237,7 @@ impl<'m> TypeSpace<'m> {
 
     /// The plans of every enum and structured type, in the model's order;
     /// the diagnostics of every type that failed.
-    pub fn plan_models(&self) -> Result<(Vec<EnumPlan>, Vec<StructPlan>), Diagnostics> {
+    pub(super) fn plan_models(&self) -> Result<(Vec<EnumPlan>, Vec<StructPlan>), Diagnostics> {
         let mut errors = Vec::new();
         let mut enums = Vec::new();
         for e in self.model.enums.values() {
@@ -347,7 +347,7 @@ impl<'m> TypeSpace<'m> {
     }
 
     /// The request body of an action: its parameters as fields.
-    pub fn parameters_struct(
+    pub(super) fn parameters_struct(
         &self,
         rust_name: String,
         module: String,
@@ -476,7 +476,7 @@ impl<'m> TypeSpace<'m> {
 
 /// Description (the documentation's, else the metadata's), long
 /// description and patch notes.
-pub fn described(documented: Option<String>, annotations: &[Annotation]) -> Docs {
+pub(super) fn described(documented: Option<String>, annotations: &[Annotation]) -> Docs {
     let mut docs = Docs::new();
     if let Some(d) = documented::description(documented.as_deref(), vocab::description(annotations))
     {
@@ -490,7 +490,7 @@ pub fn described(documented: Option<String>, annotations: &[Annotation]) -> Docs
 }
 
 /// The patches in force on an item, one paragraph each.
-pub fn patch_docs(annotations: &[Annotation]) -> Docs {
+pub(super) fn patch_docs(annotations: &[Annotation]) -> Docs {
     let mut docs = Docs::new();
     for p in vocab::patched(annotations) {
         docs.paragraph(format!("**Metadata patch in force**: {p}"));

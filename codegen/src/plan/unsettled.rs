@@ -23,7 +23,7 @@ pub struct Unsettled {
     pub reasons: Vec<String>,
 }
 
-pub fn unsettled(plan: &Plan, model: &Model, docs: &DocsFacts) -> Vec<Unsettled> {
+pub(super) fn unsettled(plan: &Plan, model: &Model, docs: &DocsFacts) -> Vec<Unsettled> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (type_name, t) in &docs.types {
         let Some(qualified) = qualify(model, t.qualified_name.as_deref().unwrap_or(type_name))

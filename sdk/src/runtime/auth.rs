@@ -49,7 +49,9 @@ impl From<&str> for Secret {
 /// A bearer token and when it expires.
 #[derive(Clone, Debug)]
 pub struct AccessToken {
+    /// The bearer token; redacted in `Debug`.
     pub token: Secret,
+    /// When the token expires, if the provider says.
     pub expires_on: Option<time::OffsetDateTime>,
 }
 
@@ -119,6 +121,7 @@ impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
 pub struct StaticToken(Secret);
 
 impl StaticToken {
+    /// A provider that always returns `token`.
     pub fn new(token: impl Into<Secret>) -> Self {
         Self(token.into())
     }
@@ -172,6 +175,7 @@ pub struct AzureCredential(pub Arc<dyn azure_core::credentials::TokenCredential>
 
 #[cfg(feature = "azure-identity")]
 impl AzureCredential {
+    /// A provider that asks `credential` for the scopes the client passes.
     pub fn new(credential: Arc<dyn azure_core::credentials::TokenCredential>) -> Self {
         Self(credential)
     }

@@ -220,6 +220,7 @@ impl Batch {
 /// The responses of a batch, in request order.
 #[derive(Clone, Debug)]
 pub struct BatchResponse {
+    /// One response per request, in request order.
     pub responses: Vec<BatchItemResponse>,
 }
 
@@ -237,10 +238,15 @@ impl BatchResponse {
 /// One response inside a batch.
 #[derive(Clone, Debug)]
 pub struct BatchItemResponse {
+    /// The `id` of the request this answers.
     pub id: String,
+    /// The request's method.
     pub method: Method,
+    /// The request's path template (never the full URL).
     pub path_template: String,
+    /// The response's status.
     pub status: StatusCode,
+    /// The response's headers, as Graph sent them in the batch.
     pub headers: BTreeMap<String, String>,
     /// The body as sent by Graph (JSON, or a base64 string for non-JSON content).
     pub body: Option<serde_json::Value>,

@@ -30,6 +30,7 @@ pub enum RemovedReason {
 }
 
 impl RemovedReason {
+    /// The value of the `@removed` annotation's `reason`.
     pub fn as_str(self) -> &'static str {
         match self {
             RemovedReason::Deleted => "deleted",
@@ -45,7 +46,12 @@ pub enum DeltaChange<T> {
     Upsert(T),
     /// Remove: the entity (typically only its key fields are set) is sent with
     /// an `@removed` annotation.
-    Remove { item: T, reason: RemovedReason },
+    Remove {
+        /// The entity removed (its key fields at least).
+        item: T,
+        /// Why it is removed.
+        reason: RemovedReason,
+    },
 }
 
 impl<T> DeltaChange<T> {
@@ -104,12 +110,15 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
 /// The request body of a delta update.
 #[derive(Serialize, Debug)]
 pub struct DeltaPayload<'a, T> {
+    /// The `@context` annotation, `#$delta`.
     #[serde(rename = "@context")]
     pub context: &'static str,
+    /// The changes, in order.
     pub value: &'a [DeltaChange<T>],
 }
 
 impl<'a, T> DeltaPayload<'a, T> {
+    /// A delta body of `value`.
     pub fn new(value: &'a [DeltaChange<T>]) -> Self {
         Self {
             context: "#$delta",

@@ -14,6 +14,7 @@ use super::error::{Error, ServiceError};
 /// One documented failure of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Case {
+    /// The documented HTTP status.
     pub status: u16,
     /// The documented Graph error code, when the page gives one.
     pub code: Option<&'static str>,

@@ -29,13 +29,17 @@ pub enum Error {
     )]
     #[non_exhaustive]
     Transport {
+        /// The request's method.
         method: Method,
+        /// The path template (never the full URL).
         path_template: String,
+        /// How many times the request was sent, retries included.
         attempts: u32,
         /// The `client-request-id` sent with every attempt: with no response
         /// there is no `request-id`, and this is what Microsoft support can
         /// look up when the request reached the service.
         client_request_id: String,
+        /// What failed: the connection, the TLS handshake, a timeout.
         #[source]
         source: TransportError,
     },
@@ -51,7 +55,9 @@ pub enum Error {
     )]
     #[non_exhaustive]
     InvalidNextLink {
+        /// The origin (scheme, host, port) of the refused link.
         link_origin: String,
+        /// The origin of the client's base URL.
         expected_origin: String,
     },
 
@@ -67,7 +73,9 @@ pub enum Error {
     #[error("authentication failed: {message}")]
     #[non_exhaustive]
     Auth {
+        /// What the token provider reported.
         message: String,
+        /// The provider's own error, when it gave one.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
@@ -77,9 +85,13 @@ pub enum Error {
     #[error("response to {method} {path_template} ({status}) is larger than {limit} bytes")]
     #[non_exhaustive]
     ResponseTooLarge {
+        /// The request's method.
         method: Method,
+        /// The path template (never the full URL).
         path_template: String,
+        /// The response's status.
         status: StatusCode,
+        /// The configured limit, in bytes.
         limit: usize,
     },
 }
@@ -137,12 +149,15 @@ impl std::error::Error for TransportError {
 )]
 #[non_exhaustive]
 pub struct DecodeError {
+    /// The request's method.
     pub method: Method,
     /// The path template (never the full URL).
     pub path_template: String,
+    /// The response's status.
     pub status: StatusCode,
     /// JSON path of the value that failed (`value[3].status`, `.` for the root).
     pub json_path: String,
+    /// What serde_json reported.
     pub message: String,
     /// The `request-id` response header, if any.
     pub request_id: Option<String>,
@@ -154,9 +169,11 @@ pub struct DecodeError {
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceError {
+    /// The request's method.
     pub method: Method,
     /// The path template (never the full URL).
     pub path_template: String,
+    /// The response's status.
     pub status: StatusCode,
     /// `error.code`.
     pub code: Option<String>,

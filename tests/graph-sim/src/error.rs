@@ -13,7 +13,7 @@ pub(crate) struct GraphError {
 }
 
 impl GraphError {
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
             code: code.to_string(),
@@ -22,35 +22,35 @@ impl GraphError {
         }
     }
 
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    pub(crate) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalidRequest", message)
     }
 
     /// The documented SharePoint message for a missing required parameter.
-    pub fn missing_param(name: &str) -> Self {
+    pub(crate) fn missing_param(name: &str) -> Self {
         Self::bad_request(format!(
             "Cannot process the request because the required parameter {name} is missing."
         ))
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "itemNotFound", message)
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)
     }
 
-    pub fn unprocessable(code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn unprocessable(code: &str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    pub fn method_not_allowed() -> Self {
+    pub(crate) fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "methodNotAllowed",
@@ -58,7 +58,7 @@ impl GraphError {
         )
     }
 
-    pub fn invalid_json() -> Self {
+    pub(crate) fn invalid_json() -> Self {
         Self::bad_request(
             "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
         )

@@ -40,7 +40,7 @@ pub(crate) enum Phase {
 }
 
 impl Phase {
-    pub fn status(self) -> &'static str {
+    pub(crate) fn status(self) -> &'static str {
         match self {
             Phase::Submitted => "submitted",
             Phase::ValidateSubmitted => "validateSubmitted",
@@ -64,7 +64,7 @@ impl Phase {
     }
 
     /// Final states (validation and migration; `deleted` is past them).
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(
             self,
             Phase::ValidatePassed
@@ -77,7 +77,7 @@ impl Phase {
     }
 
     /// Parses a public status for seeding.
-    pub fn from_status(s: &str) -> Option<Phase> {
+    pub(crate) fn from_status(s: &str) -> Option<Phase> {
         let all = [
             Phase::Submitted,
             Phase::ValidateSubmitted,

@@ -86,18 +86,18 @@ pub(crate) struct Segment {
 impl Segment {
     /// Case-insensitive name comparison that also accepts the
     /// `microsoft.graph.` namespace qualifier.
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         let n = self.name.as_str();
         let n = strip_prefix_ci(n, "microsoft.graph.").unwrap_or(n);
         n.eq_ignore_ascii_case(name)
     }
 
-    pub fn plain(&self, name: &str) -> bool {
+    pub(crate) fn plain(&self, name: &str) -> bool {
         self.args.is_none() && self.is(name)
     }
 
     /// A key given in parentheses: `('v')`, `(v)` or `(name='v')`.
-    pub fn key(&self) -> Option<(Option<&str>, &str)> {
+    pub(crate) fn key(&self) -> Option<(Option<&str>, &str)> {
         match self.args.as_deref() {
             Some([arg]) => Some((arg.name.as_deref(), arg.value.as_str())),
             _ => None,

@@ -37,7 +37,7 @@ pub(crate) struct Keyed {
 }
 
 impl Keyed {
-    pub fn new(seq: u64, value: Value) -> Self {
+    pub(crate) fn new(seq: u64, value: Value) -> Self {
         Self { seq, value }
     }
 }

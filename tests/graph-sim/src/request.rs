@@ -26,17 +26,17 @@ pub(crate) struct Req {
 
 impl Req {
     /// `origin + prefix`: what stands for `https://graph.microsoft.com/beta`.
-    pub fn service_root(&self) -> String {
+    pub(crate) fn service_root(&self) -> String {
         format!("{}{}", self.origin, self.prefix)
     }
 
     /// `@odata.context` for a metadata fragment.
-    pub fn context(&self, fragment: &str) -> String {
+    pub(crate) fn context(&self, fragment: &str) -> String {
         format!("{}/$metadata#{}", self.service_root(), fragment)
     }
 
     /// The body parsed as a JSON object (400 otherwise).
-    pub fn json_object(&self) -> GResult<serde_json::Map<String, Value>> {
+    pub(crate) fn json_object(&self) -> GResult<serde_json::Map<String, Value>> {
         if self.body.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(GraphError::bad_request(
                 "The request body is empty; a JSON object is required.",
@@ -52,12 +52,12 @@ impl Req {
     }
 
     /// Whether `$expand` asked for this navigation property.
-    pub fn expands(&self, nav: &str) -> bool {
+    pub(crate) fn expands(&self, nav: &str) -> bool {
         self.expand.iter().any(|n| n == nav)
     }
 
     /// First value of a query option (names compared case-insensitively).
-    pub fn query_opt(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query_opt(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -78,25 +78,25 @@ pub(crate) struct Resp {
 }
 
 impl Resp {
-    pub fn json(status: StatusCode, value: Value) -> Self {
+    pub(crate) fn json(status: StatusCode, value: Value) -> Self {
         Self {
             status,
             body: Body::Json(value),
         }
     }
 
-    pub fn ok(value: Value) -> Self {
+    pub(crate) fn ok(value: Value) -> Self {
         Self::json(StatusCode::OK, value)
     }
 
-    pub fn empty(status: StatusCode) -> Self {
+    pub(crate) fn empty(status: StatusCode) -> Self {
         Self {
             status,
             body: Body::Empty,
         }
     }
 
-    pub fn text(status: StatusCode, text: String) -> Self {
+    pub(crate) fn text(status: StatusCode, text: String) -> Self {
         Self {
             status,
             body: Body::Text(text),

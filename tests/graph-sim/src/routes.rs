@@ -26,7 +26,7 @@ pub(crate) enum GetBy {
 }
 
 impl GetBy {
-    pub fn function(self) -> &'static str {
+    pub(crate) fn function(self) -> &'static str {
         match self {
             GetBy::UserPrincipalName => "getBySourceUserPrincipalName",
             GetBy::SiteUrl => "getBySourceSiteUrl",
@@ -34,7 +34,7 @@ impl GetBy {
         }
     }
 
-    pub fn parameter(self) -> &'static str {
+    pub(crate) fn parameter(self) -> &'static str {
         match self {
             GetBy::UserPrincipalName => "sourcePrincipalName",
             GetBy::SiteUrl => "sourceSiteUrl",
@@ -50,21 +50,21 @@ pub(crate) enum MapKind {
 }
 
 impl MapKind {
-    pub fn type_name(self) -> &'static str {
+    pub(crate) fn type_name(self) -> &'static str {
         match self {
             MapKind::User => "sharePointUserIdentityMapping",
             MapKind::Group => "sharePointGroupIdentityMapping",
         }
     }
 
-    pub fn set_name(self) -> &'static str {
+    pub(crate) fn set_name(self) -> &'static str {
         match self {
             MapKind::User => "crossOrganizationUserMappings",
             MapKind::Group => "crossOrganizationGroupMappings",
         }
     }
 
-    pub fn alt_key(self) -> &'static str {
+    pub(crate) fn alt_key(self) -> &'static str {
         match self {
             MapKind::User => "sourceUserPrincipalName",
             MapKind::Group => "sourceGroupObjectId",
@@ -105,7 +105,7 @@ pub(crate) enum Route {
 }
 
 impl Route {
-    pub fn family(&self) -> ApiFamily {
+    pub(crate) fn family(&self) -> ApiFamily {
         match self {
             Route::MigrationsRoot
             | Route::Jobs
@@ -122,7 +122,7 @@ impl Route {
     }
 
     /// The path template used by the request counters.
-    pub fn template(&self) -> String {
+    pub(crate) fn template(&self) -> String {
         const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
         const SP: &str = "/solutions/sharePoint/migrations";
         let job = |k: &Key| match k {

@@ -25,7 +25,7 @@ pub(crate) struct Store {
 
 impl Store {
     /// Applies every state transition due at `now`.
-    pub fn tick(&mut self, now: OffsetDateTime) {
+    pub(crate) fn tick(&mut self, now: OffsetDateTime) {
         for j in &mut self.jobs {
             jobs::tick(j, now, &self.cfg);
         }

@@ -174,42 +174,70 @@ pub enum CrossOrganizationMigrationTasksPostError {
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:397`.
     #[non_exhaustive]
-    MissingParameter { parameter: String, error: crate::runtime::Error },
+    MissingParameter {
+        /// The parameter named in the service's message.
+        parameter: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `403`: Access denied
     ///
     /// When: Caller has insufficient permission.
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:398`.
     #[non_exhaustive]
-    AccessDenied { error: crate::runtime::Error },
+    AccessDenied {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `422`: There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.
     ///
     /// When: Trust relationship is not set up on target tenant.
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:399`.
     #[non_exhaustive]
-    NoTrustRelationship { partner: String, role: String, error: crate::runtime::Error },
+    NoTrustRelationship {
+        /// The partner named in the service's message.
+        partner: String,
+        /// The role named in the service's message.
+        role: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `422`: Unable to get a OneDrive URL for source user UPN {sourceUserUpn}.
     ///
     /// When: Source user's OneDrive does not exist.
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:400`.
     #[non_exhaustive]
-    NoOneDrive { upn: String, error: crate::runtime::Error },
+    NoOneDrive {
+        /// The upn named in the service's message.
+        upn: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `422`: Identity map entry for source UPN {sourceUserUpn} does not exist on the target tenant.
     ///
     /// When: Identity mapping is not configured on target tenant.
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:401`.
     #[non_exhaustive]
-    IdentityMapMissing { upn: String, error: crate::runtime::Error },
+    IdentityMapMissing {
+        /// The upn named in the service's message.
+        upn: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `501`: It has been detected that partners reside in the same SPO location that prevents them from migrating. Please contact MS to resolve this issue. Once the issue has been resolved, please try running the migration again.
     ///
     /// When: Source and target tenant are on the same farm.
     ///
     /// Documented at `graph-docs/api/sharepointmigrationtask-create.md:402`.
     #[non_exhaustive]
-    SameFarm { error: crate::runtime::Error },
+    SameFarm {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// Any failure the page does not document (another status, a
     /// transport or decode error): the whole error.
     Other(crate::runtime::Error),
@@ -473,28 +501,48 @@ pub enum CrossOrganizationMigrationTasksItemGetError {
     ///
     /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:74`.
     #[non_exhaustive]
-    MissingParameter { parameter: String, error: crate::runtime::Error },
+    MissingParameter {
+        /// The parameter named in the service's message.
+        parameter: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `403`: Access denied
     ///
     /// When: Caller has insufficient permission.
     ///
     /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:75`.
     #[non_exhaustive]
-    AccessDenied { error: crate::runtime::Error },
+    AccessDenied {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `422`: There is no Cross-Tenant relationship established for partner {siteUrl} and role {soure/target}.
     ///
     /// When: Trust relationship is not set up on target tenant.
     ///
     /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:76`.
     #[non_exhaustive]
-    NoTrustRelationship { partner: String, role: String, error: crate::runtime::Error },
+    NoTrustRelationship {
+        /// The partner named in the service's message.
+        partner: String,
+        /// The role named in the service's message.
+        role: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `404`: The migration task {id} could not be found.
     ///
     /// When: Migration task doesn't exist.
     ///
     /// Documented at `graph-docs/older-versions/api/sharepointmigrationtask-get.md:77`.
     #[non_exhaustive]
-    TaskNotFound { task: String, error: crate::runtime::Error },
+    TaskNotFound {
+        /// The task named in the service's message.
+        task: String,
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// Any failure the page does not document (another status, a
     /// transport or decode error): the whole error.
     Other(crate::runtime::Error),

@@ -424,17 +424,26 @@ pub enum CrossTenantMigrationJobsItemMigrateError {
     ///
     /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:62`.
     #[non_exhaustive]
-    JobNotFound { error: crate::runtime::Error },
+    JobNotFound {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `409`: The job isn't in a valid status for migration. The job must be in `validatePassed`, `failed`, or `completedWithErrors` status.
     ///
     /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:63`.
     #[non_exhaustive]
-    InvalidStatus { error: crate::runtime::Error },
+    InvalidStatus {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// `409`: The validation results expired (more than seven days ago). Revalidate the job before you call the migrate API.
     ///
     /// Documented at `graph-docs/api/crosstenantmigrationjob-migrate.md:64`.
     #[non_exhaustive]
-    ValidationExpired { error: crate::runtime::Error },
+    ValidationExpired {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
     /// Any failure the page does not document (another status, a
     /// transport or decode error): the whole error.
     Other(crate::runtime::Error),

@@ -31,20 +31,35 @@ crate::support::setters!(
 pub enum AnyIdentity {
     /// The base type itself, or a derived type this version does not know.
     Identity(Identity),
+    /// A `microsoft.graph.emailIdentity`.
     EmailIdentity(crate::models::EmailIdentity),
+    /// A `microsoft.graph.groupIdentity`.
     GroupIdentity(crate::models::GroupIdentity),
+    /// A `microsoft.graph.initiator`.
     Initiator(crate::models::Initiator),
+    /// A `microsoft.graph.programResource`.
     ProgramResource(crate::models::ProgramResource),
+    /// A `microsoft.graph.provisionedIdentity`.
     ProvisionedIdentity(crate::models::ProvisionedIdentity),
+    /// A `microsoft.graph.provisioningServicePrincipal`.
     ProvisioningServicePrincipal(crate::models::ProvisioningServicePrincipal),
+    /// A `microsoft.graph.provisioningSystem`.
     ProvisioningSystem(crate::models::ProvisioningSystem),
+    /// A `microsoft.graph.servicePrincipalIdentity`.
     ServicePrincipalIdentity(crate::models::ServicePrincipalIdentity),
+    /// A `microsoft.graph.sharePointGroupIdentity`.
     SharePointGroupIdentity(crate::models::SharePointGroupIdentity),
+    /// A `microsoft.graph.sharePointIdentity`.
     SharePointIdentity(crate::models::SharePointIdentity),
+    /// A `microsoft.graph.teamworkApplicationIdentity`.
     TeamworkApplicationIdentity(crate::models::TeamworkApplicationIdentity),
+    /// A `microsoft.graph.teamworkConversationIdentity`.
     TeamworkConversationIdentity(crate::models::TeamworkConversationIdentity),
+    /// A `microsoft.graph.teamworkTagIdentity`.
     TeamworkTagIdentity(crate::models::TeamworkTagIdentity),
+    /// A `microsoft.graph.teamworkUserIdentity`.
     TeamworkUserIdentity(crate::models::TeamworkUserIdentity),
+    /// A `microsoft.graph.userIdentity`.
     UserIdentity(crate::models::UserIdentity),
 }
 crate::support::any_object!(

@@ -77,12 +77,15 @@ crate::support::setters!(
 pub enum AnySharePointMigrationTaskParameters {
     /// The base type itself, or a derived type this version does not know.
     SharePointMigrationTaskParameters(SharePointMigrationTaskParameters),
+    /// A `microsoft.graph.sharePointGroupMigrationTaskParameters`.
     SharePointGroupMigrationTaskParameters(
         crate::models::SharePointGroupMigrationTaskParameters,
     ),
+    /// A `microsoft.graph.sharePointSiteMigrationTaskParameters`.
     SharePointSiteMigrationTaskParameters(
         crate::models::SharePointSiteMigrationTaskParameters,
     ),
+    /// A `microsoft.graph.sharePointUserMigrationTaskParameters`.
     SharePointUserMigrationTaskParameters(
         crate::models::SharePointUserMigrationTaskParameters,
     ),

@@ -5,7 +5,7 @@ use graph_sim::{SimConfig, SimHandle};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-use crate::common::*;
+use crate::support::*;
 
 const R1: &str = "4dd550d9-9ea2-4e71-a16b-60b1d1c4f506";
 const R2: &str = "63f15b55-f61a-49cb-a599-2e3d233afb2c";

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use graph_sim::{FaultConfig, FaultKind, SimConfig};
 use serde_json::json;
 
-use crate::common::*;
+use crate::support::*;
 
 fn job_body(name: &str) -> serde_json::Value {
     json!({

@@ -1,9 +1,11 @@
 //! HTTP-level tests of graph-sim over real loopback connections.
 
-mod common;
+#![warn(unreachable_pub)]
+
 mod docs_rules;
 mod faults;
 mod jobs;
 mod mappings;
 mod odata;
 mod sharepoint;
+mod support;

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::support::*;
 
 fn user_mapping(src: &str, tgt: &str) -> Value {
     json!({

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::support::*;
 
 const SRC_UPN: &str = "source-user@contoso.onmicrosoft.com";
 const TGT_UPN: &str = "target-user@fabrico.onmicrosoft.com";

@@ -11,13 +11,13 @@
 //! 4. base types of every kept type (containers included: they carry the key);
 //! 5. parameter and return types of the included bound operations.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::csdl::syntax::{OperationKind, StructuredKind};
 use migrations_codegen::model::{Model, vocab};
 use migrations_codegen::pipeline::{self, Sliced};
+
+use crate::support;
 
 const NS: &str = "microsoft.graph";
 
@@ -209,12 +209,12 @@ fn set<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
 /// The committed configuration and patches applied to graph-beta.csdl, and
 /// the resolved model of the sliced output.
 fn sliced() -> Option<(Sliced, Model)> {
-    let (file, text) = common::shared_csdl("graph-beta.csdl")?;
+    let (file, text) = support::shared_csdl("graph-beta.csdl")?;
     let sliced = pipeline::slice_source(
         &file,
         &text,
-        &common::committed_config(),
-        &common::committed_patches(),
+        &support::committed_config(),
+        &support::committed_patches(),
     )
     .unwrap_or_else(|d| panic!("slicing graph-beta.csdl failed:\n{d}"));
     let model = pipeline::load_model(pipeline::SLICED_CSDL, &sliced.csdl)

@@ -2,22 +2,22 @@
 //! slicing it again (same configuration, same patches) changes no byte.
 //! (Whether the committed generated files are fresh is tested in tests/.)
 
-mod common;
-
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::resolve;
 use migrations_codegen::pipeline;
 
+use crate::support;
+
 #[test]
 fn sliced_output_parses_strictly_and_resolves() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     let sliced = pipeline::slice_source(
         &file,
         &text,
-        &common::committed_config(),
-        &common::committed_patches(),
+        &support::committed_config(),
+        &support::committed_patches(),
     )
     .unwrap_or_else(|d| panic!("{d}"));
     // Strict: an element the parser does not know would be an error.
@@ -40,11 +40,11 @@ fn sliced_output_parses_strictly_and_resolves() {
 
 #[test]
 fn slicing_the_slice_again_gives_the_same_bytes() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
-    let config = common::committed_config();
-    let patches = common::committed_patches();
+    let config = support::committed_config();
+    let patches = support::committed_patches();
     let first =
         pipeline::slice_source(&file, &text, &config, &patches).unwrap_or_else(|d| panic!("{d}"));
     let second = pipeline::slice_source(pipeline::SLICED_CSDL, &first.csdl, &config, &patches)
@@ -87,10 +87,10 @@ fn slicing_the_slice_again_gives_the_same_bytes() {
 
 #[test]
 fn committed_slice_is_a_fixpoint_and_matches_the_reference_schema() {
-    let root = common::workspace_root();
+    let root = support::workspace_root();
     let committed = std::fs::read_to_string(root.join(pipeline::SLICED_CSDL)).unwrap();
-    let config = common::committed_config();
-    let patches = common::committed_patches();
+    let config = support::committed_config();
+    let patches = support::committed_patches();
     // Without ../shared: the committed slice sliced again is itself (this
     // is what `cargo xtask regen` without --from relies on).
     let again = pipeline::slice_source(pipeline::SLICED_CSDL, &committed, &config, &patches)
@@ -100,7 +100,7 @@ fn committed_slice_is_a_fixpoint_and_matches_the_reference_schema() {
         "slicing metadata/graph-beta-migrations.csdl changes it"
     );
     // With ../shared: the committed slice is what graph-beta.csdl gives.
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     let fresh =
@@ -113,16 +113,16 @@ fn committed_slice_is_a_fixpoint_and_matches_the_reference_schema() {
 
 #[test]
 fn other_slices_are_fixpoints_too() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
-    let patches = common::committed_patches();
+    let patches = support::committed_patches();
     for include in [
         &["/solutions/sharePoint/**"][..],
         &["/solutions/migrations/crossTenantMigrationJobs/*/users/**"],
         &["/solutions/sharePoint/migrations/crossOrganizationMigrationTasks/**"],
     ] {
-        let config = common::config(include);
+        let config = support::config(include);
         let first = pipeline::slice_source(&file, &text, &config, &patches)
             .unwrap_or_else(|d| panic!("{include:?}: {d}"));
         let second = pipeline::slice_source("again.csdl", &first.csdl, &config, &patches)

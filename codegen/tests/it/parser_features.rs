@@ -5,7 +5,7 @@ use migrations_codegen::csdl::{ParseOptions, parse, parse_fragment};
 
 /// A document using every supported construct. Line numbers matter: the
 /// test checks positions against them.
-pub const RICH: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const RICH: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <!-- a comment before the root -->
 <ex:Edmx Version="4.01" xmlns:ex="http://docs.oasis-open.org/odata/ns/edmx">
   <ex:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">

@@ -1,9 +1,9 @@
 //! Query options are offered where the Capabilities annotations allow them,
 //! and flags enums are encoded as "a,b".
 
-mod common;
-
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
@@ -38,7 +38,7 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 #[test]
 fn restricted_collections_get_a_marker_without_the_forbidden_options() {
     let model = pipeline::load_model("cap.csdl", CSDL).unwrap();
-    let generated = pipeline::generate(&model, &common::config(&["/restricted/**", "/open/**"]))
+    let generated = pipeline::generate(&model, &support::config(&["/restricted/**", "/open/**"]))
         .unwrap_or_else(|d| panic!("{d}"));
     let restricted = &generated.files["builders/restricted.rs"];
     assert!(
@@ -74,7 +74,7 @@ fn restricted_collections_get_a_marker_without_the_forbidden_options() {
 #[test]
 fn flags_enums_use_the_flags_wrapper() {
     let model = pipeline::load_model("cap.csdl", CSDL).unwrap();
-    let generated = pipeline::generate(&model, &common::config(&["/open/**"]))
+    let generated = pipeline::generate(&model, &support::config(&["/open/**"]))
         .unwrap_or_else(|d| panic!("{d}"));
     let item = &generated.files["models/item.rs"];
     assert!(

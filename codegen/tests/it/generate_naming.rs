@@ -4,12 +4,12 @@
 //! itself (fields, enum members, builder methods) make the schema's name take
 //! a suffix; any other clash is a located error.
 
-mod common;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::pipeline;
 use migrations_codegen::pipeline::Generated;
 use migrations_codegen::plan::names;
+
+use crate::support;
 
 /// A one-type schema whose entity type body is `members`, written from
 /// line 6 on (line 5 is `<EntityType Name="thing">`).
@@ -35,7 +35,7 @@ fn schema(members: &str, extra: &str) -> String {
 
 fn generate(csdl: &str) -> Result<Generated, Diagnostics> {
     let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
-    pipeline::generate(&model, &common::config(&["/things/**"]))
+    pipeline::generate(&model, &support::config(&["/things/**"]))
 }
 
 fn generate_err(csdl: &str) -> Diagnostics {
@@ -94,7 +94,7 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
         "      <EnumType Name=\"state\">\n        <Member Name=\"unknownValue\" Value=\"0\" />\n      </EnumType>\n",
     ))
     .unwrap_or_else(|d| panic!("{d}"));
-    let thing = common::generated_text(&generated, "models/thing.rs");
+    let thing = support::generated_text(&generated, "models/thing.rs");
     for expected in [
         "pub additional_data_property: crate::runtime::Field<String>",
         "pub odata_type_property: crate::runtime::Field<String>",
@@ -106,7 +106,7 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
     ] {
         assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
     }
-    let state = common::generated_text(&generated, "models/state.rs");
+    let state = support::generated_text(&generated, "models/state.rs");
     assert!(
         state.contains("UnknownValueMember => \"unknownValue\","),
         "{state}"
@@ -133,7 +133,7 @@ fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_erro
         "      <Action Name=\"count\" IsBound=\"true\">\n        <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />\n      </Action>\n",
     ))
     .unwrap_or_else(|d| panic!("{d}"));
-    let builders = common::generated_text(&generated, "builders/");
+    let builders = support::generated_text(&generated, "builders/");
     for expected in [
         "pub fn path_navigation(&self) -> crate::builders::",
         ".segment(\"path\")",
@@ -146,7 +146,7 @@ fn builder_methods_the_generator_reserves_are_yielded_and_other_clashes_are_erro
         );
     }
     assert!(
-        common::without_calls(&generated.api_surface)
+        support::without_calls(&generated.api_surface)
             .lines()
             .any(|l| l == "POST /things/count -> None"),
         "{}",
@@ -273,8 +273,8 @@ fn overload_names_are_stable_when_longer_overloads_are_added() {
 
 #[test]
 fn keyword_names_generate_code_that_parses() {
-    let model = pipeline::load_model("keywords.csdl", common::KEYWORD_CSDL).unwrap();
-    let generated = pipeline::generate(&model, &common::config(&["/things/**", "/self"]))
+    let model = pipeline::load_model("keywords.csdl", support::KEYWORD_CSDL).unwrap();
+    let generated = pipeline::generate(&model, &support::config(&["/things/**", "/self"]))
         .unwrap_or_else(|d| panic!("{d}"));
     // format_file already parsed every file with syn; parse again here so
     // the test does not depend on that.
@@ -399,10 +399,10 @@ fn builder_type_names_are_unique_across_the_tree() {
     let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
     let generated = pipeline::generate(
         &model,
-        &common::config(&["/policies/**", "/conditionalAccess/**"]),
+        &support::config(&["/policies/**", "/conditionalAccess/**"]),
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let structs = common::unique_type_names(&generated, "builders/");
+    let structs = support::unique_type_names(&generated, "builders/");
     for expected in [
         "ConditionalAccessPoliciesRequestBuilder",
         "ConditionalAccessPoliciesItemRequestBuilder",
@@ -485,7 +485,7 @@ fn operation_method_names_agree_across_code_listing_and_diff() {
     };
     let generate_all = |csdl: &str| {
         let model = pipeline::load_model("names.csdl", csdl).unwrap_or_else(|d| panic!("{d}"));
-        pipeline::generate(&model, &common::config(&["/things/**", "/specials/**"]))
+        pipeline::generate(&model, &support::config(&["/things/**", "/specials/**"]))
             .unwrap_or_else(|d| panic!("{d}"))
     };
     // The cases where the diff used to group overloads its own way (by
@@ -531,7 +531,7 @@ fn operation_method_names_agree_across_code_listing_and_diff() {
     );
     let load = |csdl: &str| pipeline::load_model("names.csdl", csdl).unwrap();
     let report =
-        migrations_codegen::diff::diff(&load(&old), &load(&new), &common::config(&["/things/**"]));
+        migrations_codegen::diff::diff(&load(&old), &load(&new), &support::config(&["/things/**"]));
     let renames: Vec<String> = report
         .changes
         .iter()

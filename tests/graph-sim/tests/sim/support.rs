@@ -4,30 +4,31 @@ use graph_sim::{SimConfig, SimHandle};
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-pub const ALL: &str = "sim.*";
+pub(crate) const ALL: &str = "sim.*";
 /// A token of a Microsoft 365 Migration Administrator (the job APIs need a role).
-pub const JOBS_ROLE: &str = "sim.role:Microsoft365MigrationAdministrator";
-pub const SP_MANAGE: &str = "sim.SharePointCrossTenantMigration.Manage.All";
+pub(crate) const JOBS_ROLE: &str = "sim.role:Microsoft365MigrationAdministrator";
+pub(crate) const SP_MANAGE: &str = "sim.SharePointCrossTenantMigration.Manage.All";
 
-pub const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
-pub const TASKS: &str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks";
-pub const USER_MAPS: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
-pub const GROUP_MAPS: &str = "/solutions/sharePoint/migrations/crossOrganizationGroupMappings";
+pub(crate) const JOBS: &str = "/solutions/migrations/crossTenantMigrationJobs";
+pub(crate) const TASKS: &str = "/solutions/sharePoint/migrations/crossOrganizationMigrationTasks";
+pub(crate) const USER_MAPS: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
+pub(crate) const GROUP_MAPS: &str =
+    "/solutions/sharePoint/migrations/crossOrganizationGroupMappings";
 
 /// A response, fully read.
 #[derive(Debug)]
-pub struct R {
+pub(crate) struct R {
     pub status: u16,
     pub headers: HeaderMap,
     pub text: String,
 }
 
 impl R {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -35,7 +36,7 @@ impl R {
     }
 
     /// The Graph error code and message.
-    pub fn error(&self) -> (String, String) {
+    pub(crate) fn error(&self) -> (String, String) {
         let v = self.json();
         let e = &v["error"];
         (
@@ -50,14 +51,14 @@ impl R {
 
 /// A tiny client for the simulator.
 #[derive(Clone)]
-pub struct Api {
+pub(crate) struct Api {
     pub http: reqwest::Client,
     pub base: String,
     pub token: Option<String>,
 }
 
 impl Api {
-    pub fn new(base: &str) -> Self {
+    pub(crate) fn new(base: &str) -> Self {
         Self {
             http: reqwest::Client::new(),
             base: base.to_string(),
@@ -65,14 +66,14 @@ impl Api {
         }
     }
 
-    pub fn with_token(&self, token: Option<&str>) -> Self {
+    pub(crate) fn with_token(&self, token: Option<&str>) -> Self {
         Self {
             token: token.map(str::to_string),
             ..self.clone()
         }
     }
 
-    pub async fn try_send(
+    pub(crate) async fn try_send(
         &self,
         method: &str,
         path: &str,
@@ -104,46 +105,46 @@ impl Api {
         })
     }
 
-    pub async fn send(&self, method: &str, path: &str, body: Option<Value>) -> R {
+    pub(crate) async fn send(&self, method: &str, path: &str, body: Option<Value>) -> R {
         self.try_send(method, path, body)
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
-    pub async fn get(&self, path: &str) -> R {
+    pub(crate) async fn get(&self, path: &str) -> R {
         self.send("GET", path, None).await
     }
 
-    pub async fn post(&self, path: &str, body: Value) -> R {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> R {
         self.send("POST", path, Some(body)).await
     }
 
-    pub async fn post_empty(&self, path: &str) -> R {
+    pub(crate) async fn post_empty(&self, path: &str) -> R {
         self.send("POST", path, None).await
     }
 
-    pub async fn patch(&self, path: &str, body: Value) -> R {
+    pub(crate) async fn patch(&self, path: &str, body: Value) -> R {
         self.send("PATCH", path, Some(body)).await
     }
 
-    pub async fn delete(&self, path: &str) -> R {
+    pub(crate) async fn delete(&self, path: &str) -> R {
         self.send("DELETE", path, None).await
     }
 }
 
 /// A simulator with the default configuration and a client holding `sim.*`.
-pub async fn sim() -> (SimHandle, Api) {
+pub(crate) async fn sim() -> (SimHandle, Api) {
     sim_with(SimConfig::default()).await
 }
 
-pub async fn sim_with(cfg: SimConfig) -> (SimHandle, Api) {
+pub(crate) async fn sim_with(cfg: SimConfig) -> (SimHandle, Api) {
     let sim = graph_sim::start(cfg).await;
     let api = Api::new(&sim.base_url());
     (sim, api)
 }
 
 /// Percent-encodes an OData string literal for a URL path: quotes, inner quotes doubled.
-pub fn lit(v: &str) -> String {
+pub(crate) fn lit(v: &str) -> String {
     let quoted = format!("'{}'", v.replace('\'', "''"));
     let mut out = String::new();
     for b in quoted.bytes() {
@@ -157,7 +158,7 @@ pub fn lit(v: &str) -> String {
 }
 
 /// Runs the graph-sim binary with `args`; returns the child and the base URL it printed.
-pub async fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
+pub(crate) async fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_graph-sim"))
         .args(args)

@@ -1,14 +1,14 @@
 //! Each committed patch in metadata/patches does what its description says,
 //! on the real schema, and agrees with the documentation page it cites.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::csdl::syntax::OperationKind;
 use migrations_codegen::model::{Model, OperationDef, Primitive, TypeKind, resolve, vocab};
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const P0001: &str = "0001-validate-on-collection.toml";
 const P0002: &str = "0002-user-mappings-delta-update.toml";
@@ -18,7 +18,7 @@ const SP_ROOT: &str = "microsoft.graph.sharePointMigrationsRoot";
 
 /// graph-beta.csdl with the given patches applied, resolved.
 fn patched(patches: &[Patch]) -> Option<Model> {
-    let (file, text) = common::shared_csdl("graph-beta.csdl")?;
+    let (file, text) = support::shared_csdl("graph-beta.csdl")?;
     let mut doc = pipeline::parse_document(&file, &text).unwrap();
     for p in patches {
         p.apply(&mut doc)
@@ -37,7 +37,7 @@ fn validates(model: &Model) -> Vec<&OperationDef> {
 
 #[test]
 fn every_committed_patch_is_covered_here() {
-    let dir = common::workspace_root().join("metadata/patches");
+    let dir = support::workspace_root().join("metadata/patches");
     let files: BTreeSet<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -46,10 +46,10 @@ fn every_committed_patch_is_covered_here() {
     assert_eq!(
         files,
         BTreeSet::from([P0001, P0002, P0003].map(String::from)),
-        "a new patch needs its test in codegen/tests/patch_committed.rs"
+        "a new patch needs its test in codegen/tests/it/patch_committed.rs"
     );
     // Loading gives them in file-name order, with their file in the note.
-    let patches = common::committed_patches();
+    let patches = support::committed_patches();
     let notes: Vec<&str> = patches.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
         notes,
@@ -67,8 +67,8 @@ fn every_committed_patch_is_covered_here() {
 
 #[test]
 fn every_patch_cites_an_existing_documentation_page() {
-    for p in common::committed_patches() {
-        let Some((_, text)) = common::shared_file(&format!("api-docs/{}", p.documentation)) else {
+    for p in support::committed_patches() {
+        let Some((_, text)) = support::shared_file(&format!("api-docs/{}", p.documentation)) else {
             return;
         };
         assert!(
@@ -86,7 +86,7 @@ fn p0001_adds_the_documented_collection_bound_validate() {
     assert_eq!(v.len(), 1, "the metadata has one validate overload");
     assert!(!v[0].binding.as_ref().unwrap().ty.collection);
 
-    let patch = common::committed_patch(P0001);
+    let patch = support::committed_patch(P0001);
     let model = patched(std::slice::from_ref(&patch)).unwrap();
     let v = validates(&model);
     assert_eq!(
@@ -159,7 +159,7 @@ fn p0001_adds_the_documented_collection_bound_validate() {
     assert_eq!(vocab::patched(&added.annotations), [patch.note()]);
 
     // The parameters are those of the documentation's request body table.
-    let Some((_, page)) = common::shared_file(&format!("api-docs/{}", patch.documentation)) else {
+    let Some((_, page)) = support::shared_file(&format!("api-docs/{}", patch.documentation)) else {
         return;
     };
     assert!(page.contains("POST /solutions/migrations/crossTenantMigrationJobs/validate"));
@@ -176,13 +176,13 @@ fn p0001_adds_the_documented_collection_bound_validate() {
 
 #[test]
 fn p0001_validate_reaches_the_api_surface() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
-    let outputs = pipeline::regen_outputs(&common::workspace_root(), Some((&file, &text)))
+    let outputs = pipeline::regen_outputs(&support::workspace_root(), Some((&file, &text)))
         .unwrap_or_else(|d| panic!("{d}"));
-    let surface = &common::without_calls(
-        &outputs.files[&common::workspace_root().join(pipeline::API_SURFACE)],
+    let surface = &support::without_calls(
+        &outputs.files[&support::workspace_root().join(pipeline::API_SURFACE)],
     );
     assert!(
         surface.lines().any(|l| l
@@ -210,7 +210,7 @@ fn check_delta_patch(file: &str, nav: &str, other: &str) {
         None,
         "the metadata cannot say it"
     );
-    let patch = common::committed_patch(file);
+    let patch = support::committed_patch(file);
     let model = patched(std::slice::from_ref(&patch)).unwrap();
     let d = delta_update_on(&model, nav)
         .unwrap_or_else(|| panic!("{file} put no DeltaUpdate annotation on {nav}"));
@@ -231,7 +231,7 @@ fn check_delta_patch(file: &str, nav: &str, other: &str) {
         .unwrap();
     assert_eq!(vocab::patched(&n.annotations), [patch.note()]);
     // The documentation says 50.
-    let Some((_, page)) = common::shared_file(&format!("api-docs/{}", patch.documentation)) else {
+    let Some((_, page)) = support::shared_file(&format!("api-docs/{}", patch.documentation)) else {
         return;
     };
     assert!(
@@ -263,10 +263,10 @@ fn p0003_marks_group_mappings_for_delta_update() {
 
 #[test]
 fn all_patches_together_and_twice() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
-    let patches = common::committed_patches();
+    let patches = support::committed_patches();
     let mut doc = pipeline::parse_document(&file, &text).unwrap();
     for p in &patches {
         p.apply(&mut doc).unwrap();

@@ -1,11 +1,11 @@
 //! Slicing fails with located, explanatory errors: a schema without the
 //! `solutions` singleton, a typo in an include path, a broken slice.toml.
 
-mod common;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::pipeline;
 use migrations_codegen::slice::SliceConfig;
+
+use crate::support;
 
 fn slice_err(
     file: &str,
@@ -34,7 +34,7 @@ fn toml_with(include: &[&str]) -> String {
 
 #[test]
 fn usnat_has_no_solutions_singleton() {
-    let Some((file, text)) = common::shared_csdl("graph-beta-usnat.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta-usnat.csdl") else {
         return;
     };
     let text_config = toml_with(&[
@@ -92,14 +92,14 @@ fn usnat_has_no_solutions_singleton() {
 
 #[test]
 fn usnat_with_the_committed_patches_reports_the_missing_root_first() {
-    let Some((file, text)) = common::shared_csdl("graph-beta-usnat.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta-usnat.csdl") else {
         return;
     };
     let d = slice_err(
         &file,
         &text,
-        &common::committed_config(),
-        &common::committed_patches(),
+        &support::committed_config(),
+        &support::committed_patches(),
     );
     let all = d.to_string();
     assert!(
@@ -136,7 +136,7 @@ fn usnat_with_the_committed_patches_reports_the_missing_root_first() {
 
 #[test]
 fn typo_in_an_include_path_suggests_the_existing_segment() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     let config = SliceConfig::from_toml(
@@ -144,7 +144,7 @@ fn typo_in_an_include_path_suggests_the_existing_segment() {
         &toml_with(&["/solutions/migratons/**"]),
     )
     .unwrap();
-    let d = slice_err(&file, &text, &config, &common::committed_patches());
+    let d = slice_err(&file, &text, &config, &support::committed_patches());
     assert_eq!(d.0.len(), 1, "{d}");
     assert_eq!(
         d.0[0].to_string(),
@@ -154,11 +154,11 @@ fn typo_in_an_include_path_suggests_the_existing_segment() {
 
 #[test]
 fn typo_deeper_in_a_path_names_its_parent() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     let config =
-        common::config(&["/solutions/sharePoint/migrations/crossOrganizationMigrationTask/**"]);
+        support::config(&["/solutions/sharePoint/migrations/crossOrganizationMigrationTask/**"]);
     let d = slice_err(&file, &text, &config, &[]);
     let msg = &d.0[0].message;
     assert!(
@@ -173,11 +173,11 @@ fn typo_deeper_in_a_path_names_its_parent() {
 
 #[test]
 fn include_matching_nothing_is_an_error() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     // The literal prefix exists, the wildcard part matches nothing.
-    let config = common::config(&["/solutions/migrations/*/nothingHere"]);
+    let config = support::config(&["/solutions/migrations/*/nothingHere"]);
     let d = slice_err(&file, &text, &config, &[]);
     assert!(d.0[0].message.contains("match no path"), "{d}");
 }
@@ -230,7 +230,7 @@ fn unknown_keys_and_bad_patterns_are_located() {
 
 #[test]
 fn committed_slice_toml_loads_with_positions() {
-    let config = common::committed_config();
+    let config = support::committed_config();
     assert_eq!(config.file, "metadata/slice.toml");
     let texts: Vec<&str> = config.include.iter().map(|p| p.as_str()).collect();
     assert_eq!(
@@ -241,7 +241,7 @@ fn committed_slice_toml_loads_with_positions() {
         ]
     );
     let text =
-        std::fs::read_to_string(common::workspace_root().join("metadata/slice.toml")).unwrap();
+        std::fs::read_to_string(support::workspace_root().join("metadata/slice.toml")).unwrap();
     for p in &config.include {
         let line = text.lines().nth(p.pos().line as usize - 1).unwrap();
         assert_eq!(
@@ -255,7 +255,7 @@ fn committed_slice_toml_loads_with_positions() {
 
 #[test]
 fn a_slice_reaching_too_many_paths_is_refused_with_where_they_are() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     // `/**` over the whole schema: hundreds of thousands of paths, which
@@ -297,9 +297,9 @@ fn a_slice_reaching_too_many_paths_is_refused_with_where_they_are() {
         "{message}"
     );
     // ... and a large one lets the committed slice through unchanged.
-    let mut roomy = common::committed_config();
+    let mut roomy = support::committed_config();
     roomy.max_paths = 100;
-    let sliced = pipeline::slice_source(&file, &text, &roomy, &common::committed_patches())
+    let sliced = pipeline::slice_source(&file, &text, &roomy, &support::committed_patches())
         .unwrap_or_else(|d| panic!("{d}"));
     assert!(sliced.selection.paths.len() < 100);
 }

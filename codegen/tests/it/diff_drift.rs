@@ -3,11 +3,11 @@
 //! slices names every change, classifies it, suggests the version bump, and
 //! the generated code changes where the report says it does.
 
-mod common;
-
 use migrations_codegen::diff::{self, Bump, ChangeKind, Severity, Version};
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 const TASK_BEFORE: &str = r#"      <EntityType Name="crossTenantMigrationTask" BaseType="graph.entity">
         <Property Name="currentStatus" Type="Collection(graph.crossTenantMigrationServiceStatusDetails)" />
@@ -39,8 +39,8 @@ struct Slice {
 }
 
 fn slice(name: &str, text: &str) -> Slice {
-    let config = common::committed_config();
-    let patches = common::committed_patches();
+    let config = support::committed_config();
+    let patches = support::committed_patches();
     let sliced = pipeline::slice_source(name, text, &config, &patches)
         .unwrap_or_else(|d| panic!("{name} does not slice:\n{d}"));
     let model = pipeline::load_model(name, &sliced.csdl)
@@ -53,7 +53,7 @@ fn slice(name: &str, text: &str) -> Slice {
 
 /// The published schema and the drifted one, both sliced.
 fn before_and_after() -> Option<(Slice, Slice)> {
-    let (_, text) = common::shared_csdl("graph-beta.csdl")?;
+    let (_, text) = support::shared_csdl("graph-beta.csdl")?;
     assert_eq!(
         text.matches(TASK_BEFORE).count(),
         1,
@@ -68,7 +68,7 @@ fn drift_report_names_every_change_exactly() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model, &common::committed_config());
+    let report = diff::diff(&old.model, &new.model, &support::committed_config());
     let lines: Vec<String> = report.changes.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -127,14 +127,14 @@ fn drift_suggests_a_minor_bump_below_one_and_a_major_one_above() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model, &common::committed_config());
+    let report = diff::diff(&old.model, &new.model, &support::committed_config());
     let class = report.classification();
     let s = diff::suggest(Version::parse("0.1.0").unwrap(), class);
     assert_eq!((s.bump, s.next.as_str()), (Bump::Minor, "0.2.0"));
     let s = diff::suggest(Version::parse("1.4.2").unwrap(), class);
     assert_eq!((s.bump, s.next.as_str()), (Bump::Major, "2.0.0"));
     // The version the sdk crate has today, read as `cargo xtask diff` reads it.
-    let root = common::workspace_root();
+    let root = support::workspace_root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let current = Version::from_manifests(&read("sdk/Cargo.toml"), &read("Cargo.toml")).unwrap();
     let s = diff::suggest(current, class);
@@ -164,7 +164,7 @@ fn drift_changes_the_slice_and_the_generated_model_where_the_report_says() {
         new.csdl
             .contains(r#"<EnumType Name="crossTenantMigrationTaskType">"#)
     );
-    let config = common::committed_config();
+    let config = support::committed_config();
     let before = pipeline::generate(&old.model, &config).expect("old slice generates");
     let after = pipeline::generate(&new.model, &config).expect("new slice generates");
     let file = "models/cross_tenant_migration_task.rs";
@@ -214,7 +214,7 @@ fn drift_report_snapshot() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let mut report = diff::diff(&old.model, &new.model, &common::committed_config());
+    let mut report = diff::diff(&old.model, &new.model, &support::committed_config());
     report.old = "graph-beta.csdl".into();
     report.new = "graph-beta.csdl with crossTenantMigrationTask settled".into();
     // Patch digests change whenever a patch file does: not part of this snapshot.
@@ -231,7 +231,7 @@ fn a_slice_diffed_with_itself_is_empty() {
     let Some((old, _)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &old.model, &common::committed_config());
+    let report = diff::diff(&old.model, &old.model, &support::committed_config());
     assert!(report.is_empty(), "{report:#?}");
     assert_eq!(report.classification(), None);
     let s = diff::suggest(Version::parse("0.3.1").unwrap(), None);
@@ -247,8 +247,8 @@ fn changes_to_unsettled_elements_are_reported_first() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let mut report = diff::diff(&old.model, &new.model, &common::committed_config());
-    let watched = pipeline::watch_list(&common::workspace_root(), &old.model).unwrap();
+    let mut report = diff::diff(&old.model, &new.model, &support::committed_config());
+    let watched = pipeline::watch_list(&support::workspace_root(), &old.model).unwrap();
     for field in ["taskType", "lastUpdatedDateTime", "currentStatus"] {
         assert!(
             watched.contains(&format!("{TASK}/{field}")),

@@ -6,9 +6,12 @@
 //! `FUZZ_SMOKE_SEED=<n>` and `FUZZ_SMOKE_EXECS=<n>` change the run; the real
 //! coverage-guided fuzzers are described in SECURITY.md.
 
-#[path = "../../fuzz/src/csdl.rs"]
+// The fuzz crate's own modules, where `pub` is their API.
+#[allow(unreachable_pub)]
+#[path = "../../../fuzz/src/csdl.rs"]
 mod harness;
-#[path = "../../fuzz/src/mutate.rs"]
+#[allow(unreachable_pub)]
+#[path = "../../../fuzz/src/mutate.rs"]
 mod mutate;
 
 use std::path::PathBuf;

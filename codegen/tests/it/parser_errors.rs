@@ -1,11 +1,10 @@
 //! Malformed CSDL: every input must give located diagnostics with exactly
 //! the expected messages, never a panic.
 
-mod common;
-
-use common::{SCHEMA_HEAD as HEAD, in_schema as doc};
 use migrations_codegen::csdl::syntax::Pos;
 use migrations_codegen::csdl::{ParseOptions, Severity, parse, parse_fragment};
+
+use crate::support::{SCHEMA_HEAD as HEAD, in_schema as doc};
 
 const FILE: &str = "t.csdl";
 

@@ -2,10 +2,10 @@
 //! tree) builds exactly the model `resolve` (which copies them) builds, and
 //! reports exactly the same errors.
 
-mod common;
-
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::{Model, resolve, resolve_owned};
+
+use crate::support;
 
 fn assert_same(a: &Model, b: &Model) {
     assert_eq!(a.file, b.file);
@@ -53,7 +53,7 @@ fn both(file: &str, text: &str) -> (Result<Model, String>, Result<Model, String>
 #[test]
 fn owned_and_borrowed_resolution_agree_on_graph_beta() {
     for name in ["graph-beta.csdl", "graph-beta-usnat.csdl"] {
-        let Some((file, text)) = common::shared_csdl(name) else {
+        let Some((file, text)) = support::shared_csdl(name) else {
             return;
         };
         let (borrowed, owned) = both(&file, &text);

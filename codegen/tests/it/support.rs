@@ -1,8 +1,6 @@
 //! Shared helpers for the codegen integration tests: the reference CSDL in
 //! ../shared/metadata, the committed slice configuration and patches.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use migrations_codegen::patch::Patch;
@@ -11,7 +9,7 @@ use migrations_codegen::pipeline::Generated;
 use migrations_codegen::slice::SliceConfig;
 
 /// The workspace root (`/work/main`).
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("codegen lives in the workspace")
@@ -19,7 +17,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// `../shared`, beside the repository.
-pub const SHARED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
+pub(crate) const SHARED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared");
 
 /// A file under ../shared (`metadata/graph-beta.csdl`,
 /// `api-docs/graph-docs/api/x.md`) as `(display name, text)`.
@@ -27,7 +25,7 @@ pub const SHARED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"
 /// When the file is missing: under `CI=true` this panics (CI must have
 /// ../shared beside the repo); otherwise it prints why the test is skipped
 /// and returns `None`, and the caller returns.
-pub fn shared_file(rel: &str) -> Option<(String, String)> {
+pub(crate) fn shared_file(rel: &str) -> Option<(String, String)> {
     let path = format!("{SHARED_DIR}/{rel}");
     let dir = rel.split('/').next().unwrap_or(rel);
     match std::fs::read_to_string(&path) {
@@ -48,24 +46,24 @@ pub fn shared_file(rel: &str) -> Option<(String, String)> {
 
 /// A reference CSDL file from ../shared/metadata as `(display name, text)`;
 /// `None` (after saying why) when it is missing outside CI, see [`shared_file`].
-pub fn shared_csdl(name: &str) -> Option<(String, String)> {
+pub(crate) fn shared_csdl(name: &str) -> Option<(String, String)> {
     shared_file(&format!("metadata/{name}"))
 }
 
 /// `metadata/slice.toml` as committed.
-pub fn committed_config() -> SliceConfig {
+pub(crate) fn committed_config() -> SliceConfig {
     pipeline::load_config(&workspace_root().join("metadata/slice.toml"))
         .unwrap_or_else(|d| panic!("metadata/slice.toml does not load:\n{d}"))
 }
 
 /// `metadata/patches/*.toml` as committed, in file-name order.
-pub fn committed_patches() -> Vec<Patch> {
+pub(crate) fn committed_patches() -> Vec<Patch> {
     pipeline::load_patches(&workspace_root().join("metadata/patches"))
         .unwrap_or_else(|d| panic!("metadata/patches does not load:\n{d}"))
 }
 
 /// One committed patch by file name (`0001-validate-on-collection.toml`).
-pub fn committed_patch(name: &str) -> Patch {
+pub(crate) fn committed_patch(name: &str) -> Patch {
     let path = workspace_root().join("metadata/patches").join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -74,14 +72,14 @@ pub fn committed_patch(name: &str) -> Patch {
 }
 
 /// A slice configuration with the given include paths.
-pub fn config(include: &[&str]) -> SliceConfig {
+pub(crate) fn config(include: &[&str]) -> SliceConfig {
     SliceConfig::new(include, &[]).expect("valid include patterns")
 }
 
 /// A small schema: an enum, a complex type, an entity type with an
 /// annotated property and a navigation property, two overloads of a bound
 /// action, a container, and external annotations.
-pub const SMALL_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const SMALL_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
     <Schema Namespace="test.ns" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -126,7 +124,7 @@ pub const SMALL_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 /// `default`, `none`, `Some`): as properties, enum members, a type, a
 /// navigation property, action and function names and parameters, and a
 /// singleton.
-pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
     <Schema Namespace="kw" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -188,7 +186,7 @@ pub const KEYWORD_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 /// Keys (string, Int32 and Guid), alternate keys and function parameters of
 /// every type the generator writes into URLs, overloaded functions, and a
 /// function redefined on a derived type.
-pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
     <Schema Namespace="uv" Alias="u" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -300,7 +298,7 @@ pub const URL_VALUES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 /// property of its base type, and a two-type cycle through navigations. The
 /// first is `agentIdentityBlueprint.createdOnBehalfOf` (a `directoryObject`)
 /// in Graph beta.
-pub const RECURSIVE_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const RECURSIVE_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>
     <Schema Namespace="rec" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -339,20 +337,20 @@ pub const RECURSIVE_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 
 /// Lines 1 to 3 of a one-schema document (namespace `ns`, alias `n`):
 /// what [`in_schema`] puts before its body, which starts at 4:1.
-pub const SCHEMA_HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+pub(crate) const SCHEMA_HEAD: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
 <edmx:DataServices>
 <Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 "#;
 
 /// A one-schema document around `body`, which starts at line 4, column 1.
-pub fn in_schema(body: &str) -> String {
+pub(crate) fn in_schema(body: &str) -> String {
     format!("{SCHEMA_HEAD}{body}\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n")
 }
 
 /// The generated files whose paths start with `prefix` (`builders/`,
 /// `models/thing.rs`), one after another, with whitespace collapsed to
 /// single spaces: what tests search, wherever prettyplease broke the lines.
-pub fn generated_text(generated: &Generated, prefix: &str) -> String {
+pub(crate) fn generated_text(generated: &Generated, prefix: &str) -> String {
     let texts: Vec<&str> = generated
         .files
         .iter()
@@ -369,7 +367,7 @@ pub fn generated_text(generated: &Generated, prefix: &str) -> String {
 
 /// The names of the `pub struct`s and `pub enum`s of the generated files
 /// under `prefix`, sorted, after asserting that none is defined twice.
-pub fn unique_type_names(generated: &Generated, prefix: &str) -> Vec<String> {
+pub(crate) fn unique_type_names(generated: &Generated, prefix: &str) -> Vec<String> {
     let mut names: Vec<String> = generated
         .files
         .iter()
@@ -391,7 +389,7 @@ pub fn unique_type_names(generated: &Generated, prefix: &str) -> Vec<String> {
 
 /// The API surface without the Rust call of each line (`  via X::y()`), for
 /// tests about the HTTP side.
-pub fn without_calls(surface: &str) -> String {
+pub(crate) fn without_calls(surface: &str) -> String {
     surface
         .lines()
         .map(|l| match l.find("  via ") {

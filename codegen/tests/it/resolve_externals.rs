@@ -4,9 +4,9 @@
 //! nested ones and those on return types included), and a slice that needs
 //! one is refused at the element that needs it.
 
-mod common;
-
 use migrations_codegen::pipeline;
+
+use crate::support;
 
 /// `root` (a singleton) leads to `fine`, whose types are all defined, and
 /// to `item`, whose property `x` (line 9) has an external type.
@@ -44,7 +44,7 @@ fn a_slice_clear_of_external_types_keeps_every_annotation() {
             "x.csdl:9:1: warning: type \"o.thing\" is in the referenced namespace \"other\", which this document does not define: kept as an external reference"
         ]
     );
-    let sliced = pipeline::slice_source("x.csdl", CSDL, &common::config(&["/root/fine/**"]), &[])
+    let sliced = pipeline::slice_source("x.csdl", CSDL, &support::config(&["/root/fine/**"]), &[])
         .unwrap_or_else(|d| panic!("{d}"));
     let csdl = &sliced.csdl;
     for kept in [
@@ -71,7 +71,7 @@ fn a_slice_clear_of_external_types_keeps_every_annotation() {
 
 #[test]
 fn a_slice_that_needs_an_external_type_is_refused_where_it_needs_it() {
-    let d = pipeline::slice_source("x.csdl", CSDL, &common::config(&["/root/item/**"]), &[])
+    let d = pipeline::slice_source("x.csdl", CSDL, &support::config(&["/root/item/**"]), &[])
         .map(|s| s.csdl)
         .unwrap_err();
     assert_eq!(

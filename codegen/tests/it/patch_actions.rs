@@ -1,18 +1,18 @@
 //! Every patch action changes the document the way it says, marks what it
 //! changed with the patch's note, and applying a patch twice is a no-op.
 
-mod common;
-
 use migrations_codegen::csdl::syntax::Document;
 use migrations_codegen::csdl::write::write_document;
 use migrations_codegen::model::{Model, resolve, vocab};
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
 
+use crate::support;
+
 const FILE: &str = "metadata/patches/9999-test.toml";
 
 fn doc() -> Document {
-    pipeline::parse_document("test.csdl", common::SMALL_CSDL).unwrap()
+    pipeline::parse_document("test.csdl", support::SMALL_CSDL).unwrap()
 }
 
 fn patch(changes: &str) -> Patch {

@@ -2,17 +2,17 @@
 //! names nothing (at the target's line and column), an unknown action (at
 //! its value), malformed XML (inside the `xml` string), missing fields.
 
-mod common;
-
 use migrations_codegen::csdl::Diagnostics;
 use migrations_codegen::csdl::syntax::Document;
 use migrations_codegen::patch::Patch;
 use migrations_codegen::pipeline;
 
+use crate::support;
+
 const FILE: &str = "metadata/patches/9999-test.toml";
 
 fn doc() -> Document {
-    pipeline::parse_document("test.csdl", common::SMALL_CSDL).unwrap()
+    pipeline::parse_document("test.csdl", support::SMALL_CSDL).unwrap()
 }
 
 /// `description` and `documentation` on lines 1-2, `[[change]]` on line 4,
@@ -83,11 +83,11 @@ fn missing_target_names_the_patch_file_and_the_target_position() {
 
 #[test]
 fn missing_target_in_a_committed_patch_on_graph_beta() {
-    let Some((file, text)) = common::shared_csdl("graph-beta.csdl") else {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
         return;
     };
     let path =
-        common::workspace_root().join("metadata/patches/0002-user-mappings-delta-update.toml");
+        support::workspace_root().join("metadata/patches/0002-user-mappings-delta-update.toml");
     let original = std::fs::read_to_string(&path).unwrap();
     let broken = original.replace(
         "sharePointMigrationsRoot/crossOrganizationUserMappings",
@@ -104,7 +104,7 @@ fn missing_target_in_a_committed_patch_on_graph_beta() {
         &broken,
     )
     .unwrap();
-    let err = match pipeline::slice_source(&file, &text, &common::committed_config(), &[patch]) {
+    let err = match pipeline::slice_source(&file, &text, &support::committed_config(), &[patch]) {
         Ok(_) => panic!("a patch with a missing target applied"),
         Err(d) => d,
     };

@@ -3,13 +3,12 @@
 //! expected), never a panic. The parser's own errors are in
 //! parser_errors.rs.
 
-mod common;
-
-use common::in_schema as doc;
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::{
     ResolveOptions, resolve, resolve_owned, resolve_owned_with, resolve_with,
 };
+
+use crate::support::in_schema as doc;
 
 const FILE: &str = "r.csdl";
 

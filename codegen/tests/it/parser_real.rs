@@ -9,24 +9,12 @@ use migrations_codegen::csdl::syntax::*;
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::model::resolve;
 
-const METADATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata");
+use crate::support;
 
-/// The file's text, or `None` (with a note) when ../shared is absent
-/// outside CI.
+/// The file's text from ../shared/metadata, or `None` (with a note) when
+/// ../shared is absent outside CI.
 fn load(name: &str) -> Option<String> {
-    let path = format!("{METADATA_DIR}/{name}");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!(
-                    "../shared/metadata missing: clone with ../shared beside the repo ({path}: {e})"
-                );
-            }
-            eprintln!("skipping: cannot read {path}: {e} (clone with ../shared beside the repo)");
-            None
-        }
-    }
+    support::shared_csdl(name).map(|(_, text)| text)
 }
 
 /// The elements counted in both ways: every element the syntax tree keeps

@@ -3,8 +3,6 @@
 //! fresh, lookups, malformed markdown, and docs-check (snapshot, and one
 //! planted disagreement of each class).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use migrations_codegen::docs::check::{self, FindingClass};
@@ -14,10 +12,12 @@ use migrations_codegen::docs::extract::{
 use migrations_codegen::docs::{DirReader, DocsFacts, Precedence, page, write};
 use migrations_codegen::pipeline;
 
+use crate::support;
+
 /// ../shared/api-docs, or `None` (after saying why) outside CI.
 fn docs_dir() -> Option<PathBuf> {
-    common::shared_file("api-docs/CURRENT.md")?;
-    Some(PathBuf::from(format!("{}/api-docs", common::SHARED_DIR)))
+    support::shared_file("api-docs/CURRENT.md")?;
+    Some(PathBuf::from(format!("{}/api-docs", support::SHARED_DIR)))
 }
 
 fn all_pages(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
@@ -324,20 +324,20 @@ fn every_page_counts_match_an_independent_scan() {
 fn shared_facts() -> Option<DocsFacts> {
     let dir = docs_dir()?;
     let mut reader = DirReader::new(&dir, pipeline::DEFAULT_DOCS);
-    Some(pipeline::refresh_docs_facts(&common::workspace_root(), &mut reader).unwrap())
+    Some(pipeline::refresh_docs_facts(&support::workspace_root(), &mut reader).unwrap())
 }
 
 #[test]
 fn the_committed_facts_are_what_the_shared_pages_say() {
     let Some(facts) = shared_facts() else { return };
-    let committed = pipeline::load_docs_facts(&common::workspace_root()).unwrap();
+    let committed = pipeline::load_docs_facts(&support::workspace_root()).unwrap();
     assert!(
         committed == facts,
         "metadata/docs-facts.json is stale: run `cargo xtask docs-refresh` and commit"
     );
     assert_eq!(
         write::to_json(&committed),
-        std::fs::read_to_string(common::workspace_root().join(pipeline::DOCS_FACTS)).unwrap(),
+        std::fs::read_to_string(support::workspace_root().join(pipeline::DOCS_FACTS)).unwrap(),
         "the committed file is not in the normalised form"
     );
 }
@@ -503,7 +503,7 @@ fn facts_of_the_pages_the_issue_names() {
 #[test]
 fn docs_check_report_on_the_shared_docs() {
     let Some(facts) = shared_facts() else { return };
-    let model = pipeline::load_committed_model(&common::workspace_root()).unwrap();
+    let model = pipeline::load_committed_model(&support::workspace_root()).unwrap();
     let report = check::check(&facts, &model);
     for class in FindingClass::ALL {
         if class != FindingClass::Enum {
@@ -588,8 +588,8 @@ fn one_planted_disagreement_of_each_class_is_found() {
     std::fs::write(tmp.join(get), format!("{before}\"displayName\": 42{rest}")).unwrap();
 
     let mut reader = DirReader::new(&tmp, "planted");
-    let facts = pipeline::refresh_docs_facts(&common::workspace_root(), &mut reader).unwrap();
-    let model = pipeline::load_committed_model(&common::workspace_root()).unwrap();
+    let facts = pipeline::refresh_docs_facts(&support::workspace_root(), &mut reader).unwrap();
+    let model = pipeline::load_committed_model(&support::workspace_root()).unwrap();
     let report = check::check(&facts, &model);
     let _ = std::fs::remove_dir_all(&tmp);
     let found = |class: FindingClass, subject: &str| {

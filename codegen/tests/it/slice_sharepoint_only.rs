@@ -1,21 +1,21 @@
 //! A slice of the SharePoint migration paths only keeps nothing of the
 //! cross-tenant migration API: the closure does not leak across subtrees.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use migrations_codegen::model::Model;
 use migrations_codegen::pipeline::{self, Sliced};
 use migrations_codegen::slice::SliceConfig;
 
+use crate::support;
+
 const INCLUDE: &str = "/solutions/sharePoint/migrations/**";
 
 fn sliced(with_patches: bool) -> Option<(Sliced, Model, SliceConfig)> {
-    let (file, text) = common::shared_csdl("graph-beta.csdl")?;
-    let config = common::config(&[INCLUDE]);
+    let (file, text) = support::shared_csdl("graph-beta.csdl")?;
+    let config = support::config(&[INCLUDE]);
     let patches = if with_patches {
-        common::committed_patches()
+        support::committed_patches()
     } else {
         Vec::new()
     };
