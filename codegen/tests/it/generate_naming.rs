@@ -101,8 +101,9 @@ fn odata_names_yield_to_the_names_the_generator_reserves() {
         "pub additional_data: serde_json::Map<String, serde_json::Value>",
         "\"additionalData\" => additional_data_property: String,",
         "\"odataType\" => odata_type_property: String,",
-        "pub fn with_additional_data_property(mut self, value: impl Into<String>) -> Self",
-        "pub fn with_additional_data_property_null(mut self) -> Self",
+        // Setters are a table for `support::setters!`.
+        "\"additionalData\" => additional_data_property: String => with_additional_data_property / ",
+        " with_additional_data_property_null,",
     ] {
         assert!(thing.contains(expected), "lacks `{expected}`:\n{thing}");
     }
