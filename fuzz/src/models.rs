@@ -1,6 +1,6 @@
 //! Fuzz entry points for the generated models, shared by the cargo-fuzz
 //! target (`fuzz/fuzz_targets/model_json.rs`) and the bounded stable smoke
-//! test (`sdk/tests/prop_fuzz_models.rs`, which includes this file by path).
+//! test (`sdk/tests/it/prop_fuzz_models.rs`, which includes this file by path).
 //!
 //! Every input is decoded as each top-level model. A decode error is a normal
 //! outcome; a panic, or a value that does not survive encode → decode

@@ -1,5 +1,5 @@
 //! A small deterministic mutator for the bounded stable smoke runs
-//! (`codegen/tests/it/prop_fuzz_csdl.rs`, `sdk/tests/prop_fuzz_models.rs`): the
+//! (`codegen/tests/it/prop_fuzz_csdl.rs`, `sdk/tests/it/prop_fuzz_models.rs`): the
 //! committed seeds with random byte flips, truncations, duplications,
 //! deletions, splices and inserted tokens. libFuzzer's own mutator replaces
 //! it under `cargo fuzz`.

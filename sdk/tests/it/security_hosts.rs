@@ -8,15 +8,13 @@
 
 #![allow(deprecated)]
 
-mod security_support;
-
 use futures::TryStreamExt;
 use graph_migrations::models::CrossTenantMigrationJob;
 use std::sync::{Arc, Mutex};
 
+use crate::support::security::*;
 use graph_migrations::runtime::Error;
 use graph_migrations::{Client, Field};
-use security_support::*;
 use serde_json::json;
 
 const JOBS: &str = "/beta/solutions/migrations/crossTenantMigrationJobs";

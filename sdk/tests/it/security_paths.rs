@@ -8,10 +8,8 @@
 
 #![allow(deprecated)]
 
-mod security_support;
-
+use crate::support::security::*;
 use graph_migrations::runtime::{Error, decode_odata_string_literal, decode_path_segment};
-use security_support::*;
 use serde_json::json;
 
 const HOSTILE: &[&str] = &[

@@ -4,15 +4,12 @@
 //! responder returns.
 #![allow(dead_code)]
 
-#[path = "../runtime_support.rs"]
-mod runtime_support;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use crate::support::Capture;
 use graph_migrations::runtime::{Client, ClientBuilder, RetryPolicy};
-pub use runtime_support::Capture;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -217,6 +214,6 @@ async fn serve(
 
 /// Everything at TRACE level, span opening and closing included, from every
 /// crate (reqwest, hyper, ours), for the current thread.
-pub fn capture_all_tracing() -> (Capture, runtime_support::CaptureGuard) {
-    runtime_support::capture_tracing()
+pub fn capture_all_tracing() -> (Capture, crate::support::CaptureGuard) {
+    crate::support::capture_tracing()
 }

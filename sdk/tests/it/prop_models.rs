@@ -1,6 +1,6 @@
 //! Property tests (proptest): every generated model round-trips JSON without
 //! loss. JSON values are generated per model from the model listing
-//! (tests/tests/snapshots/snapshots__model_listing.snap, the generator's own
+//! (tests/tests/it/snapshots/it__snapshots__model_listing.snap, the generator's own
 //! view of the sliced metadata), with
 //!
 //! - random subsets of the known properties (inherited ones included),
@@ -27,7 +27,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-const LISTING: &str = include_str!("../../tests/tests/snapshots/snapshots__model_listing.snap");
+const LISTING: &str =
+    include_str!("../../../tests/tests/it/snapshots/it__snapshots__model_listing.snap");
 const NS: &str = "microsoft.graph.";
 
 // ---------------------------------------------------------------------------

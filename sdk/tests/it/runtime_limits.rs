@@ -1,11 +1,9 @@
 //! A response body larger than the client accepts ends the request with a
 //! typed error, whether its length is declared or it arrives chunked.
 
-mod runtime_support;
-
+use crate::support::*;
 use graph_migrations::runtime::{Error, RequestPath};
 use http::Method;
-use runtime_support::*;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::method;

@@ -1,13 +1,11 @@
 //! Delta updates: payload shape, 120 items -> 50/50/20, resume after failure.
 
-mod runtime_support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::*;
 use graph_migrations::Field;
 use graph_migrations::runtime::delta::{DeltaOptions, DeltaPayload, delta_update_with};
 use graph_migrations::runtime::{DeltaChange, RemovedReason, RequestPath, delta_update};
-use runtime_support::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

@@ -5,19 +5,19 @@
 // Each example is a standalone program that includes examples/common/mod.rs itself.
 #![allow(clippy::duplicate_mod)]
 
-#[path = "../examples/common/mod.rs"]
+#[path = "../../examples/common/mod.rs"]
 mod common;
 
 #[allow(dead_code)]
-#[path = "../examples/migrate_users.rs"]
+#[path = "../../examples/migrate_users.rs"]
 mod migrate_users;
 
 #[allow(dead_code)]
-#[path = "../examples/sharepoint_site_move.rs"]
+#[path = "../../examples/sharepoint_site_move.rs"]
 mod sharepoint_site_move;
 
 #[allow(dead_code)]
-#[path = "../examples/identity_mappings_bulk.rs"]
+#[path = "../../examples/identity_mappings_bulk.rs"]
 mod identity_mappings_bulk;
 
 use std::collections::HashMap;

@@ -1,11 +1,9 @@
 //! JSON batching: wire format, mixed statuses, dependsOn, the 20-request limit.
 
-mod runtime_support;
-
+use crate::support::*;
 use graph_migrations::Error;
 use graph_migrations::runtime::{ODataLiteral, RequestPath};
 use http::Method;
-use runtime_support::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

@@ -1,14 +1,12 @@
 //! Paging: nextLink following, @odata.count, origin check (the other host
 //! receives nothing), and redirects never carrying the token to another host.
 
-mod runtime_support;
-
+use crate::support::*;
 use futures::{StreamExt, TryStreamExt};
 use graph_migrations::models::SharePointUserIdentityMapping;
 use graph_migrations::runtime::{Error, RequestPath};
 use graph_migrations::{Items, Pager};
 use http::Method;
-use runtime_support::*;
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};

@@ -1,5 +1,8 @@
-//! Shared helpers for the runtime integration tests (`mod runtime_support;`).
+//! Shared helpers of the SDK's integration tests: the runtime's (clients on
+//! a mock server, tracing capture) here, the security tests' in [`security`].
 #![allow(dead_code)]
+
+pub mod security;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -12,9 +12,9 @@
 
 #![allow(deprecated)]
 
-#[path = "../../fuzz/src/models.rs"]
+#[path = "../../../fuzz/src/models.rs"]
 mod harness;
-#[path = "../../fuzz/src/mutate.rs"]
+#[path = "../../../fuzz/src/mutate.rs"]
 mod mutate;
 
 use std::path::PathBuf;

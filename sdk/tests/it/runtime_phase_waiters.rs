@@ -6,19 +6,17 @@
 
 #![allow(deprecated)] // the crossTenantMigrationJob API is marked deprecated in Graph beta
 
-mod runtime_support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::client;
 use graph_migrations::models::{
     CrossTenantMigrationJobStatus as Job, SharePointMigrationTaskStatus as Task,
 };
 use graph_migrations::waiters::{
     Outcome, WaitError, Waiter, migration_outcome, task_outcome, validation_outcome,
 };
-use runtime_support::client;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,11 +1,9 @@
 //! Error fields from Graph error bodies, documented-condition helpers, raw
 //! HTML bodies, decode errors naming the JSON path, and the send variants.
 
-mod runtime_support;
-
+use crate::support::*;
 use graph_migrations::runtime::{Error, RequestPath};
 use http::Method;
-use runtime_support::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};

@@ -1,15 +1,13 @@
 //! Path and literal encoding: hostile key values cannot change the request
 //! path, and OData string literals round-trip for arbitrary strings.
 
-mod runtime_support;
-
+use crate::support::*;
 use graph_migrations::Error;
 use graph_migrations::runtime::{
     ODataLiteral, RequestPath, decode_odata_string_literal, decode_path_segment,
     encode_odata_literal, encode_path_segment,
 };
 use http::Method;
-use runtime_support::*;
 use serde_json::json;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -8,16 +8,14 @@
 
 #![allow(deprecated)]
 
-mod security_support;
-
 use std::error::Error as _;
 use std::time::Duration;
 
+use crate::support::security::*;
 use futures::TryStreamExt;
 use graph_migrations::Client;
 use graph_migrations::models::CrossTenantMigrationJob;
 use graph_migrations::runtime::{AccessToken, Error, token_fn};
-use security_support::*;
 use serde_json::json;
 
 /// `err`, its Debug and every source in its chain.

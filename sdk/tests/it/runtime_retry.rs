@@ -1,15 +1,13 @@
 //! Retries: counts, Retry-After (seconds and HTTP date), disabled policy,
 //! idempotency rules, client-request-id stability.
 
-mod runtime_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use graph_migrations::runtime::{Error, RequestPath, RetryPolicy};
 use http::Method;
-use runtime_support::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

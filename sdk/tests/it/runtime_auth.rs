@@ -1,14 +1,12 @@
 //! Authentication and token redaction (Debug, Display, errors, tracing output).
 
-mod runtime_support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::*;
 use graph_migrations::runtime::{
     AccessToken, Cloud, Error, RequestPath, Secret, StaticToken, TokenProvider, token_fn,
 };
 use http::Method;
-use runtime_support::*;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
