@@ -6,8 +6,6 @@
 //! CSDL → Rust tokens ([`emit`]) → formatted files. [`pipeline`] strings the
 //! stages together for `cargo xtask`.
 
-#![warn(unreachable_pub)]
-
 pub mod csdl;
 pub mod diagnostic;
 pub mod diff;

@@ -49,7 +49,7 @@ use common::{BoxError, bar, say};
 
 /// One CSV row (the failures file adds `error`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     #[serde(default)]
     pub action: String,
     #[serde(rename = "sourceUserPrincipalName")]
@@ -68,7 +68,7 @@ pub struct Row {
 
 /// A row that was not applied.
 #[derive(Clone, Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// Line in the CSV file (the header is line 1).
     pub line: u64,
     pub source_upn: String,
@@ -77,7 +77,7 @@ pub struct Failure {
 
 /// What to apply and how.
 #[derive(Clone, Debug)]
-pub struct Options {
+pub(crate) struct Options {
     pub csv_path: PathBuf,
     /// Changes per PATCH (1..=50).
     pub chunk_size: usize,
@@ -90,7 +90,7 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn new(csv_path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(csv_path: impl Into<PathBuf>) -> Self {
         Self {
             csv_path: csv_path.into(),
             chunk_size: MAX_DELTA_CHUNK,
@@ -101,7 +101,7 @@ impl Options {
     }
 
     /// The path from the first argument (default: a file in the temp directory).
-    pub fn from_args(conn: &common::Connection) -> Self {
+    pub(crate) fn from_args(conn: &common::Connection) -> Self {
         let path = std::env::args_os()
             .nth(1)
             .map(PathBuf::from)
@@ -112,7 +112,7 @@ impl Options {
     }
 
     /// `<file>.failed.csv` beside the input.
-    pub fn failures_path(&self) -> PathBuf {
+    pub(crate) fn failures_path(&self) -> PathBuf {
         let stem = self
             .csv_path
             .file_stem()
@@ -124,7 +124,7 @@ impl Options {
 
 /// The outcome of a run.
 #[derive(Clone, Debug, Default)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub total: usize,
     pub applied: usize,
     pub failures: Vec<Failure>,
@@ -137,7 +137,7 @@ pub struct Summary {
 }
 
 /// Writes `rows` sample mappings; every `invalid_every`-th row has no target user.
-pub fn generate_csv(
+pub(crate) fn generate_csv(
     path: &Path,
     rows: usize,
     invalid_every: Option<usize>,
@@ -242,7 +242,7 @@ fn reason(e: &Error) -> String {
 }
 
 /// Reads the CSV and applies it; the whole example.
-pub async fn run(client: &Client, options: &Options) -> Result<Summary, BoxError> {
+pub(crate) async fn run(client: &Client, options: &Options) -> Result<Summary, BoxError> {
     if !options.csv_path.exists() {
         if !options.generate_if_missing {
             return Err(format!("{} does not exist", options.csv_path.display()).into());

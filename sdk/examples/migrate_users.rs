@@ -35,7 +35,7 @@ use common::{BoxError, bar, say};
 
 /// What to migrate.
 #[derive(Clone, Debug)]
-pub struct Options {
+pub(crate) struct Options {
     /// The job's display name (unique in the tenant).
     pub display_name: String,
     /// The source tenant's id.
@@ -52,7 +52,7 @@ pub struct Options {
 
 impl Options {
     /// Sample data the simulator accepts: three new users, Teams and OneDrive.
-    pub fn sample(poll: Duration) -> Self {
+    pub(crate) fn sample(poll: Duration) -> Self {
         let short = uuid::Uuid::new_v4().simple().to_string();
         Self {
             display_name: format!("example-migrate-users-{}", &short[..8]),
@@ -65,7 +65,7 @@ impl Options {
     }
 
     /// From the environment; the simulator gets sample data for what is not set.
-    pub fn from_env(conn: &common::Connection) -> Result<Self, BoxError> {
+    pub(crate) fn from_env(conn: &common::Connection) -> Result<Self, BoxError> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
         let mut o = Self::sample(conn.poll);
         if let Some(name) = var("JOB_NAME") {
@@ -98,7 +98,7 @@ impl Options {
 
 /// One user's outcome, per workload.
 #[derive(Clone, Debug)]
-pub struct UserOutcome {
+pub(crate) struct UserOutcome {
     pub id: String,
     /// `(service, status)` pairs, e.g. `("Teams", "completed")`.
     pub services: Vec<(String, String)>,
@@ -106,7 +106,8 @@ pub struct UserOutcome {
 
 /// The result of a run.
 #[derive(Clone, Debug)]
-pub struct Report {
+#[allow(dead_code)] // read by the tests that include this example (sdk/tests/it/examples_run.rs)
+pub(crate) struct Report {
     pub job_id: String,
     pub validation_status: String,
     pub status: String,
@@ -183,7 +184,7 @@ fn wait_failed(phase: &str, job_id: &str, e: WaitError<CrossTenantMigrationJob>)
 }
 
 /// Creates, validates, migrates and waits; the whole example.
-pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError> {
+pub(crate) async fn run(client: &Client, options: &Options) -> Result<Report, BoxError> {
     let jobs = client
         .solutions()
         .migrations()

@@ -33,7 +33,7 @@ use common::{BoxError, say, spinner};
 
 /// The site to move.
 #[derive(Clone, Debug)]
-pub struct Options {
+pub(crate) struct Options {
     pub source_site_url: String,
     pub target_site_url: String,
     /// The target organization's OneDrive host, `https://<org>-my.sharepoint.com`.
@@ -46,7 +46,7 @@ pub struct Options {
 
 impl Options {
     /// The documentation's example (trusted by the simulator's defaults).
-    pub fn sample(poll: Duration) -> Self {
+    pub(crate) fn sample(poll: Duration) -> Self {
         Self {
             source_site_url: "https://contoso.sharepoint.com/sites/IT".into(),
             target_site_url: "https://fabrico.sharepoint.com/sites/IT".into(),
@@ -58,7 +58,7 @@ impl Options {
     }
 
     /// From the environment; the simulator gets the sample for what is not set.
-    pub fn from_env(conn: &common::Connection) -> Result<Self, BoxError> {
+    pub(crate) fn from_env(conn: &common::Connection) -> Result<Self, BoxError> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
         let mut o = Self::sample(conn.poll);
         match (
@@ -103,7 +103,8 @@ impl Options {
 
 /// The result of a run.
 #[derive(Clone, Debug)]
-pub struct Report {
+#[allow(dead_code)] // read by the tests that include this example (sdk/tests/it/examples_run.rs)
+pub(crate) struct Report {
     pub task_id: String,
     pub status: String,
     pub succeeded: bool,
@@ -142,7 +143,7 @@ fn with_hint(e: Error) -> BoxError {
 }
 
 /// Validates, creates and follows the task; the whole example.
-pub async fn run(client: &Client, options: &Options) -> Result<Report, BoxError> {
+pub(crate) async fn run(client: &Client, options: &Options) -> Result<Report, BoxError> {
     let tasks = client
         .solutions()
         .share_point()

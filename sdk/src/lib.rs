@@ -29,7 +29,7 @@
 //!   ([`runtime::TokenProvider`]), [`runtime::batch`], [`runtime::delta`] and
 //!   the Edm types of [`runtime::edm`].
 
-#![warn(missing_docs, unreachable_pub)]
+#![warn(missing_docs)]
 
 #[rustfmt::skip]
 mod generated;

@@ -2,8 +2,6 @@
 //! that the committed generated files are fresh, compare two versions of the
 //! metadata, and inspect CSDL files.
 
-#![warn(unreachable_pub)]
-
 mod bench;
 mod docs;
 mod fetch;

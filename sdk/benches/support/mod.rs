@@ -8,18 +8,19 @@ use std::process::{Child, Command, Stdio};
 use futures::StreamExt;
 use graph_migrations::Client;
 
-pub const USER_MAPPINGS: &str = "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
+pub(crate) const USER_MAPPINGS: &str =
+    "/solutions/sharePoint/migrations/crossOrganizationUserMappings";
 
 /// This benchmark binary run again as `--serve ARGS…`; it prints the base
 /// URL it serves on and serves until its stdin closes, which dropping this
 /// does.
-pub struct ChildServer {
+pub(crate) struct ChildServer {
     child: Child,
     pub base_url: String,
 }
 
 impl ChildServer {
-    pub fn start(args: &[String]) -> ChildServer {
+    pub(crate) fn start(args: &[String]) -> ChildServer {
         let mut child = Command::new(std::env::current_exe().expect("own path"))
             .arg("--serve")
             .args(args)
@@ -46,7 +47,7 @@ impl Drop for ChildServer {
 }
 
 /// In the child: `--serve N PAGE` as passed by [`ChildServer::start`].
-pub fn serve_args(args: &[String]) -> Option<(usize, usize)> {
+pub(crate) fn serve_args(args: &[String]) -> Option<(usize, usize)> {
     let i = args.iter().position(|a| a == "--serve")?;
     let number = |k: usize| -> usize {
         args.get(i + k)
@@ -58,7 +59,7 @@ pub fn serve_args(args: &[String]) -> Option<(usize, usize)> {
 
 /// The child's runtime: one worker, so that the server does not take both
 /// cores from the client being measured.
-pub fn child_runtime() -> tokio::runtime::Runtime {
+pub(crate) fn child_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -68,7 +69,7 @@ pub fn child_runtime() -> tokio::runtime::Runtime {
 
 /// In the child: tells the parent where to connect, then serves until the
 /// parent closes stdin.
-pub async fn announce_and_serve(base_url: &str) {
+pub(crate) async fn announce_and_serve(base_url: &str) {
     println!("{base_url}");
     tokio::task::spawn_blocking(|| {
         let _ = std::io::stdin().read_to_end(&mut Vec::new());
@@ -79,7 +80,7 @@ pub async fn announce_and_serve(base_url: &str) {
 
 /// Streams every user identity mapping through `Pager::items()` in pages of
 /// `top`, keeping none; returns how many were decoded with their id.
-pub async fn stream_user_mappings(client: &Client, top: u32) -> usize {
+pub(crate) async fn stream_user_mappings(client: &Client, top: u32) -> usize {
     let items = client
         .solutions()
         .share_point()

@@ -23,11 +23,11 @@ use graph_migrations::runtime::{Cloud, RetryPolicy};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The error type of the examples.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Which kind of endpoint a client talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     /// graph-sim or another non-Graph endpoint (test data may be generated).
     Simulator,
     /// Microsoft Graph (a national cloud included).
@@ -35,7 +35,7 @@ pub enum Endpoint {
 }
 
 /// A configured client and what it talks to.
-pub struct Connection {
+pub(crate) struct Connection {
     pub client: Client,
     pub endpoint: Endpoint,
     /// Seconds between status polls.
@@ -43,13 +43,13 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn is_simulator(&self) -> bool {
+    pub(crate) fn is_simulator(&self) -> bool {
         self.endpoint == Endpoint::Simulator
     }
 }
 
 /// Whether `url` names a Microsoft Graph host (any national cloud).
-pub fn is_graph_host(url: &str) -> bool {
+pub(crate) fn is_graph_host(url: &str) -> bool {
     url::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
@@ -57,13 +57,13 @@ pub fn is_graph_host(url: &str) -> bool {
 }
 
 /// Connects from the process environment (see the module docs).
-pub fn connect() -> Result<Connection, BoxError> {
+pub(crate) fn connect() -> Result<Connection, BoxError> {
     connect_with(|name| std::env::var(name).ok())
 }
 
 /// Connects from the variables `var` returns (the process environment in
 /// [`connect`]; a map in tests).
-pub fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Connection, BoxError> {
+pub(crate) fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Connection, BoxError> {
     let var = |name: &str| {
         var(name)
             .map(|v| v.trim().to_string())
@@ -158,7 +158,7 @@ fn with_client_secret(
 }
 
 /// A spinner with a message (hidden automatically when stderr is not a terminal).
-pub fn spinner(message: impl Into<String>) -> ProgressBar {
+pub(crate) fn spinner(message: impl Into<String>) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_style(
         ProgressStyle::with_template("{spinner:.green} [{elapsed_precise}] {msg}")
@@ -170,7 +170,7 @@ pub fn spinner(message: impl Into<String>) -> ProgressBar {
 }
 
 /// A progress bar of `len` steps.
-pub fn bar(len: u64, unit: &str) -> ProgressBar {
+pub(crate) fn bar(len: u64, unit: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     let template = format!(
         "{{spinner:.green}} [{{elapsed_precise}}] [{{wide_bar:.cyan/blue}}] {{pos}}/{{len}} {unit} {{msg}}"
@@ -185,7 +185,7 @@ pub fn bar(len: u64, unit: &str) -> ProgressBar {
 }
 
 /// Prints a line above the bar, or to stderr when the bar is hidden (not a terminal).
-pub fn say(pb: &ProgressBar, line: impl AsRef<str>) {
+pub(crate) fn say(pb: &ProgressBar, line: impl AsRef<str>) {
     if pb.is_hidden() {
         eprintln!("{}", line.as_ref());
     } else {
@@ -195,7 +195,7 @@ pub fn say(pb: &ProgressBar, line: impl AsRef<str>) {
 
 /// The migration waiter polling every `poll` (backing off to four times
 /// that), giving up after `max_wait`.
-pub fn poll_waiter(poll: Duration, max_wait: Duration) -> graph_migrations::Waiter {
+pub(crate) fn poll_waiter(poll: Duration, max_wait: Duration) -> graph_migrations::Waiter {
     graph_migrations::waiters::migration_waiter()
         .interval(poll)
         .max_interval(poll * 4)
@@ -203,7 +203,7 @@ pub fn poll_waiter(poll: Duration, max_wait: Duration) -> graph_migrations::Wait
 }
 
 /// A comma-separated list from a variable.
-pub fn list_var(value: Option<String>) -> Option<Vec<String>> {
+pub(crate) fn list_var(value: Option<String>) -> Option<Vec<String>> {
     value.map(|v| {
         v.split(',')
             .map(|s| s.trim().to_string())
@@ -213,7 +213,7 @@ pub fn list_var(value: Option<String>) -> Option<Vec<String>> {
 }
 
 /// The process exit: prints the error chain to stderr on failure.
-pub fn exit(result: Result<(), BoxError>) -> std::process::ExitCode {
+pub(crate) fn exit(result: Result<(), BoxError>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -12,8 +12,11 @@
 
 #![allow(deprecated)]
 
+// The fuzz crate's own modules, where `pub` is their API.
+#[allow(unreachable_pub)]
 #[path = "../../../fuzz/src/models.rs"]
 mod harness;
+#[allow(unreachable_pub)]
 #[path = "../../../fuzz/src/mutate.rs"]
 mod mutate;
 

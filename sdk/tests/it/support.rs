@@ -2,7 +2,7 @@
 //! a mock server, tracing capture) here, the security tests' in [`security`].
 #![allow(dead_code)]
 
-pub mod security;
+pub(crate) mod security;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -11,10 +11,10 @@ use std::time::Duration;
 use graph_migrations::runtime::{Client, ClientBuilder, RetryPolicy};
 use wiremock::MockServer;
 
-pub const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOi.SUPER-SECRET-TOKEN-VALUE.sig";
+pub(crate) const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOi.SUPER-SECRET-TOKEN-VALUE.sig";
 
 /// A retry policy with tiny delays for tests.
-pub fn fast_retry(max_retries: u32) -> RetryPolicy {
+pub(crate) fn fast_retry(max_retries: u32) -> RetryPolicy {
     RetryPolicy::default()
         .with_max_retries(max_retries)
         .with_initial_delay(Duration::from_millis(5))
@@ -23,23 +23,23 @@ pub fn fast_retry(max_retries: u32) -> RetryPolicy {
 }
 
 /// A client pointed at `server`/beta with a static token and fast retries.
-pub fn builder(server: &MockServer) -> ClientBuilder {
+pub(crate) fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
         .base_url(format!("{}/beta", server.uri()))
         .bearer_token(TOKEN)
         .retry_policy(fast_retry(3))
 }
 
-pub fn client(server: &MockServer) -> Client {
+pub(crate) fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
 /// Everything written to it, for tracing output (see [`capture_tracing`]).
 #[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Capture(pub Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
@@ -59,7 +59,7 @@ thread_local! {
 }
 
 /// Ends a capture started by [`capture_tracing`] on this thread.
-pub struct CaptureGuard(Option<Capture>);
+pub(crate) struct CaptureGuard(Option<Capture>);
 
 impl Drop for CaptureGuard {
     fn drop(&mut self) {
@@ -93,7 +93,7 @@ impl Write for ThreadSink {
 /// interest of a callsite first hit on *another* thread against that
 /// thread's (empty) default, caches `never`, and the capturing test then
 /// sees no spans. This failed in CI.
-pub fn capture_tracing() -> (Capture, CaptureGuard) {
+pub(crate) fn capture_tracing() -> (Capture, CaptureGuard) {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::{Layer, filter::filter_fn, fmt::format::FmtSpan};
     static INSTALL: std::sync::Once = std::sync::Once::new();

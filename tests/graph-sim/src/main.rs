@@ -1,8 +1,6 @@
 //! `graph-sim` binary: runs the simulator until Ctrl-C and prints its base URL
 //! (the first line of standard output) so scripts and examples can use it.
 
-#![warn(unreachable_pub)]
-
 use clap::Parser;
 use graph_sim::{FaultConfig, SimConfig};
 

@@ -1,6 +1,4 @@
 //! xtask's integration tests, as one test binary (the layout every crate of
 //! the workspace uses: `tests/it/main.rs` with one module per area).
 
-#![warn(unreachable_pub)]
-
 mod cli;

@@ -8,16 +8,16 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use crate::support::Capture;
+pub(crate) use crate::support::Capture;
 use graph_migrations::runtime::{Client, ClientBuilder, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOi.TOP-SECRET-HARDENING-TOKEN.sig";
+pub(crate) const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOi.TOP-SECRET-HARDENING-TOKEN.sig";
 
 /// One request as it arrived on the wire.
 #[derive(Clone, Debug)]
-pub struct RawRequest {
+pub(crate) struct RawRequest {
     /// `GET /beta/x HTTP/1.1`
     pub line: String,
     pub headers: Vec<(String, String)>,
@@ -25,14 +25,14 @@ pub struct RawRequest {
 }
 
 impl RawRequest {
-    pub fn method(&self) -> &str {
+    pub(crate) fn method(&self) -> &str {
         self.line.split(' ').next().unwrap_or("")
     }
     /// The request target, as sent (`/beta/x?y`).
-    pub fn target(&self) -> &str {
+    pub(crate) fn target(&self) -> &str {
         self.line.split(' ').nth(1).unwrap_or("")
     }
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -42,28 +42,28 @@ impl RawRequest {
 
 /// What to answer.
 #[derive(Clone, Debug)]
-pub struct RawResponse {
+pub(crate) struct RawResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl RawResponse {
-    pub fn json(status: u16, v: serde_json::Value) -> Self {
+    pub(crate) fn json(status: u16, v: serde_json::Value) -> Self {
         RawResponse {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: serde_json::to_vec(&v).unwrap(),
         }
     }
-    pub fn redirect(status: u16, location: &str) -> Self {
+    pub(crate) fn redirect(status: u16, location: &str) -> Self {
         RawResponse {
             status,
             headers: vec![("Location".into(), location.into())],
             body: Vec::new(),
         }
     }
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
@@ -72,7 +72,7 @@ impl RawResponse {
 type Responder = Arc<dyn Fn(&RawRequest) -> RawResponse + Send + Sync>;
 
 /// A loopback server; each instance is its own origin (own port).
-pub struct RawServer {
+pub(crate) struct RawServer {
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<RawRequest>>>,
     task: tokio::task::JoinHandle<()>,
@@ -85,7 +85,7 @@ impl Drop for RawServer {
 }
 
 impl RawServer {
-    pub async fn start(
+    pub(crate) async fn start(
         responder: impl Fn(&RawRequest) -> RawResponse + Send + Sync + 'static,
     ) -> RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -112,20 +112,20 @@ impl RawServer {
     }
 
     /// `http://127.0.0.1:PORT`
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    pub fn requests(&self) -> Vec<RawRequest> {
+    pub(crate) fn requests(&self) -> Vec<RawRequest> {
         self.requests.lock().unwrap().clone()
     }
 
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
 
     /// A client with base URL `<origin>/beta`, the test token and fast retries.
-    pub fn client_builder(&self) -> ClientBuilder {
+    pub(crate) fn client_builder(&self) -> ClientBuilder {
         Client::builder()
             .base_url(format!("{}/beta", self.origin()))
             .bearer_token(TOKEN)
@@ -133,12 +133,12 @@ impl RawServer {
             .timeout(Duration::from_secs(10))
     }
 
-    pub fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         self.client_builder().build().unwrap()
     }
 }
 
-pub fn fast_retry(n: u32) -> RetryPolicy {
+pub(crate) fn fast_retry(n: u32) -> RetryPolicy {
     RetryPolicy::default()
         .with_max_retries(n)
         .with_initial_delay(Duration::from_millis(1))
@@ -214,6 +214,6 @@ async fn serve(
 
 /// Everything at TRACE level, span opening and closing included, from every
 /// crate (reqwest, hyper, ours), for the current thread.
-pub fn capture_all_tracing() -> (Capture, crate::support::CaptureGuard) {
+pub(crate) fn capture_all_tracing() -> (Capture, crate::support::CaptureGuard) {
     crate::support::capture_tracing()
 }

@@ -1,7 +1,5 @@
 //! HTTP-level tests of graph-sim over real loopback connections.
 
-#![warn(unreachable_pub)]
-
 mod docs_rules;
 mod faults;
 mod jobs;
