@@ -4,14 +4,26 @@
 //! prettyplease cannot know a macro's grammar, so it reflows macro arguments
 //! as a paragraph: one property added to a type would rewrap every line
 //! after it in the pull request that adds it. The emitter puts a placeholder
-//! item carrying the laid-out invocation as a string into the token stream,
-//! and [`expand`] swaps the text in after formatting (rust-analyzer's
-//! generator does the same for doc comments).
+//! item, `__generated_table!(N);`, into the token stream and keeps the
+//! laid-out text aside; [`expand`] swaps the text in after formatting
+//! (rust-analyzer's generator does the same for doc comments). The text is
+//! never tokenised, parsed or formatted: tables are most of a model file
+//! (setters, with their docs), and formatting is most of a regeneration.
+//!
+//! The texts are kept per thread: a file's tokens are built and formatted
+//! on one thread ([`super::generate`] renders each file where it formats
+//! it), and [`expand`] takes the texts of the file it expands.
 
-use proc_macro2::TokenStream;
+use std::cell::RefCell;
+
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 const MARKER: &str = "__generated_table!";
+
+thread_local! {
+    static TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
 
 /// A placeholder for `path!(head, { entry, ... });`, one entry per line.
 pub(super) fn invocation(path: &str, head: &[String], entries: &[String]) -> TokenStream {
@@ -22,18 +34,26 @@ pub(super) fn invocation(path: &str, head: &[String], entries: &[String]) -> Tok
         text.push_str(",\n");
     }
     text.push_str("    }\n);");
-    quote!(__generated_table!(#text);)
+    let index = TEXTS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(text);
+        t.len() - 1
+    });
+    let index = Literal::usize_unsuffixed(index);
+    quote!(__generated_table!(#index);)
 }
 
-/// A Rust string literal for `text`.
+/// A Rust string literal for `text` (`str`'s `Debug` writes one).
 pub(super) fn literal(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
+    format!("{text:?}")
 }
 
-/// Replaces every placeholder in formatted source with the text it carries.
-/// Placeholders are items of the file, so they start a line: the marker
-/// anywhere else (in a doc comment quoting the metadata) is left alone.
+/// Replaces every placeholder in formatted source with its text, and
+/// forgets this thread's texts. Placeholders are items of the file, so they
+/// start a line: the marker anywhere else (in a doc comment quoting the
+/// metadata) is left alone.
 pub(super) fn expand(formatted: &str) -> Result<String, String> {
+    let texts = TEXTS.with(|t| std::mem::take(&mut *t.borrow_mut()));
     let mut out = String::with_capacity(formatted.len() * 2);
     let mut rest = formatted;
     while let Some(at) = find_at_line_start(rest, MARKER) {
@@ -44,10 +64,12 @@ pub(super) fn expand(formatted: &str) -> Result<String, String> {
         }
         let close = closing_paren(after).ok_or("a table placeholder is not closed")?;
         let argument = after[1..close].trim().trim_end_matches(',');
-        let text = syn::parse_str::<syn::LitStr>(argument)
-            .map_err(|e| format!("a table placeholder does not hold a string: {e}"))?
-            .value();
-        out.push_str(&text);
+        let text = argument
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| texts.get(i))
+            .ok_or_else(|| format!("a table placeholder names no table: {argument}"))?;
+        out.push_str(text);
         rest = after[close + 1..]
             .strip_prefix(';')
             .ok_or("a table placeholder is not followed by `;`")?;
