@@ -88,15 +88,13 @@ macro_rules! exercise_mappings {
 }
 
 fn job_body(name: &str) -> CrossTenantMigrationJob {
-    serde_json::from_value(serde_json::json!({
-        "displayName": name,
-        "resources": ["b5b8bc4f-0e36-4ad3-8ddf-248b68260b89", "ac87d040-a081-426c-a73b-81133f458a29"],
-        "workloads": ["Teams"],
-        "resourceType": "Users",
-        "exchangeSettings": {"targetDeliveryDomain": "fabrikam.com", "sourceEndpoint": "EXOHandler"},
-        "completeAfterDateTime": "2025-05-22T17:14:52Z",
-        "sourceTenantId": "12345678-1234-1234-1234-123456789012"
-    }))
+    serde_json::from_value(workspace_tests::job_json(
+        name,
+        &[
+            "b5b8bc4f-0e36-4ad3-8ddf-248b68260b89",
+            "ac87d040-a081-426c-a73b-81133f458a29",
+        ],
+    ))
     .unwrap()
 }
 

@@ -295,7 +295,6 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             for (name, rev) in deprecated {
                 println!("  {name}: {}", rev.note());
             }
-            let _ = vocab::CORE;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -228,13 +228,7 @@ async fn seeded_sim() -> graph_sim::SimHandle {
     sim
 }
 
-fn client(sim: &graph_sim::SimHandle, token: &str) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .bearer_token(token)
-        .build()
-        .unwrap()
-}
+use workspace_tests::sim_client as client;
 
 #[tokio::test]
 async fn documented_create_examples_through_the_typed_sdk() {
@@ -629,14 +623,7 @@ async fn documented_migrate_errors_through_the_generated_error_enum() {
 
 /// A job the simulator accepts, for the edit test.
 fn edit_job_body() -> Value {
-    json!({
-        "displayName": "edit-me",
-        "resources": ["b5b8bc4f-0e36-4ad3-8ddf-248b68260b89"],
-        "workloads": ["Teams"],
-        "resourceType": "Users",
-        "completeAfterDateTime": "2025-05-22T17:14:52Z",
-        "sourceTenantId": "12345678-1234-1234-1234-123456789012"
-    })
+    workspace_tests::job_json("edit-me", &["b5b8bc4f-0e36-4ad3-8ddf-248b68260b89"])
 }
 
 // (This test lives here rather than in e2e.rs: that binary captures the
@@ -652,11 +639,7 @@ fn edit_job_body() -> Value {
 async fn an_edit_of_a_fetched_value_sends_only_what_changed() {
     use graph_migrations::models::*;
     let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
-    let client = graph_migrations::Client::builder()
-        .base_url(sim.base_url())
-        .bearer_token("sim.*")
-        .build()
-        .unwrap();
+    let client = client(&sim, "sim.*");
     let stats = sim.stats();
     let sent = |template: &str| {
         stats

@@ -59,18 +59,7 @@ fn op(i: usize) -> Op {
     }
 }
 
-fn job_body(name: &str) -> CrossTenantMigrationJob {
-    serde_json::from_value(json!({
-        "displayName": name,
-        "resources": ["b5b8bc4f-0e36-4ad3-8ddf-248b68260b89"],
-        "workloads": ["Teams"],
-        "resourceType": "Users",
-        "exchangeSettings": {"targetDeliveryDomain": "fabrikam.com", "sourceEndpoint": "EXOHandler"},
-        "completeAfterDateTime": "2025-05-22T17:14:52Z",
-        "sourceTenantId": "12345678-1234-1234-1234-123456789012"
-    }))
-    .unwrap()
-}
+use workspace_tests::job_body;
 
 /// How one logical request ended.
 #[derive(Debug)]
