@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use migrations_codegen::csdl::{ParseOptions, parse};
 use migrations_codegen::diff::{self, Severity, Version};
-use migrations_codegen::model::{Model, ResolveOptions, resolve_with, vocab};
+use migrations_codegen::model::{Model, ResolveOptions, resolve_with};
 use migrations_codegen::pipeline;
 
 // Parsing, resolving and formatting allocate tens of thousands of small
