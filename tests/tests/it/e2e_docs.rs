@@ -13,7 +13,6 @@
 //! Without ../shared the tests are skipped, except under `CI=true`, where
 //! they fail.
 
-use graph_migrations::Client;
 use graph_migrations::models::SharePointMigrationTask;
 use serde_json::{Map, Value, json};
 
