@@ -667,18 +667,6 @@ fn unknown_properties_odata_types_and_enum_members_survive() {
 }
 
 #[test]
-fn odata_type_without_hash_and_in_other_case_selects_the_variant() {
-    let task: SharePointMigrationTask = serde_json::from_value(json!({
-        "parameters": {"@odata.type": "Microsoft.Graph.SharePointSiteMigrationTaskParameters", "sourceSiteUrl": "x"}
-    }))
-    .unwrap();
-    assert!(matches!(
-        task.parameters.get(),
-        Some(AnySharePointMigrationTaskParameters::SharePointSiteMigrationTaskParameters(_))
-    ));
-}
-
-#[test]
 fn derived_types_are_encoded_with_their_odata_type() {
     use graph_migrations::models::SharePointSiteMigrationTaskParameters;
     let params = SharePointSiteMigrationTaskParameters::new()
