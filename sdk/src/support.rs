@@ -535,11 +535,39 @@ impl<T: serde::Serialize> serde::Serialize for CreateBody<'_, T> {
     }
 }
 
-/// What every generated edit has besides its setters and serialisation:
-/// `X::edit()`, `new`, `current`, `additional_data_mut`, `insist` and
-/// `is_empty`.
+/// What every generated edit has besides its struct and setters: `X::edit()`,
+/// `new`, `current`, `additional_data_mut`, `insist`, `is_empty`,
+/// `READ_ONLY` and the serialisation that sends only what changed. The
+/// first table lists the properties an edit may change, the second the
+/// read-only ones with why; `sent`/`not_sent` says whether `@odata.type`
+/// goes with the changes (the service needs it to pick a derived type).
 macro_rules! edit_object {
-    ($edit:ident, $target:ident, {}) => {
+    ($edit:ident, $target:ident, $odata_type:ident,
+     { $( $json:literal => $field:ident ),* $(,)? },
+     { $( $ro:literal => $why:literal ),* $(,)? }) => {
+        impl $edit {
+            /// Every property an edit may not change, with the metadata or
+            /// documentation fact that makes it read-only.
+            pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[$( ($ro, $why) ),*];
+        }
+
+        impl serde::Serialize for $edit {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let base = self.base.as_deref();
+                let mut map = serializer.serialize_map(None)?;
+                crate::support::edit_object!(@odata_type $odata_type, self, map);
+                $(
+                    crate::support::edit_entry(&mut map, $json, base.map(|b| &b.$field), &self.current.$field)?;
+                )*
+                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data)?;
+                for (k, v) in &self.insisted {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+
         impl $target {
             /// Starts an edit of this value: change what should change, and pass the edit to `patch`.
             /// Only the properties that then differ from this value are sent.
@@ -585,6 +613,12 @@ macro_rules! edit_object {
             }
         }
     };
+    (@odata_type sent, $self:ident, $map:ident) => {
+        if let Some(t) = &$self.current.odata_type {
+            $map.serialize_entry("@odata.type", t)?;
+        }
+    };
+    (@odata_type not_sent, $self:ident, $map:ident) => {};
 }
 pub(crate) use edit_object;
 

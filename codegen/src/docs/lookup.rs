@@ -8,27 +8,36 @@ use super::facts::*;
 /// service root, a trailing slash or case: the docs name the key of a job
 /// `{crossTenantMigrationJobId}` on one page and `{id}` on another.
 pub fn normalise_path(path: &str) -> String {
+    normalised(path).collect()
+}
+
+/// Whether two URL templates are the same after [`normalise_path`], without
+/// building either: the plan compares every documented request with every
+/// builder's template.
+pub fn same_path(a: &str, b: &str) -> bool {
+    normalised(a).eq(normalised(b))
+}
+
+fn normalised(path: &str) -> impl Iterator<Item = char> + '_ {
+    let path = path.trim();
     let path = path
-        .trim()
         .strip_prefix("https://graph.microsoft.com/beta")
-        .unwrap_or(path.trim());
-    let mut out = String::with_capacity(path.len());
+        .unwrap_or(path)
+        .trim_end_matches('/');
     let mut in_placeholder = false;
-    for c in path.chars() {
-        match c {
+    path.chars()
+        .filter(move |&c| match c {
             '{' => {
                 in_placeholder = true;
-                out.push('{');
+                true
             }
             '}' => {
                 in_placeholder = false;
-                out.push('}');
+                true
             }
-            _ if in_placeholder => {}
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    out.trim_end_matches('/').to_string()
+            _ => !in_placeholder,
+        })
+        .flat_map(char::to_lowercase)
 }
 
 impl DocsFacts {
@@ -69,11 +78,10 @@ impl DocsFacts {
     /// The operation documented for `method` on a URL template, placeholders
     /// in any spelling: `POST /solutions/migrations/crossTenantMigrationJobs/{id}/migrate`.
     pub fn operation(&self, method: &str, path: &str) -> Option<&OperationDoc> {
-        let want = normalise_path(path);
         self.operations.iter().find(|op| {
             op.http_requests
                 .iter()
-                .any(|r| r.method.eq_ignore_ascii_case(method) && normalise_path(&r.path) == want)
+                .any(|r| r.method.eq_ignore_ascii_case(method) && same_path(&r.path, path))
         })
     }
 

@@ -5,7 +5,7 @@
 
 use super::extract::{PageFacts, extract, extract_rendered, looks_rendered};
 use super::facts::*;
-use super::lookup::normalise_path;
+use super::lookup::{normalise_path, same_path};
 use super::page;
 use super::select::Selected;
 
@@ -151,7 +151,7 @@ fn merge_operation(into: &mut OperationDoc, from: OperationDoc) {
         if !into
             .http_requests
             .iter()
-            .any(|m| m.method == r.method && normalise_path(&m.path) == normalise_path(&r.path))
+            .any(|m| m.method == r.method && same_path(&m.path, &r.path))
         {
             into.http_requests.push(r);
         }

@@ -16,7 +16,7 @@ pub mod select;
 pub mod write;
 
 pub use facts::*;
-pub use lookup::{FactCounts, normalise_path};
+pub use lookup::{FactCounts, normalise_path, same_path};
 pub use select::{DirReader, PageReader};
 
 use crate::model::Model;

@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::models::structure;
-use super::table;
 use super::tokens::{deprecated_attr, docs, named, ty};
+use super::verbatim;
 use crate::plan::names::ident_text;
 use crate::plan::{
     BuilderPlan, ErrorEnumPlan, MethodKind, MethodPlan, RootMethod, UrlParam, UrlValue,
@@ -111,7 +111,7 @@ fn error_enum(e: &ErrorEnumPlan) -> TokenStream {
             }
         }
     });
-    let table = table::invocation(
+    let table = verbatim::table(
         "crate::support::documented_error",
         std::slice::from_ref(&e.rust_name),
         &e.variants

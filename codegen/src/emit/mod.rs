@@ -3,8 +3,8 @@
 
 mod builders;
 mod models;
-mod table;
 mod tokens;
+mod verbatim;
 
 use std::collections::BTreeMap;
 
@@ -142,7 +142,7 @@ pub fn format_file(tokens: &TokenStream, source: &str) -> Result<String, Diagnos
             format!("generator produced invalid Rust: {e}"),
         )
     })?;
-    let text = table::expand(&prettyplease::unparse(&file)).map_err(|e| {
+    let text = verbatim::expand(&prettyplease::unparse(&file)).map_err(|e| {
         Diagnostic::error(
             source,
             Pos::default(),

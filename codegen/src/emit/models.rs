@@ -6,8 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::table;
 use super::tokens::{deprecated_attr, docs, named, ty};
+use super::verbatim;
 use crate::plan::{AnyPlan, Docs, EditPlan, EnumPlan, FieldPlan, StructKind, StructPlan};
 
 pub(super) fn enum_type(e: &EnumPlan) -> TokenStream {
@@ -31,11 +31,11 @@ pub(super) fn enum_type(e: &EnumPlan) -> TokenStream {
     let entries: Vec<String> = e
         .members
         .iter()
-        .map(|m| format!("{} => {}", m.variant, table::literal(&m.wire)))
+        .map(|m| format!("{} => {}", m.variant, verbatim::literal(&m.wire)))
         .collect();
-    let table = table::invocation(
+    let table = verbatim::table(
         "crate::support::wire_enum",
-        &[e.rust_name.clone(), table::literal(&e.odata_name)],
+        &[e.rust_name.clone(), verbatim::literal(&e.odata_name)],
         &entries,
     );
     quote! {
@@ -75,15 +75,15 @@ pub(super) fn structure(s: &StructPlan) -> TokenStream {
                 .map(|f| {
                     format!(
                         "{} => {}: {}",
-                        table::literal(&f.json),
+                        verbatim::literal(&f.json),
                         named(&f.rust_name),
                         f.ty.as_str()
                     )
                 })
                 .collect();
-            let table = table::invocation(
+            let table = verbatim::table(
                 "crate::support::odata_object",
-                &[s.rust_name.clone(), table::literal(odata_name)],
+                &[s.rust_name.clone(), verbatim::literal(odata_name)],
                 &entries,
             );
             quote! {
@@ -154,27 +154,28 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
     let dep = deprecated_attr(s.deprecated.as_deref());
     let updatable: Vec<&FieldPlan> = e.updatable.iter().map(|&i| &s.fields[i]).collect();
     let setters = setter_table(&e.rust_name, &s.rust_name, &updatable, true);
-    let entries = updatable.iter().map(|f| {
-        let field = named(&f.rust_name);
-        let json = &f.json;
-        quote! {
-            crate::support::edit_entry(&mut map, #json, base.map(|b| &b.#field), &self.current.#field)?;
-        }
-    });
-    let read_only = e.read_only.iter().map(|(p, why)| quote!((#p, #why),));
+    let changes: Vec<String> = updatable
+        .iter()
+        .map(|f| format!("{} => {}", verbatim::literal(&f.json), f.rust_name))
+        .collect();
+    let read_only: Vec<String> = e
+        .read_only
+        .iter()
+        .map(|(p, why)| format!("{} => {}", verbatim::literal(p), verbatim::literal(why)))
+        .collect();
     let odata_type = if e.send_odata_type {
-        quote! {
-            if let Some(t) = &self.current.odata_type {
-                map.serialize_entry("@odata.type", t)?;
-            }
-        }
+        "sent"
     } else {
-        quote!()
+        "not_sent"
     };
-    let table = table::invocation(
+    let table = verbatim::tables(
         "crate::support::edit_object",
-        &[e.rust_name.clone(), s.rust_name.clone()],
-        &[],
+        &[
+            e.rust_name.clone(),
+            s.rust_name.clone(),
+            odata_type.to_string(),
+        ],
+        &[&changes, &read_only],
     );
     quote! {
         #d
@@ -188,29 +189,7 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
 
         #table
 
-        impl #name {
-            /// Every property an edit may not change, with the metadata or
-            /// documentation fact that makes it read-only.
-            pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[#(#read_only)*];
-
-        }
-
         #setters
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let base = self.base.as_deref();
-                let mut map = serializer.serialize_map(None)?;
-                #odata_type
-                #(#entries)*
-                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data)?;
-                for (k, v) in &self.insisted {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
-        }
     }
 }
 
@@ -237,11 +216,11 @@ fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) ->
                 } else {
                     format!(" {l}")
                 };
-                format!("#[doc = {}]", table::literal(&text))
+                format!("#[doc = {}]", verbatim::literal(&text))
             })
             .collect();
         if let Some(note) = dep {
-            out.push(format!("#[deprecated(note = {})]", table::literal(note)));
+            out.push(format!("#[deprecated(note = {})]", verbatim::literal(note)));
         }
         out.join(" ")
     };
@@ -269,7 +248,7 @@ fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) ->
             format!(
                 "{} {} => {}: {} => {}{}",
                 attrs(&d, dep),
-                table::literal(&f.json),
+                verbatim::literal(&f.json),
                 f.rust_name,
                 f.ty.as_str(),
                 f.setter,
@@ -282,7 +261,7 @@ fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) ->
     } else {
         "crate::support::setters"
     };
-    table::invocation(path, &[target.to_string()], &entries)
+    verbatim::table(path, &[target.to_string()], &entries)
 }
 
 /// `AnyX`: a value of type X or of any type derived from it in the slice,
@@ -303,16 +282,16 @@ fn polymorphic(any: &AnyPlan) -> TokenStream {
             quote!(crate::models::#t)
         })
         .collect();
-    let table = table::invocation(
+    let table = verbatim::table(
         "crate::support::any_object",
         &[
             any.rust_name.clone(),
             any.base_variant.clone(),
-            table::literal(&any.base_odata),
+            verbatim::literal(&any.base_odata),
         ],
         &any.variants
             .iter()
-            .map(|(v, _, o)| format!("{v} => {}", table::literal(o)))
+            .map(|(v, _, o)| format!("{v} => {}", verbatim::literal(o)))
             .collect::<Vec<_>>(),
     );
     let variant_docs = any.variants.iter().map(|(_, _, o)| format!(" A `{o}`."));

@@ -13,18 +13,9 @@ pub(super) fn named(text: &str) -> proc_macro2::Ident {
     }
 }
 
-/// `#[doc = " line"]` for each line; blank lines separate paragraphs.
+/// An item's doc comment (kept out of formatting: see [`super::verbatim`]).
 pub(super) fn docs(docs: &Docs) -> TokenStream {
-    let mut out = TokenStream::new();
-    for l in docs.lines() {
-        let text = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        out.extend(quote!(#[doc = #text]));
-    }
-    out
+    super::verbatim::docs(docs.lines())
 }
 
 pub(super) fn deprecated_attr(note: Option<&str>) -> TokenStream {
@@ -35,11 +26,13 @@ pub(super) fn deprecated_attr(note: Option<&str>) -> TokenStream {
 }
 
 /// A planned Rust type. The plan only holds types it wrote itself, so one
-/// that does not parse is a generator bug: it becomes a `compile_error!`
-/// naming it rather than a panic, and formatting reports it.
+/// that does not lex is a generator bug: it becomes a `compile_error!`
+/// naming it rather than a panic, and formatting reports it (as it reports
+/// one that lexes but does not parse as a type). Lexing alone, not parsing
+/// with syn: the file is parsed once, when it is formatted.
 pub(super) fn ty(t: &RustType) -> TokenStream {
-    match syn::parse_str::<syn::Type>(t.as_str()) {
-        Ok(parsed) => quote!(#parsed),
+    match t.as_str().parse::<TokenStream>() {
+        Ok(tokens) => tokens,
         Err(e) => {
             let message = format!("the generator planned an invalid Rust type `{t}`: {e}");
             quote!(compile_error!(#message))

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::{Plan, StructKind};
-use crate::docs::{DocsFacts, OperationDoc, normalise_path};
+use crate::docs::{DocsFacts, OperationDoc, same_path};
 use crate::model::{Model, TypeKind};
 
 /// One unsettled element.
@@ -122,10 +122,9 @@ fn operation_type(plan: &Plan, op: &OperationDoc) -> Option<String> {
         .flat_map(|b| &b.methods)
         .flat_map(|m| &m.endpoints)
         .find(|e| {
-            op.http_requests.iter().any(|r| {
-                r.method.eq_ignore_ascii_case(e.http)
-                    && normalise_path(&r.path) == normalise_path(&e.template)
-            })
+            op.http_requests
+                .iter()
+                .any(|r| r.method.eq_ignore_ascii_case(e.http) && same_path(&r.path, &e.template))
         })?;
     let returns = endpoint.returns.as_str();
     let inner = returns

@@ -154,93 +154,28 @@ pub struct CrossTenantMigrationJobEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    CrossTenantMigrationJobEdit, CrossTenantMigrationJob, {
+    CrossTenantMigrationJobEdit, CrossTenantMigrationJob, not_sent, {
+        "completeAfterDateTime" => complete_after_date_time,
+    }, {
+        "id" => "the key: it names the entity and never changes",
+        "createdBy" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "createdDateTime" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "displayName" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "exchangeSettings" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "jobType" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "lastUpdatedDateTime" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "message" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "resources" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "resourceType" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "sourceTenantId" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "status" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "targetTenantId" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "workloads" => "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
+        "users" => "a navigation property: changed through requests of its own",
     }
 );
-impl CrossTenantMigrationJobEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-        (
-            "createdBy",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "createdDateTime",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "displayName",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "exchangeSettings",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "jobType",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "lastUpdatedDateTime",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "message",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "resources",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "resourceType",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "sourceTenantId",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "status",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "targetTenantId",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        (
-            "workloads",
-            "not in the request body of the documented update (graph-docs/api/crosstenantmigrationjob-update.md)",
-        ),
-        ("users", "a navigation property: changed through requests of its own"),
-    ];
-}
 crate::support::edit_setters!(
     CrossTenantMigrationJobEdit, {
         #[doc = " Changes `completeAfterDateTime`: DateTime after which the migration should be performed"] #[doc = ""] #[doc = " See [`CrossTenantMigrationJob::complete_after_date_time`]."] "completeAfterDateTime" => complete_after_date_time: crate::runtime::edm::DateTimeOffset => with_complete_after_date_time,
     }
 );
-impl serde::Serialize for CrossTenantMigrationJobEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_entry(
-            &mut map,
-            "completeAfterDateTime",
-            base.map(|b| &b.complete_after_date_time),
-            &self.current.complete_after_date_time,
-        )?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}

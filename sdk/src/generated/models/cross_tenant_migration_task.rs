@@ -66,16 +66,14 @@ pub struct CrossTenantMigrationTaskEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    CrossTenantMigrationTaskEdit, CrossTenantMigrationTask, {
+    CrossTenantMigrationTaskEdit, CrossTenantMigrationTask, not_sent, {
+        "currentStatus" => current_status,
+        "lastUpdatedDateTime" => last_updated_date_time,
+        "taskType" => task_type,
+    }, {
+        "id" => "the key: it names the entity and never changes",
     }
 );
-impl CrossTenantMigrationTaskEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-    ];
-}
 crate::support::edit_setters!(
     CrossTenantMigrationTaskEdit, {
         #[doc = " Changes `currentStatus`: Most recent status of this migration task"] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::current_status`]."] "currentStatus" => current_status: Vec<crate::models::CrossTenantMigrationServiceStatusDetails> => with_current_status / #[doc = " Sets `currentStatus` to an explicit `null` (sent as `null` in a request body)."] with_current_status_null,
@@ -83,37 +81,3 @@ crate::support::edit_setters!(
         #[doc = " Changes `taskType`: Type of migration task. Only Users are supported at this time."] #[doc = ""] #[doc = " See [`CrossTenantMigrationTask::task_type`]."] "taskType" => task_type: String => with_task_type,
     }
 );
-impl serde::Serialize for CrossTenantMigrationTaskEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_entry(
-            &mut map,
-            "currentStatus",
-            base.map(|b| &b.current_status),
-            &self.current.current_status,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "lastUpdatedDateTime",
-            base.map(|b| &b.last_updated_date_time),
-            &self.current.last_updated_date_time,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "taskType",
-            base.map(|b| &b.task_type),
-            &self.current.task_type,
-        )?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}

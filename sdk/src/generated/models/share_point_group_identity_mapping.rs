@@ -79,20 +79,17 @@ pub struct SharePointGroupIdentityMappingEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    SharePointGroupIdentityMappingEdit, SharePointGroupIdentityMapping, {
+    SharePointGroupIdentityMappingEdit, SharePointGroupIdentityMapping, not_sent, {
+        "sourceOrganizationId" => source_organization_id,
+        "groupType" => group_type,
+        "sourceGroupIdentity" => source_group_identity,
+        "targetGroupIdentity" => target_group_identity,
+        "targetGroupMigrationData" => target_group_migration_data,
+    }, {
+        "id" => "the key: it names the entity and never changes",
+        "deleted" => "not in the request body of the documented update (graph-docs/api/sharepointgroupidentitymapping-update.md)",
     }
 );
-impl SharePointGroupIdentityMappingEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-        (
-            "deleted",
-            "not in the request body of the documented update (graph-docs/api/sharepointgroupidentitymapping-update.md)",
-        ),
-    ];
-}
 crate::support::edit_setters!(
     SharePointGroupIdentityMappingEdit, {
         #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
@@ -102,49 +99,3 @@ crate::support::edit_setters!(
         #[doc = " Changes `targetGroupMigrationData`: Additional migration-specific data for the target group. Contains mailNickname."] #[doc = ""] #[doc = " See [`SharePointGroupIdentityMapping::target_group_migration_data`]."] "targetGroupMigrationData" => target_group_migration_data: crate::models::SharePointIdentityMappingGroupMigrationData => with_target_group_migration_data / #[doc = " Sets `targetGroupMigrationData` to an explicit `null` (sent as `null` in a request body)."] with_target_group_migration_data_null,
     }
 );
-impl serde::Serialize for SharePointGroupIdentityMappingEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_entry(
-            &mut map,
-            "sourceOrganizationId",
-            base.map(|b| &b.source_organization_id),
-            &self.current.source_organization_id,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "groupType",
-            base.map(|b| &b.group_type),
-            &self.current.group_type,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "sourceGroupIdentity",
-            base.map(|b| &b.source_group_identity),
-            &self.current.source_group_identity,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "targetGroupIdentity",
-            base.map(|b| &b.target_group_identity),
-            &self.current.target_group_identity,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "targetGroupMigrationData",
-            base.map(|b| &b.target_group_migration_data),
-            &self.current.target_group_migration_data,
-        )?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}

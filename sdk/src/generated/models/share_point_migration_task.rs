@@ -83,60 +83,19 @@ pub struct SharePointMigrationTaskEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    SharePointMigrationTaskEdit, SharePointMigrationTask, {
+    SharePointMigrationTaskEdit, SharePointMigrationTask, not_sent, {
+        "parameters" => parameters,
+    }, {
+        "id" => "the key: it names the entity and never changes",
+        "error" => "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)",
+        "finishedDateTime" => "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)",
+        "lastUpdatedDateTime" => "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)",
+        "startedDateTime" => "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
+        "status" => "not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)",
     }
 );
-impl SharePointMigrationTaskEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-        (
-            "error",
-            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:37)",
-        ),
-        (
-            "finishedDateTime",
-            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:38)",
-        ),
-        (
-            "lastUpdatedDateTime",
-            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:40)",
-        ),
-        (
-            "startedDateTime",
-            "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
-        ),
-        (
-            "status",
-            "not in the request body of the documented update (graph-docs/api/sharepointmigrationtask-update.md)",
-        ),
-    ];
-}
 crate::support::edit_setters!(
     SharePointMigrationTaskEdit, {
         #[doc = " Changes `parameters`: Identifies the source resource and organization, defines the target organization, and includes settings that control the migration process. These settings must be specified during task creation and are also returned in every query about this task for tracking and identification."] #[doc = ""] #[doc = " See [`SharePointMigrationTask::parameters`]."] "parameters" => parameters: crate::models::AnySharePointMigrationTaskParameters => with_parameters,
     }
 );
-impl serde::Serialize for SharePointMigrationTaskEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_entry(
-            &mut map,
-            "parameters",
-            base.map(|b| &b.parameters),
-            &self.current.parameters,
-        )?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}

@@ -69,45 +69,15 @@ pub struct SharePointMigrationsRootEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    SharePointMigrationsRootEdit, SharePointMigrationsRoot, {
+    SharePointMigrationsRootEdit, SharePointMigrationsRoot, not_sent, {
+    }, {
+        "id" => "the key: it names the entity and never changes",
+        "crossOrganizationGroupMappings" => "a navigation property: changed through requests of its own",
+        "crossOrganizationMigrationTasks" => "a navigation property: changed through requests of its own",
+        "crossOrganizationUserMappings" => "a navigation property: changed through requests of its own",
     }
 );
-impl SharePointMigrationsRootEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-        (
-            "crossOrganizationGroupMappings",
-            "a navigation property: changed through requests of its own",
-        ),
-        (
-            "crossOrganizationMigrationTasks",
-            "a navigation property: changed through requests of its own",
-        ),
-        (
-            "crossOrganizationUserMappings",
-            "a navigation property: changed through requests of its own",
-        ),
-    ];
-}
 crate::support::edit_setters!(
     SharePointMigrationsRootEdit, {
     }
 );
-impl serde::Serialize for SharePointMigrationsRootEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}

@@ -79,20 +79,17 @@ pub struct SharePointUserIdentityMappingEdit {
     insisted: serde_json::Map<String, serde_json::Value>,
 }
 crate::support::edit_object!(
-    SharePointUserIdentityMappingEdit, SharePointUserIdentityMapping, {
+    SharePointUserIdentityMappingEdit, SharePointUserIdentityMapping, not_sent, {
+        "sourceOrganizationId" => source_organization_id,
+        "sourceUserIdentity" => source_user_identity,
+        "targetUserIdentity" => target_user_identity,
+        "targetUserMigrationData" => target_user_migration_data,
+        "userType" => user_type,
+    }, {
+        "id" => "the key: it names the entity and never changes",
+        "deleted" => "not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)",
     }
 );
-impl SharePointUserIdentityMappingEdit {
-    /// Every property an edit may not change, with the metadata or
-    /// documentation fact that makes it read-only.
-    pub const READ_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("id", "the key: it names the entity and never changes"),
-        (
-            "deleted",
-            "not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)",
-        ),
-    ];
-}
 crate::support::edit_setters!(
     SharePointUserIdentityMappingEdit, {
         #[doc = " Changes `sourceOrganizationId`: The unique identifier of the source organization in the migration."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::source_organization_id`]."] "sourceOrganizationId" => source_organization_id: crate::runtime::edm::Guid => with_source_organization_id,
@@ -102,49 +99,3 @@ crate::support::edit_setters!(
         #[doc = " Changes `userType`: Indicates the type of user. The possible values are: `none`, `regularUser`, `adminUser`, `guestUser`, `unknownFutureValue`."] #[doc = ""] #[doc = " See [`SharePointUserIdentityMapping::user_type`]."] "userType" => user_type: crate::models::SharePointIdentityMappingUserType => with_user_type,
     }
 );
-impl serde::Serialize for SharePointUserIdentityMappingEdit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let base = self.base.as_deref();
-        let mut map = serializer.serialize_map(None)?;
-        crate::support::edit_entry(
-            &mut map,
-            "sourceOrganizationId",
-            base.map(|b| &b.source_organization_id),
-            &self.current.source_organization_id,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "sourceUserIdentity",
-            base.map(|b| &b.source_user_identity),
-            &self.current.source_user_identity,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "targetUserIdentity",
-            base.map(|b| &b.target_user_identity),
-            &self.current.target_user_identity,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "targetUserMigrationData",
-            base.map(|b| &b.target_user_migration_data),
-            &self.current.target_user_migration_data,
-        )?;
-        crate::support::edit_entry(
-            &mut map,
-            "userType",
-            base.map(|b| &b.user_type),
-            &self.current.user_type,
-        )?;
-        crate::support::edit_additional(
-            &mut map,
-            base.map(|b| &b.additional_data),
-            &self.current.additional_data,
-        )?;
-        for (k, v) in &self.insisted {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
