@@ -168,13 +168,22 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
     let options = load_options(root)?;
     let patches = load_patches(&root.join("metadata/patches"))?;
     let sliced_csdl = options.sliced_csdl.clone();
+    let committed;
     let (file, text) = match from {
-        Some((f, t)) => (f.to_string(), t.to_string()),
-        None => (sliced_csdl.clone(), read(&root.join(&sliced_csdl))?),
+        Some(source) => source,
+        None => {
+            committed = read(&root.join(&sliced_csdl))?;
+            (sliced_csdl.as_str(), committed.as_str())
+        }
     };
-    let Sliced { csdl, .. } = slice_source(&file, &text, &config, &patches)?;
+    // Reading the documentation facts does not wait for the slice.
+    let (sliced, docs) = rayon::join(
+        || slice_source(file, text, &config, &patches),
+        || load_docs_facts_or_default(root),
+    );
+    let Sliced { csdl, .. } = sliced?;
+    let docs = docs?;
     let model = load_model(&sliced_csdl, &csdl)?;
-    let docs = load_docs_facts_or_default(root)?;
     let plan = crate::plan::plan(&model, &config, &options, &docs)?;
     let generated = crate::emit::generate(&plan)?;
     let mut files = std::collections::BTreeMap::new();

@@ -8,36 +8,43 @@ use super::facts::*;
 /// service root, a trailing slash or case: the docs name the key of a job
 /// `{crossTenantMigrationJobId}` on one page and `{id}` on another.
 pub fn normalise_path(path: &str) -> String {
-    normalised(path).collect()
+    kept(path).flat_map(char::to_lowercase).collect()
 }
 
 /// Whether two URL templates are the same after [`normalise_path`], without
 /// building either: the plan compares every documented request with every
 /// builder's template.
 pub fn same_path(a: &str, b: &str) -> bool {
-    normalised(a).eq(normalised(b))
+    if a.is_ascii() && b.is_ascii() {
+        let lower = |c: char| c.to_ascii_lowercase();
+        kept(a).map(lower).eq(kept(b).map(lower))
+    } else {
+        kept(a)
+            .flat_map(char::to_lowercase)
+            .eq(kept(b).flat_map(char::to_lowercase))
+    }
 }
 
-fn normalised(path: &str) -> impl Iterator<Item = char> + '_ {
+/// The characters of a template that [`normalise_path`] keeps, in their
+/// case.
+fn kept(path: &str) -> impl Iterator<Item = char> + '_ {
     let path = path.trim();
     let path = path
         .strip_prefix("https://graph.microsoft.com/beta")
         .unwrap_or(path)
         .trim_end_matches('/');
     let mut in_placeholder = false;
-    path.chars()
-        .filter(move |&c| match c {
-            '{' => {
-                in_placeholder = true;
-                true
-            }
-            '}' => {
-                in_placeholder = false;
-                true
-            }
-            _ => !in_placeholder,
-        })
-        .flat_map(char::to_lowercase)
+    path.chars().filter(move |&c| match c {
+        '{' => {
+            in_placeholder = true;
+            true
+        }
+        '}' => {
+            in_placeholder = false;
+            true
+        }
+        _ => !in_placeholder,
+    })
 }
 
 impl DocsFacts {
@@ -194,5 +201,35 @@ impl std::fmt::Display for FactCounts {
             self.todos,
             self.warnings
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_path_agrees_with_normalise_path() {
+        let paths = [
+            "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate",
+            "https://graph.microsoft.com/beta/solutions/migrations/crossTenantMigrationJobs/{id}/migrate/",
+            " /Solutions/Migrations/CrossTenantMigrationJobs/{x}/Migrate ",
+            "/solutions/migrations/crossTenantMigrationJobs/{id}",
+            "/sites/{İd}/ÉTÉ",
+            "/sites/{x}/été",
+            "/sites/{x}/ete",
+            "",
+        ];
+        for a in paths {
+            for b in paths {
+                assert_eq!(
+                    same_path(a, b),
+                    normalise_path(a) == normalise_path(b),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
+        assert!(same_path(paths[0], paths[1]) && same_path(paths[0], paths[2]));
+        assert!(same_path(paths[4], paths[5]) && !same_path(paths[5], paths[6]));
     }
 }

@@ -67,7 +67,7 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
                     (format!("builders/{module}.rs"), tokens)
                 }
             };
-            Ok((path, format_file(&tokens, source)?))
+            Ok((path, format_file(tokens, source)?))
         })
         .collect();
     let mut files = BTreeMap::new();
@@ -94,7 +94,7 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
     files.insert(
         "models/mod.rs".into(),
         format_file(
-            &quote! {
+            quote! {
                 //! Typed models: one type per complex and entity type in the slice.
                 #( mod #mods; pub use #mods::*; )*
             },
@@ -106,7 +106,7 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
     files.insert(
         "builders/mod.rs".into(),
         format_file(
-            &quote! {
+            quote! {
                 //! Request builders: one chain per URL path, starting at [`crate::Client`].
                 #( mod #modules; pub use #modules::*; )*
                 #root
@@ -117,7 +117,7 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
     files.insert(
         "mod.rs".into(),
         format_file(
-            &quote! {
+            quote! {
                 //! Everything generated from the sliced metadata.
                 pub mod builders;
                 pub mod models;
@@ -130,12 +130,10 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
 
 /// Formats tokens as a file with the generated-file header. Tokens that do
 /// not parse are a generator bug, reported rather than written.
-pub fn format_file(tokens: &TokenStream, source: &str) -> Result<String, Diagnostics> {
-    let file: syn::File = syn::parse2(quote! {
-        #![allow(deprecated, clippy::all)]
-        #tokens
-    })
-    .map_err(|e| {
+pub fn format_file(tokens: TokenStream, source: &str) -> Result<String, Diagnostics> {
+    let mut all = quote!(#![allow(deprecated, clippy::all)]);
+    all.extend(tokens);
+    let file: syn::File = syn::parse2(all).map_err(|e| {
         Diagnostic::error(
             source,
             Pos::default(),

@@ -102,6 +102,18 @@ pub(super) fn docs(lines: &[String]) -> TokenStream {
 
 /// A Rust string literal for `text` (`str`'s `Debug` writes one).
 pub(super) fn literal(text: &str) -> String {
+    // Most texts need no escape: quote them without `Debug`'s walk through
+    // every character's escape.
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     format!("{text:?}")
 }
 

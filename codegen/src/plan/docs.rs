@@ -61,7 +61,10 @@ impl Docs {
 
     /// The first paragraph: what rustdoc shows in item lists.
     pub fn summary(&self) -> Option<String> {
-        self.paragraphs().into_iter().next()
+        self.0
+            .split(String::is_empty)
+            .find(|p| !p.is_empty())
+            .map(|p| p.join("\n"))
     }
 }
 
