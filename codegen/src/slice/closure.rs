@@ -35,6 +35,25 @@ impl Selection {
     pub fn keeps_type(&self, name: &str) -> bool {
         self.types.contains(name) || self.containers.contains(name)
     }
+
+    /// Whether an overload is kept. Its name is checked first: the full
+    /// schema has thousands of operations, few kept, and a signature is a
+    /// string to build.
+    pub fn keeps_operation(&self, op: &OperationDef) -> bool {
+        self.keeps_operation_named(&op.name) && self.operations.contains(&op.signature())
+    }
+
+    /// Whether some overload of the operation with this qualified name is
+    /// kept. Signatures are `name(...)`, and no character of a name sorts
+    /// below `(`: the first signature at or after `name` tells.
+    pub fn keeps_operation_named(&self, name: &str) -> bool {
+        use std::ops::Bound;
+        self.operations
+            .range::<str, _>((Bound::Included(name), Bound::Unbounded))
+            .next()
+            .and_then(|s| s.strip_prefix(name))
+            .is_some_and(|rest| rest.starts_with('('))
+    }
 }
 
 pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnostics> {
@@ -117,12 +136,7 @@ pub fn select(model: &Model, config: &SliceConfig) -> Result<Selection, Diagnost
         );
     }
     sel.paths = paths.into_iter().collect();
-    for sig in sel.operations.clone() {
-        let op = model
-            .operations
-            .iter()
-            .find(|o| o.signature() == sig)
-            .expect("selected from the model");
+    for op in model.operations.iter().filter(|o| sel.keeps_operation(o)) {
         work.extend(operation_types(model, op));
     }
     close_types(model, &mut sel, work);
@@ -215,11 +229,7 @@ fn used_terms(model: &Model, sel: &Selection) -> BTreeSet<String> {
                 .for_each(|p| scan(&p.annotations));
         }
     }
-    for op in model
-        .operations
-        .iter()
-        .filter(|o| sel.operations.contains(&o.signature()))
-    {
+    for op in model.operations.iter().filter(|o| sel.keeps_operation(o)) {
         scan(&op.annotations);
         if let Some(r) = &op.return_type {
             scan(&r.annotations);
@@ -382,5 +392,37 @@ fn check_roots(model: &Model, config: &SliceConfig) -> Result<(), Diagnostics> {
         Ok(())
     } else {
         Err(Diagnostics(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_are_found_by_name_without_their_signature() {
+        let sel = Selection {
+            operations: [
+                "ns.migrate(ns.job)",
+                "ns.migrateAll()",
+                "ns.x.cancel(ns.job,Edm.String)",
+            ]
+            .map(String::from)
+            .into(),
+            ..Selection::default()
+        };
+        for (name, kept) in [
+            ("ns.migrate", true),
+            ("ns.migrateAll", true),
+            ("ns.x.cancel", true),
+            ("ns.migrat", false),
+            ("ns.migrateA", false),
+            ("ns.x", false),
+            ("ns.cancel", false),
+            ("zz", false),
+            ("", false),
+        ] {
+            assert_eq!(sel.keeps_operation_named(name), kept, "{name}");
+        }
     }
 }

@@ -57,11 +57,7 @@ pub fn check_externals(model: &Model, sel: &Selection) -> Result<(), Diagnostics
             }
         }
     }
-    for op in model
-        .operations
-        .iter()
-        .filter(|o| sel.operations.contains(&o.signature()))
-    {
+    for op in model.operations.iter().filter(|o| sel.keeps_operation(o)) {
         for p in op.binding.iter().chain(&op.parameters) {
             if let Some(n) = external(&p.ty) {
                 refuse(format!("parameter \"{}/{}\"", op.name, p.name), &n, p.pos);

@@ -63,7 +63,10 @@ pub fn filter(doc: &Document, model: &Model, sel: &Selection) -> Document {
         s.operations = schema
             .operations
             .iter()
-            .filter(|o| sel.operations.contains(&syntax_signature(model, &ns, o)))
+            .filter(|o| {
+                sel.keeps_operation_named(qualified(&mut buf, &ns, &o.name))
+                    && sel.operations.contains(&syntax_signature(model, &ns, o))
+            })
             .cloned()
             .collect();
         s.terms = schema
@@ -170,7 +173,7 @@ fn target_kept(model: &Model, sel: &Selection, kept_schema: &Schema, target: &st
                 .map(|a| model.qualify(a))
                 .collect();
             return model.operations.iter().any(|o| {
-                o.name == q && sel.operations.contains(&o.signature()) && {
+                o.name == q && sel.keeps_operation(o) && {
                     let mut all: Vec<String> = o.binding.iter().map(|b| b.ty.to_string()).collect();
                     all.extend(o.parameters.iter().map(|p| p.ty.to_string()));
                     all == wanted || all.first() == wanted.first() && wanted.len() == 1
