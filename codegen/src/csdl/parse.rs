@@ -137,7 +137,10 @@ impl<'a> Parser<'a> {
         // open element started and can say so.
         config.check_end_names = false;
         config.expand_empty_elements = false;
-        config.trim_text(false);
+        // Blank text between elements is never kept: skipped by the reader,
+        // it costs no event. Element text (`text_of`) turns this off.
+        config.trim_text_start = true;
+        config.trim_text_end = false;
         Ok(Parser {
             file,
             text,

@@ -607,6 +607,16 @@ impl<'a> Parser<'a> {
             self.close(el);
             return Ok(Cow::Borrowed(""));
         }
+        // Leading blanks are part of the text: the reader skips them only
+        // when it reads the next event, so turning trimming off now keeps
+        // them.
+        self.reader.config_mut().trim_text_start = false;
+        let text = self.text_content(el);
+        self.reader.config_mut().trim_text_start = true;
+        text
+    }
+
+    fn text_content(&mut self, el: &Elem<'a>) -> PResult<Cow<'a, str>> {
         let mut out: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.read()? {
