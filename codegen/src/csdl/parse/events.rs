@@ -174,6 +174,7 @@ impl<'a> Parser<'a> {
         Some((start, self.text.get(start..end)?))
     }
 
+    #[inline]
     fn read(&mut self) -> PResult<Event<'a>> {
         match self.reader.read_event() {
             Ok(event) => Ok(event),
@@ -775,6 +776,7 @@ impl<'a> Parser<'a> {
 
     // Attributes of the element opened last.
 
+    #[inline]
     fn raw_attr(&self, name: &str) -> Option<RawAttr<'a>> {
         self.attrs.iter().find(|a| same_key(a.key, name)).copied()
     }
@@ -785,6 +787,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Unescapes a raw attribute value; errors are recorded.
+    #[inline]
     pub(super) fn decode(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
         if attr.plain && attr.value.len() <= MAX_VALUE_LEN {
             return Some(Val {
@@ -792,6 +795,13 @@ impl<'a> Parser<'a> {
                 offset: attr.offset,
             });
         }
+        self.decode_escaped(el, attr)
+    }
+
+    /// [`Parser::decode`] for values with something to unescape or
+    /// normalise (rare: kept out of line).
+    #[inline(never)]
+    fn decode_escaped(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
         match values::decode_attr(attr.value) {
             Ok(text) if text.len() > MAX_VALUE_LEN => {
                 self.error(
@@ -820,12 +830,14 @@ impl<'a> Parser<'a> {
     }
 
     /// An optional attribute.
+    #[inline]
     pub(super) fn attr(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
         let raw = self.raw_attr(name)?;
         self.decode(el, raw)
     }
 
     /// A required attribute; its absence is an error.
+    #[inline]
     pub(super) fn required(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
         match self.raw_attr(name) {
             Some(raw) => self.decode(el, raw),
