@@ -18,7 +18,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::types::*;
-use super::{FastMap, FastSet, Model};
+use super::{FastMap, FastSet, Model, split_last_dot};
 use crate::csdl::syntax::{self, Annotation, OperationKind, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
 use crate::diagnostic::did_you_mean;
@@ -272,7 +272,7 @@ impl Resolver {
     /// The namespace of `qualified` when the document includes it
     /// (`edmx:Include`) without defining it.
     fn referenced_namespace<'q>(&self, qualified: &'q str) -> Option<&'q str> {
-        let (ns, _) = qualified.rsplit_once('.')?;
+        let (ns, _) = split_last_dot(qualified)?;
         (self.referenced.contains(ns) && !self.namespaces.contains(ns)).then_some(ns)
     }
 
@@ -369,7 +369,7 @@ impl Resolver {
     /// `graph.user` → `microsoft.graph.user`; names without a dot or
     /// without an alias are returned as they are, without allocating.
     fn qualify<'n>(&self, name: &'n str) -> Cow<'n, str> {
-        match name.rsplit_once('.') {
+        match split_last_dot(name) {
             Some((prefix, local)) => match self.aliases.get(prefix) {
                 Some(ns) => Cow::Owned(qualified_name(ns, local)),
                 None => Cow::Borrowed(name),
@@ -1051,7 +1051,7 @@ impl Resolver {
         let ns = match self.aliases.get(name) {
             Some(ns) => ns.clone(),
             None if self.referenced.contains(name) => name.to_string(),
-            None => q.rsplit_once('.').map(|(ns, _)| ns.to_string())?,
+            None => split_last_dot(&q).map(|(ns, _)| ns.to_string())?,
         };
         if !self.referenced.contains(&ns) || self.namespaces.contains(&ns) {
             return None;
