@@ -49,6 +49,30 @@ static NAME_BYTES: [bool; 256] = {
     table
 };
 
+/// The length of the blanks `bytes` starts with. The blanks between tags
+/// are a line break and indentation: runs of spaces are skipped eight at a
+/// time (measured with callgrind on the parse bench, `--once ours`: 76.3 M
+/// instructions byte by byte, 75.8 M this way).
+#[inline(always)]
+fn skip_blanks(bytes: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut i = 0;
+    loop {
+        if let Some(word) = bytes.get(i..i + 8) {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            if u64::from_ne_bytes(eight) == SPACES {
+                i += 8;
+                continue;
+            }
+        }
+        match bytes.get(i) {
+            Some(&b) if is_space(b) => i += 1,
+            _ => return i,
+        }
+    }
+}
+
 impl<'a> Parser<'a> {
     /// The next tag, if the input holds one of the common shapes there
     /// (after blanks, which quick-xml skips as well); the input is then
@@ -63,10 +87,7 @@ impl<'a> Parser<'a> {
         let &rest = self.reader.get_ref();
         let base = (rest.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
         let len = rest.len();
-        let mut i = 0;
-        while i < len && is_space(rest[i]) {
-            i += 1;
-        }
+        let mut i = skip_blanks(rest);
         if rest.get(i) != Some(&b'<') {
             return None;
         }
