@@ -925,7 +925,14 @@ impl Resolver {
     }
 
     fn check_inheritance(&mut self) {
-        let structs = &self.model.structs;
+        // Walks look types up by name many times: hashing beats the ordered
+        // map's string comparisons along shared prefixes ("microsoft.graph.").
+        let structs: FastMap<&str, &StructDef> = self
+            .model
+            .structs
+            .iter()
+            .map(|(name, def)| (name.as_str(), def))
+            .collect();
         let mut errors: Vec<(Pos, String)> = Vec::new();
         let mut reported: FastSet<&str> = FastSet::default();
         // Types whose chain of bases has been walked: it ends, or runs into
@@ -934,7 +941,7 @@ impl Resolver {
         let mut walked: FastSet<&str> = FastSet::default();
         walked.reserve(structs.len());
         let mut chain: Vec<&str> = Vec::new();
-        for start in structs.keys() {
+        for start in self.model.structs.keys() {
             if walked.contains(start.as_str()) {
                 continue;
             }
@@ -964,9 +971,9 @@ impl Resolver {
         // A key may be declared below an abstract, keyless base (Graph's
         // policyDeletableItem), but never redeclared under a keyed ancestor.
         let mut key_errors = Vec::new();
-        let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut derived: FastMap<&str, Vec<String>> = FastMap::default();
         if !cycles {
-            for s in structs.values() {
+            for s in self.model.structs.values() {
                 if s.key.is_empty() {
                     continue;
                 }
@@ -985,17 +992,20 @@ impl Resolver {
                     base = def.base_type.as_deref();
                 }
             }
-            for s in structs.values() {
+            // In name order: each list comes out sorted.
+            for s in self.model.structs.values() {
                 if let Some(b) = &s.base_type {
-                    match derived.get_mut(b.as_str()) {
-                        Some(list) => list.push(s.name.clone()),
-                        None => {
-                            derived.insert(b.clone(), vec![s.name.clone()]);
-                        }
-                    }
+                    derived.entry(b.as_str()).or_default().push(s.name.clone());
                 }
             }
         }
+        let derived: BTreeMap<String, Vec<String>> = derived
+            .into_iter()
+            .map(|(base, mut list)| {
+                list.sort();
+                (base.to_string(), list)
+            })
+            .collect();
         for (pos, msg) in errors {
             self.error(pos, msg);
         }
@@ -1004,9 +1014,6 @@ impl Resolver {
         }
         for (pos, msg) in key_errors {
             self.error(pos, msg);
-        }
-        for list in derived.values_mut() {
-            list.sort();
         }
         self.model.derived = derived;
     }
