@@ -56,11 +56,14 @@ fn dotted_segments(s: &str) -> Option<usize> {
         let letter = between(w | (ONES * 0x20), b'a', b'z');
         let digit = between(w, b'0', b'9');
         let underscore = between(w, b'_', b'_');
-        let dot = between(w, b'.', b'.') & present;
+        // Dots among all the bytes of the word, for the segment starts
+        // after them, and among the bytes being checked.
+        let dots = between(w, b'.', b'.');
+        let dot = dots & present;
         if (letter | digit | underscore | dot) & present != present {
             return None;
         }
-        let starts = ((dot << 8) | carry) & present;
+        let starts = ((dots << 8) | carry) & present;
         if starts & (digit | dot) != 0 {
             return None;
         }
@@ -85,11 +88,20 @@ fn dotted_segments(s: &str) -> Option<usize> {
     }
     let rest = chunks.remainder();
     if ok && !rest.is_empty() {
-        let mut word = 0u64;
-        for (i, &b) in rest.iter().enumerate() {
-            word |= u64::from(b) << (8 * i);
+        if bytes.len() >= 8 {
+            // The last eight bytes, of which the last `rest.len()` are new:
+            // the byte before them is in the word (and the carry, for the
+            // word's first byte, falls outside them).
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&bytes[bytes.len() - 8..]);
+            ok = check(u64::from_le_bytes(word), HIGH << (8 * (8 - rest.len()))).is_some();
+        } else {
+            let mut word = 0u64;
+            for (i, &b) in rest.iter().enumerate() {
+                word |= u64::from(b) << (8 * i);
+            }
+            ok = check(word, HIGH >> (8 * (8 - rest.len()))).is_some();
         }
-        ok = check(word, HIGH >> (8 * (8 - rest.len()))).is_some();
     }
     if ok {
         return Some(segments);
