@@ -121,7 +121,7 @@ struct Parser<'a> {
     file: &'a str,
     text: &'a str,
     reader: Reader<&'a [u8]>,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
     strict: bool,
     /// The attributes of the element opened last (xmlns ones included).
     attrs: Vec<RawAttr<'a>>,
@@ -134,6 +134,11 @@ struct Parser<'a> {
     fast: bool,
     /// Bytes the fast path consumed, which quick-xml's offsets leave out.
     skipped: usize,
+    /// The line breaks before `lines_upto` are counted: `line_index` of
+    /// them, the last one ending at `line_start`.
+    lines_upto: usize,
+    line_index: usize,
+    line_start: usize,
     /// In-scope namespace declarations, innermost last.
     ns: Vec<NsBinding<'a>>,
     depth: usize,
@@ -179,6 +184,9 @@ impl<'a> Parser<'a> {
             fast_path: true,
             fast: false,
             skipped: 0,
+            lines_upto: 0,
+            line_index: 0,
+            line_start: 0,
             ns: Vec::new(),
             depth: 0,
             diags: Vec::new(),
