@@ -79,6 +79,45 @@ fn skip_blanks(bytes: &[u8]) -> (usize, usize, usize) {
     }
 }
 
+/// The length of the name `bytes` starts with. Eight bytes at a time (SWAR, as in `values::dotted_segments`):
+/// adding `0x80 - lo` to a byte below 0x80 sets its high bit exactly when
+/// it is at least `lo` (measured with callgrind on the parse bench,
+/// `--once ours`: 73.5 M instructions byte by byte, 72.6 M this way).
+#[inline(always)]
+fn name_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    const LOW7: u64 = ONES * 0x7f;
+    #[inline(always)]
+    fn at_least(x: u64, lo: u8) -> u64 {
+        x.wrapping_add(ONES * (0x80 - lo as u64)) & HIGH
+    }
+    #[inline(always)]
+    fn between(x: u64, lo: u8, hi: u8) -> u64 {
+        at_least(x, lo) & !at_least(x, hi + 1)
+    }
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let w = u64::from_le_bytes(eight);
+        let x = w & LOW7;
+        let name = (between(x | (ONES * 0x20), b'a', b'z')
+            | (between(x, b'-', b':') & !between(x, b'/', b'/'))
+            | between(x, b'_', b'_'))
+            & !w;
+        let other = !name & HIGH;
+        if other != 0 {
+            return at + (other.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && NAME_BYTES[bytes[at] as usize] {
+        at += 1;
+    }
+    at
+}
+
 /// Skips whitespace inside a tag from `*i`; whether it held a line break.
 #[inline(always)]
 fn skip_space(bytes: &[u8], i: &mut usize) -> bool {
@@ -120,9 +159,7 @@ impl<'a> Parser<'a> {
             i += 1;
         }
         let name_start = i;
-        while i < len && NAME_BYTES[rest[i] as usize] {
-            i += 1;
-        }
+        i += name_len(&rest[i..]);
         if i == name_start {
             return None;
         }
@@ -153,9 +190,7 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             let key_start = i;
-            while i < len && NAME_BYTES[rest[i] as usize] {
-                i += 1;
-            }
+            i += name_len(&rest[i..]);
             let key_end = i;
             if key_end == key_start {
                 return None;
