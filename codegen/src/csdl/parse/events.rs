@@ -476,7 +476,7 @@ impl<'a> Parser<'a> {
                 format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
             ));
         }
-        if key.len() >= 5 && key.starts_with("xmlns") {
+        if key.len() >= 5 && key.as_bytes()[0] == b'x' && key.starts_with("xmlns") {
             if key == "xmlns" {
                 self.bind("", value, offset)?;
             } else if let Some(prefix) = key.strip_prefix("xmlns:") {
