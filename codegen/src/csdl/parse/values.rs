@@ -168,10 +168,13 @@ fn identifier_continue(c: char) -> bool {
 #[inline]
 pub(super) fn scan_value(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // High bit of each byte of `x` that is zero, exactly.
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte of `x` that is zero, and possibly of bytes
+    // above a zero byte (the borrow runs upwards). The lowest bit set is
+    // always a zero byte, and a bit set below the first quote means a byte
+    // to decode before it, which is all the scan asks.
     fn zeros(x: u64) -> u64 {
-        !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
+        x.wrapping_sub(ONES) & !x & HIGH
     }
     let quotes = ONES * quote as u64;
     let amps = ONES * b'&' as u64;
@@ -579,5 +582,40 @@ mod tests {
             assert_eq!(scan_value(text.as_bytes(), b'"'), expected, "{text:?}");
         }
         assert_eq!(scan_value(b"a\"b'", b'\''), Some((3, false)));
+    }
+
+    /// Against a plain definition, on every string of up to four bytes
+    /// (placed at every offset of a word) over bytes next to the ones the
+    /// scan looks for, where a borrow between bytes would show.
+    #[test]
+    fn value_scan_matches_a_plain_definition() {
+        fn reference(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+            let end = bytes.iter().position(|&b| b == quote)?;
+            Some((end, bytes[..end].iter().any(|&b| b == b'&' || b < 0x20)))
+        }
+        let alphabet = [
+            b'a', b'"', b'#', b'\'', b'(', b'&', b'%', 0x00, 0x01, b'\n', b'!', 0x1f,
+        ];
+        let mut text = Vec::new();
+        for len in 0..=4u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                for pad in 0..8 {
+                    text.clear();
+                    text.extend(std::iter::repeat_n(b'x', pad));
+                    for _ in 0..len {
+                        text.push(alphabet[n % alphabet.len()]);
+                        n /= alphabet.len();
+                    }
+                    text.extend_from_slice(b"yy\"zz");
+                    for quote in [b'"', b'\''] {
+                        assert_eq!(
+                            scan_value(&text, quote),
+                            reference(&text, quote),
+                            "{text:?} {quote}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
