@@ -267,20 +267,27 @@ impl<'a> Parser<'a> {
     }
 
     /// One level deeper, within the nesting limit.
+    #[inline(always)]
     fn enter(&mut self, qname: &str, offset: usize) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.fatal(
-                offset,
-                format!(
-                    "element <{qname}> is nested too deeply: at most {MAX_DEPTH} levels of elements are allowed"
-                ),
-            ));
+            return Err(self.too_deep(qname, offset));
         }
         Ok(())
     }
 
+    #[cold]
+    fn too_deep(&mut self, qname: &str, offset: usize) -> Fatal {
+        self.fatal(
+            offset,
+            format!(
+                "element <{qname}> is nested too deeply: at most {MAX_DEPTH} levels of elements are allowed"
+            ),
+        )
+    }
+
     /// The element named `qname`, its attributes read: its name resolved.
+    #[inline(always)]
     fn named(
         &mut self,
         qname: &'a str,
@@ -294,12 +301,7 @@ impl<'a> Parser<'a> {
             None => ("", qname),
         };
         let Some(ns) = self.resolve(prefix) else {
-            return Err(self.fatal(
-                offset,
-                format!(
-                    "unbound namespace prefix \"{prefix}\" in <{qname}>: expected an xmlns:{prefix}=\"...\" declaration"
-                ),
-            ));
+            return Err(self.unbound(qname, prefix, offset));
         };
         Ok(Elem {
             qname,
@@ -310,6 +312,16 @@ impl<'a> Parser<'a> {
             ns_mark,
             real: true,
         })
+    }
+
+    #[cold]
+    fn unbound(&mut self, qname: &str, prefix: &str, offset: usize) -> Fatal {
+        self.fatal(
+            offset,
+            format!(
+                "unbound namespace prefix \"{prefix}\" in <{qname}>: expected an xmlns:{prefix}=\"...\" declaration"
+            ),
+        )
     }
 
     fn bind(&mut self, prefix: &'a str, raw: &'a str, offset: usize) -> PResult<()> {
@@ -457,31 +469,46 @@ impl<'a> Parser<'a> {
 
     /// Checks attribute `index` of [`Parser::attrs`] against the ones
     /// before it and applies it if it declares a namespace.
-    #[inline]
+    #[inline(always)]
     fn admit(&mut self, qname: &str, index: usize) -> PResult<()> {
+        let key = self.attrs[index].key;
+        // The duplicate check is linear per attribute: bound the count so
+        // that a start tag cannot make the parse quadratic.
+        if index >= MAX_ATTRIBUTES || self.attrs[..index].iter().any(|a| same_key(a.key, key)) {
+            return Err(self.refuse_attribute(qname, index));
+        }
+        if key.len() >= 5 && key.as_bytes()[0] == b'x' && key.starts_with("xmlns") {
+            self.declare_namespace(index)?;
+        }
+        Ok(())
+    }
+
+    /// The error for attribute `index`, one too many or a duplicate.
+    #[cold]
+    fn refuse_attribute(&mut self, qname: &str, index: usize) -> Fatal {
+        let RawAttr { key, offset, .. } = self.attrs[index];
+        if index >= MAX_ATTRIBUTES {
+            self.fatal(
+                offset,
+                format!("too many attributes on <{qname}>: at most {MAX_ATTRIBUTES} are allowed"),
+            )
+        } else {
+            self.fatal(
+                offset,
+                format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
+            )
+        }
+    }
+
+    /// Applies attribute `index` if it is `xmlns` or `xmlns:prefix`.
+    fn declare_namespace(&mut self, index: usize) -> PResult<()> {
         let RawAttr {
             key, value, offset, ..
         } = self.attrs[index];
-        // The duplicate check is linear per attribute: bound the count so
-        // that a start tag cannot make the parse quadratic.
-        if index >= MAX_ATTRIBUTES {
-            return Err(self.fatal(
-                offset,
-                format!("too many attributes on <{qname}>: at most {MAX_ATTRIBUTES} are allowed"),
-            ));
-        }
-        if self.attrs[..index].iter().any(|a| same_key(a.key, key)) {
-            return Err(self.fatal(
-                offset,
-                format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
-            ));
-        }
-        if key.len() >= 5 && key.as_bytes()[0] == b'x' && key.starts_with("xmlns") {
-            if key == "xmlns" {
-                self.bind("", value, offset)?;
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                self.bind(prefix, value, offset)?;
-            }
+        if key == "xmlns" {
+            self.bind("", value, offset)?;
+        } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            self.bind(prefix, value, offset)?;
         }
         Ok(())
     }
