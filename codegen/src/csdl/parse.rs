@@ -1,8 +1,9 @@
 //! The streaming CSDL parser: CSDL XML text to [`syntax`](super::syntax)
 //! tree, with a position on every element.
 //!
-//! The parser is a recursive descent over quick-xml's event stream: no DOM
-//! is built, attribute values are borrowed from the input and only the
+//! The parser is a recursive descent over quick-xml's event stream (most
+//! tags are read by a fast path that quick-xml would read the same way,
+//! see `fast`): no DOM is built, attribute values are borrowed from the input and only the
 //! strings the tree keeps are allocated. Positions come from quick-xml byte
 //! offsets, turned into line and column by binary search in a table of line
 //! starts computed once per input.
@@ -26,6 +27,7 @@
 //! with one error that says so.
 
 mod events;
+mod fast;
 mod grammar;
 mod values;
 
@@ -56,7 +58,19 @@ pub struct Parsed {
 /// On failure the diagnostics hold every error found (and the warnings met
 /// before), in document order.
 pub fn parse(file: &str, text: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
+    parse_with(file, text, options, true)
+}
+
+/// [`parse`], with or without the reader's fast path (which must not change
+/// the result: tests compare both).
+fn parse_with(
+    file: &str,
+    text: &str,
+    options: &ParseOptions,
+    fast_path: bool,
+) -> Result<Parsed, Diagnostics> {
     let mut parser = Parser::new(file, text, Pos { line: 1, col: 1 }, options.strict)?;
+    parser.fast_path = fast_path;
     let document = parser.document();
     parser
         .finish(document)
@@ -107,10 +121,24 @@ struct Parser<'a> {
     file: &'a str,
     text: &'a str,
     reader: Reader<&'a [u8]>,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
     strict: bool,
     /// The attributes of the element opened last (xmlns ones included).
     attrs: Vec<RawAttr<'a>>,
+    /// The attributes the fast path read, before they are checked.
+    fast_attrs: Vec<RawAttr<'a>>,
+    /// Whether the fast path is used at all.
+    fast_path: bool,
+    /// Whether the reader stands between markup, where the fast path may
+    /// read the next tag (quick-xml's state is then "in text").
+    fast: bool,
+    /// Bytes the fast path consumed, which quick-xml's offsets leave out.
+    skipped: usize,
+    /// The line breaks before `lines_upto` are counted: `line_index` of
+    /// them, the last one ending at `line_start`.
+    lines_upto: usize,
+    line_index: usize,
+    line_start: usize,
     /// In-scope namespace declarations, innermost last.
     ns: Vec<NsBinding<'a>>,
     depth: usize,
@@ -137,7 +165,14 @@ impl<'a> Parser<'a> {
         // open element started and can say so.
         config.check_end_names = false;
         config.expand_empty_elements = false;
-        config.trim_text(false);
+        // Blank text between elements is never kept: skipped by the reader,
+        // it costs no event. Element text (`text_of`) turns this off.
+        config.trim_text_start = true;
+        config.trim_text_end = false;
+        // The fast path reads most tags without quick-xml, which then
+        // cannot match end tags with start tags; `next_top` reports a
+        // closing tag with nothing open just as quick-xml would.
+        config.allow_unmatched_ends = true;
         Ok(Parser {
             file,
             text,
@@ -145,6 +180,13 @@ impl<'a> Parser<'a> {
             lines: LineIndex::new(text, base),
             strict,
             attrs: Vec::with_capacity(16),
+            fast_attrs: Vec::with_capacity(16),
+            fast_path: true,
+            fast: false,
+            skipped: 0,
+            lines_upto: 0,
+            line_index: 0,
+            line_start: 0,
             ns: Vec::new(),
             depth: 0,
             diags: Vec::new(),

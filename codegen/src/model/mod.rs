@@ -63,7 +63,7 @@ impl Model {
         {
             return format!("Collection({})", self.qualify(inner.trim()));
         }
-        match name.rsplit_once('.') {
+        match split_last_dot(name) {
             Some((prefix, local)) => match self.aliases.get(prefix) {
                 Some(ns) => format!("{ns}.{local}"),
                 None => name.to_string(),
@@ -83,8 +83,7 @@ impl Model {
             out.push(')');
             return;
         }
-        match name
-            .rsplit_once('.')
+        match split_last_dot(name)
             .and_then(|(prefix, local)| Some((self.aliases.get(prefix)?, local)))
         {
             Some((ns, local)) => {
@@ -297,4 +296,15 @@ pub struct Counts {
     pub entity_sets: usize,
     pub singletons: usize,
     pub terms: usize,
+}
+
+/// `name.rsplit_once('.')`, by a plain backward loop: the last dot of a
+/// qualified name is a few bytes from its end, where the searcher behind
+/// `rsplit_once` spends more on its set-up (measured with callgrind on the
+/// parse bench, graph-beta.csdl: the resolver's `qualify` went from 3.5 M
+/// to 2.7 M instructions).
+pub(crate) fn split_last_dot(name: &str) -> Option<(&str, &str)> {
+    let dot = name.bytes().rposition(|b| b == b'.')?;
+    // A dot is one byte: both sides are whole characters.
+    Some((&name[..dot], &name[dot + 1..]))
 }

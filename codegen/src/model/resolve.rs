@@ -18,7 +18,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::types::*;
-use super::{FastMap, FastSet, Model};
+use super::{FastMap, FastSet, Model, split_last_dot};
 use crate::csdl::syntax::{self, Annotation, OperationKind, Pos, StructuredKind};
 use crate::csdl::{Diagnostic, Diagnostics};
 use crate::diagnostic::did_you_mean;
@@ -272,7 +272,7 @@ impl Resolver {
     /// The namespace of `qualified` when the document includes it
     /// (`edmx:Include`) without defining it.
     fn referenced_namespace<'q>(&self, qualified: &'q str) -> Option<&'q str> {
-        let (ns, _) = qualified.rsplit_once('.')?;
+        let (ns, _) = split_last_dot(qualified)?;
         (self.referenced.contains(ns) && !self.namespaces.contains(ns)).then_some(ns)
     }
 
@@ -369,7 +369,7 @@ impl Resolver {
     /// `graph.user` → `microsoft.graph.user`; names without a dot or
     /// without an alias are returned as they are, without allocating.
     fn qualify<'n>(&self, name: &'n str) -> Cow<'n, str> {
-        match name.rsplit_once('.') {
+        match split_last_dot(name) {
             Some((prefix, local)) => match self.aliases.get(prefix) {
                 Some(ns) => Cow::Owned(qualified_name(ns, local)),
                 None => Cow::Borrowed(name),
@@ -925,7 +925,14 @@ impl Resolver {
     }
 
     fn check_inheritance(&mut self) {
-        let structs = &self.model.structs;
+        // Walks look types up by name many times: hashing beats the ordered
+        // map's string comparisons along shared prefixes ("microsoft.graph.").
+        let structs: FastMap<&str, &StructDef> = self
+            .model
+            .structs
+            .iter()
+            .map(|(name, def)| (name.as_str(), def))
+            .collect();
         let mut errors: Vec<(Pos, String)> = Vec::new();
         let mut reported: FastSet<&str> = FastSet::default();
         // Types whose chain of bases has been walked: it ends, or runs into
@@ -934,7 +941,7 @@ impl Resolver {
         let mut walked: FastSet<&str> = FastSet::default();
         walked.reserve(structs.len());
         let mut chain: Vec<&str> = Vec::new();
-        for start in structs.keys() {
+        for start in self.model.structs.keys() {
             if walked.contains(start.as_str()) {
                 continue;
             }
@@ -964,9 +971,9 @@ impl Resolver {
         // A key may be declared below an abstract, keyless base (Graph's
         // policyDeletableItem), but never redeclared under a keyed ancestor.
         let mut key_errors = Vec::new();
-        let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut derived: FastMap<&str, Vec<String>> = FastMap::default();
         if !cycles {
-            for s in structs.values() {
+            for s in self.model.structs.values() {
                 if s.key.is_empty() {
                     continue;
                 }
@@ -985,17 +992,20 @@ impl Resolver {
                     base = def.base_type.as_deref();
                 }
             }
-            for s in structs.values() {
+            // In name order: each list comes out sorted.
+            for s in self.model.structs.values() {
                 if let Some(b) = &s.base_type {
-                    match derived.get_mut(b.as_str()) {
-                        Some(list) => list.push(s.name.clone()),
-                        None => {
-                            derived.insert(b.clone(), vec![s.name.clone()]);
-                        }
-                    }
+                    derived.entry(b.as_str()).or_default().push(s.name.clone());
                 }
             }
         }
+        let derived: BTreeMap<String, Vec<String>> = derived
+            .into_iter()
+            .map(|(base, mut list)| {
+                list.sort();
+                (base.to_string(), list)
+            })
+            .collect();
         for (pos, msg) in errors {
             self.error(pos, msg);
         }
@@ -1004,9 +1014,6 @@ impl Resolver {
         }
         for (pos, msg) in key_errors {
             self.error(pos, msg);
-        }
-        for list in derived.values_mut() {
-            list.sort();
         }
         self.model.derived = derived;
     }
@@ -1051,7 +1058,7 @@ impl Resolver {
         let ns = match self.aliases.get(name) {
             Some(ns) => ns.clone(),
             None if self.referenced.contains(name) => name.to_string(),
-            None => q.rsplit_once('.').map(|(ns, _)| ns.to_string())?,
+            None => split_last_dot(&q).map(|(ns, _)| ns.to_string())?,
         };
         if !self.referenced.contains(&ns) || self.namespaces.contains(&ns) {
             return None;

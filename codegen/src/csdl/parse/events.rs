@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
+use super::fast::Tag;
 use super::grammar::{CONSTANT_EXPRESSIONS, ELEMENT_EXPRESSIONS};
 use super::values::{self, excerpt};
 use super::{Fatal, MAX_DEPTH, MAX_VALUE_LEN, PResult, Parser};
@@ -174,15 +175,26 @@ impl<'a> Parser<'a> {
         Some((start, self.text.get(start..end)?))
     }
 
+    /// quick-xml's position in the input.
+    fn reader_position(&self) -> usize {
+        self.reader.buffer_position() as usize + self.skipped
+    }
+
+    #[inline]
     fn read(&mut self) -> PResult<Event<'a>> {
         match self.reader.read_event() {
-            Ok(event) => Ok(event),
+            Ok(event) => {
+                // After text quick-xml stands inside markup or a reference;
+                // after anything else, in text.
+                self.fast = !matches!(event, Event::Text(_) | Event::Eof);
+                Ok(event)
+            }
             Err(error) => Err(self.xml_error(error)),
         }
     }
 
     fn xml_error(&mut self, error: XmlError) -> Fatal {
-        let offset = (self.reader.error_position() as usize).min(self.text.len());
+        let offset = (self.reader.error_position() as usize + self.skipped).min(self.text.len());
         let message = match error {
             XmlError::Syntax(SyntaxError::UnclosedTag) => {
                 "unexpected end of file: tag not closed: expected \">\"".to_string()
@@ -224,36 +236,72 @@ impl<'a> Parser<'a> {
     /// declarations and resolves its name.
     fn open(&mut self, start: &BytesStart<'_>, empty: bool) -> PResult<Elem<'a>> {
         let Some((content_offset, content)) = self.locate(start) else {
-            let at = self.reader.buffer_position() as usize;
+            let at = self.reader_position();
             return Err(self.fatal(at, "internal error: element outside the input"));
         };
         let offset = content_offset.saturating_sub(1);
         let name_len = start.name().as_ref().len();
         let qname = content.get(..name_len).unwrap_or(content);
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(self.fatal(
-                offset,
-                format!(
-                    "element <{qname}> is nested too deeply: at most {MAX_DEPTH} levels of elements are allowed"
-                ),
-            ));
-        }
+        self.enter(qname, offset)?;
         let ns_mark = self.ns.len();
         self.attrs.clear();
         self.scan_attributes(qname, content, content_offset, name_len)?;
+        self.named(qname, offset, ns_mark, empty)
+    }
+
+    /// [`Parser::open`] for a start tag the fast path read: the same
+    /// checks, in the same order.
+    pub(super) fn open_fast(
+        &mut self,
+        qname: &'a str,
+        offset: usize,
+        empty: bool,
+    ) -> PResult<Elem<'a>> {
+        self.enter(qname, offset)?;
+        let ns_mark = self.ns.len();
+        std::mem::swap(&mut self.attrs, &mut self.fast_attrs);
+        for index in 0..self.attrs.len() {
+            self.admit(qname, index)?;
+        }
+        self.named(qname, offset, ns_mark, empty)
+    }
+
+    /// One level deeper, within the nesting limit.
+    #[inline(always)]
+    fn enter(&mut self, qname: &str, offset: usize) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.too_deep(qname, offset));
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&mut self, qname: &str, offset: usize) -> Fatal {
+        self.fatal(
+            offset,
+            format!(
+                "element <{qname}> is nested too deeply: at most {MAX_DEPTH} levels of elements are allowed"
+            ),
+        )
+    }
+
+    /// The element named `qname`, its attributes read: its name resolved.
+    #[inline(always)]
+    fn named(
+        &mut self,
+        qname: &'a str,
+        offset: usize,
+        ns_mark: usize,
+        empty: bool,
+    ) -> PResult<Elem<'a>> {
         // Names are short: a plain loop beats a memchr call.
         let (prefix, local) = match qname.bytes().position(|b| b == b':') {
             Some(colon) => (&qname[..colon], &qname[colon + 1..]),
             None => ("", qname),
         };
         let Some(ns) = self.resolve(prefix) else {
-            return Err(self.fatal(
-                offset,
-                format!(
-                    "unbound namespace prefix \"{prefix}\" in <{qname}>: expected an xmlns:{prefix}=\"...\" declaration"
-                ),
-            ));
+            return Err(self.unbound(qname, prefix, offset));
         };
         Ok(Elem {
             qname,
@@ -264,6 +312,16 @@ impl<'a> Parser<'a> {
             ns_mark,
             real: true,
         })
+    }
+
+    #[cold]
+    fn unbound(&mut self, qname: &str, prefix: &str, offset: usize) -> Fatal {
+        self.fatal(
+            offset,
+            format!(
+                "unbound namespace prefix \"{prefix}\" in <{qname}>: expected an xmlns:{prefix}=\"...\" declaration"
+            ),
+        )
     }
 
     fn bind(&mut self, prefix: &'a str, raw: &'a str, offset: usize) -> PResult<()> {
@@ -399,37 +457,60 @@ impl<'a> Parser<'a> {
                     "invalid attribute",
                 ));
             };
-            let key_offset = content_offset + key_start;
-            // The duplicate check is linear per attribute: bound the count so
-            // that a start tag cannot make the parse quadratic.
-            if self.attrs.len() >= MAX_ATTRIBUTES {
-                return Err(self.fatal(
-                    key_offset,
-                    format!(
-                        "too many attributes on <{qname}>: at most {MAX_ATTRIBUTES} are allowed"
-                    ),
-                ));
-            }
-            if self.attrs.iter().any(|a| same_key(a.key, key)) {
-                return Err(self.fatal(
-                    key_offset,
-                    format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
-                ));
-            }
             self.attrs.push(RawAttr {
                 key,
                 value,
-                offset: key_offset,
+                offset: content_offset + key_start,
                 plain: !special,
             });
-            if key.len() >= 5 && key.starts_with("xmlns") {
-                if key == "xmlns" {
-                    self.bind("", value, key_offset)?;
-                } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-                    self.bind(prefix, value, key_offset)?;
-                }
-            }
+            self.admit(qname, self.attrs.len() - 1)?;
         }
+    }
+
+    /// Checks attribute `index` of [`Parser::attrs`] against the ones
+    /// before it and applies it if it declares a namespace.
+    #[inline(always)]
+    fn admit(&mut self, qname: &str, index: usize) -> PResult<()> {
+        let key = self.attrs[index].key;
+        // The duplicate check is linear per attribute: bound the count so
+        // that a start tag cannot make the parse quadratic.
+        if index >= MAX_ATTRIBUTES || self.attrs[..index].iter().any(|a| same_key(a.key, key)) {
+            return Err(self.refuse_attribute(qname, index));
+        }
+        if key.len() >= 5 && key.as_bytes()[0] == b'x' && key.starts_with("xmlns") {
+            self.declare_namespace(index)?;
+        }
+        Ok(())
+    }
+
+    /// The error for attribute `index`, one too many or a duplicate.
+    #[cold]
+    fn refuse_attribute(&mut self, qname: &str, index: usize) -> Fatal {
+        let RawAttr { key, offset, .. } = self.attrs[index];
+        if index >= MAX_ATTRIBUTES {
+            self.fatal(
+                offset,
+                format!("too many attributes on <{qname}>: at most {MAX_ATTRIBUTES} are allowed"),
+            )
+        } else {
+            self.fatal(
+                offset,
+                format!("duplicate attribute {key} on <{qname}>: expected each attribute once"),
+            )
+        }
+    }
+
+    /// Applies attribute `index` if it is `xmlns` or `xmlns:prefix`.
+    fn declare_namespace(&mut self, index: usize) -> PResult<()> {
+        let RawAttr {
+            key, value, offset, ..
+        } = self.attrs[index];
+        if key == "xmlns" {
+            self.bind("", value, offset)?;
+        } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            self.bind(prefix, value, offset)?;
+        }
+        Ok(())
     }
 
     fn malformed_attribute(&mut self, qname: &str, at: usize, what: &str) -> Fatal {
@@ -451,17 +532,31 @@ impl<'a> Parser<'a> {
         }
         let at = match self.locate(name.as_ref()) {
             Some((offset, _)) => offset.saturating_sub(2),
-            None => self.reader.buffer_position() as usize,
+            None => self.reader_position(),
         };
         let found = String::from_utf8_lossy(name.as_ref()).into_owned();
+        Err(self.mismatched(el, at, &found))
+    }
+
+    /// [`Parser::end_tag`] for an end tag the fast path read; `at` is the
+    /// offset of its `<`.
+    fn end_tag_fast(&mut self, el: &Elem<'a>, name: &str, at: usize) -> PResult<()> {
+        if name == el.qname {
+            self.close(el);
+            return Ok(());
+        }
+        Err(self.mismatched(el, at, name))
+    }
+
+    fn mismatched(&mut self, el: &Elem<'a>, at: usize, found: &str) -> Fatal {
         let opened = self.pos(el.offset);
-        Err(self.fatal(
+        self.fatal(
             at,
             format!(
                 "mismatched closing tag </{found}>: expected </{}> (opened at {opened})",
                 el.qname
             ),
-        ))
+        )
     }
 
     fn unclosed(&mut self, el: &Elem<'a>) -> Fatal {
@@ -480,7 +575,7 @@ impl<'a> Parser<'a> {
         let at = match self.locate(bytes) {
             // The event holds the text after "<!DOCTYPE".
             Some((offset, _)) => self.text[..offset].rfind("<!").unwrap_or(offset),
-            None => self.reader.buffer_position() as usize,
+            None => self.reader_position(),
         };
         self.fatal(at, DOCTYPE_MESSAGE)
     }
@@ -491,7 +586,7 @@ impl<'a> Parser<'a> {
                 let trimmed = text.trim_start();
                 (offset + (text.len() - trimmed.len()), trimmed.trim_end())
             }
-            None => (self.reader.buffer_position() as usize, "?"),
+            None => (self.reader_position(), "?"),
         };
         let message = format!(
             "unexpected text \"{}\" in <{}>: ignored",
@@ -513,6 +608,18 @@ impl<'a> Parser<'a> {
             return Ok(None);
         }
         loop {
+            match self.fast_tag() {
+                Some(Tag::Start {
+                    qname,
+                    offset,
+                    empty,
+                }) => return self.open_fast(qname, offset, empty).map(Some),
+                Some(Tag::End { name, offset }) => {
+                    self.end_tag_fast(parent, name, offset)?;
+                    return Ok(None);
+                }
+                None => {}
+            }
             match self.read()? {
                 Event::Start(start) => return self.open(&start, false).map(Some),
                 Event::Empty(start) => return self.open(&start, true).map(Some),
@@ -553,7 +660,7 @@ impl<'a> Parser<'a> {
                     let name = String::from_utf8_lossy(end.name().as_ref()).into_owned();
                     let at = match self.locate(end.name().as_ref()) {
                         Some((offset, _)) => offset.saturating_sub(2),
-                        None => self.reader.buffer_position() as usize,
+                        None => self.reader_position(),
                     };
                     return Err(self.fatal(
                         at,
@@ -574,7 +681,7 @@ impl<'a> Parser<'a> {
                     let trimmed = text.trim_start();
                     (offset + (text.len() - trimmed.len()), trimmed.trim_end())
                 }
-                None => (self.reader.buffer_position() as usize, "?"),
+                None => (self.reader_position(), "?"),
             };
             let text = excerpt(text, 40);
             match place {
@@ -607,6 +714,16 @@ impl<'a> Parser<'a> {
             self.close(el);
             return Ok(Cow::Borrowed(""));
         }
+        // Leading blanks are part of the text: the reader skips them only
+        // when it reads the next event, so turning trimming off now keeps
+        // them.
+        self.reader.config_mut().trim_text_start = false;
+        let text = self.text_content(el);
+        self.reader.config_mut().trim_text_start = true;
+        text
+    }
+
+    fn text_content(&mut self, el: &Elem<'a>) -> PResult<Cow<'a, str>> {
         let mut out: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.read()? {
@@ -619,7 +736,7 @@ impl<'a> Parser<'a> {
                         Err(message) => {
                             let at = match self.locate(&r) {
                                 Some((offset, _)) => offset.saturating_sub(1),
-                                None => self.reader.buffer_position() as usize,
+                                None => self.reader_position(),
                             };
                             self.error(at, format!("{message} in <{}>", el.qname));
                         }
@@ -765,6 +882,7 @@ impl<'a> Parser<'a> {
 
     // Attributes of the element opened last.
 
+    #[inline]
     fn raw_attr(&self, name: &str) -> Option<RawAttr<'a>> {
         self.attrs.iter().find(|a| same_key(a.key, name)).copied()
     }
@@ -775,6 +893,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Unescapes a raw attribute value; errors are recorded.
+    #[inline]
     pub(super) fn decode(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
         if attr.plain && attr.value.len() <= MAX_VALUE_LEN {
             return Some(Val {
@@ -782,6 +901,13 @@ impl<'a> Parser<'a> {
                 offset: attr.offset,
             });
         }
+        self.decode_escaped(el, attr)
+    }
+
+    /// [`Parser::decode`] for values with something to unescape or
+    /// normalise (rare: kept out of line).
+    #[inline(never)]
+    fn decode_escaped(&mut self, el: &Elem<'a>, attr: RawAttr<'a>) -> Option<Val<'a>> {
         match values::decode_attr(attr.value) {
             Ok(text) if text.len() > MAX_VALUE_LEN => {
                 self.error(
@@ -810,12 +936,14 @@ impl<'a> Parser<'a> {
     }
 
     /// An optional attribute.
+    #[inline]
     pub(super) fn attr(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
         let raw = self.raw_attr(name)?;
         self.decode(el, raw)
     }
 
     /// A required attribute; its absence is an error.
+    #[inline]
     pub(super) fn required(&mut self, el: &Elem<'a>, name: &str) -> Option<Val<'a>> {
         match self.raw_attr(name) {
             Some(raw) => self.decode(el, raw),
@@ -841,7 +969,7 @@ fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-fn is_space(b: u8) -> bool {
+pub(super) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 

@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
         el: &Elem<'a>,
         name: &str,
         required: bool,
-        valid: fn(&str) -> bool,
+        valid: impl Fn(&str) -> bool,
         expected: &str,
     ) -> Option<String> {
         let v = if required {
