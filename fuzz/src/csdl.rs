@@ -5,6 +5,7 @@
 //! Each entry point takes raw bytes and panics only when an invariant is
 //! broken; a parse error is a normal outcome.
 
+use migrations_codegen::csdl::parse::parse_without_fast_path;
 use migrations_codegen::csdl::syntax::Pos;
 use migrations_codegen::csdl::write::write_document;
 use migrations_codegen::csdl::{Diagnostics, ParseOptions, Severity, parse, parse_fragment};
@@ -18,14 +19,24 @@ pub enum Outcome {
 
 /// `parse` on the lossy UTF-8 decoding of `data`, lenient and strict.
 ///
-/// Invariants: a failure carries at least one error; every diagnostic points
-/// inside the input; a parsed document written back with the normalising
-/// writer parses again, and writing that again gives the same bytes.
+/// Invariants: the parser's fast path changes nothing (the tree, or every
+/// diagnostic with its position, equals what quick-xml alone reads); a
+/// failure carries at least one error; every diagnostic points inside the
+/// input; a parsed document written back with the normalising writer parses
+/// again, and writing that again gives the same bytes.
 pub fn parse_bytes(data: &[u8]) -> Outcome {
     let text = String::from_utf8_lossy(data);
     let mut outcome = Outcome::Rejected;
     for strict in [false, true] {
-        match parse("fuzz.csdl", &text, &ParseOptions { strict }) {
+        let options = ParseOptions { strict };
+        let result = parse("fuzz.csdl", &text, &options);
+        let reference = parse_without_fast_path("fuzz.csdl", &text, &options);
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{reference:?}"),
+            "the fast path changed the result (strict: {strict})"
+        );
+        match result {
             Ok(parsed) => {
                 outcome = Outcome::Parsed;
                 check_positions(&text, Pos { line: 1, col: 1 }, &parsed.warnings);

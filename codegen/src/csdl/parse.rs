@@ -61,6 +61,18 @@ pub fn parse(file: &str, text: &str, options: &ParseOptions) -> Result<Parsed, D
     parse_with(file, text, options, true)
 }
 
+/// [`parse`] with every tag read by quick-xml, none by the fast path: the
+/// reference the fuzz targets and the smoke test compare [`parse`] with.
+/// Not part of the API.
+#[doc(hidden)]
+pub fn parse_without_fast_path(
+    file: &str,
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed, Diagnostics> {
+    parse_with(file, text, options, false)
+}
+
 /// [`parse`], with or without the reader's fast path (which must not change
 /// the result: tests compare both).
 fn parse_with(
