@@ -3,7 +3,8 @@
 //! 1. parse-and-resolve throughput as a ratio to a plain quick-xml event loop
 //!    over the same bytes (goal: at least 0.5);
 //! 2. a full regeneration (parse, patch, resolve, slice, write, generate,
-//!    format) as a multiple of parse alone (goal: at most 3).
+//!    format) as a multiple of the same quick-xml loop (goal: at most 6; it
+//!    replaced "at most 3 times parse alone", which a faster parser failed).
 //!
 //! It also prints how generation scales with the URL paths of a slice
 //! (about 400 versus about 4,000 paths of graph-beta.csdl).
@@ -378,16 +379,22 @@ fn main() {
     let runs = 15;
     let t = medians(
         runs,
-        &mut [&mut || parse_only(&text), &mut || regen(&root, &text)],
+        &mut [
+            &mut || baseline(&text),
+            &mut || parse_only(&text),
+            &mut || regen(&root, &text),
+        ],
     );
     println!(
-        "parse                : {:>8.2} ms;  full regen: {:>8.2} ms  ({runs} runs each, medians)",
+        "quick-xml loop: {:>8.2} ms;  parse: {:>8.2} ms;  full regen: {:>8.2} ms  ({runs} runs each, interleaved, medians)",
         ms(t[0]),
-        ms(t[1])
+        ms(t[1]),
+        ms(t[2])
     );
     println!(
-        "[2] full regen / parse: {:.2}x  (goal <= 3)",
-        t[1].as_secs_f64() / t[0].as_secs_f64()
+        "[2] full regen / quick-xml loop: {:.2}x  (goal <= 6; full regen / parse: {:.2}x, the former goal <= 3)",
+        t[2].as_secs_f64() / t[0].as_secs_f64(),
+        t[2].as_secs_f64() / t[1].as_secs_f64()
     );
     // Generation should grow with the paths of a slice, not faster: builder
     // naming once compared every path with every other (56 s for 4,000
