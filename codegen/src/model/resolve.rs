@@ -589,6 +589,9 @@ impl Resolver {
                 self.model.structs.insert(def.name.clone(), def);
             }
         }
+        // Thousands of operations: grown one push at a time, the list is
+        // reallocated and copied a dozen times, into fresh pages each time.
+        self.model.operations.reserve(schema.operations.len());
         for op in each!(schema, operations) {
             if let Some(def) = self.define_operation(&ns, op) {
                 self.model.operations.push(def);

@@ -358,7 +358,7 @@ impl<'a> Parser<'a> {
     }
 
     fn resolve(&self, prefix: &str) -> Option<Ns<'a>> {
-        if let Some(binding) = self.ns.iter().rev().find(|b| b.prefix == prefix) {
+        if let Some(binding) = self.ns.iter().rev().find(|b| same_key(b.prefix, prefix)) {
             return Some(binding.ns);
         }
         match prefix {

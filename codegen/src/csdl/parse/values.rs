@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use swar::{HIGH, ONES, between};
+
 /// `"true"` or `"false"`, as CSDL spells booleans.
 pub(super) fn parse_bool(s: &str) -> Option<bool> {
     match s {
@@ -21,25 +23,33 @@ pub(super) fn is_dotted(s: &str, min_segments: usize) -> bool {
     dotted_segments(s).is_some_and(|segments| segments >= min_segments)
 }
 
+/// Byte classes eight bytes at a time (SWAR), for bytes below 0x80: adding
+/// `0x80 - lo` to such a byte sets its high bit exactly when it is at least
+/// `lo`, without carrying into the next byte.
+pub(super) mod swar {
+    pub(in crate::csdl::parse) const ONES: u64 = 0x0101_0101_0101_0101;
+    pub(in crate::csdl::parse) const HIGH: u64 = ONES * 0x80;
+
+    /// The high bit of each byte that is at least `lo`.
+    #[inline(always)]
+    pub(in crate::csdl::parse) fn at_least(w: u64, lo: u8) -> u64 {
+        w.wrapping_add(ONES * (0x80 - lo as u64)) & HIGH
+    }
+
+    /// The high bit of each byte in `lo..=hi`.
+    #[inline(always)]
+    pub(in crate::csdl::parse) fn between(w: u64, lo: u8, hi: u8) -> u64 {
+        at_least(w, lo) & !at_least(w, hi + 1)
+    }
+}
+
 /// The number of segments if `s` is dot-separated simple identifiers.
 ///
-/// Eight bytes at a time (SWAR): for ASCII bytes, adding `0x80 - lo` sets
-/// a byte's high bit exactly when the byte is at least `lo`, without
-/// carrying into the next byte, so each byte class is a few word-wide
+/// Eight bytes at a time ([`swar`]): each byte class is a few word-wide
 /// additions and masks. Names with non-ASCII bytes take the slow path.
 /// Kept by hand: `memchr` finds given bytes, not membership in byte
 /// classes, so it has nothing to offer here.
 fn dotted_segments(s: &str) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    #[inline(always)]
-    fn at_least(w: u64, lo: u8) -> u64 {
-        w.wrapping_add(ONES * (0x80 - lo as u64)) & HIGH
-    }
-    #[inline(always)]
-    fn between(w: u64, lo: u8, hi: u8) -> u64 {
-        at_least(w, lo) & !at_least(w, hi + 1)
-    }
     let bytes = s.as_bytes();
     if bytes.is_empty() || bytes[bytes.len() - 1] == b'.' {
         return None;
@@ -167,8 +177,6 @@ fn identifier_continue(c: char) -> bool {
 /// (whole parse 347.1 M against 351.3 M).
 #[inline]
 pub(super) fn scan_value(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
     // The high bit of each byte of `x` that is zero, and possibly of bytes
     // above a zero byte (the borrow runs upwards). The lowest bit set is
     // always a zero byte, and a bit set below the first quote means a byte
