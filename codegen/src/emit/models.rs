@@ -210,14 +210,7 @@ fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) ->
         let mut out: Vec<String> = d
             .lines()
             .iter()
-            .map(|l| {
-                let text = if l.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {l}")
-                };
-                format!("#[doc = {}]", verbatim::literal(&text))
-            })
+            .map(|l| format!("#[doc = {}]", verbatim::literal(&verbatim::doc_value(l))))
             .collect();
         if let Some(note) = dep {
             out.push(format!("#[deprecated(note = {})]", verbatim::literal(note)));

@@ -75,15 +75,8 @@ pub(super) fn docs(lines: &[String]) -> TokenStream {
     if lines.is_empty() {
         return TokenStream::new();
     }
-    let plain = |l: &String| -> String {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    };
     if lines.iter().any(|l| l.chars().any(char::is_control)) {
-        let attrs = lines.iter().map(plain);
+        let attrs = lines.iter().map(|l| doc_value(l));
         return quote!(#( #[doc = #attrs] )*);
     }
     // What prettyplease prints for `#[doc = " line"]`: `///`, the value,
@@ -94,10 +87,20 @@ pub(super) fn docs(lines: &[String]) -> TokenStream {
             text.push('\n');
         }
         text.push_str("///");
-        text.push_str(plain(l).trim_end_matches(' '));
+        text.push_str(doc_value(l).trim_end_matches(' '));
     }
     let placeholder = format!("{DOC_MARKER}{}", keep(text));
     quote!(#[doc = #placeholder])
+}
+
+/// The value of a `#[doc]` attribute for one line of docs: a space before
+/// the text, as after `///`, and nothing for a blank line.
+pub(super) fn doc_value(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        format!(" {line}")
+    }
 }
 
 /// A Rust string literal for `text` (`str`'s `Debug` writes one).
