@@ -14,9 +14,7 @@ use crate::plan::{MethodKind, Plan, StructKind};
 pub fn model_listing(model: &Model) -> String {
     let mut out = String::new();
     for e in model.enums.values() {
-        let dep = vocab::deprecation(&e.annotations)
-            .map(|d| format!("  [{}]", d.note()))
-            .unwrap_or_default();
+        let dep = deprecation_tag(&e.annotations);
         let _ = writeln!(
             out,
             "enum {}{}{dep}",
@@ -37,9 +35,7 @@ pub fn model_listing(model: &Model) -> String {
             .as_ref()
             .map(|b| format!(" : {b}"))
             .unwrap_or_default();
-        let dep = vocab::deprecation(&s.annotations)
-            .map(|d| format!("  [{}]", d.note()))
-            .unwrap_or_default();
+        let dep = deprecation_tag(&s.annotations);
         let _ = writeln!(
             out,
             "{kind} {}{base}{}{dep}",
@@ -47,13 +43,7 @@ pub fn model_listing(model: &Model) -> String {
             if s.is_abstract { " (abstract)" } else { "" }
         );
         for p in &s.properties {
-            let _ = writeln!(
-                out,
-                "  {}: {}{}",
-                p.name,
-                p.ty,
-                if p.nullable { "?" } else { "" }
-            );
+            let _ = writeln!(out, "  {}: {}{}", p.name, p.ty, optional(p.nullable));
         }
         for n in &s.navigation_properties {
             let _ = writeln!(
@@ -61,7 +51,7 @@ pub fn model_listing(model: &Model) -> String {
                 "  {} -> {}{}{}",
                 n.name,
                 n.ty,
-                if n.nullable { "?" } else { "" },
+                optional(n.nullable),
                 if n.contains_target {
                     " (contained)"
                 } else {
@@ -74,7 +64,7 @@ pub fn model_listing(model: &Model) -> String {
         let params: Vec<String> = o
             .parameters
             .iter()
-            .map(|p| format!("{}: {}{}", p.name, p.ty, if p.nullable { "?" } else { "" }))
+            .map(|p| format!("{}: {}{}", p.name, p.ty, optional(p.nullable)))
             .collect();
         let ret = o
             .return_type
@@ -90,6 +80,18 @@ pub fn model_listing(model: &Model) -> String {
         );
     }
     out
+}
+
+/// `  [deprecated …]` after an element the metadata deprecates.
+fn deprecation_tag(annotations: &[crate::csdl::syntax::Annotation]) -> String {
+    vocab::deprecation(annotations)
+        .map(|d| format!("  [{}]", d.note()))
+        .unwrap_or_default()
+}
+
+/// `?` after a nullable type.
+fn optional(nullable: bool) -> &'static str {
+    if nullable { "?" } else { "" }
 }
 
 /// Every generated type and builder with its Rust names and signatures.
