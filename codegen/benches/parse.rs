@@ -16,7 +16,7 @@
 //! `cargo test` it checks that this document resolves with every copied type.
 //!
 //! Run: `cargo bench -p migrations-codegen --bench parse`.
-//! `-- --once ours|borrowed|parse|baseline|floor|regen [TIMES]` runs one side
+//! `-- --once ours|borrowed|parse|baseline|floor|floor-borrowed|regen [TIMES]` runs one side
 //! (once by default), for `valgrind --tool=callgrind` or `perf record`. Under `cargo test` (no `--bench` argument)
 //! it only parses and resolves once.
 
@@ -98,6 +98,62 @@ fn floor(text: &str) -> usize {
     nodes
         .iter()
         .filter(|n| n.depth > 2 && n.name.is_some() && n.ty.is_some() && !n.element.is_empty())
+        .count()
+}
+
+/// [`floor`] with names borrowed from the input: each kept as a span of the
+/// text instead of an owned string. How much a tree of borrowed names could
+/// gain over owned ones (BENCHMARKS.md, "What goal 1 would take").
+fn floor_borrowed(text: &str) -> usize {
+    type Span = (u32, u32);
+    struct Node {
+        element: Span,
+        name: Option<Span>,
+        ty: Option<Span>,
+        depth: u32,
+    }
+    let base = text.as_ptr() as usize;
+    // Events borrow from the input (`Reader::from_str`), so a slice of an
+    // event is a slice of `text`: its offset is its distance from the start.
+    let span = |b: &[u8]| ((b.as_ptr() as usize - base) as u32, b.len() as u32);
+    let mut reader = Reader::from_str(text);
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut depth = 0u32;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(ev @ (Event::Start(_) | Event::Empty(_))) => {
+                let (e, empty) = match &ev {
+                    Event::Start(e) => (e, false),
+                    Event::Empty(e) => (e, true),
+                    _ => unreachable!(),
+                };
+                let mut node = Node {
+                    element: span(e.local_name().into_inner()),
+                    name: None,
+                    ty: None,
+                    depth,
+                };
+                for a in e.attributes().with_checks(false).flatten() {
+                    match a.key.as_ref() {
+                        b"Name" => node.name = Some(span(&a.value)),
+                        b"Type" => node.ty = Some(span(&a.value)),
+                        _ => {}
+                    }
+                }
+                nodes.push(node);
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    nodes
+        .iter()
+        .filter(|n| n.depth > 2 && n.name.is_some() && n.ty.is_some() && n.element.1 > 0)
         .count()
 }
 
@@ -288,6 +344,7 @@ fn main() {
             let n = match args.get(i + 1).map(String::as_str) {
                 Some("baseline") => baseline(&text),
                 Some("floor") => floor(&text),
+                Some("floor-borrowed") => floor_borrowed(&text),
                 Some("parse") => parse_only(&text),
                 Some("regen") => regen(&root, &text),
                 Some("borrowed") => ours_borrowed(&text),
@@ -303,6 +360,8 @@ fn main() {
         // Under `cargo test`: one run of each side, nothing timed; and the
         // production-sized document resolves, with every copied type.
         assert!(baseline(&text) > 0 && ours(&text) > 0);
+        // The two floors keep the same elements, however they hold names.
+        assert_eq!(floor(&text), floor_borrowed(&text));
         let count = |text: &str| {
             let parsed = parse("large.csdl", text, &ParseOptions::default())
                 .unwrap_or_else(|d| panic!("{d}"));
@@ -333,9 +392,11 @@ fn main() {
             &mut || ours(&text),
             &mut || ours_borrowed(&text),
             &mut || floor(&text),
+            &mut || floor_borrowed(&text),
         ],
     );
     let (base, parse_t, full, borrowed, least) = (t[0], t[1], t[2], t[3], t[4]);
+    let least_borrowed = t[5];
     let mb = text.len() as f64 / 1e6;
     println!("input: {mb:.2} MB, {runs} runs each, interleaved, medians");
     println!(
@@ -347,6 +408,11 @@ fn main() {
         "least tree (no checks, no positions, no resolution): {:>8.2} ms  ({:.2} of the loop's throughput)",
         ms(least),
         base.as_secs_f64() / least.as_secs_f64()
+    );
+    println!(
+        "least tree, names borrowed (spans of the input): {:>8.2} ms  ({:.2} of the loop's throughput)",
+        ms(least_borrowed),
+        base.as_secs_f64() / least_borrowed.as_secs_f64()
     );
     println!(
         "parse                : {:>8.2} ms  ({:.0} MB/s)",
