@@ -127,10 +127,10 @@ pub fn plan_listing(plan: &Plan) -> String {
                 f.rust_name,
                 f.ty,
                 f.json,
-                f.setter,
+                f.setter.name,
                 f.null_setter
                     .as_ref()
-                    .map(|n| format!(", {n}"))
+                    .map(|n| format!(", {}", n.name))
                     .unwrap_or_default(),
                 dep(&f.deprecated)
             );
@@ -139,7 +139,7 @@ pub fn plan_listing(plan: &Plan) -> String {
             let setters: Vec<&str> = e
                 .updatable
                 .iter()
-                .map(|&i| s.fields[i].setter.as_str())
+                .map(|u| s.fields[u.field].setter.name.as_str())
                 .collect();
             let _ = writeln!(out, "struct {}: {}", e.rust_name, setters.join(", "));
             for (p, why) in &e.read_only {

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, ChangeKind, Differ, Severity};
-use crate::plan::{EnumPlan, FieldPlan, MethodKind, Plan, StructKind, StructPlan};
+use crate::plan::{EnumPlan, FieldPlan, MethodKind, Plan, Setter, StructKind, StructPlan};
 
 impl Differ<'_> {
     /// Runs after the model checks, whose breaking changes it reads.
@@ -216,10 +216,13 @@ fn fields(
 /// same role or why it went.
 fn removed_setters(old: &FieldPlan, new: &FieldPlan) -> Vec<String> {
     let mut out = Vec::new();
-    if old.setter != new.setter {
-        out.push(format!("{}() → {}()", old.setter, new.setter));
+    if old.setter.name != new.setter.name {
+        out.push(format!("{}() → {}()", old.setter.name, new.setter.name));
     }
-    match (&old.null_setter, &new.null_setter) {
+    fn name(s: &Option<Setter>) -> Option<&str> {
+        s.as_ref().map(|s| s.name.as_str())
+    }
+    match (name(&old.null_setter), name(&new.null_setter)) {
         (Some(o), Some(n)) if o != n => out.push(format!("{o}() → {n}()")),
         (Some(o), None) => out.push(format!("{o}(): the member is no longer nullable")),
         _ => {}
@@ -300,8 +303,14 @@ mod tests {
             rust_name: "note".into(),
             ty: RustType::new("String"),
             odata_type: "Edm.String".into(),
-            setter: setter.into(),
-            null_setter: null_setter.map(Into::into),
+            setter: Setter {
+                name: setter.into(),
+                docs: Docs::new(),
+            },
+            null_setter: null_setter.map(|n| Setter {
+                name: n.into(),
+                docs: Docs::new(),
+            }),
             docs: Docs::new(),
             deprecated: None,
         };

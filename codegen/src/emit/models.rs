@@ -60,8 +60,7 @@ pub(super) fn structure(s: &StructPlan) -> TokenStream {
     let dep = deprecated_attr(s.deprecated.as_deref());
     let setters = setter_table(
         &s.rust_name,
-        &s.rust_name,
-        &s.fields.iter().collect::<Vec<_>>(),
+        s.fields.iter().map(|f| (f, &f.setter.docs)),
         false,
     );
     let mut out = match &s.kind {
@@ -152,8 +151,12 @@ fn edit_type(s: &StructPlan, e: &EditPlan) -> TokenStream {
     let name = format_ident!("{}", e.rust_name);
     let d = docs(&e.docs);
     let dep = deprecated_attr(s.deprecated.as_deref());
-    let updatable: Vec<&FieldPlan> = e.updatable.iter().map(|&i| &s.fields[i]).collect();
-    let setters = setter_table(&e.rust_name, &s.rust_name, &updatable, true);
+    let updatable: Vec<&FieldPlan> = e.updatable.iter().map(|u| &s.fields[u.field]).collect();
+    let setters = setter_table(
+        &e.rust_name,
+        e.updatable.iter().map(|u| (&s.fields[u.field], &u.docs)),
+        true,
+    );
     let changes: Vec<String> = updatable
         .iter()
         .map(|f| format!("{} => {}", verbatim::literal(&f.json), f.rust_name))
@@ -205,7 +208,11 @@ fn field(f: &FieldPlan, serde: Option<TokenStream>) -> TokenStream {
 /// `support::setters!`/`edit_setters!`, each with its field's summary:
 /// laid out as text rather than formatted, since a model has up to two
 /// setters per field and formatting is most of a regeneration.
-fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) -> TokenStream {
+fn setter_table<'p>(
+    target: &str,
+    setters: impl Iterator<Item = (&'p FieldPlan, &'p Docs)>,
+    edit: bool,
+) -> TokenStream {
     let attrs = |d: &Docs, dep: Option<&str>| -> String {
         let mut out: Vec<String> = d
             .lines()
@@ -217,34 +224,20 @@ fn setter_table(target: &str, owner: &str, fields: &[&FieldPlan], edit: bool) ->
         }
         out.join(" ")
     };
-    let entries: Vec<String> = fields
-        .iter()
-        .map(|f| {
-            let summary = f.docs.summary().unwrap_or_default();
-            let mut d = if edit {
-                Docs::line(format!("Changes `{}`: {summary}", f.json))
-            } else {
-                Docs::line(format!("Sets `{}` (builder style): {summary}", f.json))
-            };
-            // rustdoc cannot link to a raw field name.
-            if !f.rust_name.starts_with("r#") {
-                d.paragraph(format!("See [`{owner}::{}`].", f.rust_name));
-            }
+    let entries: Vec<String> = setters
+        .map(|(f, docs)| {
             let dep = f.deprecated.as_deref();
-            let null = f.null_setter.as_ref().map(|n| {
-                let nd = Docs::line(format!(
-                    "Sets `{}` to an explicit `null` (sent as `null` in a request body).",
-                    f.json
-                ));
-                format!(" / {} {n}", attrs(&nd, dep))
-            });
+            let null = f
+                .null_setter
+                .as_ref()
+                .map(|n| format!(" / {} {}", attrs(&n.docs, dep), n.name));
             format!(
                 "{} {} => {}: {} => {}{}",
-                attrs(&d, dep),
+                attrs(docs, dep),
                 verbatim::literal(&f.json),
                 f.rust_name,
                 f.ty.as_str(),
-                f.setter,
+                f.setter.name,
                 null.unwrap_or_default()
             )
         })

@@ -3,7 +3,8 @@
 //! sends only what changed from the fetched value, and has no setter for a
 //! read-only property: setting one is a compile error, not a 400.
 
-use super::{Docs, EditPlan, MethodKind, Plan, ReadOnlyField, StructKind};
+use super::types::setter_docs;
+use super::{Docs, EditPlan, EditSetter, MethodKind, Plan, ReadOnlyField, StructKind};
 use crate::docs::DocsFacts;
 use crate::model::{Model, vocab};
 
@@ -33,7 +34,15 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
         for (i, f) in s.fields.iter().enumerate() {
             match why_read_only(model, docs, &odata_name, &f.json) {
                 Some(why) => read_only.push((f.json.clone(), why)),
-                None => updatable.push(i),
+                None => updatable.push(EditSetter {
+                    field: i,
+                    docs: setter_docs(
+                        format!("Changes `{}`", f.json),
+                        &f.docs,
+                        &s.rust_name,
+                        &f.rust_name,
+                    ),
+                }),
             }
         }
         let rust_name = format!("{}Edit", s.rust_name);

@@ -143,13 +143,31 @@ pub struct StructPlan {
 pub struct EditPlan {
     pub rust_name: String,
     pub docs: Docs,
-    /// Indexes of the struct's fields an edit may change (with setters).
-    pub updatable: Vec<usize>,
+    /// The struct's fields an edit may change, each with its setter's doc
+    /// comment (the setters keep the struct's names).
+    pub updatable: Vec<EditSetter>,
     /// Every other property, with the fact that makes it read-only.
     pub read_only: Vec<(String, String)>,
     /// Whether `@odata.type` is sent: the type has derived types, and the
     /// service needs it to pick one.
     pub send_odata_type: bool,
+}
+
+/// A field an edit may change.
+#[derive(Clone, Debug)]
+pub struct EditSetter {
+    /// Index into the struct's fields.
+    pub field: usize,
+    /// The doc comment of the edit's `with_x` (its `with_x_null` is the
+    /// struct's).
+    pub docs: Docs,
+}
+
+/// A setter method: its name and its doc comment.
+#[derive(Clone, Debug)]
+pub struct Setter {
+    pub name: String,
+    pub docs: Docs,
 }
 
 /// One member of a struct, with its setters.
@@ -164,10 +182,10 @@ pub struct FieldPlan {
     /// Rust type that changed with it from one that changed on its own.
     pub odata_type: String,
     /// `with_x(impl Into<T>)`.
-    pub setter: String,
+    pub setter: Setter,
     /// `with_x_null()`, for nullable members: the explicit `null` stays one
     /// call away, and a member that may not be null has none.
-    pub null_setter: Option<String>,
+    pub null_setter: Option<Setter>,
     pub docs: Docs,
     pub deprecated: Option<String>,
 }

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::documented;
 use super::names::{self, assign_unique, pascal};
 use super::{
-    AnyPlan, Docs, EnumMemberPlan, EnumPlan, FieldPlan, Options, RustType, StructKind, StructPlan,
-    deprecation_note,
+    AnyPlan, Docs, EnumMemberPlan, EnumPlan, FieldPlan, Options, RustType, Setter, StructKind,
+    StructPlan, deprecation_note,
 };
 use crate::csdl::Diagnostics;
 use crate::csdl::syntax::{Annotation, Pos, StructuredKind};
@@ -328,7 +328,12 @@ impl<'m> TypeSpace<'m> {
             &s.annotations,
         );
         docs.paragraph(format!("OData type `{}`.", s.name));
-        let fields = self.fields(&format!("type {}", s.name), &members, Some(&s.name))?;
+        let fields = self.fields(
+            &format!("type {}", s.name),
+            &rust_name,
+            &members,
+            Some(&s.name),
+        )?;
         Ok(StructPlan {
             module: names::module(&rust_name),
             kind: StructKind::ODataType {
@@ -355,7 +360,12 @@ impl<'m> TypeSpace<'m> {
         members: &[Member<'_>],
         docs: Docs,
     ) -> Result<StructPlan, Diagnostics> {
-        let fields = self.fields(&format!("parameters of {signature}"), members, None)?;
+        let fields = self.fields(
+            &format!("parameters of {signature}"),
+            &rust_name,
+            members,
+            None,
+        )?;
         Ok(StructPlan {
             rust_name,
             module,
@@ -371,6 +381,7 @@ impl<'m> TypeSpace<'m> {
     fn fields(
         &self,
         scope: &str,
+        owner: &str,
         members: &[Member<'_>],
         owner_for_boxing: Option<&str>,
     ) -> Result<Vec<FieldPlan>, Diagnostics> {
@@ -412,24 +423,40 @@ impl<'m> TypeSpace<'m> {
                     }
                 ));
                 let bare = rust_name.trim_start_matches("r#");
+                let rust_name = names::ident_text(&rust_name);
+                let setter = Setter {
+                    name: format!("with_{bare}"),
+                    docs: setter_docs(
+                        format!("Sets `{}` (builder style)", m.json),
+                        &docs,
+                        owner,
+                        &rust_name,
+                    ),
+                };
+                let null_setter = m.nullable.then(|| Setter {
+                    name: format!("with_{}_null", bare.trim_end_matches('_')),
+                    docs: Docs::line(format!(
+                        "Sets `{}` to an explicit `null` (sent as `null` in a request body).",
+                        m.json
+                    )),
+                });
                 FieldPlan {
                     json: m.json.to_string(),
                     ty: self.rust_type(m.ty, owner_for_boxing),
                     odata_type: m.ty.to_string(),
-                    setter: format!("with_{bare}"),
-                    null_setter: m
-                        .nullable
-                        .then(|| format!("with_{}_null", bare.trim_end_matches('_'))),
+                    setter,
+                    null_setter,
                     docs,
                     deprecated: self.deprecated(m.annotations),
-                    rust_name: names::ident_text(&rust_name),
+                    rust_name,
                 }
             })
             .collect();
         // `with_x_null` for `x` and `with_x_null` for a member `xNull` would
         // be one method twice.
         let setters = fields.iter().zip(members).flat_map(|(f, m)| {
-            std::iter::once((f.setter.as_str(), m)).chain(f.null_setter.as_deref().map(|n| (n, m)))
+            std::iter::once((f.setter.name.as_str(), m))
+                .chain(f.null_setter.as_ref().map(|n| (n.name.as_str(), m)))
         });
         let mut seen: BTreeMap<&str, &Member<'_>> = BTreeMap::new();
         let mut errors = Vec::new();
@@ -490,6 +517,16 @@ pub(super) fn described(documented: Option<String>, annotations: &[Annotation]) 
 }
 
 /// The patches in force on an item, one paragraph each.
+/// A setter's doc comment: `lead: ` and the field's summary, then a link
+/// to the field (rustdoc cannot link to a raw identifier).
+pub(super) fn setter_docs(lead: String, field: &Docs, owner: &str, rust_name: &str) -> Docs {
+    let mut d = Docs::line(format!("{lead}: {}", field.summary().unwrap_or_default()));
+    if !rust_name.starts_with("r#") {
+        d.paragraph(format!("See [`{owner}::{rust_name}`]."));
+    }
+    d
+}
+
 pub(super) fn patch_docs(annotations: &[Annotation]) -> Docs {
     let mut docs = Docs::new();
     for p in vocab::patched(annotations) {
