@@ -16,6 +16,7 @@ mod parser_real;
 mod patch_actions;
 mod patch_committed;
 mod patch_errors;
+mod plan_docs;
 mod prop_csdl_hostile;
 mod prop_fuzz_csdl;
 mod resolve_errors;
