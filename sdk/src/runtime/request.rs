@@ -79,8 +79,10 @@ enum Attempt {
     /// An HTTP response that may be retried.
     Retryable(RawResponse),
     /// A transport error; `retryable` decided by method and error kind.
+    /// The error has lost its URL already: logs and errors never hold
+    /// the full URL (keys, `$filter`, `$skiptoken`).
     Transport {
-        error: reqwest::Error,
+        error: TransportError,
         retryable: bool,
     },
     /// Not retryable at all (auth failure, bad request construction).
@@ -404,7 +406,10 @@ impl Request {
             let transport = |error: reqwest::Error| {
                 let retryable = error.is_connect()
                     || (idempotent && !error.is_builder() && !error.is_redirect());
-                Attempt::Transport { error, retryable }
+                Attempt::Transport {
+                    error: TransportError::new(error),
+                    retryable,
+                }
             };
             let resp = rb.send().await.map_err(transport)?;
             let status = resp.status();
@@ -488,7 +493,13 @@ impl Request {
                     _ => None,
                 };
                 let delay = retry_after.map_or(proposed, |ra| ra.max(proposed));
-                if start.elapsed() + delay > max_total {
+                // `checked_add`: a delay near `Duration::MAX` (a policy's
+                // own, saturated by backoff) must end the retries, not panic.
+                if start
+                    .elapsed()
+                    .checked_add(delay)
+                    .is_none_or(|t| t > max_total)
+                {
                     tracing::debug!(
                         delay_ms = delay.as_millis() as u64,
                         "retry budget exhausted"
@@ -521,7 +532,7 @@ impl Request {
                     path_template: p.template,
                     attempts: n,
                     client_request_id: p.client_request_id,
-                    source: TransportError::new(error),
+                    source: error,
                 });
             }
             Err(Attempt::Fatal(e)) => return Err(e),

@@ -28,14 +28,14 @@ pub(crate) fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Parse a `Retry-After` value: delta-seconds or an HTTP date (relative to now;
 /// a date in the past gives zero). Also `retry-after-ms`/`x-ms-retry-after-ms`.
+/// Capped at [`MAX_RETRY_AFTER`].
 pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     for ms in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(v) = headers.get(ms).and_then(|v| v.to_str().ok())
             && let Ok(n) = v.trim().parse::<f64>()
-            && n.is_finite()
-            && n >= 0.0
+            && let Some(d) = seconds(n / 1000.0)
         {
-            return Some(Duration::from_secs_f64(n / 1000.0));
+            return Some(d);
         }
     }
     let v = headers
@@ -44,18 +44,31 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .ok()?
         .trim();
     if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
-    if let Ok(secs) = v.parse::<f64>()
-        && secs.is_finite()
-        && secs >= 0.0
-    {
-        return Some(Duration::from_secs_f64(secs));
+    if let Ok(secs) = v.parse::<f64>() {
+        return seconds(secs);
     }
     let when =
         time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
     let diff = when - time::OffsetDateTime::now_utc();
-    Some(Duration::try_from(diff).unwrap_or(Duration::ZERO))
+    Some(
+        Duration::try_from(diff)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
+}
+
+/// The longest wait a `Retry-After` is read as. A server's value is
+/// untrusted input: `1e20` seconds does not fit a `Duration`, and
+/// `u64::MAX` seconds overflows any deadline computed from it. No retry
+/// budget is anywhere near a day, so nothing longer changes a decision.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A non-negative, finite number of seconds, capped at [`MAX_RETRY_AFTER`].
+fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())))
 }
 
 /// Decodes a JSON body the way the SDK decodes every response; a failure is

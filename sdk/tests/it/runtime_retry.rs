@@ -141,6 +141,76 @@ async fn retry_after_longer_than_budget_is_not_waited_for() {
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
+/// A server's `Retry-After` is untrusted: values no `Duration` holds
+/// (`1e20` seconds), or that overflow a deadline (`u64::MAX` seconds), are
+/// read as a day, longer than any retry budget, and end the retries
+/// without a panic.
+#[tokio::test]
+async fn absurd_retry_after_values_end_the_retries_without_panicking() {
+    let day = Duration::from_secs(24 * 60 * 60);
+    for (header, value) in [
+        ("Retry-After", "18446744073709551615"),
+        ("Retry-After", "1e20"),
+        ("Retry-After", "1.7976931348623157e308"),
+        ("retry-after-ms", "1e30"),
+        ("x-ms-retry-after-ms", "18446744073709551615000"),
+    ] {
+        let server = MockServer::start().await;
+        mount_failures(
+            &server,
+            "GET",
+            ResponseTemplate::new(429).insert_header(header, value),
+            10,
+        )
+        .await;
+        let c = builder(&server)
+            .retry_policy(fast_retry(3).with_max_total(Duration::from_secs(5)))
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        let err = c
+            .request(Method::GET, jobs())
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert!(t.elapsed() < Duration::from_secs(2), "{header}: {value}");
+        assert!(err.is_throttled(), "{header}: {value}: {err:?}");
+        assert_eq!(err.retry_after(), Some(day), "{header}: {value}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{header}: {value}"
+        );
+    }
+}
+
+/// A policy whose delays saturate at `Duration::MAX` stops retrying when
+/// the budget is spent instead of overflowing the deadline.
+#[tokio::test]
+async fn a_policy_with_unbounded_delays_stops_at_its_budget() {
+    let server = MockServer::start().await;
+    mount_failures(&server, "GET", ResponseTemplate::new(503), 10).await;
+    let c = builder(&server)
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_retries(5)
+                .with_initial_delay(Duration::MAX)
+                .with_max_delay(Duration::MAX)
+                .with_max_total(Duration::from_secs(5)),
+        )
+        .build()
+        .unwrap();
+    let t = Instant::now();
+    let err = c
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn no_retry_when_disabled() {
     let server = MockServer::start().await;

@@ -2,7 +2,8 @@
 //! source chains) or tracing output, through the generated builders and for
 //! every kind of failure: service errors after retries, decode errors,
 //! refused and dropped connections, timeouts, refused next links and
-//! redirects, invalid requests, bad tokens. (sdk/tests/runtime_auth.rs covers
+//! redirects, invalid requests, bad tokens; and the SDK's own log lines never
+//! hold a request's URL. (sdk/tests/runtime_auth.rs covers
 //! the runtime types and one service and one transport error; this extends
 //! it to the generated surface and the remaining failure kinds.)
 
@@ -233,4 +234,58 @@ async fn no_failure_shows_the_token() {
     assert!(out.contains("graph.request"), "nothing captured");
     assert_clean("tracing output", &out);
     assert!(!out.to_ascii_lowercase().contains("bearer "), "{out}");
+}
+
+/// A transport failure is logged (each retry, and the final failure)
+/// without the request's URL: keys and query options can be personal data
+/// (`userPrincipalName` filters, mapping keys), and the SDK's own lines
+/// name only the path template.
+#[tokio::test(flavor = "current_thread")]
+async fn transport_failures_are_logged_without_the_url() {
+    let (cap, _guard) = capture_all_tracing();
+    let dropper = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = dropper.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = dropper.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = tokio::io::AsyncReadExt::read(&mut s, &mut buf).await;
+            drop(s);
+        }
+    });
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/beta"))
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(2))
+        .build()
+        .unwrap();
+    let key = "person-7f3e@contoso.example";
+    let err = client
+        .solutions()
+        .migrations()
+        .cross_tenant_migration_jobs()
+        .by_id(key)
+        .get()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(!everything_shown(&err).contains("7f3e"), "{err:?}");
+    let ours: Vec<String> = cap
+        .text()
+        .lines()
+        .filter(|l| l.contains("graph_migrations"))
+        .map(str::to_string)
+        .collect();
+    // Positive control: the retries and the failure were logged.
+    assert!(
+        ours.iter()
+            .any(|l| l.contains("retrying after transport error")),
+        "{ours:#?}"
+    );
+    assert!(
+        ours.iter().any(|l| l.contains("graph request failed")),
+        "{ours:#?}"
+    );
+    for line in &ours {
+        assert!(!line.contains("7f3e"), "logs the URL: {line}");
+    }
 }
