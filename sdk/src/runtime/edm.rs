@@ -403,13 +403,15 @@ impl FromStr for Duration {
                     .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                     .ok_or_else(|| err("missing unit designator"))?;
                 let (num, unit) = (&t[..idx], t.as_bytes()[idx]);
-                t = &t[idx + 1..];
+                // The unit is checked before `t` moves past it: a
+                // multi-byte character there (`PT5µS`) is not one byte long.
                 let (rank, mult) = match unit {
                     b'H' => (1, 3600),
                     b'M' => (2, 60),
                     b'S' => (3, 1),
                     _ => return Err(err("unknown unit designator")),
                 };
+                t = &t[idx + 1..];
                 if rank <= last_rank {
                     return Err(err("components out of order"));
                 }

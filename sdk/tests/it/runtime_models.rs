@@ -147,6 +147,39 @@ fn edm_rejects_malformed_values() {
     assert!(serde_json::from_value::<Double>(json!("Infinityish")).is_err());
 }
 
+/// Text from the service or a user is untrusted: a multi-byte character
+/// anywhere in an Edm literal is an error, never a panic (`PT5µS` sliced
+/// `edm::Duration` inside the `µ`).
+#[test]
+fn edm_values_with_multibyte_characters_are_errors_not_panics() {
+    let odd = ["é", "µ", "€", "😀", "\u{0}", "\u{300}"];
+    let stems = [
+        "", "P", "PT", "PT1", "PT5", "P1DT", "-PT", "PT1.", "PT1.5", "P1D", "2025-", "2025-11-0",
+        "2025-11-02T", "12:", "12:30:", "12:30:00.", "1", "1.", "-", "0x", "AAAA",
+    ];
+    let mut checked = 0;
+    for stem in stems {
+        for c in odd {
+            for text in [format!("{stem}{c}"), format!("{stem}{c}S"), format!("{c}{stem}")] {
+                assert!(text.parse::<Duration>().is_err(), "{text:?}");
+                let v = json!(text);
+                let _ = serde_json::from_value::<Duration>(v.clone());
+                let _ = serde_json::from_value::<Date>(v.clone());
+                let _ = serde_json::from_value::<TimeOfDay>(v.clone());
+                let _ = serde_json::from_value::<DateTimeOffset>(v.clone());
+                let _ = serde_json::from_value::<Guid>(v.clone());
+                let _ = serde_json::from_value::<Decimal>(v.clone());
+                let _ = serde_json::from_value::<Int64>(v.clone());
+                let _ = serde_json::from_value::<Binary>(v.clone());
+                let _ = serde_json::from_value::<Double>(v.clone());
+                let _ = serde_json::from_value::<Single>(v);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, stems.len() * odd.len() * 3);
+}
+
 /// Every resource a `PATCH` updates has an edit whose read-only properties
 /// each name the fact that makes them read-only: the key, a property the
 /// documentation marks "Read-only.", or one missing from the documented
