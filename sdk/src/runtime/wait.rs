@@ -263,7 +263,8 @@ impl Waiter {
         self.jitter = on;
         self
     }
-    /// Give up after this long with [`WaitError::Timeout`].
+    /// Give up after this long with [`WaitError::Timeout`]; `Duration::MAX`
+    /// waits without a limit.
     pub fn max_wait(mut self, d: Duration) -> Self {
         self.max_wait = d;
         self
@@ -296,7 +297,8 @@ impl Waiter {
         S: fmt::Display,
     {
         let start = Instant::now();
-        let deadline = start + self.max_wait;
+        // `Duration::MAX` reads as "no limit": no `Instant` is that far off.
+        let deadline = start.checked_add(self.max_wait);
         let mut b = backon::ExponentialBuilder::new()
             .with_min_delay(self.interval)
             .with_max_delay(self.max_interval.max(self.interval))
@@ -342,7 +344,7 @@ impl Waiter {
             }
             last = Some(value);
             let now = Instant::now();
-            if now >= deadline {
+            if deadline.is_some_and(|d| now >= d) {
                 return Err(WaitError::Timeout {
                     elapsed: now - start,
                     polls,
@@ -353,7 +355,7 @@ impl Waiter {
             let d = delays
                 .next()
                 .unwrap_or(self.max_interval)
-                .min(deadline - now);
+                .min(deadline.map_or(Duration::MAX, |d| d - now));
             tokio::time::sleep(d).await;
         }
     }

@@ -114,6 +114,21 @@ async fn terminal_failure_is_reported_with_the_value() {
     assert_eq!(err.into_last_value().as_deref(), Some("Failed"));
 }
 
+/// `max_wait(Duration::MAX)` is the natural way to say "no limit": it
+/// waits (here, through a day of polls) instead of overflowing the deadline.
+#[tokio::test(start_paused = true)]
+async fn an_unlimited_max_wait_polls_until_the_end() {
+    let mut statuses = vec!["migrationInProgress"; 10_000];
+    statuses.push("Completed");
+    let start = Instant::now();
+    let done = wait_status(job_waiter().max_wait(Duration::MAX), scripted(&statuses))
+        .await
+        .unwrap();
+    assert_eq!(done.outcome, Outcome::Succeeded);
+    assert_eq!(done.polls, 10_001);
+    assert!(start.elapsed() > Duration::from_secs(24 * 3600));
+}
+
 #[tokio::test(start_paused = true)]
 async fn action_required_returns_at_once() {
     let start = Instant::now();
