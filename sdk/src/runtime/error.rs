@@ -93,6 +93,11 @@ pub enum Error {
         status: StatusCode,
         /// The configured limit, in bytes.
         limit: usize,
+        /// The response's `request-id` header: the response was received,
+        /// so support can find it.
+        request_id: Option<String>,
+        /// The `client-request-id` the service echoed, else the one sent.
+        client_request_id: String,
     },
 }
 
@@ -376,11 +381,13 @@ impl Error {
         }
     }
 
-    /// The HTTP status of a service error (or of a decode error).
+    /// The HTTP status of a service error (or of a decode error, or of a
+    /// response too large to read).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -400,6 +407,7 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -413,6 +421,9 @@ impl Error {
                 client_request_id, ..
             } => Some(client_request_id),
             Error::Decode(e) => e.client_request_id.as_deref(),
+            Error::ResponseTooLarge {
+                client_request_id, ..
+            } => Some(client_request_id),
             _ => None,
         }
     }

@@ -16,7 +16,7 @@ use super::client::Client;
 use super::error::{Error, Result, ServiceError, TransportError};
 use super::origin::{checked_link, same_origin};
 use super::path::{RequestPath, UNRESERVED};
-use super::response::{RawResponse, decode_json, parse_retry_after};
+use super::response::{RawResponse, decode_json, header_str, parse_retry_after};
 
 /// Query names and values: everything outside `unreserved` is encoded except
 /// the characters OData expressions use that are harmless in a query (`$ ( ) , : / @`).
@@ -422,6 +422,9 @@ impl Request {
                     path_template: p.template.clone(),
                     status,
                     limit,
+                    request_id: header_str(&headers, "request-id"),
+                    client_request_id: header_str(&headers, "client-request-id")
+                        .unwrap_or_else(|| p.client_request_id.clone()),
                 }),
             })?;
             let elapsed = started.elapsed();

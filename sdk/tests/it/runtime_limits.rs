@@ -1,5 +1,6 @@
 //! A response body larger than the client accepts ends the request with a
-//! typed error, whether its length is declared or it arrives chunked.
+//! typed error that keeps the status and both request ids, whether its
+//! length is declared or it arrives chunked.
 
 use crate::support::*;
 use graph_migrations::runtime::{Error, RequestPath};
@@ -17,7 +18,11 @@ fn big_json(n: usize) -> String {
 async fn declared_length_over_the_limit_is_refused() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(big_json(4096), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(big_json(4096), "application/json")
+                .insert_header("request-id", "req-big-1"),
+        )
         .mount(&server)
         .await;
     let small = builder(&server).max_response_bytes(1024).build().unwrap();
@@ -26,6 +31,16 @@ async fn declared_length_over_the_limit_is_refused() {
         .send::<Value>()
         .await
         .unwrap_err();
+    // The response was received: its status and both request ids stay, as
+    // for every other error with a response.
+    assert_eq!(err.status(), Some(http::StatusCode::OK));
+    assert_eq!(err.request_id(), Some("req-big-1"));
+    let sent = server.received_requests().await.unwrap()[0]
+        .headers
+        .get("client-request-id")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert!(sent.is_some());
+    assert_eq!(err.client_request_id(), sent.as_deref());
     match err {
         Error::ResponseTooLarge {
             limit,
