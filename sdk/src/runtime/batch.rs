@@ -10,7 +10,7 @@ use super::client::Client;
 use super::error::{Error, Result, ServiceError};
 use super::path::RequestPath;
 use super::request::Request;
-use super::response::{RawResponse, decode_json};
+use super::response::{RawResponse, decode_json, header_str};
 
 /// The maximum number of requests Graph accepts in one JSON batch.
 pub const MAX_BATCH_REQUESTS: usize = 20;
@@ -183,7 +183,13 @@ impl Batch {
             .client
             .request(Method::POST, RequestPath::root().segment("$batch"))
             .json(&WireBatch { requests: wire });
-        let parsed: WireResponses = outer.send().await?;
+        let raw = outer.execute_success().await?;
+        let parsed: WireResponses = outer.decode(&raw)?;
+        // What support can find when an item's own response names no id
+        // (a 424, a gateway error, an item Graph did not answer).
+        let batch_request_id = header_str(&raw.headers, "request-id");
+        let batch_client_request_id =
+            header_str(&raw.headers, "client-request-id").or(raw.client_request_id);
         let mut by_id: BTreeMap<String, WireResponse> = parsed
             .responses
             .into_iter()
@@ -201,6 +207,8 @@ impl Batch {
                     headers: r.headers,
                     body: r.body,
                     missing: false,
+                    batch_request_id: batch_request_id.clone(),
+                    batch_client_request_id: batch_client_request_id.clone(),
                 },
                 None => BatchItemResponse {
                     id,
@@ -210,6 +218,8 @@ impl Batch {
                     headers: BTreeMap::new(),
                     body: None,
                     missing: true,
+                    batch_request_id: batch_request_id.clone(),
+                    batch_client_request_id: batch_client_request_id.clone(),
                 },
             });
         }
@@ -252,6 +262,11 @@ pub struct BatchItemResponse {
     pub body: Option<serde_json::Value>,
     /// True when Graph returned no response for this id (status is then 502).
     pub missing: bool,
+    /// The `request-id` of the `$batch` response that held this one: an
+    /// item's error falls back to it when its own response names none.
+    pub batch_request_id: Option<String>,
+    /// The `client-request-id` of the `$batch` request, likewise.
+    pub batch_client_request_id: Option<String>,
 }
 
 impl BatchItemResponse {
@@ -278,6 +293,12 @@ impl BatchItemResponse {
                 headers.append(n, v);
             }
         }
+        if !headers.contains_key("request-id")
+            && let Some(id) = &self.batch_request_id
+            && let Ok(v) = http::HeaderValue::from_str(id)
+        {
+            headers.insert("request-id", v);
+        }
         let body = match &self.body {
             None => bytes::Bytes::new(),
             Some(v) => serde_json::to_vec(v).unwrap_or_default().into(),
@@ -287,7 +308,7 @@ impl BatchItemResponse {
             headers,
             body,
             attempts: 1,
-            client_request_id: None,
+            client_request_id: self.batch_client_request_id.clone(),
         }
     }
 

@@ -570,7 +570,7 @@ impl Request {
         })
     }
 
-    async fn execute_success(&self) -> Result<RawResponse> {
+    pub(crate) async fn execute_success(&self) -> Result<RawResponse> {
         let raw = self.execute().await?;
         if raw.status.is_success() {
             Ok(raw)

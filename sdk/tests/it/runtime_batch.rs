@@ -191,3 +191,60 @@ async fn exactly_20_is_sent_and_missing_responses_are_flagged() {
     assert!(!last.is_success());
     assert!(last.json::<Job>().is_err());
 }
+
+/// An item whose response names no request id (a 424 Failed Dependency, a
+/// gateway error, an item Graph did not answer) reports the `$batch`
+/// response's ids instead, which support can look up; an item that names
+/// its own keeps them.
+#[tokio::test]
+async fn items_without_their_own_ids_report_the_batch_ids() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", "batch-rid")
+                .set_body_json(json!({
+                    "responses": [
+                        {"id": "1", "status": 404, "headers": {"Content-Type": "application/json"},
+                         "body": {"error": {"code": "itemNotFound", "message": "gone",
+                           "innerError": {"request-id": "rid-1", "client-request-id": "crid-1"}}}},
+                        {"id": "2", "status": 424, "headers": {},
+                         "body": {"error": {"code": "FailedDependency", "message": "1 failed"}}}
+                    ]
+                })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut b = c.batch();
+    let first = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "a")));
+    let second = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "b")));
+    let unanswered = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "c")));
+    let resp = b.send().await.unwrap();
+    let sent = server.received_requests().await.unwrap()[0]
+        .headers
+        .get("client-request-id")
+        .map(|v| v.to_str().unwrap().to_string());
+    assert!(sent.is_some());
+
+    let own = resp.get(&first).unwrap().error().unwrap();
+    assert_eq!(own.request_id(), Some("rid-1"));
+    assert_eq!(own.client_request_id(), Some("crid-1"));
+
+    for id in [&second, &unanswered] {
+        let item = resp.get(id).unwrap();
+        assert_eq!(item.batch_request_id.as_deref(), Some("batch-rid"));
+        let err = item.error().unwrap();
+        assert_eq!(err.request_id(), Some("batch-rid"), "{id}: {err:?}");
+        assert_eq!(err.client_request_id(), sent.as_deref(), "{id}: {err:?}");
+    }
+    let failed = resp.get(&second).unwrap().error().unwrap();
+    assert_eq!(failed.status(), Some(http::StatusCode::FAILED_DEPENDENCY));
+    assert_eq!(failed.code(), Some("FailedDependency"));
+    assert!(resp.get(&unanswered).unwrap().missing);
+    // `json()` fails with the same error, ids included.
+    let decoded = resp.get(&second).unwrap().json::<Value>().unwrap_err();
+    assert_eq!(decoded.request_id(), Some("batch-rid"));
+}

@@ -154,13 +154,36 @@ fn edm_rejects_malformed_values() {
 fn edm_values_with_multibyte_characters_are_errors_not_panics() {
     let odd = ["é", "µ", "€", "😀", "\u{0}", "\u{300}"];
     let stems = [
-        "", "P", "PT", "PT1", "PT5", "P1DT", "-PT", "PT1.", "PT1.5", "P1D", "2025-", "2025-11-0",
-        "2025-11-02T", "12:", "12:30:", "12:30:00.", "1", "1.", "-", "0x", "AAAA",
+        "",
+        "P",
+        "PT",
+        "PT1",
+        "PT5",
+        "P1DT",
+        "-PT",
+        "PT1.",
+        "PT1.5",
+        "P1D",
+        "2025-",
+        "2025-11-0",
+        "2025-11-02T",
+        "12:",
+        "12:30:",
+        "12:30:00.",
+        "1",
+        "1.",
+        "-",
+        "0x",
+        "AAAA",
     ];
     let mut checked = 0;
     for stem in stems {
         for c in odd {
-            for text in [format!("{stem}{c}"), format!("{stem}{c}S"), format!("{c}{stem}")] {
+            for text in [
+                format!("{stem}{c}"),
+                format!("{stem}{c}S"),
+                format!("{c}{stem}"),
+            ] {
                 assert!(text.parse::<Duration>().is_err(), "{text:?}");
                 let v = json!(text);
                 let _ = serde_json::from_value::<Duration>(v.clone());
