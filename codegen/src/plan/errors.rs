@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::documented::{doc_text, page_url};
-use super::names::{pascal_word, snake};
+use super::names::{is_identifier, pascal_word, snake};
 use super::{Docs, ErrorEnumPlan, ErrorVariantPlan};
 use crate::docs::{ErrorCase, OperationDoc};
 
@@ -100,7 +100,9 @@ fn variant_name(e: &ErrorCase, names: &BTreeMap<String, String>) -> String {
 
 /// The field of each `{placeholder}`: named by the word before it, as the
 /// sentence reads ("for partner {siteUrl} and role {soure/target}" →
-/// `partner`, `role`), else by the placeholder itself.
+/// `partner`, `role`), else by the placeholder itself, else `field_N`. The
+/// text is the documentation's: a name Rust cannot spell (`tenant²`) is
+/// passed over, and `error` (the variant's own field) gets a suffix.
 pub(super) fn fields(pattern: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = pattern;
@@ -115,10 +117,14 @@ pub(super) fn fields(pattern: &str) -> Vec<String> {
             .last()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
             .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric()));
-        let mut name = match word {
-            Some(w) => snake(w),
-            None => snake(&pascal_word(inside)),
-        };
+        let mut name = [word.map(snake), Some(snake(&pascal_word(inside)))]
+            .into_iter()
+            .flatten()
+            .find(|n| is_identifier(n))
+            .unwrap_or_else(|| format!("field_{}", out.len() + 1));
+        if name == "error" {
+            name = "error_value".to_string();
+        }
         if out.contains(&name) {
             name = format!("{name}_{}", out.len() + 1);
         }
@@ -148,5 +154,27 @@ mod tests {
         );
         assert_eq!(fields("{id} could not be found"), ["id"]);
         assert!(fields("Access denied").is_empty());
+    }
+
+    /// The documentation's words need not be Rust names: each field is one
+    /// anyway, and distinct.
+    #[test]
+    fn fields_are_rust_identifiers_whatever_the_message_says() {
+        assert_eq!(fields("No site for tenant² {siteUrl}."), ["tenant"]);
+        assert_eq!(fields("No site ² {²}."), ["n_"]);
+        assert_eq!(fields("Bad {} and {}"), ["bad", "and"]);
+        assert_eq!(fields("{} {}"), ["n", "n_2"]);
+        assert_eq!(
+            fields("The error {code} and the error {code}"),
+            ["error_value", "error_value_2"]
+        );
+        assert_eq!(fields("CO₂ {x}"), ["co"]);
+        for pattern in ["a {b}", "über {x}", "for {type}", "①{x}", "{\u{200d}}"] {
+            for f in fields(pattern) {
+                assert!(is_identifier(&f), "{pattern}: {f}");
+                // Keywords are escaped when emitted, as every field is.
+                let _ = crate::plan::names::ident(&f);
+            }
+        }
     }
 }

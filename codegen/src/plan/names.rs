@@ -35,16 +35,44 @@ pub fn ident_text(name: &str) -> String {
     ident(name).to_string()
 }
 
+/// Whether `name` is a Rust identifier (a keyword counts: [`ident`] escapes
+/// those). Names from the schema or the documentation may hold characters a
+/// Rust identifier may not (`²`, a zero-width joiner); `Ident::new` panics on
+/// them.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(unicode_ident::is_xid_continue)
+        && name != "_"
+}
+
 pub fn type_ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
 pub fn snake(name: &str) -> String {
-    let s = name.to_snake_case();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("n_{s}")
-    } else {
+    rust_safe(name.to_snake_case(), "n_")
+}
+
+/// `s` with every character a Rust identifier may not hold dropped, and
+/// `prefix` before it when what is left cannot start one (a digit, a
+/// combining mark, nothing). CSDL letters Rust does not take (format
+/// characters, alphabetic marks) must make a plain name, not a panic in
+/// `Ident::new`.
+fn rust_safe(s: String, prefix: &str) -> String {
+    let s = if s.chars().all(unicode_ident::is_xid_continue) {
         s
+    } else {
+        s.chars()
+            .filter(|&c| unicode_ident::is_xid_continue(c))
+            .collect()
+    };
+    if s.starts_with(|c: char| c == '_' || unicode_ident::is_xid_start(c)) && s != "_" {
+        s
+    } else {
+        format!("{prefix}{s}")
     }
 }
 
@@ -62,12 +90,7 @@ pub fn pascal(name: &str) -> String {
 /// The PascalCase form of a name that is only ever part of a longer
 /// identifier (`SelfRequestBuilder`): no keyword escaping needed.
 pub fn pascal_word(name: &str) -> String {
-    let s = name.to_upper_camel_case();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("N{s}")
-    } else {
-        s
-    }
+    rust_safe(name.to_upper_camel_case(), "N")
 }
 
 /// The module (and file) name for a Rust type or builder name: snake_case,

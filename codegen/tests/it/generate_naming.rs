@@ -546,3 +546,27 @@ fn operation_method_names_agree_across_code_listing_and_diff() {
         ]
     );
 }
+
+/// CSDL names may hold what a Rust identifier may not: format characters
+/// (`\p{Cf}`, such as a zero-width joiner) anywhere, and a letter that is a
+/// combining mark (`\u{345}`, alphabetic but no identifier start) first.
+/// Their Rust names drop what Rust cannot spell (heck reads the joiner as a
+/// word break), and generation goes on.
+#[test]
+fn names_rust_cannot_spell_become_plain_identifiers() {
+    let csdl = support::in_schema(
+        "<EntityType Name=\"thing\">\n  <Key><PropertyRef Name=\"id\" /></Key>\n  \
+         <Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />\n  \
+         <Property Name=\"a\u{200d}b\" Type=\"Edm.String\" />\n  \
+         <Property Name=\"\u{345}x\" Type=\"Edm.String\" />\n</EntityType>\n\
+         <EntityContainer Name=\"C\">\n  <EntitySet Name=\"things\" EntityType=\"n.thing\" />\n</EntityContainer>",
+    );
+    let model = pipeline::load_model("spell.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
+    let generated = pipeline::generate(&model, &support::config(&["/things/**"]))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let thing = support::generated_text(&generated, "models/thing.rs");
+    assert!(thing.contains("pub a_b: "), "{thing}");
+    assert!(thing.contains("pub n_\u{345}x: "), "{thing}");
+    // The JSON names stay as the schema writes them (escaped in the source).
+    assert!(thing.contains(r#""a\u{200d}b" => a_b"#), "{thing}");
+}

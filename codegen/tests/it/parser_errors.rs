@@ -189,6 +189,13 @@ fn cases() -> Vec<Case> {
             doc("<ComplexType Name=\"my type\"/>"),
             "t.csdl:4:14: error: invalid Name \"my type\" on <ComplexType>: expected a simple identifier (a letter or \"_\" followed by letters, digits or \"_\")",
         ),
+        // `²` is a number but not a digit (`\p{No}`): CSDL does not allow it,
+        // and no Rust name could hold it.
+        case(
+            "other number in a Name",
+            doc("<ComplexType Name=\"x²\"/>"),
+            "t.csdl:4:14: error: invalid Name \"x²\" on <ComplexType>: expected a simple identifier (a letter or \"_\" followed by letters, digits or \"_\")",
+        ),
         case(
             "malformed Collection( type",
             doc(

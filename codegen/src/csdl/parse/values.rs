@@ -146,7 +146,9 @@ fn identifier_continue(c: char) -> bool {
     // XID_Continue holds letters, digits, marks and connector punctuation;
     // the format characters are listed (std and unicode-ident have no
     // general category lookup).
-    c.is_alphanumeric()
+    // Not `is_alphanumeric`: that takes the other numbers (`²`, `①`,
+    // `\p{No}`), which CSDL does not allow and no Rust name may hold.
+    c.is_alphabetic()
         || unicode_ident::is_xid_continue(c)
         || matches!(
             c,
