@@ -151,8 +151,10 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             for path in &stale {
                 match outputs.files.get(path) {
                     Some(contents) => {
-                        std::fs::create_dir_all(path.parent().unwrap())
-                            .map_err(|e| e.to_string())?;
+                        if let Some(dir) = path.parent() {
+                            std::fs::create_dir_all(dir)
+                                .map_err(|e| format!("{}: {e}", dir.display()))?;
+                        }
                         std::fs::write(path, contents)
                             .map_err(|e| format!("{}: {e}", path.display()))?;
                     }

@@ -2,8 +2,10 @@
 //! `metadata/generate.toml`.
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::csdl::{Diagnostic, Diagnostics};
 use crate::lines::pos_of;
@@ -43,10 +45,10 @@ impl Default for Options {
 #[serde(deny_unknown_fields)]
 struct Raw {
     namespace: Option<String>,
-    sliced_csdl: Option<String>,
-    metadata_date: Option<toml::value::Datetime>,
+    sliced_csdl: Option<Spanned<String>>,
+    metadata_date: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
-    error_names: BTreeMap<String, String>,
+    error_names: BTreeMap<String, Spanned<String>>,
 }
 
 impl Options {
@@ -61,25 +63,108 @@ impl Options {
             )
         })?;
         let defaults = Options::default();
+        let error = |value: &dyn SpanStart, message: String| -> Diagnostics {
+            Diagnostic::error(file, at(value.start()), message).into()
+        };
         let metadata_date = match raw.metadata_date {
-            Some(d) if d.date.is_some() && d.time.is_none() => Some(d.to_string()),
+            Some(d) if d.get_ref().date.is_some() && d.get_ref().time.is_none() => {
+                Some(d.get_ref().to_string())
+            }
             Some(d) => {
-                let offset = text.find("metadata_date").unwrap_or(0);
-                return Err(Diagnostic::error(
-                    file,
-                    at(offset),
-                    format!("metadata_date = {d}: expected a date without a time (2026-12-06)"),
-                )
-                .into());
+                return Err(error(
+                    &d,
+                    format!(
+                        "metadata_date = {}: expected a date without a time (2026-12-06)",
+                        d.get_ref()
+                    ),
+                ));
             }
             None => None,
         };
+        let sliced_csdl = match raw.sliced_csdl {
+            Some(p) => {
+                if let Some(why) = not_a_workspace_file(p.get_ref()) {
+                    return Err(error(
+                        &p,
+                        format!(
+                            "sliced_csdl = {:?}: {why}: expected a file path relative to the \
+                             workspace (metadata/graph-beta-migrations.csdl)",
+                            p.get_ref()
+                        ),
+                    ));
+                }
+                p.into_inner()
+            }
+            None => defaults.sliced_csdl,
+        };
+        let mut error_names = BTreeMap::new();
+        for (case, name) in raw.error_names {
+            if let Some(why) = not_a_variant_name(name.get_ref()) {
+                return Err(error(
+                    &name,
+                    format!(
+                        "error name {:?} for {case:?}: {why}: expected a PascalCase Rust name \
+                         (JobNotFound)",
+                        name.get_ref()
+                    ),
+                ));
+            }
+            error_names.insert(case, name.into_inner());
+        }
         Ok(Options {
             namespace: raw.namespace.unwrap_or(defaults.namespace),
-            sliced_csdl: raw.sliced_csdl.unwrap_or(defaults.sliced_csdl),
+            sliced_csdl,
             metadata_date,
-            error_names: raw.error_names,
+            error_names,
         })
+    }
+}
+
+/// Where a spanned value starts, whatever it holds.
+trait SpanStart {
+    fn start(&self) -> usize;
+}
+
+impl<T> SpanStart for Spanned<T> {
+    fn start(&self) -> usize {
+        self.span().start
+    }
+}
+
+/// Why `path` cannot be the sliced file: `regen` writes it, so it must stay
+/// inside the workspace and name a file.
+fn not_a_workspace_file(path: &str) -> Option<&'static str> {
+    let p = Path::new(path);
+    if path.trim().is_empty() {
+        return Some("empty");
+    }
+    if p.is_absolute() || path.starts_with(['/', '\\']) {
+        return Some("an absolute path");
+    }
+    if p.components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Some("it leaves the workspace");
+    }
+    if path.ends_with(['/', '\\']) || p.file_name().is_none() {
+        return Some("no file name");
+    }
+    None
+}
+
+/// Why `name` cannot name a variant of a generated error enum.
+fn not_a_variant_name(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_uppercase()) {
+        return Some("it does not start with a capital letter");
+    }
+    if !chars.all(|c| c.is_ascii_alphanumeric()) {
+        return Some("only ASCII letters and digits may follow");
+    }
+    match name {
+        "Other" => Some("every error enum has its own `Other`"),
+        "Self" => Some("a keyword"),
+        _ => None,
     }
 }
 
@@ -108,5 +193,60 @@ mod tests {
             e.to_string().contains("expected a date without a time"),
             "{e}"
         );
+        assert!(e.to_string().starts_with("g.toml:1:17"), "{e}");
+    }
+
+    /// `regen` writes the sliced file: it must name a file inside the
+    /// workspace. Each refusal is located at the value.
+    #[test]
+    fn the_sliced_file_stays_inside_the_workspace() {
+        for (value, why) in [
+            ("/", "an absolute path"),
+            ("/etc/x.csdl", "an absolute path"),
+            ("../../x.csdl", "it leaves the workspace"),
+            ("metadata/../../x.csdl", "it leaves the workspace"),
+            ("metadata/", "no file name"),
+            ("", "empty"),
+        ] {
+            let text = format!("# generation\nsliced_csdl = {value:?}\n");
+            let e = Options::from_toml("g.toml", &text).unwrap_err().to_string();
+            assert!(
+                e.starts_with("g.toml:2:15: error: sliced_csdl"),
+                "{value}: {e}"
+            );
+            assert!(e.contains(why), "{value}: {e}");
+        }
+        let ok = Options::from_toml("g.toml", "sliced_csdl = \"./m/x.csdl\"\n").unwrap();
+        assert_eq!(ok.sliced_csdl, "./m/x.csdl");
+    }
+
+    /// Error names become enum variants: anything Rust would refuse, or
+    /// that clashes with `Other`, is refused here with the line, not as a
+    /// panic or a compile error in the generated code.
+    #[test]
+    fn error_names_must_be_variant_names() {
+        for (name, why) in [
+            ("Job Not Found", "only ASCII letters and digits"),
+            ("", "capital letter"),
+            ("1Job", "capital letter"),
+            ("jobNotFound", "capital letter"),
+            ("Größe", "only ASCII letters and digits"),
+            ("Other", "its own `Other`"),
+            ("Self", "a keyword"),
+        ] {
+            let text = format!("[error_names]\n\"404 The job\" = {name:?}\n");
+            let e = Options::from_toml("g.toml", &text).unwrap_err().to_string();
+            assert!(
+                e.starts_with("g.toml:2:17: error: error name"),
+                "{name}: {e}"
+            );
+            assert!(e.contains(why), "{name}: {e}");
+        }
+        let ok = Options::from_toml(
+            "g.toml",
+            "[error_names]\n\"404 The job\" = \"JobNotFound2\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.error_names["404 The job"], "JobNotFound2");
     }
 }
