@@ -742,3 +742,22 @@ fn paths_match_whatever_the_placeholders_are_called() {
     assert!(extract::is_placeholder_value("String (timestamp)"));
     assert!(!extract::is_placeholder_value("Stringent"));
 }
+
+/// A refresh that finds no page at all read from the wrong place: it fails,
+/// saying where it looked, instead of returning facts that would overwrite
+/// the committed ones with nothing.
+#[test]
+fn a_refresh_that_finds_no_page_fails() {
+    let tmp = std::env::temp_dir().join(format!("docs-none-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut reader = DirReader::new(&tmp.join("api-doc"), "../shared/api-doc");
+    let err = pipeline::refresh_docs_facts(&support::workspace_root(), &mut reader).unwrap_err();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(err.starts_with("../shared/api-doc: none of the "), "{err}");
+    assert!(
+        err.contains("documentation pages looked for was found (such as "),
+        "{err}"
+    );
+    assert!(err.contains(".md"), "{err}");
+    assert!(err.ends_with("nothing was written"), "{err}");
+}
