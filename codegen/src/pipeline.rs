@@ -296,8 +296,7 @@ pub const DEFAULT_DOCS: &str = "../shared/api-docs";
 /// as regeneration reads every input.
 pub fn load_docs_facts(root: &Path) -> Result<crate::docs::DocsFacts, Diagnostics> {
     let text = read(&root.join(DOCS_FACTS))?;
-    crate::docs::write::from_json(DOCS_FACTS, &text)
-        .map_err(|e| Diagnostic::error(DOCS_FACTS, Pos::default(), e).into())
+    crate::docs::write::from_json(DOCS_FACTS, &text).map_err(Diagnostics::from)
 }
 
 /// The committed facts, or none when the workspace has no facts file (a

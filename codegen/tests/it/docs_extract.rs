@@ -761,3 +761,36 @@ fn a_refresh_that_finds_no_page_fails() {
     assert!(err.contains(".md"), "{err}");
     assert!(err.ends_with("nothing was written"), "{err}");
 }
+
+/// A damaged facts file (cut off mid-object, or of another format) is
+/// refused with the line and column where it breaks, like every other
+/// input of regeneration.
+#[test]
+fn a_damaged_facts_file_is_refused_where_it_breaks() {
+    let committed = write::to_json(&DocsFacts::default());
+    let cut = &committed[..committed.len() / 2];
+    let e = write::from_json("docs-facts.json", cut)
+        .unwrap_err()
+        .to_string();
+    let last_line = cut.lines().count();
+    assert!(
+        e.starts_with(&format!("docs-facts.json:{last_line}:")),
+        "{e}"
+    );
+    assert!(
+        e.contains("error: invalid documentation facts: EOF while parsing"),
+        "{e}"
+    );
+    assert!(!e.contains(" at line "), "{e}");
+    let text = committed.replace(
+        &format!("\"format\": {}", DocsFacts::default().format),
+        "\"format\": 999",
+    );
+    assert_ne!(text, committed);
+    let e = write::from_json("docs-facts.json", &text)
+        .unwrap_err()
+        .to_string();
+    let line = text.lines().position(|l| l.contains("\"format\"")).unwrap() + 1;
+    assert!(e.starts_with(&format!("docs-facts.json:{line}:")), "{e}");
+    assert!(e.contains("format 999 is not the format"), "{e}");
+}
