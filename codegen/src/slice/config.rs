@@ -5,6 +5,7 @@
 //! segments (zero included), anything else matches literally.
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::csdl::{Diagnostic, Diagnostics, syntax::Pos};
 
@@ -31,9 +32,9 @@ pub const DEFAULT_MAX_PATHS: usize = 5_000;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    include: Vec<String>,
+    include: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Spanned<String>>,
     max_paths: Option<usize>,
 }
 
@@ -65,28 +66,38 @@ impl SliceConfig {
                 format!("invalid slice configuration: {}", e.message()),
             )
         })?;
-        if raw.include.is_empty() {
+        let at = |span: std::ops::Range<usize>| crate::lines::pos_of(text, span.start);
+        if raw.include.get_ref().is_empty() {
             return Err(Diagnostic::error(
                 file,
-                Pos { line: 1, col: 1 },
+                at(raw.include.span()),
                 "slice configuration has no include paths: expected at least one",
             )
             .into());
         }
-        let include: Vec<&str> = raw.include.iter().map(String::as_str).collect();
-        let exclude: Vec<&str> = raw.exclude.iter().map(String::as_str).collect();
-        let mut config = SliceConfig::new(&include, &exclude)
-            .map_err(|m| Diagnostics::from(Diagnostic::error(file, Pos { line: 1, col: 1 }, m)))?;
-        config.file = file.to_string();
-        if let Some(max) = raw.max_paths {
-            config.max_paths = max;
-        }
-        for p in config.include.iter_mut().chain(config.exclude.iter_mut()) {
-            if let Some(offset) = text.find(&format!("\"{}\"", p.text)) {
-                p.pos = crate::lines::pos_of(text, offset + 1);
-            }
-        }
-        Ok(config)
+        // Each pattern keeps where it is written (inside its quotes): the
+        // slicer's errors about a pattern point there.
+        let patterns = |list: &[Spanned<String>]| -> Result<Vec<PathPattern>, Diagnostics> {
+            list.iter()
+                .map(|p| {
+                    let quote = at(p.span());
+                    let pos = Pos {
+                        line: quote.line,
+                        col: quote.col + 1,
+                    };
+                    let mut pattern = PathPattern::parse(p.get_ref())
+                        .map_err(|m| Diagnostics::from(Diagnostic::error(file, pos, m)))?;
+                    pattern.pos = pos;
+                    Ok(pattern)
+                })
+                .collect()
+        };
+        Ok(SliceConfig {
+            file: file.to_string(),
+            include: patterns(raw.include.get_ref())?,
+            exclude: patterns(&raw.exclude)?,
+            max_paths: raw.max_paths.unwrap_or(DEFAULT_MAX_PATHS),
+        })
     }
 
     /// Whether the path (its template segments) is in the slice.

@@ -200,10 +200,38 @@ fn missing_or_empty_include_is_located() {
     assert!(e.contains("include"), "{e}");
     assert!(d.0[0].pos.line >= 1, "{e}");
 
-    let d = SliceConfig::from_toml("metadata/slice.toml", "include = []\n").unwrap_err();
+    let d = SliceConfig::from_toml("metadata/slice.toml", "# slice\n\ninclude = []\n").unwrap_err();
     assert_eq!(
         d.0[0].to_string(),
-        "metadata/slice.toml:1:1: error: slice configuration has no include paths: expected at least one"
+        "metadata/slice.toml:3:11: error: slice configuration has no include paths: expected at least one"
+    );
+}
+
+/// Patterns are located by where TOML read them, not by searching the text:
+/// single-quoted, split over lines, or written twice (once in a comment).
+#[test]
+fn patterns_are_located_where_they_are_written() {
+    let text = "# \"/a/**\" was here\ninclude = [\n  '/a/**',\n  \"solutions/x\",\n]\n";
+    let d = SliceConfig::from_toml("metadata/slice.toml", text).unwrap_err();
+    assert_eq!(
+        d.0[0].to_string(),
+        "metadata/slice.toml:4:4: error: path pattern \"solutions/x\" must start with \"/\""
+    );
+    let text =
+        "# \"/a/**\" was here\ninclude = [\n  '/b/**',\n  \"/a/**\",\n]\nexclude = ['/a/x']\n";
+    let config = SliceConfig::from_toml("metadata/slice.toml", text).unwrap();
+    let at =
+        |p: &migrations_codegen::slice::PathPattern| (p.as_str().to_string(), p.pos().to_string());
+    assert_eq!(
+        config.include.iter().map(at).collect::<Vec<_>>(),
+        [
+            ("/b/**".to_string(), "3:4".to_string()),
+            ("/a/**".to_string(), "4:4".to_string())
+        ]
+    );
+    assert_eq!(
+        at(&config.exclude[0]),
+        ("/a/x".to_string(), "6:13".to_string())
     );
 }
 
