@@ -331,6 +331,20 @@ impl Patch {
                         Some(Err(msg)) => return Err(fail(msg)),
                         Some(Ok(())) => {}
                     }
+                    // As for added elements: a type the metadata lacks is
+                    // this patch's error, not the resolver's at 0:0.
+                    if matches!(attribute.as_str(), "Type" | "BaseType") {
+                        let element = value
+                            .strip_prefix("Collection(")
+                            .and_then(|v| v.strip_suffix(')'))
+                            .unwrap_or(value);
+                        if !type_is_known(doc, &aliases, element) {
+                            return Err(fail(format!(
+                                "patch sets {attribute} of \"{target}\" to \"{value}\", which the metadata ({}) does not define",
+                                doc.file
+                            )));
+                        }
+                    }
                     with_target(doc, &aliases, target, &mut |mut t| {
                         t.annotations().push(patched_annotation(&note))
                     });
@@ -426,7 +440,11 @@ fn non_annotation_element(s: &Schema) -> Option<Pos> {
 /// string opens with a newline, else the quote's own line.
 fn xml_base(text: &str, offset: usize) -> Pos {
     let rest = &text[offset..];
-    let skip = if rest.starts_with("'''\n") || rest.starts_with("\"\"\"\n") {
+    // TOML drops the line break after the opening quotes, `\r\n` as well
+    // as `\n` (a Windows checkout).
+    let skip = if rest.starts_with("'''\r\n") || rest.starts_with("\"\"\"\r\n") {
+        5
+    } else if rest.starts_with("'''\n") || rest.starts_with("\"\"\"\n") {
         4
     } else if rest.starts_with("'''") || rest.starts_with("\"\"\"") {
         3
@@ -445,33 +463,9 @@ fn unknown_type_refs(
     aliases: &[(String, String)],
     added: &Schema,
 ) -> Vec<(String, Pos)> {
-    let known = |name: &str| {
-        let q = qualify(aliases, name);
-        // A patch names a handful of types: looking each up in its schema
-        // beats indexing every type of the full schema.
-        match q.rsplit_once('.') {
-            None => false,
-            Some(("Edm", _)) => true,
-            Some((ns, local)) => match doc.schemas.iter().find(|s| s.namespace == ns) {
-                Some(s) => s
-                    .enum_types
-                    .iter()
-                    .map(|t| &t.name)
-                    .chain(s.type_definitions.iter().map(|t| &t.name))
-                    .chain(s.complex_types.iter().map(|t| &t.name))
-                    .chain(s.entity_types.iter().map(|t| &t.name))
-                    .any(|n| n == local),
-                None => doc
-                    .references
-                    .iter()
-                    .flat_map(|r| &r.includes)
-                    .any(|i| i.namespace == ns || i.alias.as_deref() == Some(ns)),
-            },
-        }
-    };
     let mut out = Vec::new();
     let mut check = |name: &str, pos: Pos| {
-        if !known(name) {
+        if !type_is_known(doc, aliases, name) {
             out.push((name.to_string(), pos));
         }
     };
@@ -498,6 +492,34 @@ fn unknown_type_refs(
         check(&t.ty.name, t.ty.pos);
     }
     out
+}
+
+/// Whether `name` (alias or namespace qualified) names a type of `doc`, or
+/// of a namespace it only references (`edmx:Include`), taken on trust as
+/// the resolver does; Edm types always.
+fn type_is_known(doc: &Document, aliases: &[(String, String)], name: &str) -> bool {
+    let q = qualify(aliases, name);
+    // A patch names a handful of types: looking each up in its schema
+    // beats indexing every type of the full schema.
+    match q.rsplit_once('.') {
+        None => false,
+        Some(("Edm", _)) => true,
+        Some((ns, local)) => match doc.schemas.iter().find(|s| s.namespace == ns) {
+            Some(s) => s
+                .enum_types
+                .iter()
+                .map(|t| &t.name)
+                .chain(s.type_definitions.iter().map(|t| &t.name))
+                .chain(s.complex_types.iter().map(|t| &t.name))
+                .chain(s.entity_types.iter().map(|t| &t.name))
+                .any(|n| n == local),
+            None => doc
+                .references
+                .iter()
+                .flat_map(|r| &r.includes)
+                .any(|i| i.namespace == ns || i.alias.as_deref() == Some(ns)),
+        },
+    }
 }
 
 /// The digest recorded on the entity container for a patch file, if the
@@ -676,7 +698,15 @@ impl Target<'_> {
                         .map_err(|_| format!("Value takes an integer, not \"{value}\""))?,
                 )
             }
-            (Target::Operation(o), "IsBound") => o.is_bound = flag(value)?,
+            (Target::Operation(o), "IsBound") => {
+                o.is_bound = flag(value)?;
+                if o.is_bound && o.parameters.is_empty() {
+                    return Err(
+                        "IsBound=\"true\" needs a binding parameter, and this operation has no parameter"
+                            .to_string(),
+                    );
+                }
+            }
             (Target::Operation(o), "IsComposable") => o.is_composable = flag(value)?,
             (Target::Operation(o), "EntitySetPath") => o.entity_set_path = Some(value.to_string()),
             (Target::Parameter(p), "Type") => p.ty = ty(value)?,

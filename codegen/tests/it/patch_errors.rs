@@ -239,6 +239,83 @@ fn bad_attribute_values_are_errors_at_the_target() {
     );
 }
 
+/// A type set by a patch that the metadata lacks is the patch's error, at
+/// its target, as for types of added elements; so is binding an operation
+/// that has no binding parameter.
+#[test]
+fn set_attribute_to_an_unknown_type_is_located_in_the_patch() {
+    for (target, attribute, value) in [
+        ("t.thing/label", "Type", "t.colour"),
+        ("t.thing/label", "Type", "Collection(t.colour)"),
+        ("t.box", "BaseType", "t.crate"),
+    ] {
+        let d = apply_err(&format!(
+            "action = \"set-attribute\"\ntarget = \"{target}\"\nattribute = \"{attribute}\"\nvalue = \"{value}\"\n"
+        ));
+        assert_eq!(
+            only(&d),
+            format!(
+                "{FILE}:6:10: error: patch sets {attribute} of \"{target}\" to \"{value}\", which the metadata (test.csdl) does not define"
+            )
+        );
+    }
+    // Known types, Edm types and collections are fine.
+    for (target, attribute, value) in [
+        ("t.thing/label", "Type", "t.color"),
+        ("t.thing/label", "Type", "Collection(Edm.Int32)"),
+        ("t.box", "BaseType", "test.ns.box"),
+    ] {
+        let patch = Patch::from_toml(
+            FILE,
+            &patch_text(&format!(
+                "action = \"set-attribute\"\ntarget = \"{target}\"\nattribute = \"{attribute}\"\nvalue = \"{value}\"\n"
+            )),
+        )
+        .unwrap();
+        patch
+            .apply(&mut doc())
+            .unwrap_or_else(|d| panic!("{value}: {d}"));
+    }
+}
+
+/// An operation bound by a patch needs a binding parameter: said at the
+/// patch's target, not by the resolver at the operation in the CSDL.
+#[test]
+fn binding_an_operation_without_parameters_is_located_in_the_patch() {
+    let text = format!(
+        "{}\n[[change]]\naction = \"set-attribute\"\ntarget = \"t.bare\"\nattribute = \"IsBound\"\nvalue = \"true\"\n",
+        patch_text("action = \"add\"\nschema = \"test.ns\"\nxml = '<Action Name=\"bare\" />'\n")
+    );
+    let patch = Patch::from_toml(FILE, &text).unwrap_or_else(|d| panic!("{d}"));
+    let d = match patch.apply(&mut doc()) {
+        Ok(()) => panic!("the patch applied"),
+        Err(d) => d,
+    };
+    assert_eq!(
+        only(&d),
+        format!(
+            "{FILE}:11:10: error: IsBound=\"true\" needs a binding parameter, and this operation has no parameter"
+        )
+    );
+}
+
+/// Windows line endings: the XML of a `'''` string still starts on the
+/// line after the quotes.
+#[test]
+fn malformed_xml_is_located_with_windows_line_endings() {
+    let text = patch_text(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = '''\n<Action Name=\"a\" IsBound=\"true\">\n  <Parameter Name=\"b\" Type=\"t.thing\">\n</Action>\n'''\n",
+    )
+    .replace('\n', "\r\n");
+    let d = load_err(&text);
+    assert!(
+        only(&d).starts_with(&format!(
+            "{FILE}:10:1: error: mismatched closing tag </Action>"
+        )),
+        "{d}"
+    );
+}
+
 #[test]
 fn remove_annotation_without_such_term_is_an_error() {
     let d = apply_err(
