@@ -151,6 +151,9 @@ pub struct Outputs {
     pub model: Model,
     /// The plan the files were rendered from.
     pub plan: Plan,
+    /// What regeneration accepted but the user should mend (an error name
+    /// of `generate.toml` that no documented case takes).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The sliced CSDL when `metadata/generate.toml` does not name another.
@@ -185,6 +188,23 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
     let docs = docs?;
     let model = load_model(&sliced_csdl, &csdl)?;
     let plan = crate::plan::plan(&model, &config, &options, &docs)?;
+    let warnings = crate::plan::unused_error_names(&options.error_names, &docs)
+        .into_iter()
+        .map(|(case, name)| {
+            Diagnostic::warning(
+                GENERATE_TOML,
+                options
+                    .error_name_positions
+                    .get(case)
+                    .copied()
+                    .unwrap_or_default(),
+                format!(
+                    "error name {name} for \"{case}\" matches no documented error case: \
+                     the variant is named after its status instead; mend or remove the line"
+                ),
+            )
+        })
+        .collect();
     let generated = crate::emit::generate(&plan)?;
     let mut files = std::collections::BTreeMap::new();
     files.insert(root.join(&sliced_csdl), csdl);
@@ -197,6 +217,7 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
         owned_dirs: vec![root.join(GENERATED_DIR)],
         model,
         plan,
+        warnings,
     })
 }
 

@@ -200,6 +200,9 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 ),
             }
             print!("{}", docs::regen_summary(&root));
+            for w in &outputs.warnings {
+                eprintln!("{w}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::documented::{doc_text, page_url};
 use super::names::{is_identifier, pascal_word, snake};
 use super::{Docs, ErrorEnumPlan, ErrorVariantPlan};
-use crate::docs::{ErrorCase, OperationDoc};
+use crate::docs::{DocsFacts, ErrorCase, OperationDoc};
 
 /// The error enum of a documented request, when its page documents errors.
 /// `names` are the generation options' variant names, by
@@ -62,6 +62,27 @@ pub(super) fn plan_errors(
         docs,
         variants,
     })
+}
+
+/// The configured error names no documented case takes: a page's error
+/// table changed, or the name was mistyped. Its variant has gone back to
+/// the status's name, which `cargo xtask diff` shows as a rename; this says
+/// which line of the options to mend.
+pub fn unused_error_names<'n>(
+    names: &'n BTreeMap<String, String>,
+    docs: &DocsFacts,
+) -> Vec<(&'n str, &'n str)> {
+    let cases: Vec<String> = docs
+        .operations
+        .iter()
+        .flat_map(|op| &op.errors)
+        .map(|e| format!("{} {}", e.status, e.message_pattern))
+        .collect();
+    names
+        .iter()
+        .filter(|(k, _)| !cases.iter().any(|c| c.starts_with(k.as_str())))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 fn variant_docs(e: &ErrorCase) -> Docs {

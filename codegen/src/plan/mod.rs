@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 pub use deprecation::deprecation_note;
 pub use docs::Docs;
+pub use errors::unused_error_names;
 pub use options::Options;
 pub use surface::Endpoint;
 pub use unsettled::Unsettled;

@@ -7,6 +7,7 @@ use std::path::{Component, Path};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::csdl::syntax::Pos;
 use crate::csdl::{Diagnostic, Diagnostics};
 use crate::lines::pos_of;
 
@@ -26,6 +27,9 @@ pub struct Options {
     /// Rust names of documented error cases, by `"<status> <start of the
     /// message>"`; a case without one is named after its status.
     pub error_names: BTreeMap<String, String>,
+    /// Where each of `error_names` is written, for reporting one that no
+    /// documented case uses.
+    pub error_name_positions: BTreeMap<String, Pos>,
 }
 
 pub const DEFAULT_SLICED_CSDL: &str = "metadata/graph-beta-migrations.csdl";
@@ -37,6 +41,7 @@ impl Default for Options {
             sliced_csdl: DEFAULT_SLICED_CSDL.into(),
             metadata_date: None,
             error_names: BTreeMap::new(),
+            error_name_positions: BTreeMap::new(),
         }
     }
 }
@@ -48,7 +53,7 @@ struct Raw {
     sliced_csdl: Option<Spanned<String>>,
     metadata_date: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
-    error_names: BTreeMap<String, Spanned<String>>,
+    error_names: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 impl Options {
@@ -98,7 +103,10 @@ impl Options {
             None => defaults.sliced_csdl,
         };
         let mut error_names = BTreeMap::new();
+        let mut error_name_positions = BTreeMap::new();
         for (case, name) in raw.error_names {
+            let case_pos = at(case.span().start);
+            let case = case.into_inner();
             if let Some(why) = not_a_variant_name(name.get_ref()) {
                 return Err(error(
                     &name,
@@ -109,6 +117,7 @@ impl Options {
                     ),
                 ));
             }
+            error_name_positions.insert(case.clone(), case_pos);
             error_names.insert(case, name.into_inner());
         }
         Ok(Options {
@@ -116,6 +125,7 @@ impl Options {
             sliced_csdl,
             metadata_date,
             error_names,
+            error_name_positions,
         })
     }
 }
@@ -248,5 +258,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.error_names["404 The job"], "JobNotFound2");
+        assert_eq!(ok.error_name_positions["404 The job"].to_string(), "2:1");
     }
 }

@@ -1,5 +1,6 @@
-//! What the plan writes into doc comments: every text of the generated code
-//! is decided there, and the emitters only render it.
+//! What the plan writes into doc comments (every text of the generated code
+//! is decided there, and the emitters only render it), and what it takes
+//! from the documentation and the generation options.
 
 use migrations_codegen::docs::DocsFacts;
 use migrations_codegen::pipeline;
@@ -77,5 +78,32 @@ fn setters_carry_their_doc_comments() {
             "",
             "See [`Thing::note`]."
         ]
+    );
+}
+
+/// Every error name of the committed `generate.toml` is taken by a
+/// documented case; a name no case takes (a page's table changed, a typo)
+/// is reported at its line by regeneration.
+#[test]
+fn error_names_that_no_documented_case_takes_are_reported() {
+    let root = support::workspace_root();
+    let docs = pipeline::load_docs_facts(&root).unwrap_or_else(|d| panic!("{d}"));
+    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
+    assert!(options.error_names.len() >= 10, "{options:?}");
+    assert_eq!(
+        migrations_codegen::plan::unused_error_names(&options.error_names, &docs),
+        []
+    );
+    let text = std::fs::read_to_string(root.join(pipeline::GENERATE_TOML)).unwrap()
+        + "\"404 The migration job\" = \"MigrationJobGone\"\n";
+    let stale = Options::from_toml(pipeline::GENERATE_TOML, &text).unwrap();
+    assert_eq!(
+        migrations_codegen::plan::unused_error_names(&stale.error_names, &docs),
+        [("404 The migration job", "MigrationJobGone")]
+    );
+    let line = text.lines().count();
+    assert_eq!(
+        stale.error_name_positions["404 The migration job"].to_string(),
+        format!("{line}:1")
     );
 }
