@@ -135,6 +135,9 @@ pub fn todo_count(text: &str) -> usize {
 
 /// Parses markdown. Never fails: what cannot be read becomes a warning.
 pub fn parse(path: &str, text: &str) -> Page {
+    // A byte-order mark would hide the front matter's opening `---`; it is
+    // one character on line 1, so lines stay where they were.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines = Lines::new(text);
     let mut page = Page {
         path: path.to_string(),
@@ -152,10 +155,21 @@ pub fn parse(path: &str, text: &str) -> Page {
         match event {
             Event::Start(Tag::MetadataBlock(_)) => {
                 let end = find_end(&events, i);
-                for (e, r) in &events[i + 1..end] {
-                    if let Event::Text(t) = e {
-                        front_matter(&mut page, t, lines.line(r.start));
+                // Only the block that opens the page is its front matter:
+                // pulldown-cmark reads any `---` … `---` block as one, and a
+                // later `key: value` must not overwrite the title.
+                if range.start == 0 {
+                    for (e, r) in &events[i + 1..end] {
+                        if let Event::Text(t) = e {
+                            front_matter(&mut page, t, lines.line(r.start));
+                        }
                     }
+                } else {
+                    page.warn(
+                        line,
+                        "a `---` block after the start of the page: read as metadata by \
+                         CommonMark's front-matter extension, so its text is ignored",
+                    );
                 }
                 i = end;
             }

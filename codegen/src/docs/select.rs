@@ -165,7 +165,8 @@ pub fn select(model: &Model, reader: &mut dyn PageReader) -> Result<Selection, S
     for (rel, precedence) in extra {
         if let Some(text) = reader.read(&rel)? {
             // A saved note (no front matter, not a rendered page) states no facts.
-            if text.starts_with("---") || looks_rendered(&text) {
+            // (An editor's byte-order mark does not make it one.)
+            if text.trim_start_matches('\u{feff}').starts_with("---") || looks_rendered(&text) {
                 pages.push(Selected {
                     path: rel,
                     text,

@@ -687,6 +687,31 @@ fn malformed_markdown_gives_located_warnings() {
     assert_eq!(response.json.as_deref(), Some("{ \"a\": 1,, }"));
 }
 
+/// Only the block that opens a page is its front matter: one opened by an
+/// editor's byte-order mark counts, a later `---` block does not overwrite
+/// the title and is reported where it is.
+#[test]
+fn front_matter_is_the_block_that_opens_the_page() {
+    let text = "\u{feff}---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n# Get x\n\nGets x.\n\n---\ntitle: \"Something else\"\n---\n\nMore.\n";
+    let page = page::parse("api/x.md", text);
+    assert_eq!(
+        page.front_matter
+            .get("title")
+            .map(|(t, l)| (t.as_str(), *l)),
+        Some(("Get x", 2))
+    );
+    assert_eq!(
+        page.front_matter.get("doc_type").map(|(t, _)| t.as_str()),
+        Some("apiPageType")
+    );
+    let warnings: Vec<String> = page.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with("api/x.md:9:") && warnings[0].contains("its text is ignored"),
+        "{warnings:#?}"
+    );
+}
+
 #[test]
 fn surplus_cells_and_garbage_never_panic() {
     let text = "# T\n\n|A|B|\n|---|---|\n|1|2|3|\n\n```\n";
