@@ -113,6 +113,20 @@ pub enum ChangeKind {
     EnumVariantRenamed,
     /// A setter of a field is gone or has another name.
     SetterRemoved,
+    /// A request method of a builder that stays is gone (the capability
+    /// annotations no longer allow it: `delete()` under `Deletable=false`).
+    MethodRemoved,
+    /// A request method keeps its name but sends another kind of request
+    /// (`get()` of a function whose result became delta pages).
+    MethodChanged,
+    /// A builder that stays has a new request method.
+    MethodAdded,
+    /// A query option (`$search`, `$top`, …) is no longer allowed on a path.
+    QueryOptionRemoved,
+    /// A query option is newly allowed on a path.
+    QueryOptionAdded,
+    /// A type no update takes any more: its edit type is gone.
+    EditRemoved,
 }
 
 impl ChangeKind {
@@ -172,6 +186,12 @@ impl ChangeKind {
             BuilderRenamed => "generated builder renamed",
             EnumVariantRenamed => "generated enum variant renamed",
             SetterRemoved => "generated setter removed",
+            MethodRemoved => "generated method removed",
+            MethodChanged => "generated method changed",
+            MethodAdded => "generated method added",
+            QueryOptionRemoved => "query option no longer allowed",
+            QueryOptionAdded => "query option now allowed",
+            EditRemoved => "generated edit type removed",
         }
     }
 }

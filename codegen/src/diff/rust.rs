@@ -11,7 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, ChangeKind, Differ, Severity};
-use crate::plan::{EnumPlan, FieldPlan, MethodKind, Plan, Setter, StructKind, StructPlan};
+use crate::plan::{
+    BuilderPlan, EnumPlan, FieldPlan, MethodKind, MethodPlan, Plan, QUERY_OPTIONS, Setter,
+    StructKind, StructPlan,
+};
 
 impl Differ<'_> {
     /// Runs after the model checks, whose breaking changes it reads.
@@ -36,10 +39,12 @@ fn compare(old: &Plan, new: &Plan, reported: &BTreeSet<String>) -> Vec<Change> {
     let renames = type_renames(old, new, &mut out);
     enum_variants(old, new, &mut out);
     builders(old, new, reported, &mut out);
+    methods(old, new, &mut out);
     let (old_structs, new_structs) = (structs(old), structs(new));
     for (owner, o) in &old_structs {
         if let Some(n) = new_structs.get(owner) {
             fields(owner, o, n, &renames, reported, &mut out);
+            edits(new, owner, o, n, &mut out);
         }
     }
     out
@@ -140,6 +145,187 @@ fn builders(old: &Plan, new: &Plan, reported: &BTreeSet<String>, out: &mut Vec<C
             format!("{} → {after}", b.rust_name),
         ));
     }
+}
+
+/// The request methods and query options of each builder that stays. The
+/// capability annotations decide them (`Deletable=false` takes `delete()`
+/// away, `Searchable=false` takes `.search()`), and `Core.IsDelta` decides
+/// what `get()` of a function returns: the schema elements behind them do
+/// not change, so the model diff cannot see it. Methods that lead to
+/// another builder are left out: they go with their path, which the model
+/// diff reports.
+fn methods(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
+    let new_builders: BTreeMap<&str, &BuilderPlan> = new
+        .builders
+        .iter()
+        .map(|b| (b.template.as_str(), b))
+        .collect();
+    for o in &old.builders {
+        let Some(n) = new_builders.get(o.template.as_str()) else {
+            continue;
+        };
+        let (before, after) = (requests(o), requests(n));
+        // A path that turned from a collection into one entity (or back)
+        // changed every method: the model diff reports the type change
+        // that did it.
+        let shape = |r: &[(&str, &'static str)]| {
+            r.iter()
+                .find(|(m, _)| *m == "get")
+                .map(|(_, k)| *k)
+                .filter(|k| [LIST, GET].contains(k))
+        };
+        if let (Some(a), Some(b)) = (shape(&before), shape(&after))
+            && a != b
+        {
+            continue;
+        }
+        for (name, kind) in &before {
+            match after.iter().find(|(m, _)| m == name) {
+                None => out.push(breaking(
+                    ChangeKind::MethodRemoved,
+                    &o.template,
+                    format!("{}::{name}() ({kind})", n.rust_name),
+                )),
+                Some((_, now)) if now != kind => out.push(breaking(
+                    ChangeKind::MethodChanged,
+                    &o.template,
+                    format!("{}::{name}(): {kind} → {now}", n.rust_name),
+                )),
+                Some(_) => {}
+            }
+        }
+        for (name, kind) in &after {
+            if !before.iter().any(|(m, _)| m == name) {
+                out.push(Change::new(
+                    Severity::Additive,
+                    ChangeKind::MethodAdded,
+                    &o.template,
+                    format!("{}::{name}() ({kind})", n.rust_name),
+                ));
+            }
+        }
+        let allowed = |b: &BuilderPlan| -> Vec<&'static str> {
+            b.query_marker
+                .as_ref()
+                .map_or(QUERY_OPTIONS.to_vec(), |q| q.allowed.clone())
+        };
+        let (was, is) = (allowed(o), allowed(n));
+        for option in QUERY_OPTIONS {
+            match (was.contains(&option), is.contains(&option)) {
+                (true, false) => out.push(breaking(
+                    ChangeKind::QueryOptionRemoved,
+                    &o.template,
+                    format!("${}", option.to_ascii_lowercase()),
+                )),
+                (false, true) => out.push(Change::new(
+                    Severity::Additive,
+                    ChangeKind::QueryOptionAdded,
+                    &o.template,
+                    format!("${}", option.to_ascii_lowercase()),
+                )),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A builder's request methods, each with what it sends.
+fn requests(b: &BuilderPlan) -> Vec<(&str, &'static str)> {
+    b.methods
+        .iter()
+        .filter_map(|m| request_kind(m).map(|k| (m.name.as_str(), k)))
+        .collect()
+}
+
+const LIST: &str = "lists a collection";
+const GET: &str = "gets an entity";
+
+/// What request a method sends, in words; `None` for a method that leads
+/// to another builder.
+fn request_kind(m: &MethodPlan) -> Option<&'static str> {
+    Some(match &m.kind {
+        MethodKind::List { .. } => LIST,
+        MethodKind::Count => "counts a collection",
+        MethodKind::Create { .. } => "creates an item",
+        MethodKind::Get { .. } => GET,
+        MethodKind::Update { .. } => "updates an entity",
+        MethodKind::Delete => "deletes an entity",
+        MethodKind::CallFunction { .. } => "calls a function",
+        MethodKind::CallDeltaFunction { .. } => "lists a function's delta pages",
+        MethodKind::CallAction { .. } => "calls an action",
+        // The model diff reports delta updates added and removed.
+        MethodKind::DeltaUpdate { .. }
+        | MethodKind::ById { .. }
+        | MethodKind::ByAlternateKey { .. }
+        | MethodKind::Navigate { .. }
+        | MethodKind::Function { .. }
+        | MethodKind::Action { .. } => return None,
+    })
+}
+
+/// An edit's setters: a property an update may no longer change (now
+/// `Core.Computed` or `Core.Immutable`, or gone from the documented update)
+/// loses its setter, and a type no update takes loses its edit type. The
+/// property itself is unchanged, so the model diff cannot see either.
+fn edits(plan: &Plan, owner: &str, old: &StructPlan, new: &StructPlan, out: &mut Vec<Change>) {
+    let Some(was) = &old.edit else {
+        return;
+    };
+    let Some(is) = &new.edit else {
+        // Only when the type is still fetched somewhere: a type whose paths
+        // went away lost its updates with them, which the model diff
+        // reports.
+        if !fetched(plan, &new.rust_name) {
+            return;
+        }
+        out.push(breaking(
+            ChangeKind::EditRemoved,
+            owner,
+            format!(
+                "{}: no update takes {} any more",
+                was.rust_name, new.rust_name
+            ),
+        ));
+        return;
+    };
+    for u in &was.updatable {
+        let json = &old.fields[u.field].json;
+        // A property that is gone is reported as removed.
+        if !new.fields.iter().any(|f| &f.json == json) {
+            continue;
+        }
+        if is
+            .updatable
+            .iter()
+            .any(|v| &new.fields[v.field].json == json)
+        {
+            continue;
+        }
+        let why = is
+            .read_only
+            .iter()
+            .find(|(p, _)| p == json)
+            .map_or("read-only", |(_, w)| w.as_str());
+        out.push(breaking(
+            ChangeKind::SetterRemoved,
+            &format!("{owner}/{json}"),
+            format!(
+                "{}::{}(): {why}",
+                is.rust_name, old.fields[u.field].setter.name
+            ),
+        ));
+    }
+}
+
+/// Whether some request of `plan` gets one `rust_name` (or its `AnyX`).
+fn fetched(plan: &Plan, rust_name: &str) -> bool {
+    let (plain, any) = (
+        format!("crate::models::{rust_name}"),
+        format!("crate::models::Any{rust_name}"),
+    );
+    plan.builders.iter().flat_map(|b| &b.methods).any(|m| {
+        matches!(&m.kind, MethodKind::Get { ty, .. } if ty.as_str() == plain || ty.as_str() == any)
+    })
 }
 
 /// The operation each operation builder calls, by builder name: the method

@@ -7,8 +7,8 @@ use super::deprecation::removal_note;
 use super::names::{ident_text, overload_name, pascal_word, snake};
 use super::types::{Member, TypeSpace, patch_docs};
 use super::{
-    BuilderPlan, Docs, Endpoint, MethodKind, MethodPlan, Paths, QueryMarker, RootMethod, RustType,
-    StructPlan, UrlParam, UrlValue,
+    BuilderPlan, Docs, Endpoint, MethodKind, MethodPlan, Paths, QUERY_OPTIONS, QueryMarker,
+    RootMethod, RustType, StructPlan, UrlParam, UrlValue,
 };
 use super::{documented, errors};
 use crate::csdl::syntax::{Annotation, OperationKind, Pos};
@@ -980,16 +980,19 @@ fn nav_annotations(types: &TypeSpace<'_>, path: &PathNode) -> Vec<Annotation> {
 /// The query-option marker for a node: none (every option) unless the
 /// capability annotations restrict something.
 fn query_marker(node: &Node, caps: &vocab::Capabilities) -> Option<QueryMarker> {
-    let flags = [
-        ("Select", caps.selectable),
-        ("Expand", caps.expandable),
-        ("Filter", caps.filterable),
-        ("OrderBy", caps.sortable),
-        ("Top", caps.top_supported),
-        ("Skip", caps.skip_supported),
-        ("Search", caps.searchable),
-        ("Count", caps.countable),
+    // One capability per option of `QUERY_OPTIONS`, in its order.
+    let supported = [
+        caps.selectable,
+        caps.expandable,
+        caps.filterable,
+        caps.sortable,
+        caps.top_supported,
+        caps.skip_supported,
+        caps.searchable,
+        caps.countable,
     ];
+    let flags: Vec<(&'static str, Option<bool>)> =
+        QUERY_OPTIONS.iter().copied().zip(supported).collect();
     if flags.iter().all(|(_, v)| *v != Some(false)) {
         return None;
     }

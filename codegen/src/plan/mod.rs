@@ -217,6 +217,12 @@ pub struct BuilderPlan {
     pub body: Option<StructPlan>,
 }
 
+/// Every query-option trait a request may implement; a builder without a
+/// [`QueryMarker`] allows them all.
+pub const QUERY_OPTIONS: [&str; 8] = [
+    "Select", "Expand", "Filter", "OrderBy", "Top", "Skip", "Search", "Count",
+];
+
 #[derive(Clone, Debug)]
 pub struct QueryMarker {
     pub rust_name: String,

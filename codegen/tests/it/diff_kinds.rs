@@ -1065,3 +1065,96 @@ fn generated_setters_removed_are_breaking() {
         ]
     );
 }
+
+/// What the capability annotations and `Core.IsDelta` decide about the
+/// generated code, where the schema elements themselves do not change: a
+/// request method gone or sending another kind of request, a query option
+/// no longer allowed, an edit setter or edit type gone.
+#[test]
+fn generated_methods_options_and_edits_follow_the_annotations() {
+    let things = r#"<EntitySet Name="things" EntityType="t.thing" />"#;
+    let restricted = |term: &str, property: &str| {
+        format!(
+            r#"<EntitySet Name="things" EntityType="t.thing"><Annotation Term="Org.OData.Capabilities.V1.{term}"><Record><PropertyValue Property="{property}" Bool="false" /></Record></Annotation></EntitySet>"#
+        )
+    };
+    let out = changes(&[(things, &restricted("DeleteRestrictions", "Deletable"))]);
+    assert_eq!(
+        out,
+        [
+            "breaking: generated method removed /things/{thingId} (ThingsItemRequestBuilder::delete() (deletes an entity))"
+        ],
+        "{out:#?}"
+    );
+    let out = changes(&[(things, &restricted("SearchRestrictions", "Searchable"))]);
+    assert_eq!(
+        out,
+        [
+            "breaking: query option no longer allowed /things ($search)",
+            "breaking: query option no longer allowed /things/{thingId} ($search)"
+        ],
+        "{out:#?}"
+    );
+    // Between two sides that both return a collection, only `Core.IsDelta`
+    // changes.
+    let listing = [(
+        r#"<ReturnType Type="t.thing" />"#,
+        r#"<ReturnType Type="Collection(t.thing)" />"#,
+    )];
+    let delta = [(
+        r#"<ReturnType Type="t.thing" />"#,
+        r#"<ReturnType Type="Collection(t.thing)"><Annotation Term="Org.OData.Core.V1.IsDelta" Bool="true" /></ReturnType>"#,
+    )];
+    let out = lines(&report(&edit(BASE, &listing), &edit(BASE, &delta)));
+    assert_eq!(
+        out,
+        [
+            "breaking: generated method changed /main/parts/find(name='{name}') (MainPartsFindRequestBuilder::get(): calls a function → lists a function's delta pages)",
+            "breaking: generated method changed /things/find(name='{name}') (ThingsFindRequestBuilder::get(): calls a function → lists a function's delta pages)",
+            "breaking: generated method changed /things/{thingId}/parts/find(name='{name}') (ThingsPartsFindRequestBuilder::get(): calls a function → lists a function's delta pages)",
+        ],
+        "{out:#?}"
+    );
+    let out = changes(&[(
+        r#"<Property Name="note" Type="Edm.String" />"#,
+        r#"<Property Name="note" Type="Edm.String"><Annotation Term="Org.OData.Core.V1.Computed" Bool="true" /></Property>"#,
+    )]);
+    assert_eq!(
+        out,
+        [
+            "breaking: generated setter removed t.ns.thing/note (ThingEdit::with_note(): `Core.Computed` in the metadata)"
+        ],
+        "{out:#?}"
+    );
+    // No path updates a thing any more, though things are still fetched:
+    // the edit type goes with the `patch()` methods.
+    let nav =
+        r#"<NavigationProperty Name="parts" Type="Collection(t.thing)" ContainsTarget="true" />"#;
+    let not_updatable = r#"<Annotation Term="Org.OData.Capabilities.V1.UpdateRestrictions"><Record><PropertyValue Property="Updatable" Bool="false" /></Record></Annotation>"#;
+    let main = r#"<Singleton Name="main" Type="t.thing" />"#;
+    let out = lines(&report(
+        &edit(BASE, &[(nav, "")]),
+        &edit(
+            BASE,
+            &[
+                (nav, ""),
+                (things, &restricted("UpdateRestrictions", "Updatable")),
+                (
+                    main,
+                    &format!(
+                        r#"<Singleton Name="main" Type="t.thing">{not_updatable}</Singleton>"#
+                    ),
+                ),
+            ],
+        ),
+    ));
+    assert_eq!(
+        out,
+        [
+            "breaking: generated method removed /main (MainRequestBuilder::patch() (updates an entity))",
+            "breaking: generated method removed /things/{thingId} (ThingsItemRequestBuilder::patch() (updates an entity))",
+            "breaking: generated edit type removed t.ns.thing (ThingEdit: no update takes Thing any more)",
+        ],
+        "{out:#?}"
+    );
+}
