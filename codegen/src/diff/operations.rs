@@ -138,6 +138,32 @@ impl Differ<'_> {
                 format!("{}: {why}", typed(&np.ty, np.nullable)),
             );
         }
+        // A function's arguments are positional: the same parameters in
+        // another order still compile, with the caller's values swapped.
+        if function {
+            let order = |ps: &[ParameterDef], other: &[ParameterDef]| -> Vec<String> {
+                ps.iter()
+                    .filter(|p| other.iter().any(|q| q.name == p.name))
+                    .map(|p| p.name.clone())
+                    .collect()
+            };
+            let (was, is) = (
+                order(&o.parameters, &n.parameters),
+                order(&n.parameters, &o.parameters),
+            );
+            if was != is {
+                self.push(
+                    Severity::Breaking,
+                    ChangeKind::ParametersReordered,
+                    &target,
+                    format!(
+                        "{} → {}: the generated method's arguments are positional",
+                        was.join(", "),
+                        is.join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     fn parameter(&mut self, target: &str, o: &ParameterDef, n: &ParameterDef, function: bool) {
@@ -212,12 +238,25 @@ fn operation_group(o: &OperationDef) -> String {
     format!("{kind} {}({binding})", o.name)
 }
 
-/// Every operation by its group and signature, which tells overloads apart.
+/// Every operation by its group, signature and parameter names, which
+/// tell overloads apart: CSDL lets two overloads have the same parameter
+/// types under other names (`f(from: String)`, `f(to: String)`).
 fn operation_index(model: &Model) -> BTreeMap<String, &OperationDef> {
     model
         .operations
         .iter()
-        .map(|o| (format!("{} {}", operation_group(o), o.signature()), o))
+        .map(|o| {
+            let names: Vec<&str> = o.parameters.iter().map(|p| p.name.as_str()).collect();
+            (
+                format!(
+                    "{} {} {}",
+                    operation_group(o),
+                    o.signature(),
+                    names.join(",")
+                ),
+                o,
+            )
+        })
         .collect()
 }
 

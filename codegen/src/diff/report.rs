@@ -85,6 +85,8 @@ pub enum ChangeKind {
     ParameterRemoved,
     ParameterTypeChanged,
     ParameterNullabilityChanged,
+    /// A function's parameters in another order.
+    ParametersReordered,
     ReturnTypeChanged,
     ReturnNullabilityChanged,
     EntitySetAdded,
@@ -166,6 +168,7 @@ impl ChangeKind {
             ParameterRemoved => "parameter removed",
             ParameterTypeChanged => "parameter type changed",
             ParameterNullabilityChanged => "parameter nullability changed",
+            ParametersReordered => "parameters reordered",
             ReturnTypeChanged => "return type changed",
             ReturnNullabilityChanged => "return nullability changed",
             EntitySetAdded => "entity set added",

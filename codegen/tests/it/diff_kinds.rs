@@ -529,6 +529,59 @@ fn function_parameters_are_method_arguments() {
             "note: parameter nullability changed t.ns.find(Collection(t.ns.thing),Edm.String)/name (nullable → not nullable)"
         ]
     );
+    // The same parameters in another order: a call still compiles, with
+    // its values swapped.
+    let name = r#"<Parameter Name="name" Type="Edm.String" />"#;
+    let two = |a: &str, b: &str| {
+        format!(
+            r#"<Parameter Name="{a}" Type="Edm.String" /><Parameter Name="{b}" Type="Edm.String" />"#
+        )
+    };
+    let out = lines(&report(
+        &edit(BASE, &[(name, &two("name", "scope"))]),
+        &edit(BASE, &[(name, &two("scope", "name"))]),
+    ));
+    assert_eq!(
+        out,
+        [
+            "breaking: parameters reordered t.ns.find(Collection(t.ns.thing),Edm.String,Edm.String) (name, scope → scope, name: the generated method's arguments are positional)"
+        ],
+        "{out:#?}"
+    );
+}
+
+/// CSDL tells overloads apart by their parameter names, not their types:
+/// two overloads with the same types are two operations, and a change to
+/// either is reported on it.
+#[test]
+fn overloads_with_the_same_types_under_other_names_are_kept_apart() {
+    let overloads = |first_returns: &str| {
+        format!(
+            r#"<Function Name="span" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(t.thing)" />
+        <Parameter Name="from" Type="Edm.String" />
+        <ReturnType Type="{first_returns}" />
+      </Function>
+      <Function Name="span" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Collection(t.thing)" />
+        <Parameter Name="to" Type="Edm.String" />
+        <ReturnType Type="t.thing" />
+      </Function>
+      <EntityContainer Name="C">"#
+        )
+    };
+    let container = r#"<EntityContainer Name="C">"#;
+    let out = lines(&report(
+        &edit(BASE, &[(container, &overloads("t.thing"))]),
+        &edit(BASE, &[(container, &overloads("t.box"))]),
+    ));
+    assert_eq!(
+        out,
+        [
+            "breaking: return type changed t.ns.span(Collection(t.ns.thing),Edm.String) (t.ns.thing → t.ns.box)"
+        ],
+        "{out:#?}"
+    );
 }
 
 #[test]
