@@ -143,16 +143,16 @@ pub fn suggest(current: Version, classification: Option<Severity>) -> Suggestion
     let next = match bump {
         Bump::None => current,
         Bump::Patch => Version {
-            patch: current.patch + 1,
+            patch: current.patch.saturating_add(1),
             ..current
         },
         Bump::Minor => Version {
             major: current.major,
-            minor: current.minor + 1,
+            minor: current.minor.saturating_add(1),
             patch: 0,
         },
         Bump::Major => Version {
-            major: current.major + 1,
+            major: current.major.saturating_add(1),
             minor: 0,
             patch: 0,
         },

@@ -880,6 +880,14 @@ fn semver_suggestions_for_every_class() {
             Bump::Patch,
             "0.3.1",
         ),
+        // A version at the end of its range stays there rather than
+        // overflowing.
+        (
+            "0.1.18446744073709551615",
+            Some(Severity::Note),
+            Bump::Patch,
+            "0.1.18446744073709551615",
+        ),
     ];
     for (current, class, bump, next) in cases {
         let s = diff::suggest(v(current), class);
