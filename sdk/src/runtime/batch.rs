@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::client::Client;
 use super::error::{Error, Result, ServiceError};
 use super::path::RequestPath;
-use super::request::Request;
+use super::request::{INCLUDE_UNKNOWN_ENUM_MEMBERS, Request};
 use super::response::{RawResponse, decode_json, header_str};
 
 /// The maximum number of requests Graph accepts in one JSON batch.
@@ -162,6 +162,19 @@ impl Batch {
             let mut headers = BTreeMap::new();
             for (n, v) in &req.headers {
                 headers.insert(n.clone(), v.clone());
+            }
+            // As on every request the client sends itself.
+            match headers
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case("prefer"))
+            {
+                Some((_, v)) => {
+                    v.push_str(", ");
+                    v.push_str(INCLUDE_UNKNOWN_ENUM_MEMBERS);
+                }
+                None => {
+                    headers.insert("Prefer".into(), INCLUDE_UNKNOWN_ENUM_MEMBERS.into());
+                }
             }
             if body.is_some()
                 && !headers

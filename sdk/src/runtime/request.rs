@@ -75,6 +75,14 @@ pub(crate) fn is_idempotent(m: &Method) -> bool {
 }
 
 /// What one attempt produced.
+/// Sent with every request: Graph answers members of an evolvable enum
+/// added after `unknownFutureValue` only to clients that say they can take
+/// them, and as `unknownFutureValue` to the rest. The generated enums keep
+/// any member they do not know (`UnknownValue`), so a status added next
+/// year reaches `Waiter::on_status` and the caller by its name instead of
+/// looking like `unknownFutureValue` until the wait times out.
+pub(crate) const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
+
 enum Attempt {
     /// An HTTP response that may be retried.
     Retryable(RawResponse),
@@ -303,6 +311,7 @@ impl Request {
         }
     }
 
+    // (A request's own `Prefer` values are appended beside this one.)
     fn prepare(&self) -> Result<Prepared> {
         let inner = &self.client.inner;
         let url = self.build_url()?;
@@ -314,6 +323,10 @@ impl Request {
         headers.insert(
             http::header::USER_AGENT,
             HeaderValue::from_str(&inner.user_agent).expect("checked at build"),
+        );
+        headers.insert(
+            HeaderName::from_static("prefer"),
+            HeaderValue::from_static(INCLUDE_UNKNOWN_ENUM_MEMBERS),
         );
         let mut client_request_id = None;
         for (n, v) in &self.headers {

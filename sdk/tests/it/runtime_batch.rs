@@ -53,6 +53,7 @@ async fn mixed_statuses_and_wire_format() {
     );
     let id2 = b.add(
         c.request(Method::PATCH, jobs().key("crossTenantMigrationJob-id", "a"))
+            .header("Prefer", "return=minimal")
             .json(&json!({"displayName": "renamed"})),
     );
     b.add_with_id(
@@ -82,16 +83,23 @@ async fn mixed_statuses_and_wire_format() {
     let sent: Value = server.received_requests().await.unwrap()[0]
         .body_json()
         .unwrap();
+    // Every item says it takes enum members added after
+    // `unknownFutureValue`, as every request the client sends does.
+    let prefer = json!({"Prefer": "include-unknown-enum-members"});
     assert_eq!(
         sent,
         json!({"requests": [
-            {"id": "1", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/a?$select=id,status"},
+            {"id": "1", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/a?$select=id,status",
+             "headers": prefer},
             {"id": "2", "method": "PATCH", "url": "/solutions/migrations/crossTenantMigrationJobs/a",
-             "headers": {"Content-Type": "application/json"}, "body": {"displayName": "renamed"}},
+             "headers": {"Content-Type": "application/json", "Prefer": "return=minimal, include-unknown-enum-members"},
+             "body": {"displayName": "renamed"}},
             {"id": "3", "method": "POST", "url": "/solutions/migrations/crossTenantMigrationJobs/gone/migrate",
-             "dependsOn": ["1", "2"]},
-            {"id": "4", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs(displayName='O%27%27Brien%20job')"},
-            {"id": "5", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/b"}
+             "headers": prefer, "dependsOn": ["1", "2"]},
+            {"id": "4", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs(displayName='O%27%27Brien%20job')",
+             "headers": prefer},
+            {"id": "5", "method": "GET", "url": "/solutions/migrations/crossTenantMigrationJobs/b",
+             "headers": prefer}
         ]})
     );
 

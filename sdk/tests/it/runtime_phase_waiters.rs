@@ -113,6 +113,50 @@ async fn validation_ends_at_validate_passed_and_reports_unknown_statuses() {
     );
 }
 
+/// Graph answers a member added after `unknownFutureValue` only to a
+/// client that sends `Prefer: include-unknown-enum-members`, and
+/// `unknownFutureValue` to the rest. The SDK sends it on every poll, so a
+/// status added after this SDK version reaches `on_status` by its name.
+#[tokio::test]
+async fn polls_ask_for_enum_members_added_after_unknown_future_value() {
+    struct Evolvable;
+    impl wiremock::Respond for Evolvable {
+        fn respond(&self, r: &wiremock::Request) -> ResponseTemplate {
+            let takes_new_members = r
+                .headers
+                .get_all("prefer")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|p| p.trim() == "include-unknown-enum-members");
+            let status = if takes_new_members {
+                "validateQueuedSomewhere"
+            } else {
+                "unknownFutureValue"
+            };
+            ResponseTemplate::new(200).set_body_json(json!({"id": "job1", "status": status}))
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(Evolvable)
+        .mount(&server)
+        .await;
+    let (w, seen) = waiter();
+    let err = jobs(&server)
+        .wait_for_validation(w.max_wait(Duration::from_millis(20)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WaitError::Timeout { .. }), "{err:?}");
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|s| s == "validateQueuedSomewhere"),
+        "{seen:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_validation_keeps_the_job() {
     let (server, _) = scripted(JOB_PATH, &["validateInProgress", "validateFailed"]).await;
