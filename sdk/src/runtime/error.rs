@@ -61,6 +61,20 @@ pub enum Error {
         expected_origin: String,
     },
 
+    /// A collection's `@odata.nextLink` named a page already read: following
+    /// it would read the same pages forever. What was read before is
+    /// complete only up to there.
+    #[error(
+        "paging {path_template} stopped after {pages} page(s): @odata.nextLink names a page already read"
+    )]
+    #[non_exhaustive]
+    RepeatedNextLink {
+        /// The path template of the listing (never the full URL).
+        path_template: String,
+        /// How many pages were read.
+        pages: usize,
+    },
+
     /// The client was configured inconsistently.
     #[error("configuration error: {0}")]
     Config(String),

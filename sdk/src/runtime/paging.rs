@@ -5,6 +5,7 @@
 //! [`Pager::resume`] continues from a saved one, in another client or
 //! process. A resumed link passes the same origin check as a followed one.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -104,6 +105,8 @@ struct RawPage<T> {
 /// ```
 pub struct Pager<T> {
     first: Request,
+    /// The saved link a resumed pager starts from.
+    first_link: Option<String>,
     max_pages: Option<usize>,
     _t: std::marker::PhantomData<fn() -> T>,
 }
@@ -129,6 +132,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     pub fn new(first: Request) -> Self {
         Self {
             first,
+            first_link: None,
             max_pages: None,
             _t: std::marker::PhantomData,
         }
@@ -143,7 +147,10 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     /// call [`Request::pager`].
     pub fn resume(client: &Client, next_link: &str) -> Result<Self> {
         let first = client.request_url(http::Method::GET, next_link, RESUMED_TEMPLATE)?;
-        Ok(Self::new(first))
+        Ok(Self {
+            first_link: Some(next_link.to_string()),
+            ..Self::new(first)
+        })
     }
 
     /// Stop after `n` pages.
@@ -157,9 +164,11 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         Pages {
             state: State::Ready {
                 request: self.first,
-                link: None,
+                link: self.first_link,
             },
             remaining: self.max_pages.unwrap_or(usize::MAX),
+            followed: HashSet::new(),
+            read: 0,
         }
     }
 
@@ -198,6 +207,10 @@ enum State<T> {
     },
     /// The last page's `@odata.nextLink` was refused: the next poll says so.
     Refused(Error),
+    /// A page failed: its link stays, so that it can be read again.
+    Failed {
+        link: Option<String>,
+    },
     Done,
 }
 
@@ -210,6 +223,10 @@ enum State<T> {
 pub struct Pages<T> {
     state: State<T>,
     remaining: usize,
+    /// Every `@odata.nextLink` followed: one named again would loop.
+    followed: HashSet<String>,
+    /// Pages read so far.
+    read: usize,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -218,6 +235,7 @@ impl<T> std::fmt::Debug for Pages<T> {
             State::Ready { .. } => "ready",
             State::Fetching { .. } => "fetching",
             State::Refused(_) => "refused",
+            State::Failed { .. } => "failed",
             State::Done => "done",
         };
         f.debug_struct("Pages")
@@ -229,11 +247,15 @@ impl<T> std::fmt::Debug for Pages<T> {
 
 impl<T> Pages<T> {
     /// The `@odata.nextLink` the next page would be read from: after the
-    /// stream stopped at [`Pager::max_pages`], where to resume. `None` before
-    /// the first page, when the last page had no next link, and after an error.
+    /// stream stopped at [`Pager::max_pages`], where to resume; after a page
+    /// failed (throttled past the retries, a malformed item), the link of
+    /// that page, to read it again with [`Pager::resume`]. `None` before the
+    /// first page (unless the pager was resumed from a link), when the last
+    /// page had no next link, when the first page failed, and after a
+    /// refused or repeated link.
     pub fn next_link(&self) -> Option<&str> {
         match &self.state {
-            State::Ready { link, .. } => link.as_deref(),
+            State::Ready { link, .. } | State::Failed { link } => link.as_deref(),
             _ => None,
         }
     }
@@ -247,6 +269,10 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
         loop {
             match std::mem::replace(&mut this.state, State::Done) {
                 State::Done => return Poll::Ready(None),
+                State::Failed { link } => {
+                    this.state = State::Failed { link };
+                    return Poll::Ready(None);
+                }
                 State::Refused(e) => return Poll::Ready(Some(Err(e))),
                 State::Ready { request, link } => {
                     if this.remaining == 0 {
@@ -270,20 +296,33 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
                     };
                     let page = match page {
                         Ok(page) => page,
-                        Err(e) => return Poll::Ready(Some(Err(e))),
-                    };
-                    this.state = match page.next_link.as_deref() {
-                        // The same link again would loop forever.
-                        Some(next) if link.as_deref() != Some(next) => {
-                            match request.next_page(next) {
-                                Ok(request) => State::Ready {
-                                    request,
-                                    link: Some(next.to_string()),
-                                },
-                                Err(e) => State::Refused(e),
-                            }
+                        Err(e) => {
+                            this.state = State::Failed { link };
+                            return Poll::Ready(Some(Err(e)));
                         }
-                        _ => State::Done,
+                    };
+                    this.read += 1;
+                    if let Some(link) = link {
+                        this.followed.insert(link);
+                    }
+                    this.state = match page.next_link.as_deref() {
+                        // A link already followed would read the same pages
+                        // forever (A → B → A), and ending quietly would make
+                        // a cut-short listing look complete.
+                        Some(next) if this.followed.contains(next) => {
+                            State::Refused(Error::RepeatedNextLink {
+                                path_template: request.template().to_string(),
+                                pages: this.read,
+                            })
+                        }
+                        Some(next) => match request.next_page(next) {
+                            Ok(request) => State::Ready {
+                                request,
+                                link: Some(next.to_string()),
+                            },
+                            Err(e) => State::Refused(e),
+                        },
+                        None => State::Done,
                     };
                     return Poll::Ready(Some(Ok(page)));
                 }
@@ -306,6 +345,19 @@ impl<T> std::fmt::Debug for Items<T> {
             .field("pages", &self.pages)
             .field("buffered", &self.buffered.len())
             .finish()
+    }
+}
+
+impl<T> Items<T> {
+    /// Where a [`Pager::resume`] would continue once the items already read
+    /// are consumed: [`Pages::next_link`], and `None` while items of the
+    /// current page remain (a link then would skip them).
+    pub fn next_link(&self) -> Option<&str> {
+        if self.buffered.as_slice().is_empty() {
+            self.pages.next_link()
+        } else {
+            None
+        }
     }
 }
 

@@ -410,25 +410,126 @@ async fn a_resumed_link_to_another_host_is_refused_before_anything_is_sent() {
     evil.verify().await;
 }
 
+/// A next link that names a page already read would loop forever (the
+/// page itself, or A → B → A); ending quietly would make a cut-short
+/// listing look complete. Paging stops with `RepeatedNextLink` after the
+/// pages read, each read once.
 #[tokio::test]
-async fn a_page_repeating_its_own_link_ends_the_stream() {
+async fn a_next_link_to_a_page_already_read_is_an_error() {
     let server = MockServer::start().await;
-    let link = format!("{}{USERS_PATH}?$skiptoken=same", server.uri());
+    let link = |token: &str| format!("{}{USERS_PATH}?$skiptoken={token}", server.uri());
+    // The first page links to itself.
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "same"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "s"}],
+            "@odata.nextLink": link("same"),
+        })))
+        .mount(&server)
+        .await;
+    // A → B → A.
+    for (from, to) in [("a", "b"), ("b", "a")] {
+        Mock::given(method("GET"))
+            .and(path(USERS_PATH))
+            .and(query_param("$skiptoken", from))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": from}],
+                "@odata.nextLink": link(to),
+            })))
+            .mount(&server)
+            .await;
+    }
     Mock::given(method("GET"))
         .and(path(USERS_PATH))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "a"}],
-            "@odata.nextLink": link,
+            "value": [{"id": "first"}],
+            "@odata.nextLink": link("a"),
         })))
         .mount(&server)
         .await;
     let c = client(&server);
-    let all = c
-        .request(Method::GET, users())
-        .pager::<User>()
+    let mut pages = c.request(Method::GET, users()).pager::<User>().pages();
+    let mut ids = Vec::new();
+    let err = loop {
+        match pages.next().await {
+            Some(Ok(page)) => ids.extend(page.items.into_iter().map(|u| u.id)),
+            Some(Err(e)) => break e,
+            None => panic!("the stream ended quietly after {ids:?}"),
+        }
+    };
+    assert_eq!(ids, ["first", "a", "b"]);
+    assert!(
+        matches!(err, Error::RepeatedNextLink { pages: 3, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("after 3 page(s)"), "{err}");
+    assert!(!err.to_string().contains("skiptoken"), "{err}");
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // A resumed pager knows the link it started from.
+    let err = Pager::<User>::resume(&c, &link("same"))
+        .unwrap()
         .collect_all()
         .await
-        .unwrap();
-    assert_eq!(all.len(), 2, "the first page, and the linked one once");
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RepeatedNextLink { pages: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+/// A page that fails (throttled past the retries, a malformed item) keeps
+/// its link: the listing can go on from that page, with this client or in
+/// another process, instead of starting over.
+#[tokio::test]
+async fn a_failed_page_keeps_its_link_to_read_it_again() {
+    let server = MockServer::start().await;
+    let second = format!("{}{USERS_PATH}?$skiptoken=p2", server.uri());
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "b"}, {"id": 7}]
+        })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "b"}, {"id": "c"}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}],
+            "@odata.nextLink": second,
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut items = c.request(Method::GET, users()).pager::<User>().items();
+    assert_eq!(items.next().await.unwrap().unwrap().id, "a");
+    // The first page's items are consumed: the next link is where to go on.
+    assert_eq!(items.next_link(), Some(second.as_str()));
+    let err = items.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(items.next_link(), Some(second.as_str()));
+    assert!(items.next().await.is_none());
+    let rest: Vec<String> = Pager::<User>::resume(&c, items.next_link().unwrap())
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(rest, ["b", "c"]);
 }
