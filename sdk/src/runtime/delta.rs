@@ -77,18 +77,34 @@ impl<T> DeltaChange<T> {
 impl<T: Serialize> Serialize for DeltaChange<T> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
+        use serde::ser::SerializeMap as _;
+        let v = serde_json::to_value(self.item()).map_err(S::Error::custom)?;
+        let serde_json::Value::Object(map) = v else {
+            return Err(S::Error::custom(
+                "a delta item must serialise to a JSON object",
+            ));
+        };
+        // An item read back from a delta response (`returned_items`) may
+        // carry `@removed` among its unknown properties: sent again as it is,
+        // an upsert would read as a removal, and a removal would say
+        // `@removed` twice. The change says which it is.
+        let rest = map
+            .iter()
+            .filter(|(k, _)| *k != "@odata.type" && *k != "@removed");
         match self {
-            DeltaChange::Upsert(t) => t.serialize(s),
-            DeltaChange::Remove { item, reason } => {
-                let v = serde_json::to_value(item).map_err(S::Error::custom)?;
-                let serde_json::Value::Object(map) = v else {
-                    return Err(S::Error::custom(
-                        "a removed delta item must serialise to a JSON object",
-                    ));
-                };
+            DeltaChange::Upsert(_) => {
+                let mut m = s.serialize_map(None)?;
+                if let Some(t) = map.get("@odata.type") {
+                    m.serialize_entry("@odata.type", t)?;
+                }
+                for (k, v) in rest {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            DeltaChange::Remove { reason, .. } => {
                 // "@odata.type" first when present, then "@removed", then the rest.
-                use serde::ser::SerializeMap as _;
-                let mut m = s.serialize_map(Some(map.len() + 1))?;
+                let mut m = s.serialize_map(None)?;
                 if let Some(t) = map.get("@odata.type") {
                     m.serialize_entry("@odata.type", t)?;
                 }
@@ -96,10 +112,8 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
                     "@removed",
                     &serde_json::json!({ "reason": reason.as_str() }),
                 )?;
-                for (k, v) in &map {
-                    if k != "@odata.type" {
-                        m.serialize_entry(k, v)?;
-                    }
+                for (k, v) in rest {
+                    m.serialize_entry(k, v)?;
                 }
                 m.end()
             }
@@ -139,8 +153,13 @@ struct Collection<R> {
 pub struct ChunkResult<R> {
     /// Indices into the changes given to [`delta_update`].
     pub range: Range<usize>,
-    /// The items the service returned, or the error.
+    /// The items the service returned, or the error. `Ok` whenever the
+    /// service accepted the chunk (2xx): its changes are applied.
     pub result: Result<Vec<R>>,
+    /// The chunk was applied, but what the service returned could not be
+    /// read (an item with a malformed value): the changes are not sent again
+    /// by [`DeltaReport::remaining`], and the returned items are missing.
+    pub returned_error: Option<Error>,
 }
 
 /// Per-chunk results of a [`delta_update`]; resume with [`DeltaReport::remaining`].
@@ -277,17 +296,30 @@ where
     while start < changes.len() {
         let end = (start + options.chunk_size).min(changes.len());
         let slice = &changes[start..end];
-        let result = client
+        let request = client
             .request(http::Method::PATCH, path.clone())
-            .json(&DeltaPayload::new(slice))
-            .send_optional::<Collection<R>>()
-            .await
-            .map(|c| c.map(|c| c.value).unwrap_or_default());
+            .json(&DeltaPayload::new(slice));
+        // A 2xx applied the chunk whatever its body says: a body that
+        // cannot be read must not send the changes again.
+        let (result, returned_error) = match request.execute_success().await {
+            Err(e) => (Err(e), None),
+            Ok(raw)
+                if raw.status == http::StatusCode::NO_CONTENT
+                    || raw.body.iter().all(u8::is_ascii_whitespace) =>
+            {
+                (Ok(Vec::new()), None)
+            }
+            Ok(raw) => match request.decode::<Collection<R>>(&raw) {
+                Ok(c) => (Ok(c.value), None),
+                Err(e) => (Ok(Vec::new()), Some(e)),
+            },
+        };
         let failed = result.is_err();
         tracing::debug!(from = start, to = end, ok = !failed, "delta chunk");
         chunks.push(ChunkResult {
             range: start..end,
             result,
+            returned_error,
         });
         if failed && options.stop_on_error {
             break;

@@ -302,3 +302,66 @@ async fn continue_on_error_and_chunk_size_validation() {
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
+
+/// A chunk the service accepted (2xx) is applied, even when an item it
+/// returned cannot be read: the changes are not offered again (an upsert
+/// sent twice, a removal that would now 404), and what failed to read is
+/// kept beside the result.
+#[tokio::test]
+async fn an_applied_chunk_with_an_unreadable_answer_is_not_sent_again() {
+    #[derive(Deserialize, Debug)]
+    struct Strict {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(MAPPINGS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "m1"}, {"id": 7}]
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let changes: Vec<_> = (0..3).map(|i| DeltaChange::Upsert(mapping(i))).collect();
+    let report = delta_update::<Mapping, Strict>(&c, mappings_path(), changes, 2)
+        .await
+        .unwrap();
+    assert_eq!(sizes_of_requests(&server).await, vec![2, 1]);
+    assert!(report.is_complete());
+    assert!(report.remaining().is_empty());
+    assert!(report.first_error().is_none());
+    let unread = report.chunks[0].returned_error.as_ref().expect("kept");
+    assert!(unread.to_string().contains("value[1].id"), "{unread}");
+}
+
+/// `@removed` among an item's unknown properties (an item read back from a
+/// delta response) is not sent again: the change says whether it is an
+/// upsert or a removal, and a removal says so once.
+#[test]
+fn a_stray_removed_annotation_is_not_sent_again() {
+    let mut item: Value = serde_json::to_value(mapping(1)).unwrap();
+    item["@removed"] = json!({"reason": "changed"});
+    let upsert = serde_json::to_value(DeltaChange::Upsert(item.clone())).unwrap();
+    assert!(upsert.get("@removed").is_none(), "{upsert}");
+    assert_eq!(
+        upsert["sourceUserIdentity"]["userPrincipalName"],
+        "user1@contoso.com"
+    );
+    let removal = serde_json::to_string(&DeltaChange::Remove {
+        item,
+        reason: RemovedReason::Deleted,
+    })
+    .unwrap();
+    assert_eq!(removal.matches("@removed").count(), 1, "{removal}");
+    assert!(
+        removal.contains(r#""@removed":{"reason":"deleted"}"#),
+        "{removal}"
+    );
+    assert!(
+        removal.starts_with(
+            r##"{"@odata.type":"#microsoft.graph.sharePointUserIdentityMapping","@removed""##
+        ),
+        "{removal}"
+    );
+}
