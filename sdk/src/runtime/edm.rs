@@ -117,8 +117,44 @@ impl Lexical for time::OffsetDateTime {
         }
     }
     fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.format(&Rfc3339).map_err(|_| fmt::Error)?;
-        f.write_str(&s)
+        // RFC 3339 has no room for an offset with seconds (a historical
+        // local mean time) or a year before 0: written in UTC instead, with
+        // XML Schema's signed year. An error here would make `to_string`
+        // panic.
+        if let Ok(s) = self.format(&Rfc3339) {
+            return f.write_str(&s);
+        }
+        // At the very ends of the range the UTC instant may have no date.
+        let utc = self
+            .checked_to_offset(time::UtcOffset::UTC)
+            .unwrap_or(*self);
+        if let Ok(s) = utc.format(&Rfc3339) {
+            return f.write_str(&s);
+        }
+        let year = utc.year();
+        let sign = if year < 0 { "-" } else { "" };
+        write!(
+            f,
+            "{sign}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            year.unsigned_abs(),
+            u8::from(utc.month()),
+            utc.day(),
+            utc.hour(),
+            utc.minute(),
+            utc.second()
+        )?;
+        let nanos = utc.nanosecond();
+        if nanos != 0 {
+            let digits = format!("{nanos:09}");
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        let offset = utc.offset();
+        if offset.is_utc() {
+            return f.write_str("Z");
+        }
+        let (h, m, _) = offset.as_hms();
+        let sign = if offset.is_negative() { '-' } else { '+' };
+        write!(f, "{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs())
     }
 }
 

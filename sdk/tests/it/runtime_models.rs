@@ -308,3 +308,24 @@ async fn creating_with_a_read_only_property_is_refused_unless_insisted() {
     );
     sim.shutdown().await;
 }
+
+/// RFC 3339 has no room for an offset with seconds (a historical local
+/// mean time from a time-zone database) or a year before 0. Such a value is
+/// written in UTC, with a signed year where needed, instead of making
+/// `to_string` (and the URL literal) panic.
+#[test]
+fn date_time_offsets_rfc_3339_cannot_hold_are_written_in_utc() {
+    use graph_migrations::runtime::{ODataLiteral, encode_odata_literal};
+    let lmt = time::UtcOffset::from_hms(0, 19, 32).unwrap();
+    let at = time::macros::datetime!(1900-01-01 12:00:00).assume_offset(lmt);
+    let d = DateTimeOffset::from(at);
+    assert_eq!(d.to_string(), "1900-01-01T11:40:28Z");
+    assert_eq!(serde_json::to_value(&d).unwrap(), json!("1900-01-01T11:40:28Z"));
+    let back: DateTimeOffset = serde_json::from_value(json!(d.to_string())).unwrap();
+    assert_eq!(back.value().unwrap(), at);
+    let old = time::macros::datetime!(-0001-03-04 05:06:07.25 UTC);
+    let d = DateTimeOffset::from(old);
+    assert_eq!(d.to_string(), "-0001-03-04T05:06:07.25Z");
+    let literal = encode_odata_literal(&ODataLiteral::DateTimeOffset(d));
+    assert!(literal.contains("0001-03-04T05"), "{literal}");
+}
