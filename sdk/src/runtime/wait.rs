@@ -199,6 +199,10 @@ impl<T: fmt::Debug> std::error::Error for WaitError<T> {
 
 type StatusCallback = Box<dyn FnMut(&str) + Send>;
 
+/// The shortest interval between polls: a zero interval would poll Graph
+/// in a tight loop and, multiplied by the factor, never grow.
+const MIN_INTERVAL: Duration = Duration::from_millis(1);
+
 /// Polls until a terminal status, with backoff, jitter and a maximum wait.
 ///
 /// Defaults: 5 s first interval, ×1.5 per poll, 60 s max interval, jitter on,
@@ -243,7 +247,7 @@ impl Waiter {
         }
     }
 
-    /// First interval between polls.
+    /// First interval between polls (at least 1 ms).
     pub fn interval(mut self, d: Duration) -> Self {
         self.interval = d;
         self
@@ -258,7 +262,9 @@ impl Waiter {
         self.factor = if f.is_finite() && f >= 1.0 { f } else { 1.0 };
         self
     }
-    /// Add up to +100% random jitter to each interval (default on).
+    /// Spread each interval randomly over its second half, so that many
+    /// waiters do not poll in step (default on). No interval exceeds
+    /// [`Waiter::max_interval`] either way.
     pub fn jitter(mut self, on: bool) -> Self {
         self.jitter = on;
         self
@@ -299,9 +305,20 @@ impl Waiter {
         let start = Instant::now();
         // `Duration::MAX` reads as "no limit": no `Instant` is that far off.
         let deadline = start.checked_add(self.max_wait);
+        // A zero interval would poll in a tight loop, and never grow.
+        let interval = self.interval.max(MIN_INTERVAL);
+        let max_interval = self.max_interval.max(interval);
+        // backon's jitter adds up to the whole delay on top of it; from half
+        // the delay it spreads each interval over its second half instead,
+        // so that no interval exceeds `max_interval`.
+        let (first, most) = if self.jitter {
+            (interval / 2, max_interval / 2)
+        } else {
+            (interval, max_interval)
+        };
         let mut b = backon::ExponentialBuilder::new()
-            .with_min_delay(self.interval)
-            .with_max_delay(self.max_interval.max(self.interval))
+            .with_min_delay(first)
+            .with_max_delay(most)
             .with_factor(self.factor)
             .without_max_times();
         if self.jitter {
@@ -354,7 +371,7 @@ impl Waiter {
             }
             let d = delays
                 .next()
-                .unwrap_or(self.max_interval)
+                .unwrap_or(max_interval)
                 .min(deadline.map_or(Duration::MAX, |d| d - now));
             tokio::time::sleep(d).await;
         }

@@ -320,7 +320,10 @@ fn date_time_offsets_rfc_3339_cannot_hold_are_written_in_utc() {
     let at = time::macros::datetime!(1900-01-01 12:00:00).assume_offset(lmt);
     let d = DateTimeOffset::from(at);
     assert_eq!(d.to_string(), "1900-01-01T11:40:28Z");
-    assert_eq!(serde_json::to_value(&d).unwrap(), json!("1900-01-01T11:40:28Z"));
+    assert_eq!(
+        serde_json::to_value(&d).unwrap(),
+        json!("1900-01-01T11:40:28Z")
+    );
     let back: DateTimeOffset = serde_json::from_value(json!(d.to_string())).unwrap();
     assert_eq!(back.value().unwrap(), at);
     let old = time::macros::datetime!(-0001-03-04 05:06:07.25 UTC);

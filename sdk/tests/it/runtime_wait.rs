@@ -191,7 +191,7 @@ async fn jitter_keeps_intervals_within_bounds() {
     let start = Instant::now();
     let waiter = Waiter::new()
         .interval(Duration::from_secs(1))
-        .max_interval(Duration::from_secs(1))
+        .max_interval(Duration::from_secs(2))
         .jitter(true)
         .max_wait(Duration::from_secs(100))
         .on_status(move |_| t2.lock().unwrap().push(start.elapsed()));
@@ -201,13 +201,39 @@ async fn jitter_keeps_intervals_within_bounds() {
     assert_eq!(done.polls, 6);
     let times = times.lock().unwrap();
     assert_eq!(times.len(), 6);
-    for w in times.windows(2) {
+    // Each interval lies in the second half of what it would be without
+    // jitter (1 s, 1.5 s, then 2 s by the default factor 1.5): never beyond
+    // `max_interval`.
+    for (i, w) in times.windows(2).enumerate() {
         let gap = w[1] - w[0];
-        assert!(
-            gap >= Duration::from_secs(1) && gap <= Duration::from_secs(2),
-            "{gap:?}"
-        );
+        let full = Duration::from_secs(1)
+            .mul_f64(1.5f64.powi(i as i32))
+            .min(Duration::from_secs(2));
+        assert!(gap >= full / 2 && gap <= full, "{i}: {gap:?}");
     }
+}
+
+/// A zero interval does not poll in a tight loop: it starts at 1 ms and
+/// grows by the factor up to `max_interval`.
+#[tokio::test(start_paused = true)]
+async fn a_zero_interval_still_backs_off() {
+    let start = Instant::now();
+    let waiter = Waiter::new()
+        .interval(Duration::ZERO)
+        .factor(2.0)
+        .max_interval(Duration::from_secs(1))
+        .jitter(false);
+    let mut statuses = vec!["processing"; 20];
+    statuses.push("completed");
+    let done = wait_status(waiter, scripted(&statuses)).await.unwrap();
+    assert_eq!(done.polls, 21);
+    // 1 + 2 + 4 + … + 512 ms, then 1 s for the other ten intervals (the
+    // timer rounds the shortest sleeps up to its next millisecond).
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(1023 + 10_000) && elapsed < Duration::from_millis(11_100),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
