@@ -532,7 +532,13 @@ macro_rules! ieee_float {
                         if t.is_empty() || t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
                             return Err(EdmParseError::new($edm, s, "not a number"));
                         }
-                        t.parse::<$f>().map(Self).map_err(|e| EdmParseError::new($edm, s, e))
+                        let v = t.parse::<$f>().map_err(|e| EdmParseError::new($edm, s, e))?;
+                        // A finite number too large for the type parses as
+                        // infinity, which would be written back as "INF".
+                        if v.is_infinite() {
+                            return Err(EdmParseError::new($edm, s, "out of range"));
+                        }
+                        Ok(Self(v))
                     }
                 }
             }
@@ -571,7 +577,13 @@ macro_rules! ieee_float {
                         f.write_str("a number or \"NaN\", \"INF\", \"-INF\"")
                     }
                     fn visit_f64<E: de::Error>(self, v: f64) -> Result<$name, E> {
-                        Ok($name(v as $f))
+                        // `3.5e38 as f32` is infinity: a number would come
+                        // back as the string "INF".
+                        let x = v as $f;
+                        if v.is_finite() && x.is_infinite() {
+                            return Err(E::custom(format!("{v} is out of range for Edm.{}", $edm)));
+                        }
+                        Ok($name(x))
                     }
                     fn visit_i64<E: de::Error>(self, v: i64) -> Result<$name, E> {
                         Ok($name(v as $f))
@@ -964,6 +976,13 @@ mod tests {
         let d: Double = serde_json::from_value(json!("2.5")).unwrap();
         assert_eq!(d.0, 2.5);
         assert!(serde_json::from_value::<Double>(json!("inf")).is_err());
+        // Too large for a Single: an error, not infinity written back as
+        // the string "INF".
+        let e = serde_json::from_value::<Single>(json!(3.5e38)).unwrap_err();
+        assert!(e.to_string().contains("out of range for Edm.Single"), "{e}");
+        assert!(serde_json::from_value::<Single>(json!("3.5e38")).is_err());
+        assert!("1e400".parse::<Double>().is_err());
+        assert_eq!(rt::<Single>(json!(3.4e38)), json!(3.4e38f32));
     }
 
     #[test]
