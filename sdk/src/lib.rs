@@ -42,8 +42,8 @@ pub use generated::{builders, models};
 
 pub use runtime::{
     Client, ClientBuilder, Cloud, CountRequest, DecodeError, EmptyRequest, Error, Field, Finished,
-    ItemRequest, Items, ListRequest, OptionalRequest, Outcome, Page, Pager, Pages, Result,
-    RetryPolicy, SendRequest, ServiceError, TransportError, WaitError, WaitResult, Waiter,
+    ItemRequest, Items, ListRequest, OptionalRequest, Outcome, Page, Pager, Pages, RejectedItem,
+    Result, RetryPolicy, SendRequest, ServiceError, TransportError, WaitError, WaitResult, Waiter,
 };
 
 /// The README's code compiles: `cargo test --doc` checks it.

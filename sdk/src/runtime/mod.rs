@@ -54,7 +54,7 @@ pub use delta::{
 pub use error::{DecodeError, Error, Result, ServiceError, TransportError};
 pub use field::Field;
 pub use flags::{Flags, WireEnum};
-pub use paging::{Items, Page, Pager, Pages};
+pub use paging::{Items, Page, Pager, Pages, RejectedItem};
 pub use path::{
     ODataLiteral, RequestPath, decode_odata_string_literal, decode_path_segment,
     encode_odata_literal, encode_path_segment,

@@ -16,8 +16,9 @@ use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::edm::de_u64_lenient;
-use super::error::{Error, Result};
+use super::error::{DecodeError, Error, Result};
 use super::request::Request;
+use super::response::{RawResponse, decode_json};
 
 /// The path template a resumed pager reports in traces and errors: the
 /// link's own path can hold user names, and its template is not known.
@@ -39,6 +40,24 @@ pub struct Page<T> {
     pub count: Option<u64>,
     /// `@odata.context`.
     pub context: Option<String>,
+    /// The items of `value` that did not decode (a property of the wrong
+    /// JSON type, say), each kept as received with why: one malformed item
+    /// does not lose the page, nor the pages after it. Empty when every
+    /// item decoded.
+    pub rejected: Vec<RejectedItem>,
+}
+
+/// An item of a page that did not decode into the expected type.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RejectedItem {
+    /// Its position in the page's `value`.
+    pub index: usize,
+    /// The item as received.
+    pub value: serde_json::Value,
+    /// Why it did not decode, with its JSON path in the page
+    /// (`value[3].status`).
+    pub error: DecodeError,
 }
 
 impl<T> Default for Page<T> {
@@ -49,6 +68,7 @@ impl<T> Default for Page<T> {
             delta_link: None,
             count: None,
             context: None,
+            rejected: Vec::new(),
         }
     }
 }
@@ -180,12 +200,18 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
         }
     }
 
-    /// All items of all pages.
+    /// All items of all pages. An item that does not decode fails the
+    /// whole collection with its error, since the result would otherwise be
+    /// incomplete without saying so; [`Pager::pages`] and [`Pager::items`]
+    /// go on past such an item.
     pub async fn collect_all(self) -> Result<Vec<T>> {
         use futures::TryStreamExt as _;
         let mut out = Vec::new();
         let mut pages = self.pages();
         while let Some(page) = pages.try_next().await? {
+            if let Some(r) = page.rejected.into_iter().next() {
+                return Err(Error::Decode(Box::new(r.error)));
+            }
             out.extend(page.items);
         }
         Ok(out)
@@ -332,11 +358,14 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
 }
 
 /// The stream of items of a collection, across pages ([`Pager::items`],
-/// `ListRequest::items`). Ends as [`Pages`] does.
+/// `ListRequest::items`). Ends as [`Pages`] does. An item that does not
+/// decode comes as its [`Error::Decode`], in its place, and the stream goes
+/// on ([`Page::rejected`] keeps it as received).
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<T> {
     pages: Pages<T>,
-    buffered: std::vec::IntoIter<T>,
+    /// The current page's items in page order, a rejected one as its error.
+    buffered: std::vec::IntoIter<Result<T>>,
 }
 
 impl<T> std::fmt::Debug for Items<T> {
@@ -372,14 +401,32 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Items<T> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffered.next() {
-                return Poll::Ready(Some(Ok(item)));
+                return Poll::Ready(Some(item));
             }
             match Pin::new(&mut this.pages).poll_next(cx) {
-                Poll::Ready(Some(Ok(page))) => this.buffered = page.items.into_iter(),
+                Poll::Ready(Some(Ok(page))) => this.buffered = in_page_order(page).into_iter(),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
             }
+        }
+    }
+}
+
+/// A page's items and rejected items, in the order of its `value`.
+fn in_page_order<T>(page: Page<T>) -> Vec<Result<T>> {
+    let mut rejected = page.rejected.into_iter().peekable();
+    let mut items = page.items.into_iter();
+    let mut out = Vec::with_capacity(items.len() + rejected.len());
+    loop {
+        if let Some(r) = rejected.next_if(|r| r.index == out.len()) {
+            out.push(Err(Error::Decode(Box::new(r.error))));
+        } else if let Some(item) = items.next() {
+            out.push(Ok(item));
+        } else if let Some(r) = rejected.next() {
+            out.push(Err(Error::Decode(Box::new(r.error))));
+        } else {
+            return out;
         }
     }
 }
@@ -389,14 +436,78 @@ async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<Page<T>> {
     if !raw.status.is_success() {
         return Err(req.service_error(&raw));
     }
-    let p: RawPage<T> = req.decode(&raw)?;
+    let (p, rejected) = match req.decode::<RawPage<T>>(&raw) {
+        Ok(p) => (p, Vec::new()),
+        Err(whole) => match decode_items(req, &raw) {
+            Some(parts) => parts,
+            None => return Err(whole),
+        },
+    };
     Ok(Page {
         items: p.value,
         next_link: p.next_link,
         delta_link: p.delta_link,
         count: p.count,
         context: p.context,
+        rejected,
     })
+}
+
+/// The slow path of a page that did not decode as a whole: each item on its
+/// own, keeping those that decode and the others as received. `None` when
+/// the page itself is malformed (not JSON, no `value` array).
+fn decode_items<T: DeserializeOwned>(
+    req: &Request,
+    raw: &RawResponse,
+) -> Option<(RawPage<T>, Vec<RejectedItem>)> {
+    let page: RawPage<serde_json::Value> = serde_json::from_slice(&raw.body).ok()?;
+    let mut items = Vec::with_capacity(page.value.len());
+    let mut rejected = Vec::new();
+    for (index, value) in page.value.into_iter().enumerate() {
+        match T::deserialize(&value) {
+            Ok(item) => items.push(item),
+            Err(_) => {
+                // Decoded again through the path-tracking decoder, for the
+                // failing property's path (rare: this page already failed).
+                let bytes = serde_json::to_vec(&value).unwrap_or_default();
+                let (path, message) = match decode_json::<T>(&bytes) {
+                    Err((path, message)) => (path, message),
+                    Ok(_) => (".".to_string(), "does not decode".to_string()),
+                };
+                let inner = path.strip_prefix('.').unwrap_or(&path);
+                let json_path = if inner.is_empty() || inner.starts_with('[') {
+                    format!("value[{index}]{inner}")
+                } else {
+                    format!("value[{index}].{inner}")
+                };
+                let Error::Decode(error) = Error::decode_failure(
+                    req.method().clone(),
+                    req.template().to_string(),
+                    raw,
+                    json_path,
+                    message,
+                ) else {
+                    continue;
+                };
+                tracing::warn!(index, json_path = %error.json_path, "page item kept undecoded: {}", error.message);
+                rejected.push(RejectedItem {
+                    index,
+                    value,
+                    error: *error,
+                });
+            }
+        }
+    }
+    Some((
+        RawPage {
+            value: items,
+            next_link: page.next_link,
+            delta_link: page.delta_link,
+            count: page.count,
+            context: page.context,
+        },
+        rejected,
+    ))
 }
 
 #[cfg(test)]

@@ -481,9 +481,9 @@ async fn a_next_link_to_a_page_already_read_is_an_error() {
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
 
-/// A page that fails (throttled past the retries, a malformed item) keeps
-/// its link: the listing can go on from that page, with this client or in
-/// another process, instead of starting over.
+/// A page that fails (throttled past the retries, a body that is not JSON)
+/// keeps its link: the listing can go on from that page, with this client
+/// or in another process, instead of starting over.
 #[tokio::test]
 async fn a_failed_page_keeps_its_link_to_read_it_again() {
     let server = MockServer::start().await;
@@ -491,9 +491,10 @@ async fn a_failed_page_keeps_its_link_to_read_it_again() {
     Mock::given(method("GET"))
         .and(path(USERS_PATH))
         .and(query_param("$skiptoken", "p2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "b"}, {"id": 7}]
-        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("{\"value\": [{\"id\": \"b\"", "application/json"),
+        )
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&server)
@@ -532,4 +533,59 @@ async fn a_failed_page_keeps_its_link_to_read_it_again() {
         .map(|u| u.id)
         .collect();
     assert_eq!(rest, ["b", "c"]);
+}
+
+/// An item that does not decode (a property of the wrong JSON type) loses
+/// neither its page nor the pages after it: `pages()` keeps it as received
+/// in `rejected`, with its JSON path; `items()` yields its error in its place
+/// and goes on; `collect_all()`, whose result would be incomplete without
+/// saying so, fails with that error.
+#[tokio::test]
+async fn a_malformed_item_loses_neither_its_page_nor_the_next() {
+    let server = MockServer::start().await;
+    let second = format!("{}{USERS_PATH}?$skiptoken=p2", server.uri());
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": "d"}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}, {"id": 7, "name": "x"}, {"id": "c"}],
+            "@odata.nextLink": second,
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let pager = || c.request(Method::GET, users()).pager::<User>();
+
+    let pages: Vec<_> = pager().pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 2);
+    let ids =
+        |p: &graph_migrations::Page<User>| p.items.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&pages[0]), ["a", "c"]);
+    assert_eq!(ids(&pages[1]), ["d"]);
+    let r = &pages[0].rejected;
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].index, 1);
+    assert_eq!(r[0].value, json!({"id": 7, "name": "x"}));
+    assert_eq!(r[0].error.json_path, "value[1].id");
+    assert!(pages[1].rejected.is_empty());
+
+    let items: Vec<Result<User, Error>> = pager().items().collect().await;
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[0].as_ref().unwrap().id, "a");
+    match &items[1] {
+        Err(Error::Decode(e)) => assert_eq!(e.json_path, "value[1].id"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(items[2].as_ref().unwrap().id, "c");
+    assert_eq!(items[3].as_ref().unwrap().id, "d");
+
+    match pager().collect_all().await {
+        Err(Error::Decode(e)) => assert_eq!(e.json_path, "value[1].id"),
+        other => panic!("{other:?}"),
+    }
 }
