@@ -115,30 +115,41 @@ async fn gives_up_after_max_retries_and_reports_attempts() {
     assert!(err.is_transient());
 }
 
-#[tokio::test]
-async fn retry_after_longer_than_budget_is_not_waited_for() {
+/// Every GET answered with `failure` under `policy`: the error, how long
+/// the request took, and how many were sent.
+async fn failing_get(
+    failure: ResponseTemplate,
+    policy: RetryPolicy,
+) -> (graph_migrations::Error, Duration, usize) {
     let server = MockServer::start().await;
-    mount_failures(
-        &server,
-        "GET",
-        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
-        10,
-    )
-    .await;
-    let c = builder(&server)
-        .retry_policy(fast_retry(3).with_max_total(Duration::from_secs(5)))
-        .build()
-        .unwrap();
+    mount_failures(&server, "GET", failure, 10).await;
+    let c = builder(&server).retry_policy(policy).build().unwrap();
     let t = Instant::now();
     let err = c
         .request(Method::GET, jobs())
         .send::<Value>()
         .await
         .unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(2));
+    let sent = server.received_requests().await.unwrap().len();
+    (err, t.elapsed(), sent)
+}
+
+/// A 429 with `header: value`, under a 5 s retry budget.
+async fn throttled_with(header: &str, value: &str) -> (graph_migrations::Error, Duration, usize) {
+    failing_get(
+        ResponseTemplate::new(429).insert_header(header, value),
+        fast_retry(3).with_max_total(Duration::from_secs(5)),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn retry_after_longer_than_budget_is_not_waited_for() {
+    let (err, took, sent) = throttled_with("Retry-After", "3600").await;
+    assert!(took < Duration::from_secs(2));
     assert!(err.is_throttled());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(sent, 1);
 }
 
 /// A server's `Retry-After` is untrusted: values no `Duration` holds
@@ -155,32 +166,11 @@ async fn absurd_retry_after_values_end_the_retries_without_panicking() {
         ("retry-after-ms", "1e30"),
         ("x-ms-retry-after-ms", "18446744073709551615000"),
     ] {
-        let server = MockServer::start().await;
-        mount_failures(
-            &server,
-            "GET",
-            ResponseTemplate::new(429).insert_header(header, value),
-            10,
-        )
-        .await;
-        let c = builder(&server)
-            .retry_policy(fast_retry(3).with_max_total(Duration::from_secs(5)))
-            .build()
-            .unwrap();
-        let t = Instant::now();
-        let err = c
-            .request(Method::GET, jobs())
-            .send::<Value>()
-            .await
-            .unwrap_err();
-        assert!(t.elapsed() < Duration::from_secs(2), "{header}: {value}");
+        let (err, took, sent) = throttled_with(header, value).await;
+        assert!(took < Duration::from_secs(2), "{header}: {value}");
         assert!(err.is_throttled(), "{header}: {value}: {err:?}");
         assert_eq!(err.retry_after(), Some(day), "{header}: {value}");
-        assert_eq!(
-            server.received_requests().await.unwrap().len(),
-            1,
-            "{header}: {value}"
-        );
+        assert_eq!(sent, 1, "{header}: {value}");
     }
 }
 
@@ -188,27 +178,18 @@ async fn absurd_retry_after_values_end_the_retries_without_panicking() {
 /// the budget is spent instead of overflowing the deadline.
 #[tokio::test]
 async fn a_policy_with_unbounded_delays_stops_at_its_budget() {
-    let server = MockServer::start().await;
-    mount_failures(&server, "GET", ResponseTemplate::new(503), 10).await;
-    let c = builder(&server)
-        .retry_policy(
-            RetryPolicy::default()
-                .with_max_retries(5)
-                .with_initial_delay(Duration::MAX)
-                .with_max_delay(Duration::MAX)
-                .with_max_total(Duration::from_secs(5)),
-        )
-        .build()
-        .unwrap();
-    let t = Instant::now();
-    let err = c
-        .request(Method::GET, jobs())
-        .send::<Value>()
-        .await
-        .unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(2));
+    let (err, took, sent) = failing_get(
+        ResponseTemplate::new(503),
+        RetryPolicy::default()
+            .with_max_retries(5)
+            .with_initial_delay(Duration::MAX)
+            .with_max_delay(Duration::MAX)
+            .with_max_total(Duration::from_secs(5)),
+    )
+    .await;
+    assert!(took < Duration::from_secs(2));
     assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(sent, 1);
 }
 
 #[tokio::test]

@@ -19,6 +19,20 @@ use graph_migrations::models::CrossTenantMigrationJob;
 use graph_migrations::runtime::{AccessToken, Error, token_fn};
 use serde_json::json;
 
+/// A server on loopback that reads each request and hangs up unanswered.
+async fn dropping_server() -> std::net::SocketAddr {
+    let dropper = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = dropper.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = dropper.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = tokio::io::AsyncReadExt::read(&mut s, &mut buf).await;
+            drop(s);
+        }
+    });
+    addr
+}
+
 /// `err`, its Debug and every source in its chain.
 fn everything_shown(err: &Error) -> String {
     let mut out = format!("{err}\n{err:?}\n");
@@ -120,15 +134,7 @@ async fn no_failure_shows_the_token() {
             .await
             .unwrap_err(),
     ));
-    let dropper = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = dropper.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = dropper.accept().await {
-            let mut buf = [0u8; 1024];
-            let _ = tokio::io::AsyncReadExt::read(&mut s, &mut buf).await;
-            drop(s);
-        }
-    });
+    let addr = dropping_server().await;
     let dropped = Client::builder()
         .base_url(format!("http://{addr}/beta"))
         .bearer_token(TOKEN)
@@ -243,15 +249,7 @@ async fn no_failure_shows_the_token() {
 #[tokio::test(flavor = "current_thread")]
 async fn transport_failures_are_logged_without_the_url() {
     let (cap, _guard) = capture_all_tracing();
-    let dropper = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = dropper.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = dropper.accept().await {
-            let mut buf = [0u8; 1024];
-            let _ = tokio::io::AsyncReadExt::read(&mut s, &mut buf).await;
-            drop(s);
-        }
-    });
+    let addr = dropping_server().await;
     let client = Client::builder()
         .base_url(format!("http://{addr}/beta"))
         .bearer_token(TOKEN)
