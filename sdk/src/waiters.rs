@@ -22,6 +22,13 @@
 //! `adminActionRequired` ends the wait at once with
 //! [`Outcome::ActionRequired`]: it needs a person, polling cannot end it.
 //!
+//! The first polls after an action may still read the status from before it
+//! (migrating a `failed` job again; validating again a job whose validation
+//! expired, still `validatePassed`). A job wait therefore ends on a
+//! `Succeeded` or `Failed` status only once it has seen the job in
+//! progress, or the job's `lastUpdatedDateTime` has moved since the first
+//! poll, or the status has held for two more polls.
+//!
 //! [`wait_for_validation`]: CrossTenantMigrationJobsItemRequestBuilder::wait_for_validation
 //! [`wait_for_migration`]: CrossTenantMigrationJobsItemRequestBuilder::wait_for_migration
 
@@ -134,13 +141,84 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         waiter: Waiter,
         classify: fn(&Job) -> Outcome,
     ) -> WaitResult<CrossTenantMigrationJob> {
+        let guard = std::sync::Mutex::new(StartGuard::default());
         waiter
             .wait(
                 || self.get().send(),
-                |job: &CrossTenantMigrationJob| job.status.get().cloned(),
-                classify,
+                |job: &CrossTenantMigrationJob| {
+                    let status = job.status.get().cloned()?;
+                    let outcome = classify(&status);
+                    let mut guard = guard.lock().unwrap_or_else(|e| e.into_inner());
+                    let stale = guard.stale(outcome, job.last_updated_date_time.get());
+                    Some(Observed { status, stale })
+                },
+                |o: &Observed| {
+                    if o.stale {
+                        Outcome::InProgress
+                    } else {
+                        classify(&o.status)
+                    }
+                },
             )
             .await
+    }
+}
+
+/// A job status as a wait observed it.
+struct Observed {
+    status: Job,
+    /// A terminal status that may still be the one from before the action.
+    stale: bool,
+}
+
+impl std::fmt::Display for Observed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.status.fmt(f)
+    }
+}
+
+/// How many more polls a terminal status read before any other must last,
+/// unchanged, to be taken as the answer.
+const STALE_POLLS: u32 = 2;
+
+/// The first polls after `validate` or `migrate` may still read the status
+/// from before it: migrating a `failed` job again, or validating again a
+/// job whose validation expired (`validatePassed`), which the documentation
+/// allows. A terminal status is taken at once when the wait has seen the
+/// job in progress, or when the job's `lastUpdatedDateTime` moved since the
+/// first poll; otherwise only after it held for [`STALE_POLLS`] more polls
+/// (an action the service finished, or refused, before the first poll).
+#[derive(Default)]
+struct StartGuard {
+    seen_in_progress: bool,
+    first_update: Option<Option<crate::runtime::edm::DateTimeOffset>>,
+    unchanged_polls: u32,
+}
+
+impl StartGuard {
+    fn stale(
+        &mut self,
+        outcome: Outcome,
+        updated: Option<&crate::runtime::edm::DateTimeOffset>,
+    ) -> bool {
+        if !matches!(outcome, Outcome::Succeeded | Outcome::Failed) {
+            self.seen_in_progress |= outcome == Outcome::InProgress;
+            return false;
+        }
+        if self.seen_in_progress {
+            return false;
+        }
+        match &self.first_update {
+            None => {
+                self.first_update = Some(updated.cloned());
+                true
+            }
+            Some(first) if first.as_ref() != updated => false,
+            Some(_) => {
+                self.unchanged_polls += 1;
+                self.unchanged_polls < STALE_POLLS
+            }
+        }
     }
 }
 

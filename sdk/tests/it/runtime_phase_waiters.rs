@@ -157,6 +157,63 @@ async fn polls_ask_for_enum_members_added_after_unknown_future_value() {
     );
 }
 
+/// Answers each GET with the next `(status, lastUpdatedDateTime)` of the
+/// script (the last one repeats).
+struct Timed(Vec<(&'static str, &'static str)>, Arc<AtomicUsize>);
+
+impl wiremock::Respond for Timed {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let n = self.1.fetch_add(1, Ordering::SeqCst);
+        let (status, updated) = self.0[n.min(self.0.len() - 1)];
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "job1", "status": status, "lastUpdatedDateTime": updated,
+        }))
+    }
+}
+
+async fn timed(script: &[(&'static str, &'static str)]) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(Timed(script.to_vec(), Arc::default()))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The first polls after `migrate` or `validate` may still read the status
+/// from before it (migrating a `failed` job again, validating again a job
+/// whose validation expired). Such a status does not end the wait: it must
+/// follow a status in progress, come with a newer `lastUpdatedDateTime`, or
+/// hold for two more polls.
+#[tokio::test]
+async fn a_status_from_before_the_action_does_not_end_the_wait() {
+    const T1: &str = "2026-12-06T08:00:00Z";
+    const T2: &str = "2026-12-06T08:05:00Z";
+    // Migrating a failed job again: the old `failed`, then the new run.
+    let server = timed(&[("failed", T1), ("processing", T2), ("completed", T2)]).await;
+    let (w, seen) = waiter();
+    let done = jobs(&server).wait_for_migration(w).await.unwrap();
+    assert_eq!(done.outcome, Outcome::Succeeded);
+    assert_eq!(done.polls, 3);
+    assert_eq!(*seen.lock().unwrap(), ["failed", "processing", "completed"]);
+
+    // Validating again: the expired `validatePassed`, then a newer one.
+    let server = timed(&[("validatePassed", T1), ("validatePassed", T2)]).await;
+    let (w, _) = waiter();
+    let done = jobs(&server).wait_for_validation(w).await.unwrap();
+    assert_eq!(done.outcome, Outcome::Succeeded);
+    assert_eq!(done.polls, 2);
+
+    // An action the service refused or finished before the first poll: the
+    // same terminal status, unchanged, is the answer after two more polls.
+    let server = timed(&[("failed", T1)]).await;
+    let (w, _) = waiter();
+    let done = jobs(&server).wait_for_migration(w).await.unwrap();
+    assert_eq!(done.outcome, Outcome::Failed);
+    assert_eq!(done.polls, 3);
+}
+
 #[tokio::test]
 async fn a_failed_validation_keeps_the_job() {
     let (server, _) = scripted(JOB_PATH, &["validateInProgress", "validateFailed"]).await;
