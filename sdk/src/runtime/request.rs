@@ -180,8 +180,18 @@ impl Request {
     }
 
     /// Add a query option (`$top`, `10`); names and values are percent-encoded.
+    /// A system query option (`$filter`, `$select`, …) given again replaces
+    /// the earlier value: OData allows each once, and Graph answers 400 to a
+    /// repeat.
     pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.query.push((name.to_string(), value.into()));
+        let value = value.into();
+        if name.starts_with('$')
+            && let Some(earlier) = self.query.iter_mut().find(|(n, _)| n == name)
+        {
+            earlier.1 = value;
+            return self;
+        }
+        self.query.push((name.to_string(), value));
         self
     }
 
