@@ -47,12 +47,21 @@ pub(crate) fn classify_service(
         match_pattern(case.pattern, message)
             .unwrap_or_else(|| vec![String::new(); placeholders(case.pattern)])
     };
-    if let Some(code) = service.code.as_deref()
-        && let Some(&i) = candidates
+    if let Some(code) = service.code.as_deref() {
+        let with_code: Vec<usize> = candidates
             .iter()
-            .find(|&&i| cases[i].code.is_some_and(|c| c.eq_ignore_ascii_case(code)))
-    {
-        return Some((i, values(i)));
+            .copied()
+            .filter(|&i| cases[i].code.is_some_and(|c| c.eq_ignore_ascii_case(code)))
+            .collect();
+        // Cases may share a code and differ by message: the one whose
+        // message matches, else the first with the code.
+        if let Some(&i) = with_code
+            .iter()
+            .find(|&&i| match_pattern(cases[i].pattern, message).is_some())
+            .or(with_code.first())
+        {
+            return Some((i, values(i)));
+        }
     }
     for &i in &candidates {
         if let Some(v) = match_pattern(cases[i].pattern, message) {
@@ -79,6 +88,10 @@ fn norm(word: &str) -> String {
     word.trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase()
 }
+
+/// How many words of a message are compared: far more than any documented
+/// message holds.
+const MAX_WORDS: usize = 256;
 
 /// Words and placeholders; punctuation standing alone is not compared.
 fn tokens(pattern: &str) -> Vec<Token> {
@@ -112,9 +125,13 @@ fn tokens(pattern: &str) -> Vec<Token> {
 /// tolerance above.
 pub fn match_pattern(pattern: &str, message: &str) -> Option<Vec<String>> {
     let pattern = tokens(pattern);
+    // A documented message is a sentence; what follows the pattern is
+    // allowed and never compared. Only the first words can matter, and a
+    // service message of a million words must not make matching quadratic.
     let words: Vec<&str> = message
         .split_whitespace()
         .filter(|w| !norm(w).is_empty())
+        .take(MAX_WORDS)
         .collect();
     let normed: Vec<String> = words.iter().map(|w| norm(w)).collect();
     let mut values = Vec::new();
@@ -190,6 +207,63 @@ mod tests {
         assert_eq!(
             match_pattern("UPN {upn} does not exist", "UPN does not exist"),
             None
+        );
+    }
+
+    /// A message of any length is matched on its first words: the rest is
+    /// never compared, so a huge message costs no more than a short one.
+    #[test]
+    fn a_huge_message_is_matched_on_its_first_words() {
+        let p = "There is no relationship for partner {partner} and role {role}.";
+        let mut message = String::from("There is no relationship for partner");
+        message.push_str(&" x".repeat(200_000));
+        assert_eq!(match_pattern(p, &message), None);
+        let message = format!(
+            "There is no relationship for partner a and role b.{}",
+            " y".repeat(200_000)
+        );
+        assert_eq!(
+            match_pattern(p, &message),
+            Some(vec!["a".into(), "b".into()])
+        );
+    }
+
+    /// Cases that share a Graph error code are told apart by their message.
+    #[test]
+    fn cases_sharing_a_code_are_told_apart_by_message() {
+        let case = |pattern: &'static str| Case {
+            status: 409,
+            code: Some("conflict"),
+            pattern,
+            exact_message: true,
+        };
+        let cases = [case("The job is running."), case("The job is {state}.")];
+        let error = |message: &str| {
+            let raw = super::super::response::RawResponse {
+                status: http::StatusCode::CONFLICT,
+                headers: http::HeaderMap::new(),
+                body: serde_json::to_vec(&serde_json::json!({
+                    "error": {"code": "Conflict", "message": message}
+                }))
+                .unwrap()
+                .into(),
+                attempts: 1,
+                client_request_id: None,
+            };
+            ServiceError::from_response(http::Method::POST, "/x".into(), &raw)
+        };
+        assert_eq!(
+            classify_service(&error("The job is running."), &cases),
+            Some((0, vec![]))
+        );
+        assert_eq!(
+            classify_service(&error("The job is paused."), &cases),
+            Some((1, vec!["paused".to_string()]))
+        );
+        // A message no case of the code quotes still takes the code's first.
+        assert_eq!(
+            classify_service(&error("Something else."), &cases),
+            Some((0, vec![]))
         );
     }
 }
