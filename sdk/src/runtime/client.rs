@@ -36,6 +36,10 @@ pub(crate) struct Inner {
 /// below what would let a broken gateway exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
+/// The default timeout of one attempt ([`ClientBuilder::timeout`]): as long
+/// as Kiota's, ample for a page of 999 items or a `$batch` of 20.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
 /// The Microsoft Graph client. Cheap to clone (an `Arc` inside).
 #[derive(Clone)]
 pub struct Client {
@@ -182,7 +186,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout for one attempt (connect, send and read the whole response).
+    /// Timeout for one attempt: connect, send and read the whole response
+    /// (default [`DEFAULT_TIMEOUT`]). A server that accepts the connection
+    /// and never answers would otherwise hold the request, and a wait
+    /// polling through it, forever; the retry budget is only checked
+    /// between attempts.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -288,7 +296,7 @@ impl ClientBuilder {
                 token: self.token,
                 retry: self.retry.unwrap_or_default(),
                 user_agent,
-                timeout: self.timeout,
+                timeout: Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
                 cloud,
                 max_response_bytes: self
                     .max_response_bytes

@@ -45,7 +45,7 @@ pub use auth::{
     AccessToken, BoxFuture, FnTokenProvider, Secret, StaticToken, TokenProvider, token_fn,
 };
 pub use batch::{Batch, BatchItemResponse, BatchResponse};
-pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, USER_AGENT};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, USER_AGENT};
 pub use cloud::Cloud;
 pub use delta::{
     ChunkResult, DeltaChange, DeltaOptions, DeltaPayload, DeltaReport, RemovedReason, delta_update,

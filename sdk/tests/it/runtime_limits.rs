@@ -119,3 +119,35 @@ async fn chunked_body_over_the_limit_is_refused_without_reading_it_all() {
         );
     }
 }
+
+/// A server that accepts the connection and never answers does not hold a
+/// request forever: without a timeout of its own, an attempt ends after
+/// `DEFAULT_TIMEOUT` (here on tokio's paused clock, so at once).
+#[tokio::test(start_paused = true)]
+async fn an_attempt_times_out_by_default() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = silent.accept().await {
+            held.push(s);
+        }
+    });
+    let client = graph_migrations::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(0))
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let err = client
+        .request(Method::GET, RequestPath::root().segment("silent"))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Transport { source, .. } => assert!(source.is_timeout(), "{err:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(start.elapsed() >= graph_migrations::runtime::DEFAULT_TIMEOUT);
+}
