@@ -285,9 +285,11 @@ impl Waiter {
     /// Polls with `poll` until `classify` says the status `status_of` reads
     /// is not [`Outcome::InProgress`].
     ///
-    /// A value with no status counts as in progress. An error from `poll`
-    /// ends the wait with [`WaitError::Poll`] (the client has already retried
-    /// throttling and transient failures). At `max_wait` one last poll is
+    /// A value with no status counts as in progress. A transient error from
+    /// `poll` (throttling, 503, 504, a transport failure that outlasted the
+    /// client's retries) keeps the wait going, at least as long as its
+    /// `Retry-After`; any other error ends it with [`WaitError::Poll`], and so
+    /// does a transient one at `max_wait`. At `max_wait` one last poll is
     /// made, then [`WaitError::Timeout`]. Both keep the last value polled.
     pub async fn wait<T, S, P, Fut, R, C>(
         mut self,
@@ -332,6 +334,25 @@ impl Waiter {
             let value = match poll().await {
                 Ok(v) => v,
                 Err(error) => {
+                    // Throttling or an outage that outlasted the client's
+                    // own retries does not end a wait of hours: it waits on
+                    // (at least as long as `Retry-After` says) while time
+                    // is left. Anything else is the caller's to handle.
+                    let now = Instant::now();
+                    let left = deadline.map(|d| d.saturating_duration_since(now));
+                    if error.is_transient() && left.is_none_or(|l| !l.is_zero()) {
+                        let next = delays.next().unwrap_or(max_interval);
+                        let d = error
+                            .retry_after()
+                            .map_or(next, |ra| ra.max(next))
+                            .min(left.unwrap_or(Duration::MAX));
+                        tracing::info!(
+                            delay_ms = d.as_millis() as u64,
+                            "poll failed ({error}); waiting on"
+                        );
+                        tokio::time::sleep(d).await;
+                        continue;
+                    }
                     return Err(WaitError::Poll {
                         error: Box::new(error),
                         polls,

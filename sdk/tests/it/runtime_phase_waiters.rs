@@ -214,6 +214,67 @@ async fn a_status_from_before_the_action_does_not_end_the_wait() {
     assert_eq!(done.polls, 3);
 }
 
+/// Throttling that outlasts the client's own retry budget (`Retry-After: 1`
+/// against half a second here; 300 s against 180 s in production) does
+/// not end a wait of hours: it waits at least as long as asked and polls
+/// on. Past `max_wait` the throttling is the wait's error.
+#[tokio::test]
+async fn throttling_during_a_wait_waits_on() {
+    let throttled = || {
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "1")
+            .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "slow down"}}))
+    };
+    let job = |server: &MockServer| {
+        crate::support::builder(server)
+            .retry_policy(crate::support::fast_retry(3).with_max_total(Duration::from_millis(500)))
+            .build()
+            .unwrap()
+            .solutions()
+            .migrations()
+            .cross_tenant_migration_jobs()
+            .by_id("job1")
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(throttled())
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(Script {
+            statuses: vec!["processing", "completed"],
+            polls: Arc::default(),
+        })
+        .mount(&server)
+        .await;
+    let (w, seen) = waiter();
+    let start = std::time::Instant::now();
+    let done = job(&server).wait_for_migration(w).await.unwrap();
+    assert_eq!(done.outcome, Outcome::Succeeded);
+    assert_eq!(*seen.lock().unwrap(), ["processing", "completed"]);
+    assert!(start.elapsed() >= Duration::from_secs(1));
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(throttled())
+        .mount(&server)
+        .await;
+    let (w, _) = waiter();
+    let err = job(&server)
+        .wait_for_migration(w.max_wait(Duration::from_millis(1500)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, WaitError::Poll { error, .. } if error.is_throttled()),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_validation_keeps_the_job() {
     let (server, _) = scripted(JOB_PATH, &["validateInProgress", "validateFailed"]).await;
