@@ -72,8 +72,10 @@ impl AccessToken {
     }
 }
 
-/// Supplies bearer tokens. The client calls it before every attempt (providers
-/// are expected to cache; the Azure SDK credentials do).
+/// Supplies bearer tokens. The client keeps a token that says when it
+/// expires until five minutes before then, asks again after a 401, and
+/// otherwise calls the provider before every attempt (a token without an
+/// expiry is never reused).
 ///
 /// Written with a boxed future so that it stays object safe; a failure is
 /// [`Error::auth`](super::Error::auth) or [`Error::auth_from`](super::Error::auth_from):
@@ -197,5 +199,59 @@ impl TokenProvider for AzureCredential {
                 expires_on: Some(t.expires_on),
             })
         })
+    }
+}
+
+/// How long before its expiry a cached token is replaced: a request sent
+/// with it must still be accepted when it arrives, retries included.
+const REFRESH_BEFORE_EXPIRY: time::Duration = time::Duration::minutes(5);
+
+/// The client's token: the provider's, kept while it is valid, so that a
+/// credential that does not cache (`AzureCliCredential` runs `az` each time)
+/// is not asked before every request, page and poll. One caller at a time
+/// asks the provider; the others wait for its token.
+pub(crate) struct TokenCache {
+    provider: Arc<dyn TokenProvider>,
+    cached: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl TokenCache {
+    pub(crate) fn new(provider: Arc<dyn TokenProvider>) -> Self {
+        Self {
+            provider,
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// A token for `scopes` (the client's, always the same).
+    pub(crate) async fn token(&self, scopes: &[&str]) -> Result<AccessToken> {
+        let mut slot = self.cached.lock().await;
+        let now = time::OffsetDateTime::now_utc();
+        if let Some(t) = slot.as_ref()
+            && t.expires_on
+                .is_some_and(|e| e - REFRESH_BEFORE_EXPIRY > now)
+        {
+            return Ok(t.clone());
+        }
+        let t = self.provider.token(scopes).await?;
+        if t.expires_on.is_some_and(|e| e <= now) {
+            *slot = None;
+            return Err(super::error::Error::auth(
+                "the token provider returned a token that has already expired",
+            ));
+        }
+        *slot = t.expires_on.is_some().then(|| t.clone());
+        Ok(t)
+    }
+
+    /// Forgets the cached token (the service refused it).
+    pub(crate) async fn invalidate(&self) {
+        *self.cached.lock().await = None;
+    }
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenCache")
     }
 }

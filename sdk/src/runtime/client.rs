@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::auth::{StaticToken, TokenProvider};
+use super::auth::{StaticToken, TokenCache, TokenProvider};
 use super::cloud::Cloud;
 use super::error::{Error, Result};
 use super::origin::same_origin;
@@ -24,7 +24,7 @@ pub(crate) struct Inner {
     /// base URL as a string without trailing slash
     pub(crate) base_str: String,
     pub(crate) scopes: Vec<String>,
-    pub(crate) token: Option<Arc<dyn TokenProvider>>,
+    pub(crate) token: Option<TokenCache>,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: String,
     pub(crate) timeout: Option<Duration>,
@@ -293,7 +293,7 @@ impl ClientBuilder {
                 base_url,
                 base_str,
                 scopes,
-                token: self.token,
+                token: self.token.map(TokenCache::new),
                 retry: self.retry.unwrap_or_default(),
                 user_agent,
                 timeout: Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),

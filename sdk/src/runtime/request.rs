@@ -391,7 +391,25 @@ impl Request {
         })
     }
 
+    /// One attempt. A 401 makes the client ask its token provider again
+    /// and resend once: the token was revoked, or expired before its stated
+    /// time. A second 401 is the answer.
     async fn attempt(&self, p: &Prepared, n: u32) -> std::result::Result<RawResponse, Attempt> {
+        let first = self.attempt_once(p, n).await;
+        let refused = matches!(&first, Ok(raw) if raw.status == StatusCode::UNAUTHORIZED);
+        if refused && let Some(cache) = &self.client.inner.token {
+            cache.invalidate().await;
+            tracing::debug!("401: asking the token provider again");
+            return self.attempt_once(p, n).await;
+        }
+        first
+    }
+
+    async fn attempt_once(
+        &self,
+        p: &Prepared,
+        n: u32,
+    ) -> std::result::Result<RawResponse, Attempt> {
         let inner = &self.client.inner;
         let span = tracing::debug_span!(
             "graph.attempt",

@@ -228,3 +228,141 @@ async fn azure_credential_adapter() {
     );
     server.verify().await;
 }
+
+/// A provider whose tokens say when they expire, counting its calls.
+fn counting_provider(
+    calls: Arc<std::sync::atomic::AtomicUsize>,
+    lifetime: time::Duration,
+) -> impl graph_migrations::runtime::TokenProvider {
+    token_fn(move |_| {
+        let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        async move {
+            Ok(AccessToken::with_expiry(
+                format!("t{n}"),
+                time::OffsetDateTime::now_utc() + lifetime,
+            ))
+        }
+    })
+}
+
+/// A token that says when it expires is reused until five minutes before
+/// then, and asked for once by concurrent requests: a credential that does
+/// not cache (`AzureCliCredential` runs `az`) is not asked before every
+/// request, page and poll.
+#[tokio::test]
+async fn a_token_with_an_expiry_is_reused_until_shortly_before_it() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(counting_provider(calls.clone(), time::Duration::hours(1)))
+        .build()
+        .unwrap();
+    let sends = (0..8).map(|i| {
+        let c = c.clone();
+        async move {
+            c.request(Method::GET, job(&format!("j{i}")))
+                .send::<serde_json::Value>()
+                .await
+        }
+    });
+    for r in futures::future::join_all(sends).await {
+        r.unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    let received = server.received_requests().await.unwrap();
+    assert!(
+        received
+            .iter()
+            .all(|r| r.headers.get("authorization").unwrap() == "Bearer t1")
+    );
+
+    // A token within five minutes of its expiry is asked for anew each time.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(counting_provider(calls.clone(), time::Duration::minutes(4)))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let _: serde_json::Value = c.request(Method::GET, job("a")).send().await.unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+/// A 401 (a revoked token, or one that expired early) makes the client ask
+/// its provider again and resend once; a second 401 is the answer. A token
+/// already expired when the provider hands it over is not sent.
+#[tokio::test]
+async fn a_refused_token_is_replaced_once_and_an_expired_one_never_sent() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::header("authorization", "Bearer t1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": {"code": "InvalidAuthenticationToken", "message": "revoked"}}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(counting_provider(calls.clone(), time::Duration::hours(1)))
+        .build()
+        .unwrap();
+    let v: serde_json::Value = c.request(Method::GET, job("a")).send().await.unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // A static token refused twice: one resend, then the 401.
+    let refusing = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&refusing)
+        .await;
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", refusing.uri()))
+        .bearer_token("static")
+        .build()
+        .unwrap();
+    let err = c
+        .request(Method::GET, job("a"))
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
+    assert_eq!(refusing.received_requests().await.unwrap().len(), 2);
+
+    let expired = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(token_fn(|_| async {
+            Ok(AccessToken::with_expiry(
+                "old",
+                time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+            ))
+        }))
+        .build()
+        .unwrap();
+    let before = server.received_requests().await.unwrap().len();
+    let err = expired
+        .request(Method::GET, job("a"))
+        .send::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, graph_migrations::Error::Auth { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("already expired"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
