@@ -249,10 +249,19 @@ impl ClientBuilder {
         base_url.set_path(&trimmed);
         let base_str = base_url.as_str().trim_end_matches('/').to_string();
 
-        let cloud = self
-            .cloud
-            .or_else(|| base_url.host_str().and_then(Cloud::from_host))
-            .unwrap_or_default();
+        let host_cloud = base_url.host_str().and_then(Cloud::from_host);
+        // A token scoped for one cloud sent to another cloud's host fails
+        // with a 401 that says nothing of why: refuse the pair here.
+        if let (Some(chosen), Some(host)) = (self.cloud, host_cloud)
+            && chosen != host
+        {
+            return Err(Error::Config(format!(
+                "the cloud is {chosen}, but the base URL is {host}'s Graph host ({}): \
+                 set one of them, or both to the same cloud",
+                host.graph_host()
+            )));
+        }
+        let cloud = self.cloud.or(host_cloud).unwrap_or_default();
         let scopes = self.scopes.unwrap_or_else(|| vec![cloud.scope()]);
 
         let http = match self.http {
@@ -338,6 +347,36 @@ mod tests {
             c.base_url().as_str(),
             "https://microsoftgraph.chinacloudapi.cn/beta"
         );
+        // A fully qualified host name is the same cloud's.
+        let c = Client::builder()
+            .base_url("https://graph.microsoft.us./beta")
+            .build()
+            .unwrap();
+        assert_eq!(c.scopes(), ["https://graph.microsoft.us/.default"]);
+        // A cloud and another cloud's host: a token for one would go to the
+        // other and fail with a 401 that says nothing of why.
+        let e = Client::builder()
+            .cloud(Cloud::China)
+            .base_url("https://graph.microsoft.com/beta")
+            .build()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("the cloud is china, but the base URL is global's Graph host"),
+            "{e}"
+        );
+        // The same cloud twice, or a host of no cloud (a proxy, the simulator), is fine.
+        Client::builder()
+            .cloud(Cloud::UsGov)
+            .base_url("https://graph.microsoft.us/beta")
+            .build()
+            .unwrap();
+        let c = Client::builder()
+            .cloud(Cloud::UsGov)
+            .base_url("https://graph-proxy.contoso.example/beta")
+            .build()
+            .unwrap();
+        assert_eq!(c.scopes(), ["https://graph.microsoft.us/.default"]);
     }
 
     #[test]

@@ -56,7 +56,10 @@ impl Cloud {
         }
     }
 
+    /// The cloud whose Graph host `host` is; a fully qualified name's
+    /// trailing dot (`graph.microsoft.us.`) names the same host.
     pub(crate) fn from_host(host: &str) -> Option<Cloud> {
+        let host = host.strip_suffix('.').unwrap_or(host);
         Cloud::ALL
             .into_iter()
             .find(|c| c.graph_host().eq_ignore_ascii_case(host))
