@@ -2,8 +2,10 @@
 //! on `crossOrganizationUserMappings` (at most 50 changes each), with a
 //! progress bar and a summary of the failures.
 //!
-//! A chunk is applied all or nothing. When the service rejects a chunk (400),
-//! the example splits it in halves until the offending rows are isolated, so
+//! The documentation does not say whether a rejected chunk applied any of
+//! its rows; this example takes a 400 to mean none (as graph-sim does) and
+//! a 2xx to mean all of them. When the service rejects a chunk (400), the
+//! example splits it in halves until the offending rows are isolated, so
 //! every other row is still applied; transient failures (after the client's
 //! own retries) are retried; authorization errors stop the run. Rows that
 //! could not be applied are written, with the reason, to
@@ -26,9 +28,9 @@
 //! GRAPH_BASE_URL=http://127.0.0.1:8080 cargo run -p graph-migrations --example identity_mappings_bulk -- /tmp/mappings.csv
 //! ```
 //!
-//! Against Microsoft Graph (source organization,
-//! `SharePointCrossTenantMigration.Manage.All`), pass your own file: no
-//! sample data is ever generated there.
+//! Against Microsoft Graph (the **target** organization, where tasks look up
+//! the mapping of each source user; `SharePointCrossTenantMigration.Manage.All`),
+//! pass your own file: no sample data is ever generated there.
 
 #[path = "common/mod.rs"]
 mod common;

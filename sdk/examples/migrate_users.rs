@@ -12,11 +12,17 @@
 //! GRAPH_BASE_URL=http://127.0.0.1:8080 cargo run -p graph-migrations --example migrate_users
 //! ```
 //!
-//! Against Microsoft Graph: set `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
-//! `AZURE_CLIENT_SECRET` (an app with `CrossTenantMigrationJob.ReadWrite.All`
-//! in the target tenant), `SOURCE_TENANT_ID` and `MIGRATE_USER_IDS`
-//! (comma-separated object ids of the users in the source tenant).
-//! Optional: `MIGRATE_WORKLOADS` (default `Teams,ODSP`), `JOB_NAME`.
+//! Against Microsoft Graph, in the target tenant: these APIs support no
+//! application permission, so sign in as a user who holds the Microsoft 365
+//! Migration Administrator or Global Administrator role (`az login`, then
+//! `GRAPH_CREDENTIAL=azure-cli`, or a delegated token in `GRAPH_TOKEN`), and
+//! set `SOURCE_TENANT_ID` and `MIGRATE_USER_IDS` (comma-separated object ids
+//! of the users in the source tenant). Optional: `MIGRATE_WORKLOADS` (default
+//! `Teams,ODSP`), `JOB_NAME`.
+//!
+//! The run fails (exit status 1) unless every user's every workload
+//! completed: a job that ends `completedWithErrors` lists the users that
+//! failed, and `migrate` may be called again on it to retry them.
 
 #![allow(deprecated)] // the crossTenantMigrationJob API is marked deprecated in Graph beta
 
@@ -136,6 +142,22 @@ fn migration_step(status: &str) -> u64 {
     }
 }
 
+impl Report {
+    /// The users not every workload of which completed (a job that ended
+    /// `completedWithErrors`); `migrate` on the job again retries them.
+    pub(crate) fn failed_users(&self) -> Vec<&str> {
+        self.users
+            .iter()
+            .filter(|u| {
+                !u.services
+                    .iter()
+                    .all(|(_, s)| s.eq_ignore_ascii_case("completed"))
+            })
+            .map(|u| u.id.as_str())
+            .collect()
+    }
+}
+
 fn outcomes(tasks: &[CrossTenantMigrationTask]) -> Vec<UserOutcome> {
     tasks
         .iter()
@@ -198,8 +220,11 @@ pub(crate) async fn run(client: &Client, options: &Options) -> Result<Report, Bo
         .with_resource_type("Users".to_string())
         .with_resources(options.users.clone())
         .with_workloads(options.workloads.clone())
-        // Cut over as soon as the data is synced.
-        .with_complete_after_date_time(DateTimeOffset::now_utc());
+        // Cut over as soon as the data is synced; the time may not be in the
+        // past when the service reads it, so a few minutes ahead.
+        .with_complete_after_date_time(DateTimeOffset::from(
+            time::OffsetDateTime::now_utc() + time::Duration::minutes(10),
+        ));
     let job = jobs.post(&body).await?;
     let job_id = job
         .id
@@ -299,6 +324,18 @@ async fn main_inner() -> Result<(), BoxError> {
     let report = run(&conn.client, &options).await?;
     if !report.succeeded {
         return Err(format!("migration job {} ended {}", report.job_id, report.status).into());
+    }
+    let failed = report.failed_users();
+    if !failed.is_empty() {
+        return Err(format!(
+            "migration job {} ended {}; not every workload completed for {} user(s): {}; \
+             calling migrate on the job again retries them",
+            report.job_id,
+            report.status,
+            failed.len(),
+            failed.join(", ")
+        )
+        .into());
     }
     Ok(())
 }

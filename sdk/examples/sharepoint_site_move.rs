@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Against Microsoft Graph (run in the **source** organization, with
-//! `SharePointCrossTenantMigration.Manage.All`): set `AZURE_TENANT_ID`,
+//! `SharePointCrossTenantMigration.Manage.All` to create the task and
+//! `SharePointCrossTenantMigration.Read.All`, or Manage, to read it): set `AZURE_TENANT_ID`,
 //! `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`, and `SOURCE_SITE_URL`,
 //! `TARGET_SITE_URL`, `TARGET_ORGANIZATION_HOST` (e.g.
 //! `https://fabrikam-my.sharepoint.com`). Optional: `PREFERRED_START`
@@ -23,7 +24,7 @@ mod common;
 use std::time::Duration;
 
 use graph_migrations::models::{
-    AnySharePointMigrationTaskParameters, SharePointMigrationTask,
+    AnySharePointMigrationTaskParameters, SharePointMigrationTask, SharePointMigrationTaskStatus,
     SharePointSiteMigrationTaskParameters,
 };
 use graph_migrations::runtime::edm::DateTimeOffset;
@@ -167,6 +168,19 @@ pub(crate) async fn run(client: &Client, options: &Options) -> Result<Report, Bo
                 .unwrap_or_else(|| "ok".into())
         ),
     );
+    // A check that failed says why in its `error`: creating the task anyway
+    // would only fail later.
+    if check.status.get() == Some(&SharePointMigrationTaskStatus::Failed) {
+        return Err(format!(
+            "validateOnly failed: {}",
+            check
+                .error
+                .get()
+                .map(|e| format!("{e:?}"))
+                .unwrap_or_else(|| "no reason given".into())
+        )
+        .into());
+    }
 
     // 2. Create the task (posting again for the same source updates a task not yet started).
     let task = tasks.post(&options.task(false)).await.map_err(with_hint)?;

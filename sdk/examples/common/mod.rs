@@ -6,10 +6,16 @@
 //!   endpoint with the bearer token `GRAPH_TOKEN` (default `sim.*`, the
 //!   simulator's "every permission" test token).
 //! * `GRAPH_BASE_URL` unset, or a Graph host (`https://graph.microsoft.com/beta`,
-//!   national clouds too): real Microsoft Graph, authenticated through
-//!   `azure_identity::ClientSecretCredential` from `AZURE_TENANT_ID`,
-//!   `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, or with a token acquired
-//!   elsewhere in `GRAPH_TOKEN`.
+//!   national clouds too): real Microsoft Graph, authenticated as
+//!   - the user signed in with `az login` when `GRAPH_CREDENTIAL=azure-cli`
+//!     (`azure_identity::AzureCliCredential`, in `AZURE_TENANT_ID` if set).
+//!     The cross-tenant migration job APIs take only such a signed-in user
+//!     (Microsoft 365 Migration Administrator or Global Administrator): they
+//!     support no application permission;
+//!   - an application, through `azure_identity::ClientSecretCredential` from
+//!     `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` (the
+//!     SharePoint migration APIs);
+//!   - or a token acquired elsewhere, in `GRAPH_TOKEN`.
 //!
 //! Every example also reads `POLL_SECONDS` (seconds between status polls;
 //! default 2 against the simulator, 30 against Graph).
@@ -108,6 +114,8 @@ pub(crate) fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Conne
     }
     let builder = if let Some(token) = token {
         builder.bearer_token(token)
+    } else if var("GRAPH_CREDENTIAL").is_some_and(|c| c.eq_ignore_ascii_case("azure-cli")) {
+        with_azure_cli(builder, var("AZURE_TENANT_ID"))?
     } else {
         match (
             var("AZURE_TENANT_ID"),
@@ -120,8 +128,9 @@ pub(crate) fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Conne
             _ => {
                 return Err(
                     "no endpoint configured: start the simulator (`cargo run -p graph-sim -- --port 8080`) \
-                     and set GRAPH_BASE_URL=http://127.0.0.1:8080, or set AZURE_TENANT_ID, \
-                     AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or GRAPH_TOKEN) to use Microsoft Graph"
+                     and set GRAPH_BASE_URL=http://127.0.0.1:8080, or set GRAPH_CREDENTIAL=azure-cli \
+                     (a user signed in with `az login`), AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+                     AZURE_CLIENT_SECRET (an application), or GRAPH_TOKEN to use Microsoft Graph"
                         .into(),
                 );
             }
@@ -145,6 +154,26 @@ fn with_client_secret(
     let credential =
         azure_identity::ClientSecretCredential::new(tenant, client_id, secret.into(), None)?;
     Ok(builder.credential(credential))
+}
+
+#[cfg(feature = "azure-identity")]
+fn with_azure_cli(
+    builder: graph_migrations::ClientBuilder,
+    tenant: Option<String>,
+) -> Result<graph_migrations::ClientBuilder, BoxError> {
+    let options = azure_identity::AzureCliCredentialOptions {
+        tenant_id: tenant,
+        ..Default::default()
+    };
+    Ok(builder.credential(azure_identity::AzureCliCredential::new(Some(options))?))
+}
+
+#[cfg(not(feature = "azure-identity"))]
+fn with_azure_cli(
+    _builder: graph_migrations::ClientBuilder,
+    _tenant: Option<String>,
+) -> Result<graph_migrations::ClientBuilder, BoxError> {
+    Err("GRAPH_CREDENTIAL=azure-cli needs the `azure-identity` feature of graph-migrations".into())
 }
 
 #[cfg(not(feature = "azure-identity"))]

@@ -58,7 +58,15 @@ async fn migrate_users_runs_to_completion() {
         report.statuses_seen
     );
     assert!(report.succeeded);
+    assert!(report.failed_users().is_empty());
     assert_eq!(report.users.len(), options.users.len());
+    // A user whose workload did not complete fails the run (exit status 1),
+    // named, though the job itself succeeded (`completedWithErrors`).
+    let mut partial = report.clone();
+    partial.users[0]
+        .services
+        .push(("Teams".into(), "failed".into()));
+    assert_eq!(partial.failed_users(), [report.users[0].id.as_str()]);
     for u in &report.users {
         assert!(
             u.services.iter().all(|(_, s)| s == "completed"),
