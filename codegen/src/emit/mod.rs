@@ -96,7 +96,9 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
         format_file(
             quote! {
                 //! Typed models: one type per complex and entity type in the slice.
-                #( mod #mods; pub use #mods::*; )*
+                // `self::`: a module named like a crate the SDK uses (`url`, `time`)
+                // would otherwise be ambiguous.
+                #( mod #mods; pub use self::#mods::*; )*
             },
             source,
         )?,
@@ -108,7 +110,7 @@ pub fn generate(plan: &Plan) -> Result<BTreeMap<String, String>, Diagnostics> {
         format_file(
             quote! {
                 //! Request builders: one chain per URL path, starting at [`crate::Client`].
-                #( mod #modules; pub use #modules::*; )*
+                #( mod #modules; pub use self::#modules::*; )*
                 #root
             },
             source,

@@ -104,7 +104,12 @@ impl<'m> TypeSpace<'m> {
             positioned,
             |q| names::module(&names[q]),
             names::Reserved {
-                names: &["mod"],
+                // `mod.rs` is the module's own file; the others are the
+                // modules of types that would hide what the generated code
+                // names from the prelude (`String`, `Option`, `Some`, …).
+                names: &[
+                    "mod", "string", "option", "result", "vec", "box", "some", "none", "ok", "err",
+                ],
                 suffix: None,
             },
         )?;

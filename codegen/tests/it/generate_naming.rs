@@ -570,3 +570,38 @@ fn names_rust_cannot_spell_become_plain_identifiers() {
     // The JSON names stay as the schema writes them (escaped in the source).
     assert!(thing.contains(r#""a\u{200d}b" => a_b"#), "{thing}");
 }
+
+/// A type whose module is named like a crate the SDK uses (`url`) is
+/// re-exported through `self::`, which is never ambiguous; a type that would
+/// hide a prelude name the generated code uses (`string` → `String`) is a
+/// located error instead of code that does not compile.
+#[test]
+fn type_names_that_meet_crates_or_the_prelude() {
+    let schema = |name: &str| {
+        support::in_schema(&format!(
+            "<ComplexType Name=\"{name}\">\n  <Property Name=\"x\" Type=\"Edm.String\" />\n</ComplexType>\n\
+             <EntityType Name=\"thing\">\n  <Key><PropertyRef Name=\"id\" /></Key>\n  \
+             <Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />\n  \
+             <Property Name=\"v\" Type=\"n.{name}\" />\n</EntityType>\n\
+             <EntityContainer Name=\"C\">\n  <EntitySet Name=\"things\" EntityType=\"n.thing\" />\n</EntityContainer>"
+        ))
+    };
+    let model = pipeline::load_model("url.csdl", &schema("url")).unwrap_or_else(|d| panic!("{d}"));
+    let generated = pipeline::generate(&model, &support::config(&["/things/**"]))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let mods = support::generated_text(&generated, "models/mod.rs");
+    assert!(mods.contains("pub use self::url::*;"), "{mods}");
+    for name in ["string", "option", "Result"] {
+        let model =
+            pipeline::load_model("prelude.csdl", &schema(name)).unwrap_or_else(|d| panic!("{d}"));
+        let err = pipeline::generate(&model, &support::config(&["/things/**"]))
+            .err()
+            .unwrap_or_else(|| panic!("{name} generated"))
+            .to_string();
+        assert!(err.starts_with("prelude.csdl:4:"), "{name}: {err}");
+        assert!(
+            err.contains("which the generator reserves"),
+            "{name}: {err}"
+        );
+    }
+}

@@ -2,23 +2,23 @@
 #![allow(deprecated, clippy::all)]
 //! Request builders: one chain per URL path, starting at [`crate::Client`].
 mod cross_organization_group_mappings;
-pub use cross_organization_group_mappings::*;
+pub use self::cross_organization_group_mappings::*;
 mod cross_organization_migration_tasks;
-pub use cross_organization_migration_tasks::*;
+pub use self::cross_organization_migration_tasks::*;
 mod cross_organization_user_mappings;
-pub use cross_organization_user_mappings::*;
+pub use self::cross_organization_user_mappings::*;
 mod cross_tenant_migration_jobs;
-pub use cross_tenant_migration_jobs::*;
+pub use self::cross_tenant_migration_jobs::*;
 mod share_point;
-pub use share_point::*;
+pub use self::share_point::*;
 mod share_point_migrations;
-pub use share_point_migrations::*;
+pub use self::share_point_migrations::*;
 mod solutions;
-pub use solutions::*;
+pub use self::solutions::*;
 mod solutions_migrations;
-pub use solutions_migrations::*;
+pub use self::solutions_migrations::*;
 mod users;
-pub use users::*;
+pub use self::users::*;
 impl crate::runtime::Client {
     /// `/solutions`
     pub fn solutions(&self) -> crate::builders::SolutionsRequestBuilder {
