@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::deprecation::removal_note;
-use super::names::{ident_text, overload_name, pascal_word, snake};
+use super::names::{Reserved, assign_unique, ident_text, overload_name, pascal_word, snake};
 use super::types::{Member, TypeSpace, patch_docs};
 use super::{
     BuilderPlan, Docs, Endpoint, MethodKind, MethodPlan, Paths, QUERY_OPTIONS, QueryMarker,
@@ -60,6 +60,21 @@ struct Deprecation {
     note: String,
     listing: String,
 }
+
+/// The methods the runtime's `Client` has (and `clone`, which generated
+/// builders call on it): a root method may not take one of their names.
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "scopes",
+    "retry_policy",
+    "cloud",
+    "is_same_origin",
+    "batch",
+    "request",
+    "request_url",
+    "clone",
+];
 
 pub(super) fn plan(
     types: &TypeSpace<'_>,
@@ -132,13 +147,38 @@ pub(super) fn plan(
         errors.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
         return Err(Diagnostics(errors));
     }
-    let roots = nodes
+    let root_nodes: Vec<&Node> = nodes
         .iter()
         .filter(|n| n.path.segments.len() == 1)
-        .map(|n| {
+        .collect();
+    let model = types.model;
+    let declared_at = |segment: &str| {
+        (model.entity_sets.get(segment).map(|e| e.pos))
+            .or_else(|| model.singletons.get(segment).map(|s| s.pos))
+            .unwrap_or_default()
+    };
+    // Root methods live on `Client` beside its own methods, and two
+    // container members may snake-case alike (`things`, `Things`).
+    let names = assign_unique(
+        types.file(),
+        "the entity container",
+        root_nodes.iter().map(|n| {
+            let segment = n.path.segments[0].text.as_str();
+            (segment, declared_at(segment))
+        }),
+        snake,
+        Reserved {
+            names: CLIENT_METHODS,
+            suffix: Some("_root"),
+        },
+    )?;
+    let roots = root_nodes
+        .iter()
+        .zip(names)
+        .map(|(n, name)| {
             let segment = n.path.segments[0].text.clone();
             RootMethod {
-                name: ident_text(&snake(&segment)),
+                name: ident_text(&name),
                 docs: Docs::line(format!("`/{segment}`")),
                 target: n.builder(),
                 segment,
@@ -836,12 +876,25 @@ impl NodePlanner<'_, '_> {
                 format!("{parent}::{}().post()", ident_text(name)),
             )
         } else {
+            // Two parameters may snake-case alike (`startDate`, `StartDate`):
+            // one method could not take both.
+            let rust_names = assign_unique(
+                self.types.file(),
+                &format!("the parameters of {}", op.signature()),
+                op.parameters.iter().map(|p| (p.name.as_str(), p.pos)),
+                snake,
+                Reserved {
+                    names: &[],
+                    suffix: None,
+                },
+            )?;
             let params = op
                 .parameters
                 .iter()
-                .map(|p| {
+                .zip(rust_names)
+                .map(|(p, rust_name)| {
                     Ok(UrlParam {
-                        rust_name: ident_text(&snake(&p.name)),
+                        rust_name: ident_text(&rust_name),
                         odata_name: p.name.clone(),
                         value: UrlValue::of(
                             model,

@@ -605,3 +605,52 @@ fn type_names_that_meet_crates_or_the_prelude() {
         );
     }
 }
+
+/// Root methods live on `Client` beside its own methods: an entity set
+/// named like one (`batch`, `clone`) gets a suffix, and two container
+/// members that snake-case alike are a located error, as are two function
+/// parameters that do.
+#[test]
+fn root_methods_and_function_parameters_are_unique() {
+    let schema = |container: &str, params: &str| {
+        support::in_schema(&format!(
+            "<EntityType Name=\"thing\">\n  <Key><PropertyRef Name=\"id\" /></Key>\n  \
+             <Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />\n</EntityType>\n\
+             <Function Name=\"span\" IsBound=\"true\">\n  \
+             <Parameter Name=\"bindingParameter\" Type=\"Collection(n.thing)\" />{params}\n  \
+             <ReturnType Type=\"Collection(n.thing)\" />\n</Function>\n\
+             <EntityContainer Name=\"C\">{container}</EntityContainer>"
+        ))
+    };
+    let sets = "<EntitySet Name=\"batch\" EntityType=\"n.thing\" /><EntitySet Name=\"clone\" EntityType=\"n.thing\" />";
+    let model =
+        pipeline::load_model("roots.csdl", &schema(sets, "")).unwrap_or_else(|d| panic!("{d}"));
+    let generated =
+        pipeline::generate(&model, &support::config(&["/**"])).unwrap_or_else(|d| panic!("{d}"));
+    let roots = support::generated_text(&generated, "builders/mod.rs");
+    assert!(roots.contains("pub fn batch_root(&self)"), "{roots}");
+    assert!(roots.contains("pub fn clone_root(&self)"), "{roots}");
+
+    let twins = "<EntitySet Name=\"things\" EntityType=\"n.thing\" /><Singleton Name=\"Things\" Type=\"n.thing\" />";
+    let model =
+        pipeline::load_model("roots.csdl", &schema(twins, "")).unwrap_or_else(|d| panic!("{d}"));
+    let err = pipeline::generate(&model, &support::config(&["/**"]))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("in the entity container becomes the Rust name \"things\", which"),
+        "{err}"
+    );
+
+    let params = "<Parameter Name=\"startDate\" Type=\"Edm.String\" /><Parameter Name=\"StartDate\" Type=\"Edm.String\" />";
+    let set = "<EntitySet Name=\"things\" EntityType=\"n.thing\" />";
+    let model =
+        pipeline::load_model("params.csdl", &schema(set, params)).unwrap_or_else(|d| panic!("{d}"));
+    let err = pipeline::generate(&model, &support::config(&["/**"]))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.starts_with("params.csdl:"), "{err}");
+    assert!(err.contains("\"StartDate\" in the parameters of"), "{err}");
+}
