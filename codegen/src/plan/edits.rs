@@ -4,7 +4,9 @@
 //! read-only property: setting one is a compile error, not a 400.
 
 use super::types::setter_docs;
-use super::{Docs, EditPlan, EditSetter, MethodKind, Plan, ReadOnlyField, StructKind};
+use super::{
+    Docs, EditPlan, EditSetter, MethodKind, Plan, ReadOnlyField, RustType, StructKind, StructPlan,
+};
 use crate::docs::DocsFacts;
 use crate::model::{Model, vocab};
 
@@ -14,10 +16,10 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
     let mut updated: Vec<String> = Vec::new();
     for b in &plan.builders {
         for m in &b.methods {
-            if let MethodKind::Update { ty, .. } = &m.kind {
-                let name = ty.as_str().trim_start_matches("crate::models::");
-                updated.push(name.trim_start_matches("Any").to_string());
-                updated.push(name.to_string());
+            if let MethodKind::Update { ty, .. } = &m.kind
+                && let Some(s) = named_struct(&plan.structs, ty)
+            {
+                updated.push(s.rust_name.clone());
             }
         }
     }
@@ -98,40 +100,52 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
             Some((s.rust_name.clone(), read_only))
         })
         .collect();
+    let by_type: Vec<(String, Option<String>, Option<String>)> = plan
+        .structs
+        .iter()
+        .map(|s| {
+            (
+                s.rust_name.clone(),
+                s.any.as_ref().map(|a| a.rust_name.clone()),
+                s.edit.as_ref().map(|e| e.rust_name.clone()),
+            )
+        })
+        .collect();
+    // The struct a request's type names: `crate::models::X`, or `AnyX`
+    // for a type with derived types.
+    let struct_of = |ty: &RustType| -> Option<usize> {
+        let name = ty.as_str().strip_prefix("crate::models::")?;
+        by_type
+            .iter()
+            .position(|(s, any, _)| s == name || any.as_deref() == Some(name))
+    };
     for b in &mut plan.builders {
         for m in &mut b.methods {
             if let MethodKind::Create { ty, read_only } = &mut m.kind
-                && let Some((_, ro)) = creates
-                    .iter()
-                    .find(|(s, _)| ty.as_str() == format!("crate::models::{s}"))
+                && let Some(i) = struct_of(ty)
+                && let Some((_, ro)) = creates.iter().find(|(s, _)| *s == by_type[i].0)
             {
                 *read_only = ro.clone();
             }
         }
     }
-    let edits: Vec<(String, String)> = plan
-        .structs
-        .iter()
-        .filter_map(|s| {
-            s.edit
-                .as_ref()
-                .map(|e| (s.rust_name.clone(), e.rust_name.clone()))
-        })
-        .collect();
     for b in &mut plan.builders {
         for m in &mut b.methods {
             if let MethodKind::Update { ty, edit } = &mut m.kind {
-                let name = ty
-                    .as_str()
-                    .trim_start_matches("crate::models::")
-                    .trim_start_matches("Any");
-                *edit = edits
-                    .iter()
-                    .find(|(s, _)| s == name)
-                    .map(|(_, e)| e.clone());
+                *edit = struct_of(ty).and_then(|i| by_type[i].2.clone());
             }
         }
     }
+}
+
+/// The struct a request's type names: `crate::models::X`, or the wrapper
+/// `crate::models::AnyX` of a type with derived types. Looked up, not
+/// derived from the text: a schema may have a type `anyThing` of its own.
+fn named_struct<'p>(structs: &'p [StructPlan], ty: &RustType) -> Option<&'p StructPlan> {
+    let name = ty.as_str().strip_prefix("crate::models::")?;
+    structs
+        .iter()
+        .find(|s| s.rust_name == name || s.any.as_ref().is_some_and(|a| a.rust_name == name))
 }
 
 /// Why the service, not the caller, sets `property` of `owner`: the

@@ -113,12 +113,38 @@ impl<'m> TypeSpace<'m> {
                 suffix: None,
             },
         )?;
+        // A type used polymorphically gets the wrapper `AnyX`, which a
+        // schema type of that name (`anyThing` beside `thing`) would take too.
+        let polymorphic = polymorphic_types(model);
+        let taken: BTreeMap<&str, &str> = names
+            .iter()
+            .map(|(q, r)| (r.as_str(), q.as_str()))
+            .collect();
+        let clashes: Vec<crate::csdl::Diagnostic> = polymorphic
+            .iter()
+            .filter_map(|q| {
+                let wrapper = format!("Any{}", names[q.as_str()]);
+                let other = taken.get(wrapper.as_str())?;
+                let pos = model.structs.get(*other).map(|s| s.pos).unwrap_or_default();
+                Some(crate::csdl::Diagnostic::error(
+                    &model.file,
+                    pos,
+                    format!(
+                        "\"{other}\" becomes the Rust name \"{wrapper}\", which the generator gives \
+                         the values of \"{q}\" and its derived types"
+                    ),
+                ))
+            })
+            .collect();
+        if !clashes.is_empty() {
+            return Err(Diagnostics(clashes));
+        }
         Ok(TypeSpace {
             model,
             options,
             docs,
             names,
-            polymorphic: polymorphic_types(model),
+            polymorphic,
         })
     }
 

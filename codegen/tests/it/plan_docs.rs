@@ -4,7 +4,7 @@
 
 use migrations_codegen::docs::DocsFacts;
 use migrations_codegen::pipeline;
-use migrations_codegen::plan::{Options, plan};
+use migrations_codegen::plan::{MethodKind, Options, plan};
 
 use crate::support;
 
@@ -105,5 +105,106 @@ fn error_names_that_no_documented_case_takes_are_reported() {
     assert_eq!(
         stale.error_name_positions["404 The migration job"].to_string(),
         format!("{line}:1")
+    );
+}
+
+/// A collection of a type with derived types takes and returns `AnyX`: its
+/// create still refuses what the service computes, and its update takes
+/// `XEdit`. A schema type whose name starts with `any` (`anyOther` beside
+/// `other`) is a type of its own, with its own edit; one whose Rust name
+/// is a wrapper's (`anyThing` beside a polymorphic `thing`) is a located
+/// error.
+#[test]
+fn requests_of_polymorphic_types_find_their_struct() {
+    let schema = |extra: &str| {
+        support::in_schema(&format!(
+            r#"<EntityType Name="thing">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+  <Property Name="created" Type="Edm.DateTimeOffset">
+    <Annotation Term="Org.OData.Core.V1.Computed" Bool="true" />
+  </Property>
+</EntityType>
+<EntityType Name="special" BaseType="n.thing">
+  <Property Name="extra" Type="Edm.String" />
+</EntityType>
+<EntityType Name="other">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+  <NavigationProperty Name="buddy" Type="n.thing" />
+</EntityType>
+{extra}
+<EntityContainer Name="C">
+  <EntitySet Name="things" EntityType="n.thing" />
+  <EntitySet Name="others" EntityType="n.other" />
+  <EntitySet Name="specials" EntityType="n.special" />
+</EntityContainer>"#
+        ))
+    };
+    let any_other = r#"<EntityType Name="anyOther">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+</EntityType>"#;
+    let csdl = schema(any_other).replace(
+        r#"<EntitySet Name="specials""#,
+        r#"<EntitySet Name="anyOthers" EntityType="n.anyOther" /><EntitySet Name="specials""#,
+    );
+    let model = pipeline::load_model("any.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
+    let plan = plan(
+        &model,
+        &support::config(&["/**"]),
+        &Options::default(),
+        &DocsFacts::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let method = |template: &str, name: &str| {
+        plan.builders
+            .iter()
+            .find(|b| b.template == template)
+            .and_then(|b| b.methods.iter().find(|m| m.name == name))
+            .map(|m| m.kind.clone())
+            .unwrap_or_else(|| panic!("no {name} at {template}"))
+    };
+    match method("/things", "post") {
+        MethodKind::Create { ty, read_only } => {
+            assert_eq!(ty.as_str(), "crate::models::AnyThing");
+            let refused: Vec<&str> = read_only.iter().map(|(_, json, _)| json.as_str()).collect();
+            assert_eq!(refused, ["created"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let edit_of = |template: &str| match method(template, "patch") {
+        MethodKind::Update { edit, .. } => edit,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(edit_of("/things/{thingId}").as_deref(), Some("ThingEdit"));
+    assert_eq!(edit_of("/others/{otherId}").as_deref(), Some("OtherEdit"));
+    assert_eq!(
+        edit_of("/anyOthers/{anyOtherId}").as_deref(),
+        Some("AnyOtherEdit")
+    );
+
+    let clash = schema(
+        r#"<EntityType Name="anyThing">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+</EntityType>"#,
+    );
+    let model = pipeline::load_model("clash.csdl", &clash).unwrap_or_else(|d| panic!("{d}"));
+    let err = migrations_codegen::plan::plan(
+        &model,
+        &support::config(&["/**"]),
+        &Options::default(),
+        &DocsFacts::default(),
+    )
+    .err()
+    .expect("refused")
+    .to_string();
+    assert!(err.starts_with("clash.csdl:"), "{err}");
+    assert!(
+        err.contains(
+            "\"ns.anyThing\" becomes the Rust name \"AnyThing\", which the generator gives"
+        ),
+        "{err}"
     );
 }
