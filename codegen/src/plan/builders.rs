@@ -416,10 +416,24 @@ impl NodePlanner<'_, '_> {
             .map(|m| (m.to_string(), "the generator reserves it".to_string()))
             .collect();
         for key in self.alternate_keys() {
-            taken.insert(
-                alternate_key_method(&key),
-                "an alternate key has it".to_string(),
-            );
+            let method = alternate_key_method(&key);
+            // Two keys whose aliases read alike, or one aliased `id` beside
+            // `by_id`, would be one method twice.
+            if let Some(holder) = taken.get(&method) {
+                let pos = (self.types.model.struct_def(&self.node.path.ty))
+                    .map(|s| s.pos)
+                    .unwrap_or_default();
+                return Err(Diagnostic::error(
+                    self.file(),
+                    pos,
+                    format!(
+                        "an alternate key of {} becomes the method \"{method}\" of the request builder for {}, but {holder}",
+                        self.node.path.ty, self.node.template
+                    ),
+                )
+                .into());
+            }
+            taken.insert(method, "an alternate key has it".to_string());
         }
         let mut builders = Vec::new();
         self.navigation_methods(&mut methods, &mut taken)?;
@@ -484,12 +498,21 @@ impl NodePlanner<'_, '_> {
     }
 
     fn alternate_keys(&self) -> Vec<vocab::AlternateKey> {
-        self.types
+        // A derived type may annotate again the key its base declares: one
+        // method serves both.
+        let mut keys: Vec<vocab::AlternateKey> = Vec::new();
+        for key in self
+            .types
             .model
             .base_chain(&self.node.path.ty)
             .iter()
             .flat_map(|s| vocab::alternate_keys(&s.annotations))
-            .collect()
+        {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
     }
 
     /// Items by key and by every alternate key.

@@ -654,3 +654,41 @@ fn root_methods_and_function_parameters_are_unique() {
     assert!(err.starts_with("params.csdl:"), "{err}");
     assert!(err.contains("\"StartDate\" in the parameters of"), "{err}");
 }
+
+/// The same alternate key annotated on a type and on its base is one
+/// `by_…` method; a key aliased `id` would take `by_id` and is a located
+/// error.
+#[test]
+fn alternate_key_methods_are_unique() {
+    let key = |alias: &str| {
+        format!(
+            r#"<Annotation Term="Org.OData.Core.V1.AlternateKeys"><Collection><Record Type="Org.OData.Core.V1.AlternateKey"><PropertyValue Property="Key"><Collection><Record Type="Org.OData.Core.V1.PropertyRef"><PropertyValue Property="Alias" String="{alias}" /><PropertyValue Property="Name" PropertyPath="name" /></Record></Collection></PropertyValue></Record></Collection></Annotation>"#
+        )
+    };
+    let schema = |base_alias: &str, derived_alias: &str| {
+        support::in_schema(&format!(
+            "<EntityType Name=\"base\">\n  <Key><PropertyRef Name=\"id\" /></Key>\n  \
+             <Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />\n  \
+             <Property Name=\"name\" Type=\"Edm.String\" Nullable=\"false\" />{}\n</EntityType>\n\
+             <EntityType Name=\"thing\" BaseType=\"n.base\">{}</EntityType>\n\
+             <EntityContainer Name=\"C\">\n  <EntitySet Name=\"things\" EntityType=\"n.thing\" />\n</EntityContainer>",
+            key(base_alias),
+            key(derived_alias)
+        ))
+    };
+    let model = pipeline::load_model("keys.csdl", &schema("name", "name"))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let generated = pipeline::generate(&model, &support::config(&["/things/**"]))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let builders = support::generated_text(&generated, "builders/");
+    assert_eq!(builders.matches("pub fn by_name(").count(), 1, "{builders}");
+
+    let model =
+        pipeline::load_model("keys.csdl", &schema("name", "id")).unwrap_or_else(|d| panic!("{d}"));
+    let err = pipeline::generate(&model, &support::config(&["/things/**"]))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.starts_with("keys.csdl:"), "{err}");
+    assert!(err.contains("becomes the method \"by_id\""), "{err}");
+}
