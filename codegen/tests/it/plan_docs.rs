@@ -197,8 +197,7 @@ fn requests_of_polymorphic_types_find_their_struct() {
         &Options::default(),
         &DocsFacts::default(),
     )
-    .err()
-    .expect("refused")
+    .expect_err("refused")
     .to_string();
     assert!(err.starts_with("clash.csdl:"), "{err}");
     assert!(
