@@ -109,11 +109,7 @@ async fn token_never_in_errors_or_tracing() {
 
 #[tokio::test]
 async fn provider_receives_cloud_scope_and_is_called_per_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let seen: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
     let s2 = seen.clone();
     let c = graph_migrations::Client::builder()
@@ -252,11 +248,7 @@ fn counting_provider(
 #[tokio::test]
 async fn a_token_with_an_expiry_is_reused_until_shortly_before_it() {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let calls = Arc::new(AtomicUsize::new(0));
     let c = graph_migrations::Client::builder()
         .base_url(format!("{}/beta", server.uri()))

@@ -8,8 +8,6 @@ use graph_migrations::runtime::{
     encode_odata_literal, encode_path_segment,
 };
 use http::Method;
-use serde_json::json;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const HOSTILE: &[&str] = &[
     "../",
@@ -46,11 +44,7 @@ fn job(key: &str) -> RequestPath {
 
 #[tokio::test]
 async fn hostile_keys_stay_one_segment_on_the_wire() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let c = client(&server);
     for key in HOSTILE {
         let p = job(key);
@@ -118,11 +112,7 @@ async fn hostile_keys_stay_one_segment_on_the_wire() {
 
 #[tokio::test]
 async fn dot_segments_and_empty_keys_are_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let c = client(&server);
     for key in ["", ".", ".."] {
         let err = c
@@ -140,11 +130,7 @@ async fn dot_segments_and_empty_keys_are_refused_before_sending() {
 
 #[tokio::test]
 async fn query_values_are_encoded() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let c = client(&server);
     let filter = "status eq 'failed' & x=1#y+z%";
     c.request(Method::GET, job("a"))
@@ -171,11 +157,7 @@ async fn query_values_are_encoded() {
 /// each once and Graph answers a repeat with 400. Custom options may repeat.
 #[tokio::test]
 async fn a_system_query_option_set_again_replaces_the_first() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    let server = answering_ok().await;
     let c = client(&server);
     c.request(Method::GET, job("a"))
         .query("$filter", "a eq 1")

@@ -30,6 +30,16 @@ pub(crate) fn builder(server: &MockServer) -> ClientBuilder {
         .retry_policy(fast_retry(3))
 }
 
+/// A server that answers every request with 200 and `{}`.
+pub(crate) async fn answering_ok() -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    server
+}
+
 pub(crate) fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
