@@ -7,6 +7,7 @@ use super::types::setter_docs;
 use super::{
     Docs, EditPlan, EditSetter, MethodKind, Plan, ReadOnlyField, RustType, StructKind, StructPlan,
 };
+use crate::csdl::{Diagnostic, Diagnostics};
 use crate::docs::DocsFacts;
 use crate::model::{Model, vocab};
 
@@ -135,6 +136,37 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
                 *edit = struct_of(ty).and_then(|i| by_type[i].2.clone());
             }
         }
+    }
+}
+
+/// An edit's name (`ThingEdit`) is made up after the types are named: a
+/// schema type of that name (`thingEdit` beside an updatable `thing`) would
+/// be a second `ThingEdit` in `crate::models`, which does not compile.
+pub(super) fn check_edit_names(plan: &Plan, model: &Model) -> Result<(), Diagnostics> {
+    let errors: Vec<Diagnostic> = plan
+        .structs
+        .iter()
+        .filter_map(|s| {
+            let edit = s.edit.as_ref()?;
+            let other = plan.structs.iter().find(|o| o.rust_name == edit.rust_name)?;
+            let StructKind::ODataType { odata_name } = &other.kind else {
+                return None;
+            };
+            let pos = model.structs.get(odata_name).map(|d| d.pos).unwrap_or_default();
+            Some(Diagnostic::error(
+                &model.file,
+                pos,
+                format!(
+                    "\"{odata_name}\" becomes the Rust name \"{}\", which the generator gives the edit of \"{}\"",
+                    edit.rust_name, s.rust_name
+                ),
+            ))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(errors))
     }
 }
 

@@ -368,6 +368,7 @@ pub fn plan(
     };
     plan.unsettled = unsettled::unsettled(&plan, model, docs);
     edits::plan_edits(&mut plan, model, docs);
+    edits::check_edit_names(&plan, model)?;
     Ok(plan)
 }
 

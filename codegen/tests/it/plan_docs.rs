@@ -207,3 +207,39 @@ fn requests_of_polymorphic_types_find_their_struct() {
         "{err}"
     );
 }
+
+/// An edit is named after its type (`ThingEdit`): a schema type of that
+/// name beside an updatable `thing` is a located error, not two
+/// `ThingEdit`s in one module.
+#[test]
+fn a_type_named_like_an_edit_is_a_located_error() {
+    let csdl = support::in_schema(
+        r#"<EntityType Name="thing">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+  <Property Name="note" Type="Edm.String" />
+</EntityType>
+<EntityType Name="thingEdit">
+  <Key><PropertyRef Name="id" /></Key>
+  <Property Name="id" Type="Edm.String" Nullable="false" />
+</EntityType>
+<EntityContainer Name="C">
+  <EntitySet Name="things" EntityType="n.thing" />
+  <EntitySet Name="thingEdits" EntityType="n.thingEdit" />
+</EntityContainer>"#,
+    );
+    let model = pipeline::load_model("edit.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
+    let err = plan(
+        &model,
+        &support::config(&["/**"]),
+        &Options::default(),
+        &DocsFacts::default(),
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(err.starts_with("edit.csdl:9:1: error:"), "{err}");
+    assert!(
+        err.contains("\"ns.thingEdit\" becomes the Rust name \"ThingEdit\", which the generator gives the edit of \"Thing\""),
+        "{err}"
+    );
+}
