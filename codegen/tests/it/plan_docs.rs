@@ -8,6 +8,22 @@ use migrations_codegen::plan::{MethodKind, Options, plan};
 
 use crate::support;
 
+/// The plan of `csdl` for the paths `include`, with default options and no
+/// documentation.
+fn plan_of(
+    file: &str,
+    csdl: &str,
+    include: &[&str],
+) -> Result<migrations_codegen::plan::Plan, migrations_codegen::csdl::Diagnostics> {
+    let model = pipeline::load_model(file, csdl).unwrap_or_else(|d| panic!("{d}"));
+    plan(
+        &model,
+        &support::config(include),
+        &Options::default(),
+        &DocsFacts::default(),
+    )
+}
+
 /// A struct's `with_x` and `with_x_null`, and an edit's `with_x` for what
 /// an update may change.
 #[test]
@@ -25,14 +41,7 @@ fn setters_carry_their_doc_comments() {
   <EntitySet Name="things" EntityType="n.thing" />
 </EntityContainer>"#,
     );
-    let model = pipeline::load_model("setters.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
-    let plan = plan(
-        &model,
-        &support::config(&["/things/**"]),
-        &Options::default(),
-        &DocsFacts::default(),
-    )
-    .unwrap_or_else(|d| panic!("{d}"));
+    let plan = plan_of("setters.csdl", &csdl, &["/things/**"]).unwrap_or_else(|d| panic!("{d}"));
     let thing = plan
         .structs
         .iter()
@@ -149,14 +158,7 @@ fn requests_of_polymorphic_types_find_their_struct() {
         r#"<EntitySet Name="specials""#,
         r#"<EntitySet Name="anyOthers" EntityType="n.anyOther" /><EntitySet Name="specials""#,
     );
-    let model = pipeline::load_model("any.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
-    let plan = plan(
-        &model,
-        &support::config(&["/**"]),
-        &Options::default(),
-        &DocsFacts::default(),
-    )
-    .unwrap_or_else(|d| panic!("{d}"));
+    let plan = plan_of("any.csdl", &csdl, &["/**"]).unwrap_or_else(|d| panic!("{d}"));
     let method = |template: &str, name: &str| {
         plan.builders
             .iter()
@@ -190,15 +192,9 @@ fn requests_of_polymorphic_types_find_their_struct() {
   <Property Name="id" Type="Edm.String" Nullable="false" />
 </EntityType>"#,
     );
-    let model = pipeline::load_model("clash.csdl", &clash).unwrap_or_else(|d| panic!("{d}"));
-    let err = migrations_codegen::plan::plan(
-        &model,
-        &support::config(&["/**"]),
-        &Options::default(),
-        &DocsFacts::default(),
-    )
-    .expect_err("refused")
-    .to_string();
+    let err = plan_of("clash.csdl", &clash, &["/**"])
+        .expect_err("refused")
+        .to_string();
     assert!(err.starts_with("clash.csdl:"), "{err}");
     assert!(
         err.contains(
@@ -228,15 +224,9 @@ fn a_type_named_like_an_edit_is_a_located_error() {
   <EntitySet Name="thingEdits" EntityType="n.thingEdit" />
 </EntityContainer>"#,
     );
-    let model = pipeline::load_model("edit.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
-    let err = plan(
-        &model,
-        &support::config(&["/**"]),
-        &Options::default(),
-        &DocsFacts::default(),
-    )
-    .expect_err("refused")
-    .to_string();
+    let err = plan_of("edit.csdl", &csdl, &["/**"])
+        .expect_err("refused")
+        .to_string();
     assert!(err.starts_with("edit.csdl:9:1: error:"), "{err}");
     assert!(
         err.contains("\"ns.thingEdit\" becomes the Rust name \"ThingEdit\", which the generator gives the edit of \"Thing\""),
