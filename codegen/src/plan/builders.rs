@@ -147,6 +147,35 @@ pub(super) fn plan(
         errors.dedup_by(|a, b| a.pos == b.pos && a.message == b.message);
         return Err(Diagnostics(errors));
     }
+    // Operation builders are named after their node and their operation, so
+    // two of them can meet (`itemZ` bound to a collection beside `z` bound
+    // to its items: both `XItemZRequestBuilder`); every builder is in
+    // `crate::builders`, where one name can serve one type.
+    let mut first_of: HashMap<&str, &BuilderPlan> = HashMap::new();
+    let mut clashes = Vec::new();
+    for b in &builders {
+        let Some(first) = first_of.insert(b.rust_name.as_str(), b) else {
+            continue;
+        };
+        let pos = b
+            .methods
+            .iter()
+            .find_map(|m| m.operation.as_deref())
+            .and_then(|sig| types.model.operations.iter().find(|o| o.signature() == sig))
+            .map(|o| o.pos)
+            .unwrap_or_default();
+        clashes.push(Diagnostic::error(
+            types.file(),
+            pos,
+            format!(
+                "the request builder for {} would be named {}, as the one for {} is",
+                b.template, b.rust_name, first.template
+            ),
+        ));
+    }
+    if !clashes.is_empty() {
+        return Err(Diagnostics(clashes));
+    }
     let root_nodes: Vec<&Node> = nodes
         .iter()
         .filter(|n| n.path.segments.len() == 1)

@@ -692,3 +692,29 @@ fn alternate_key_methods_are_unique() {
     assert!(err.starts_with("keys.csdl:"), "{err}");
     assert!(err.contains("becomes the method \"by_id\""), "{err}");
 }
+
+/// Operation builders are named after their node and operation: a function
+/// `itemZ` bound to a collection and `z` bound to its items would both be
+/// `XsItemZRequestBuilder`. That is a located error, at the operation.
+#[test]
+fn operation_builders_that_meet_are_a_located_error() {
+    let csdl = support::in_schema(
+        "<EntityType Name=\"x\">\n  <Key><PropertyRef Name=\"id\" /></Key>\n  \
+         <Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\" />\n</EntityType>\n\
+         <Function Name=\"itemZ\" IsBound=\"true\">\n  <Parameter Name=\"bindingParameter\" Type=\"Collection(n.x)\" />\n  \
+         <ReturnType Type=\"Edm.String\" />\n</Function>\n\
+         <Function Name=\"z\" IsBound=\"true\">\n  <Parameter Name=\"bindingParameter\" Type=\"n.x\" />\n  \
+         <ReturnType Type=\"Edm.String\" />\n</Function>\n\
+         <EntityContainer Name=\"C\">\n  <EntitySet Name=\"xs\" EntityType=\"n.x\" />\n</EntityContainer>",
+    );
+    let model = pipeline::load_model("ops.csdl", &csdl).unwrap_or_else(|d| panic!("{d}"));
+    let err = pipeline::generate(&model, &support::config(&["/xs/**"]))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.starts_with("ops.csdl:"), "{err}");
+    assert!(
+        err.contains("would be named XsItemZRequestBuilder, as the one for"),
+        "{err}"
+    );
+}
