@@ -90,16 +90,17 @@ fn type_renames(old: &Plan, new: &Plan, out: &mut Vec<Change>) -> BTreeMap<Strin
     renames
 }
 
+/// The items of `old` that `new` still has, each with its new self, paired
+/// by `key` (an OData name, a URL template).
+fn paired<'p, T>(old: &'p [T], new: &'p [T], key: impl Fn(&T) -> &str) -> Vec<(&'p T, &'p T)> {
+    let by_key: BTreeMap<&str, &T> = new.iter().map(|n| (key(n), n)).collect();
+    old.iter()
+        .filter_map(|o| by_key.get(key(o)).map(|&n| (o, n)))
+        .collect()
+}
+
 fn enum_variants(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
-    let new_enums: BTreeMap<&str, &EnumPlan> = new
-        .enums
-        .iter()
-        .map(|e| (e.odata_name.as_str(), e))
-        .collect();
-    for o in &old.enums {
-        let Some(n) = new_enums.get(o.odata_name.as_str()) else {
-            continue;
-        };
+    for (o, n) in paired(&old.enums, &new.enums, |e: &EnumPlan| &e.odata_name) {
         for om in &o.members {
             if let Some(nm) = n.members.iter().find(|m| m.wire == om.wire)
                 && nm.variant != om.variant
@@ -122,16 +123,9 @@ fn enum_variants(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
 /// whose method was renamed (an overload added) is named after the method:
 /// the method's rename says it.
 fn builders(old: &Plan, new: &Plan, reported: &BTreeSet<String>, out: &mut Vec<Change>) {
-    let new_names: BTreeMap<&str, &str> = new
-        .builders
-        .iter()
-        .map(|b| (b.template.as_str(), b.rust_name.as_str()))
-        .collect();
     let operations = operation_builders(new);
-    for b in &old.builders {
-        let Some(&after) = new_names.get(b.template.as_str()) else {
-            continue;
-        };
+    for (b, n) in paired(&old.builders, &new.builders, by_template) {
+        let after = n.rust_name.as_str();
         if after == b.rust_name
             || operations
                 .get(after)
@@ -155,15 +149,7 @@ fn builders(old: &Plan, new: &Plan, reported: &BTreeSet<String>, out: &mut Vec<C
 /// another builder are left out: they go with their path, which the model
 /// diff reports.
 fn methods(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
-    let new_builders: BTreeMap<&str, &BuilderPlan> = new
-        .builders
-        .iter()
-        .map(|b| (b.template.as_str(), b))
-        .collect();
-    for o in &old.builders {
-        let Some(n) = new_builders.get(o.template.as_str()) else {
-            continue;
-        };
+    for (o, n) in paired(&old.builders, &new.builders, by_template) {
         let (before, after) = (requests(o), requests(n));
         // A path that turned from a collection into one entity (or back)
         // changed every method: the model diff reports the type change
@@ -227,6 +213,10 @@ fn methods(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
             }
         }
     }
+}
+
+fn by_template(b: &BuilderPlan) -> &str {
+    &b.template
 }
 
 /// A builder's request methods, each with what it sends.

@@ -101,39 +101,25 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
             Some((s.rust_name.clone(), read_only))
         })
         .collect();
-    let by_type: Vec<(String, Option<String>, Option<String>)> = plan
-        .structs
-        .iter()
-        .map(|s| {
-            (
-                s.rust_name.clone(),
-                s.any.as_ref().map(|a| a.rust_name.clone()),
-                s.edit.as_ref().map(|e| e.rust_name.clone()),
-            )
-        })
-        .collect();
-    // The struct a request's type names: `crate::models::X`, or `AnyX`
-    // for a type with derived types.
-    let struct_of = |ty: &RustType| -> Option<usize> {
-        let name = ty.as_str().strip_prefix("crate::models::")?;
-        by_type
-            .iter()
-            .position(|(s, any, _)| s == name || any.as_deref() == Some(name))
-    };
+    // `structs` and `builders` are separate fields: the lookup reads one
+    // while the other is changed.
+    let structs = &plan.structs;
     for b in &mut plan.builders {
         for m in &mut b.methods {
-            if let MethodKind::Create { ty, read_only } = &mut m.kind
-                && let Some(i) = struct_of(ty)
-                && let Some((_, ro)) = creates.iter().find(|(s, _)| *s == by_type[i].0)
-            {
-                *read_only = ro.clone();
-            }
-        }
-    }
-    for b in &mut plan.builders {
-        for m in &mut b.methods {
-            if let MethodKind::Update { ty, edit } = &mut m.kind {
-                *edit = struct_of(ty).and_then(|i| by_type[i].2.clone());
+            match &mut m.kind {
+                MethodKind::Create { ty, read_only } => {
+                    if let Some(s) = named_struct(structs, ty)
+                        && let Some((_, ro)) = creates.iter().find(|(n, _)| *n == s.rust_name)
+                    {
+                        *read_only = ro.clone();
+                    }
+                }
+                MethodKind::Update { ty, edit } => {
+                    *edit = named_struct(structs, ty)
+                        .and_then(|s| s.edit.as_ref())
+                        .map(|e| e.rust_name.clone());
+                }
+                _ => {}
             }
         }
     }
