@@ -78,15 +78,58 @@ pub struct Schema {
     pub own_annotations: Vec<Annotation>,
 }
 
-/// The facets a property, parameter, return type or type definition may carry.
-/// Values are kept as written (`MaxLength="max"`, `Scale="variable"`).
+/// The facets a property, parameter, return type or type definition may
+/// carry; read them as fields ([`FacetValues`] through `Deref`).
+///
+/// Nine elements in ten carry none, so the values live behind one pointer
+/// that is absent when all are: a property of Graph's schema is 80 bytes
+/// smaller for it, in the syntax tree and again in the model.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facets {
+pub struct Facets(Option<Box<FacetValues>>);
+
+/// The facet values, kept as written (`MaxLength="max"`, `Scale="variable"`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetValues {
     pub max_length: Option<String>,
     pub precision: Option<u32>,
     pub scale: Option<String>,
     pub unicode: Option<bool>,
     pub srid: Option<String>,
+}
+
+static NO_FACETS: FacetValues = FacetValues {
+    max_length: None,
+    precision: None,
+    scale: None,
+    unicode: None,
+    srid: None,
+};
+
+impl Facets {
+    /// Whether no facet is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl From<FacetValues> for Facets {
+    /// Values that set nothing make the empty [`Facets`], so that equal
+    /// facets compare equal however they were built.
+    fn from(values: FacetValues) -> Facets {
+        if values == NO_FACETS {
+            Facets(None)
+        } else {
+            Facets(Some(Box::new(values)))
+        }
+    }
+}
+
+impl std::ops::Deref for Facets {
+    type Target = FacetValues;
+
+    fn deref(&self) -> &FacetValues {
+        self.0.as_deref().unwrap_or(&NO_FACETS)
+    }
 }
 
 /// A type reference as written: `Edm.String`, `graph.user`,

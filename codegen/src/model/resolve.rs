@@ -127,6 +127,29 @@ macro_rules! each {
     };
 }
 
+/// The items of a list field of a [`Src`] turned into what the model keeps,
+/// `$f(index, item)` deciding each (`None` drops it). An owned list is
+/// consumed in place: where the model's item has the syntax item's size (a
+/// property and its definition do), the model's list reuses the syntax
+/// tree's allocation instead of writing a copy into fresh memory.
+macro_rules! convert_each {
+    ($src:expr, $field:ident, $f:expr) => {
+        match &mut $src {
+            Src::Borrowed(t) => t
+                .$field
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| ($f)(i, Src::Borrowed(x)))
+                .collect::<Vec<_>>(),
+            Src::Owned(t) => std::mem::take(&mut t.$field)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, mut x)| ($f)(i, Src::Owned(&mut x)))
+                .collect::<Vec<_>>(),
+        }
+    };
+}
+
 enum Items<'x, T> {
     Borrowed(std::slice::Iter<'x, T>),
     Owned(std::slice::IterMut<'x, T>),
@@ -757,8 +780,7 @@ impl Resolver {
                     .map(|n| (n.name.as_str(), n.pos)),
             ),
         );
-        let mut properties = Vec::with_capacity(declared_properties);
-        for (i, mut p) in each!(t, properties).enumerate() {
+        let properties = convert_each!(t, properties, |i, mut p: Src<'_, syntax::Property>| {
             if let Some(first) = duplicate_of(&duplicates, i) {
                 self.error(
                     p.pos,
@@ -767,20 +789,19 @@ impl Resolver {
                         p.name
                     ),
                 );
-                continue;
+                return None;
             }
-            if let Some(ty) = self.resolve_type(&p.ty) {
-                properties.push(PropertyDef {
-                    name: take!(p, name),
-                    ty,
-                    nullable: p.is_nullable(),
-                    facets: take!(p, facets),
-                    default_value: take!(p, default_value),
-                    annotations: take!(p, annotations),
-                    pos: p.pos,
-                });
-            }
-        }
+            let ty = self.resolve_type(&p.ty)?;
+            Some(PropertyDef {
+                name: take!(p, name),
+                ty,
+                nullable: p.is_nullable(),
+                facets: take!(p, facets),
+                default_value: take!(p, default_value),
+                annotations: take!(p, annotations),
+                pos: p.pos,
+            })
+        });
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
         for (i, mut n) in each!(t, navigation_properties).enumerate() {
             if let Some(first) = duplicate_of(&duplicates, declared_properties + i) {
@@ -858,21 +879,21 @@ impl Resolver {
         mut op: Src<'_, syntax::Operation>,
     ) -> Option<OperationDef> {
         let name = qualified_name(ns, &op.name);
-        let mut params = Vec::with_capacity(op.parameters.len());
         let mut ok = true;
-        for mut p in each!(op, parameters) {
-            match self.resolve_type(&p.ty) {
-                Some(ty) => params.push(ParameterDef {
-                    name: take!(p, name),
-                    ty,
-                    nullable: p.nullable.unwrap_or(true),
-                    facets: take!(p, facets),
-                    annotations: take!(p, annotations),
-                    pos: p.pos,
-                }),
-                None => ok = false,
-            }
-        }
+        let mut params = convert_each!(op, parameters, |_, mut p: Src<'_, syntax::Parameter>| {
+            let Some(ty) = self.resolve_type(&p.ty) else {
+                ok = false;
+                return None;
+            };
+            Some(ParameterDef {
+                name: take!(p, name),
+                ty,
+                nullable: p.nullable.unwrap_or(true),
+                facets: take!(p, facets),
+                annotations: take!(p, annotations),
+                pos: p.pos,
+            })
+        });
         let has_return = op.return_type.is_some();
         let return_type = match &mut op {
             Src::Borrowed(o) => o.return_type.as_ref().map(Src::Borrowed),

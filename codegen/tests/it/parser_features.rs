@@ -263,12 +263,15 @@ fn enums_and_type_definitions() {
     assert_eq!(money.underlying_type, "Edm.Decimal");
     assert_eq!(
         money.facets,
-        Facets {
+        Facets::from(FacetValues {
             precision: Some(18),
             scale: Some(s("variable")),
-            ..Facets::default()
-        }
+            ..FacetValues::default()
+        })
     );
+    // Values that set nothing are the empty facets, not a box of Nones.
+    assert_eq!(Facets::from(FacetValues::default()), Facets::default());
+    assert!(!money.facets.is_empty() && Facets::default().is_empty());
     assert_eq!(money.annotations.len(), 1);
 }
 

@@ -294,13 +294,14 @@ impl<'a> Parser<'a> {
             }
             v.text.into_owned()
         });
-        Facets {
+        FacetValues {
             max_length,
             precision,
             scale,
             unicode,
             srid,
         }
+        .into()
     }
 
     // ----- document structure -----------------------------------------
