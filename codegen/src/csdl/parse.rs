@@ -156,6 +156,29 @@ struct Parser<'a> {
     depth: usize,
     diags: Vec<Diagnostic>,
     has_error: bool,
+    /// Lists for the children that come in numbers, reused from element to
+    /// element (see [`Scratch`]).
+    scratch: Scratch,
+}
+
+/// Where the children of the many small elements are gathered before they
+/// move, all at once, into a list of their final size. Pushed straight into
+/// the element's own list, a type's properties would be copied at each
+/// doubling and the list would keep up to half its room unused; Graph's
+/// schema has thousands of such lists, and the model keeps them.
+/// None of these elements nests in itself, so one list of each kind serves.
+#[derive(Default)]
+struct Scratch {
+    properties: Vec<super::syntax::Property>,
+    navigation_properties: Vec<super::syntax::NavigationProperty>,
+    parameters: Vec<super::syntax::Parameter>,
+    members: Vec<super::syntax::EnumMember>,
+}
+
+/// The items gathered in a scratch list, moved into a list of their final
+/// size; the scratch list keeps its room for the next element.
+fn exact<T>(scratch: &mut Vec<T>) -> Vec<T> {
+    scratch.drain(..).collect()
 }
 
 impl<'a> Parser<'a> {
@@ -203,6 +226,7 @@ impl<'a> Parser<'a> {
             depth: 0,
             diags: Vec::new(),
             has_error: false,
+            scratch: Scratch::default(),
         })
     }
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::events::{Elem, Ns, TextMode};
 use super::values::{self, excerpt};
-use super::{PResult, Parser};
+use super::{PResult, Parser, exact};
 use crate::csdl::syntax::*;
 
 const EDMX_CHILDREN: &str = "<edmx:Reference> or <edmx:DataServices>";
@@ -616,16 +616,18 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             pos,
         };
+        self.scratch.members.clear();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             match child.csdl() {
                 Some("Member") => {
                     let member = self.member(child)?;
-                    enum_type.members.push(member);
+                    self.scratch.members.push(member);
                 }
                 Some("Annotation") => self.push_annotation(child, &mut enum_type.annotations)?,
                 _ => self.unexpected(child, &el, ENUM_CHILDREN)?,
             }
         }
+        enum_type.members = exact(&mut self.scratch.members);
         Ok(enum_type)
     }
 
@@ -705,15 +707,17 @@ impl<'a> Parser<'a> {
             StructuredKind::Complex => COMPLEX_CHILDREN,
             StructuredKind::Entity => ENTITY_CHILDREN,
         };
+        self.scratch.properties.clear();
+        self.scratch.navigation_properties.clear();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             match child.csdl() {
                 Some("Property") => {
                     let property = self.property(child)?;
-                    ty.properties.push(property);
+                    self.scratch.properties.push(property);
                 }
                 Some("NavigationProperty") => {
                     let navigation = self.navigation_property(child)?;
-                    ty.navigation_properties.push(navigation);
+                    self.scratch.navigation_properties.push(navigation);
                 }
                 Some("Annotation") => self.push_annotation(child, &mut ty.annotations)?,
                 Some("Key") if kind == StructuredKind::Entity => {
@@ -726,6 +730,8 @@ impl<'a> Parser<'a> {
                 _ => self.unexpected(child, &el, expected)?,
             }
         }
+        ty.properties = exact(&mut self.scratch.properties);
+        ty.navigation_properties = exact(&mut self.scratch.navigation_properties);
         Ok(ty)
     }
 
@@ -869,11 +875,12 @@ impl<'a> Parser<'a> {
             annotations: Vec::new(),
             pos,
         };
+        self.scratch.parameters.clear();
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
             match child.csdl() {
                 Some("Parameter") => {
                     let parameter = self.parameter(child)?;
-                    operation.parameters.push(parameter);
+                    self.scratch.parameters.push(parameter);
                 }
                 Some("ReturnType") => {
                     if operation.return_type.is_some() {
@@ -886,6 +893,7 @@ impl<'a> Parser<'a> {
                 _ => self.unexpected(child, &el, OPERATION_CHILDREN)?,
             }
         }
+        operation.parameters = exact(&mut self.scratch.parameters);
         if kind == OperationKind::Function && operation.return_type.is_none() {
             self.error(
                 el.offset,
