@@ -79,6 +79,17 @@ pub fn slice_source(
     config: &SliceConfig,
     patches: &[Patch],
 ) -> Result<Sliced, Diagnostics> {
+    slice_source_keeping_tree(file, text, config, patches).map(|(sliced, _)| sliced)
+}
+
+/// [`slice_source`], also returning the patched full syntax tree, so that
+/// [`regen_outputs`] can free it (and the full model) off the critical path.
+fn slice_source_keeping_tree(
+    file: &str,
+    text: &str,
+    config: &SliceConfig,
+    patches: &[Patch],
+) -> Result<(Sliced, Document), Diagnostics> {
     let mut doc = parse_document(file, text)?;
     for p in patches {
         if let Err(patch_errors) = p.apply(&mut doc) {
@@ -89,11 +100,12 @@ pub fn slice_source(
     let selection = select(&model, config)?;
     let sliced = filter(&doc, &model, &selection);
     let csdl = write_document(&sliced, &header(config, patches));
-    Ok(Sliced {
+    let sliced = Sliced {
         csdl,
         selection,
         model,
-    })
+    };
+    Ok((sliced, doc))
 }
 
 /// A patch that does not apply often means the source is not the schema
@@ -181,13 +193,29 @@ pub fn regen_outputs(root: &Path, from: Option<(&str, &str)>) -> Result<Outputs,
     };
     // Reading the documentation facts does not wait for the slice.
     let (sliced, docs) = rayon::join(
-        || slice_source(file, text, &config, &patches),
+        || slice_source_keeping_tree(file, text, &config, &patches),
         || load_docs_facts_or_default(root),
     );
-    let Sliced { csdl, .. } = sliced?;
+    let (
+        Sliced {
+            csdl, model: full, ..
+        },
+        tree,
+    ) = sliced?;
     let docs = docs?;
-    let model = load_model(&sliced_csdl, &csdl)?;
-    let plan = crate::plan::plan(&model, &config, &options, &docs)?;
+    // The full schema's tree and model (tens of thousands of allocations,
+    // about a millisecond to free) go on the other core while the slice is
+    // loaded and planned; the join waits for both, so nothing outlives the
+    // call.
+    let (model_and_plan, ()) = rayon::join(
+        || -> Result<_, Diagnostics> {
+            let model = load_model(&sliced_csdl, &csdl)?;
+            let plan = crate::plan::plan(&model, &config, &options, &docs)?;
+            Ok((model, plan))
+        },
+        move || drop((full, tree)),
+    );
+    let (model, plan) = model_and_plan?;
     let warnings = crate::plan::unused_error_names(&options.error_names, &docs)
         .into_iter()
         .map(|(case, name)| {
