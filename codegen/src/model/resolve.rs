@@ -135,12 +135,18 @@ macro_rules! each {
 macro_rules! convert_each {
     ($src:expr, $field:ident, $f:expr) => {
         match &mut $src {
-            Src::Borrowed(t) => t
-                .$field
-                .iter()
-                .enumerate()
-                .filter_map(|(i, x)| ($f)(i, Src::Borrowed(x)))
-                .collect::<Vec<_>>(),
+            Src::Borrowed(t) => {
+                // Sized for all the items up front: a filtered iterator
+                // would grow the list by doubling.
+                let mut kept = Vec::with_capacity(t.$field.len());
+                kept.extend(
+                    t.$field
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, x)| ($f)(i, Src::Borrowed(x))),
+                );
+                kept
+            }
             Src::Owned(t) => std::mem::take(&mut t.$field)
                 .into_iter()
                 .enumerate()
