@@ -216,11 +216,16 @@ macro_rules! odata_object {
                 map: &mut M,
                 default_type: Option<&str>,
             ) -> Result<(), M::Error> {
-                if let Some(t) = self.odata_type.as_deref().or(default_type) {
+                // A key in `additional_data` is sent from there, once: the
+                // way to send a property as the caller has it.
+                let extra = &self.additional_data;
+                if let Some(t) = self.odata_type.as_deref().or(default_type)
+                    && !crate::support::overridden(extra, "@odata.type")
+                {
                     map.serialize_entry("@odata.type", t)?;
                 }
                 $(
-                    if !self.$field.is_unset() {
+                    if !self.$field.is_unset() && !crate::support::overridden(extra, $json) {
                         map.serialize_entry($json, &self.$field)?;
                     }
                 )*
@@ -493,20 +498,31 @@ pub fn edit_entry<M: serde::ser::SerializeMap, T: serde::Serialize + PartialEq>(
     map.serialize_entry(key, after)
 }
 
+/// Whether `key` is in `extra` and so sent from there: a JSON object names
+/// each key once, and a body that says `status` twice leaves the service to
+/// pick one. The empty check first keeps the common case to one load.
+pub fn overridden(extra: &serde_json::Map<String, serde_json::Value>, key: &str) -> bool {
+    !extra.is_empty() && extra.contains_key(key)
+}
+
 /// The unknown properties of an edit's body: those added or changed, and
-/// `null` for those removed.
+/// `null` for those removed, except those insisted on (sent as insisted).
 pub fn edit_additional<M: serde::ser::SerializeMap>(
     map: &mut M,
     before: Option<&serde_json::Map<String, serde_json::Value>>,
     after: &serde_json::Map<String, serde_json::Value>,
+    insisted: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), M::Error> {
     for (k, v) in after {
-        if before.and_then(|b| b.get(k)) != Some(v) {
+        if before.and_then(|b| b.get(k)) != Some(v) && !overridden(insisted, k) {
             map.serialize_entry(k, v)?;
         }
     }
     if let Some(before) = before {
-        for k in before.keys().filter(|k| !after.contains_key(*k)) {
+        for k in before
+            .keys()
+            .filter(|k| !after.contains_key(*k) && !overridden(insisted, k))
+        {
             map.serialize_entry(k, &serde_json::Value::Null)?;
         }
     }
@@ -556,11 +572,19 @@ macro_rules! edit_object {
                 use serde::ser::SerializeMap;
                 let base = self.base.as_deref();
                 let mut map = serializer.serialize_map(None)?;
-                crate::support::edit_object!(@odata_type $odata_type, self, map);
+                // Each key is sent once: what was insisted on wins over
+                // `additional_data`, which wins over the typed field.
+                let sent_elsewhere = |key: &str| {
+                    crate::support::overridden(&self.insisted, key)
+                        || crate::support::overridden(&self.current.additional_data, key)
+                };
+                crate::support::edit_object!(@odata_type $odata_type, self, map, sent_elsewhere);
                 $(
-                    crate::support::edit_entry(&mut map, $json, base.map(|b| &b.$field), &self.current.$field)?;
+                    if !sent_elsewhere($json) {
+                        crate::support::edit_entry(&mut map, $json, base.map(|b| &b.$field), &self.current.$field)?;
+                    }
                 )*
-                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data)?;
+                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data, &self.insisted)?;
                 for (k, v) in &self.insisted {
                     map.serialize_entry(k, v)?;
                 }
@@ -601,6 +625,8 @@ macro_rules! edit_object {
 
             /// Sends `name` with `value` whatever this SDK knows of it: for a
             /// property it holds read-only when the service accepts it after all.
+            /// It replaces a typed change or an `additional_data` entry of the
+            /// same name: each key is sent once.
             pub fn insist(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
                 self.insisted.insert(name.into(), value);
                 self
@@ -613,12 +639,14 @@ macro_rules! edit_object {
             }
         }
     };
-    (@odata_type sent, $self:ident, $map:ident) => {
-        if let Some(t) = &$self.current.odata_type {
+    (@odata_type sent, $self:ident, $map:ident, $sent_elsewhere:ident) => {
+        if let Some(t) = &$self.current.odata_type
+            && !$sent_elsewhere("@odata.type")
+        {
             $map.serialize_entry("@odata.type", t)?;
         }
     };
-    (@odata_type not_sent, $self:ident, $map:ident) => {};
+    (@odata_type not_sent, $self:ident, $map:ident, $sent_elsewhere:ident) => {};
 }
 pub(crate) use edit_object;
 

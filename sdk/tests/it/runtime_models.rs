@@ -262,6 +262,61 @@ fn edits_refuse_read_only_properties_with_the_fact_behind_each() {
     assert_eq!(body, serde_json::json!({"createdBy": "b"}));
 }
 
+/// A JSON object names each key once: a body saying `completeAfterDateTime`
+/// twice leaves the service to pick one. What was insisted on wins over
+/// `additional_data`, which wins over the typed field, in edits and in
+/// plain models alike.
+#[test]
+fn every_key_of_a_body_is_sent_once() {
+    use graph_migrations::models::*;
+    // `to_value` would fold repeated keys into one; the text shows them.
+    let once = |text: &str, key: &str, value: &str| {
+        assert_eq!(text.matches(&format!("\"{key}\":")).count(), 1, "{text}");
+        assert!(text.contains(&format!("\"{key}\":{value}")), "{text}");
+    };
+    let at = |s: &str| {
+        s.parse::<graph_migrations::runtime::edm::DateTimeOffset>()
+            .unwrap()
+    };
+    let fetched: CrossTenantMigrationJob = serde_json::from_value(
+        json!({"id": "j", "completeAfterDateTime": "2030-01-01T00:00:00Z", "status": "validatePassed"}),
+    )
+    .unwrap();
+    let insisted = fetched
+        .edit()
+        .with_complete_after_date_time(at("2031-01-01T00:00:00Z"))
+        .insist("completeAfterDateTime", json!("2032-01-01T00:00:00Z"));
+    let text = serde_json::to_string(&insisted).unwrap();
+    once(&text, "completeAfterDateTime", "\"2032-01-01T00:00:00Z\"");
+
+    let mut extra = fetched
+        .edit()
+        .with_complete_after_date_time(at("2031-01-01T00:00:00Z"));
+    extra.additional_data_mut().insert(
+        "completeAfterDateTime".into(),
+        json!("2033-01-01T00:00:00Z"),
+    );
+    extra
+        .additional_data_mut()
+        .insert("newThing".into(), json!(1));
+    let extra = extra.insist("newThing", json!(2));
+    let text = serde_json::to_string(&extra).unwrap();
+    once(&text, "completeAfterDateTime", "\"2033-01-01T00:00:00Z\"");
+    once(&text, "newThing", "2");
+
+    let mut model = CrossTenantMigrationJob::new().with_display_name("typed");
+    model.odata_type = Some("#microsoft.graph.crossTenantMigrationJob".into());
+    model
+        .additional_data
+        .insert("displayName".into(), json!("extra"));
+    model
+        .additional_data
+        .insert("@odata.type".into(), json!("#microsoft.graph.other"));
+    let text = serde_json::to_string(&model).unwrap();
+    once(&text, "displayName", "\"extra\"");
+    once(&text, "@odata.type", "\"#microsoft.graph.other\"");
+}
+
 /// A create body with a property the service sets itself (documented
 /// "Read-only.") is refused before anything is sent; put in
 /// `additional_data`, the caller insists and it is sent.
