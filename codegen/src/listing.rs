@@ -208,10 +208,20 @@ fn signature(name: &str, kind: &MethodKind) -> String {
                 )
             }
         }
-        MethodKind::DeltaUpdate { item, max_items } => {
-            format!(
-                "async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items})"
-            )
+        MethodKind::DeltaUpdate {
+            item,
+            max_items,
+            not_sent,
+        } => {
+            let mut line = format!(
+                "async {name}(Vec<DeltaChange<{item}>>) -> DeltaReport  (chunks of {max_items}"
+            );
+            if !not_sent.is_empty() {
+                let names: Vec<&str> = not_sent.iter().map(|(json, _)| json.as_str()).collect();
+                line.push_str(&format!("; never sends {}", names.join(", ")));
+            }
+            line.push(')');
+            line
         }
         MethodKind::Get { ty, options } => format!("{name}() -> ItemRequest<{ty}, {options}>"),
         MethodKind::Update { ty, edit } => format!(

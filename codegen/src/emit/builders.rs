@@ -216,12 +216,22 @@ fn method(m: &MethodPlan) -> TokenStream {
                 }
             }
         }
-        MethodKind::DeltaUpdate { item, max_items } => {
+        MethodKind::DeltaUpdate {
+            item,
+            max_items,
+            not_sent,
+        } => {
             let t = ty(item);
             let max_items = proc_macro2::Literal::usize_unsuffixed(*max_items);
+            let not_sent = not_sent.iter().map(|(json, _)| json);
             quote! {
                 pub async fn #name(&self, changes: Vec<crate::runtime::delta::DeltaChange<#t>>) -> crate::runtime::Result<crate::runtime::delta::DeltaReport<#t, #t>> {
-                    crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, #max_items).await
+                    let options = crate::runtime::delta::DeltaOptions {
+                        chunk_size: #max_items,
+                        not_sent: &[#(#not_sent),*],
+                        ..Default::default()
+                    };
+                    crate::runtime::delta::delta_update_with(&self.client, self.path.clone(), changes, options).await
                 }
             }
         }

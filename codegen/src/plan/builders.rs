@@ -387,6 +387,8 @@ impl NodePlanner<'_, '_> {
                         MethodKind::DeltaUpdate {
                             item: entity_ty.clone(),
                             max_items: max,
+                            // Decided with the edits (`edits::plan_edits`).
+                            not_sent: Vec::new(),
                         },
                         &type_dep,
                         notes,

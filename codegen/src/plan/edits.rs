@@ -119,6 +119,23 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
                         .and_then(|s| s.edit.as_ref())
                         .map(|e| e.rust_name.clone());
                 }
+                MethodKind::DeltaUpdate { item, not_sent, .. } => {
+                    if let Some(s) = named_struct(structs, item)
+                        && let StructKind::ODataType { odata_name } = &s.kind
+                    {
+                        *not_sent = delta_not_sent(model, docs, odata_name, s);
+                        if !not_sent.is_empty() {
+                            let list: Vec<String> = not_sent
+                                .iter()
+                                .map(|(json, why)| format!("`{json}` ({why})"))
+                                .collect();
+                            m.docs.paragraph(format!(
+                                "Never sent in an item, whatever it holds: {}.",
+                                list.join("; ")
+                            ));
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -182,6 +199,23 @@ fn service_set(model: &Model, docs: &DocsFacts, owner: &str, property: &str) -> 
             .filter(|p| p.read_only)
             .map(|p| format!("documented as read-only ({})", p.at))
     })
+}
+
+/// What a delta item of `owner` leaves out: what an update may not change,
+/// but the key, by which a delta payload may name the entity it changes or
+/// removes.
+fn delta_not_sent(
+    model: &Model,
+    docs: &DocsFacts,
+    owner: &str,
+    s: &super::StructPlan,
+) -> Vec<(String, String)> {
+    let key = model.key(owner);
+    s.fields
+        .iter()
+        .filter(|f| !key.iter().any(|k| k.name == f.json))
+        .filter_map(|f| why_read_only(model, docs, owner, &f.json).map(|why| (f.json.clone(), why)))
+        .collect()
 }
 
 /// Why an update may not change `property` of `owner`: the metadata or

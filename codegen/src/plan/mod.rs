@@ -297,8 +297,14 @@ pub enum MethodKind {
         ty: RustType,
         read_only: Vec<ReadOnlyField>,
     },
-    /// Delta `PATCH` of a collection, in chunks.
-    DeltaUpdate { item: RustType, max_items: usize },
+    /// Delta `PATCH` of a collection, in chunks. `not_sent` are the item's
+    /// properties (OData name, why) an update may not carry, key excepted
+    /// (a delta item may name its entity by key): left out of every item.
+    DeltaUpdate {
+        item: RustType,
+        max_items: usize,
+        not_sent: Vec<(String, String)>,
+    },
     /// `GET` one entity.
     Get { ty: RustType, options: RustType },
     /// `PATCH` one entity, with an edit as its body.

@@ -76,9 +76,25 @@ impl<T> DeltaChange<T> {
 
 impl<T: Serialize> Serialize for DeltaChange<T> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        SentChange {
+            change: self,
+            not_sent: &[],
+        }
+        .serialize(s)
+    }
+}
+
+/// A change as sent: without the properties the update may not carry.
+struct SentChange<'a, T> {
+    change: &'a DeltaChange<T>,
+    not_sent: &'a [&'a str],
+}
+
+impl<T: Serialize> Serialize for SentChange<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
         use serde::ser::SerializeMap as _;
-        let v = serde_json::to_value(self.item()).map_err(S::Error::custom)?;
+        let v = serde_json::to_value(self.change.item()).map_err(S::Error::custom)?;
         let serde_json::Value::Object(map) = v else {
             return Err(S::Error::custom(
                 "a delta item must serialise to a JSON object",
@@ -88,10 +104,13 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
         // carry `@removed` among its unknown properties: sent again as it is,
         // an upsert would read as a removal, and a removal would say
         // `@removed` twice. The change says which it is.
-        let rest = map
-            .iter()
-            .filter(|(k, _)| *k != "@odata.type" && *k != "@removed");
-        match self {
+        // A fetched item carries what the service set (`deleted` on an
+        // identity mapping): sent back, the update would carry properties
+        // its documented body does not have.
+        let rest = map.iter().filter(|(k, _)| {
+            *k != "@odata.type" && *k != "@removed" && !self.not_sent.contains(&k.as_str())
+        });
+        match self.change {
             DeltaChange::Upsert(_) => {
                 let mut m = s.serialize_map(None)?;
                 if let Some(t) = map.get("@odata.type") {
@@ -122,22 +141,51 @@ impl<T: Serialize> Serialize for DeltaChange<T> {
 }
 
 /// The request body of a delta update.
-#[derive(Serialize, Debug)]
+#[derive(Debug)]
 pub struct DeltaPayload<'a, T> {
     /// The `@context` annotation, `#$delta`.
-    #[serde(rename = "@context")]
     pub context: &'static str,
     /// The changes, in order.
     pub value: &'a [DeltaChange<T>],
+    /// Properties left out of every item ([`DeltaOptions::not_sent`]).
+    pub not_sent: &'a [&'a str],
 }
 
 impl<'a, T> DeltaPayload<'a, T> {
-    /// A delta body of `value`.
+    /// A delta body of `value`, items sent whole.
     pub fn new(value: &'a [DeltaChange<T>]) -> Self {
         Self {
             context: "#$delta",
             value,
+            not_sent: &[],
         }
+    }
+
+    /// The same body with `properties` left out of every item.
+    pub fn not_sending(self, properties: &'a [&'a str]) -> Self {
+        Self {
+            not_sent: properties,
+            ..self
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for DeltaPayload<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        struct Items<'b, T>(&'b [DeltaChange<T>], &'b [&'b str]);
+        impl<T: Serialize> Serialize for Items<'_, T> {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|change| SentChange {
+                    change,
+                    not_sent: self.1,
+                }))
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("@context", self.context)?;
+        m.serialize_entry("value", &Items(self.value, self.not_sent))?;
+        m.end()
     }
 }
 
@@ -238,6 +286,10 @@ pub struct DeltaOptions {
     /// Stop at the first failed chunk (default true: later changes may depend
     /// on earlier ones). When false every chunk is attempted.
     pub stop_on_error: bool,
+    /// Properties never sent in an item, whatever it holds: those the update
+    /// may not carry, such as what the service sets. The generated
+    /// `delta_update` methods pass their type's list; default none.
+    pub not_sent: &'static [&'static str],
 }
 
 impl Default for DeltaOptions {
@@ -245,6 +297,7 @@ impl Default for DeltaOptions {
         Self {
             chunk_size: MAX_DELTA_CHUNK,
             stop_on_error: true,
+            not_sent: &[],
         }
     }
 }
@@ -298,7 +351,7 @@ where
         let slice = &changes[start..end];
         let request = client
             .request(http::Method::PATCH, path.clone())
-            .json(&DeltaPayload::new(slice));
+            .json(&DeltaPayload::new(slice).not_sending(options.not_sent));
         // A 2xx applied the chunk whatever its body says: a body that
         // cannot be read must not send the changes again.
         let (result, returned_error) = match request.execute_success().await {

@@ -284,6 +284,7 @@ async fn continue_on_error_and_chunk_size_validation() {
         DeltaOptions {
             chunk_size: 10,
             stop_on_error: false,
+            ..DeltaOptions::default()
         },
     )
     .await
@@ -364,4 +365,65 @@ fn a_stray_removed_annotation_is_not_sent_again() {
         ),
         "{removal}"
     );
+}
+
+/// A fetched identity mapping carries what the service set (`deleted`,
+/// which the documented update body does not have). Sent back through the
+/// generated `delta_update`, an upsert or a removal leaves it out, and keeps
+/// the key (a delta item may name its entity by key) and everything else.
+#[tokio::test]
+async fn generated_delta_updates_leave_out_what_the_update_may_not_carry() {
+    use graph_migrations::models::SharePointUserIdentityMapping;
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(MAPPINGS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&server)
+        .await;
+    let fetched: SharePointUserIdentityMapping = serde_json::from_value(json!({
+        "id": "m1",
+        "deleted": {"state": "softDeleted"},
+        "sourceOrganizationId": "00000000-0000-0000-0000-000000000001",
+        "sourceUserIdentity": {"userPrincipalName": "a@contoso.com"},
+        "newProperty": 1
+    }))
+    .unwrap();
+    let report = client(&server)
+        .solutions()
+        .share_point()
+        .migrations()
+        .cross_organization_user_mappings()
+        .delta_update(vec![
+            DeltaChange::Upsert(fetched.clone()),
+            DeltaChange::remove(fetched),
+        ])
+        .await
+        .unwrap();
+    assert!(report.is_complete());
+    let requests = server.received_requests().await.unwrap();
+    let body: Value = requests[0].body_json().unwrap();
+    for item in body["value"].as_array().unwrap() {
+        let keys: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert!(!keys.contains(&"deleted"), "{item}");
+        for kept in [
+            "id",
+            "sourceOrganizationId",
+            "sourceUserIdentity",
+            "newProperty",
+        ] {
+            assert!(keys.contains(&kept), "{kept} missing from {item}");
+        }
+    }
+    assert_eq!(body["value"][1]["@removed"]["reason"], "deleted");
+    // Items serialised on their own (no update in sight) are sent whole.
+    let whole = serde_json::to_value(DeltaPayload::new(&[DeltaChange::Upsert(
+        json!({"deleted": 1}),
+    )]))
+    .unwrap();
+    assert_eq!(whole["value"][0]["deleted"], 1);
 }

@@ -46,6 +46,8 @@ impl CrossOrganizationUserMappingsRequestBuilder {
     /// **Success**: `200 OK`.
     ///
     /// Documentation: <https://learn.microsoft.com/graph/api/sharepointuseridentitymapping-update?view=graph-rest-beta>
+    ///
+    /// Never sent in an item, whatever it holds: `deleted` (not in the request body of the documented update (graph-docs/api/sharepointuseridentitymapping-update.md)).
     pub async fn delta_update(
         &self,
         changes: Vec<
@@ -59,7 +61,17 @@ impl CrossOrganizationUserMappingsRequestBuilder {
             crate::models::SharePointUserIdentityMapping,
         >,
     > {
-        crate::runtime::delta::delta_update(&self.client, self.path.clone(), changes, 50)
+        let options = crate::runtime::delta::DeltaOptions {
+            chunk_size: 50,
+            not_sent: &["deleted"],
+            ..Default::default()
+        };
+        crate::runtime::delta::delta_update_with(
+                &self.client,
+                self.path.clone(),
+                changes,
+                options,
+            )
             .await
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationUserMappings/{sharePointUserIdentityMappingId}`: one item by its key.
