@@ -363,9 +363,15 @@ fn table(
                 let row_line = cells
                     .first()
                     .map_or(lines.line(row_range.start), |c| lines.line(c.1.start));
-                let missing = cells.iter().filter(|c| c.1.is_empty()).count();
                 // pulldown-cmark pads short rows and drops surplus cells:
                 // either means the row does not say what its columns mean.
+                // A padded cell and a cell written empty (`|id|String||`)
+                // look alike to it, so the row's own text says how many
+                // cells were written.
+                let written = text
+                    .get(row_range.clone())
+                    .map_or(cells.len(), written_cells);
+                let missing = header.len().saturating_sub(written);
                 let last_end = cells.last().map_or(row_range.start, |c| c.1.end);
                 let surplus = text
                     .get(last_end..row_range.end)
@@ -401,6 +407,29 @@ fn table(
         i += 1;
     }
     Block::Table { header, rows, line }
+}
+
+/// How many cells a table row's source writes: its text split at the pipes
+/// that are not escaped (`\|`), one leading and one trailing pipe aside.
+/// GitHub's tables split there before reading code spans, and so does
+/// pulldown-cmark.
+fn written_cells(row: &str) -> usize {
+    let row = row.trim();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let row = match row.strip_suffix('|') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => row,
+    };
+    let mut count = 1;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' => escaped = !escaped,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count
 }
 
 fn cells(

@@ -687,6 +687,36 @@ fn malformed_markdown_gives_located_warnings() {
     assert_eq!(response.json.as_deref(), Some("{ \"a\": 1,, }"));
 }
 
+/// A cell written empty (`|c|String||`) is a cell: its row is kept with an
+/// empty description. Only a row that writes fewer cells than the header
+/// is skipped; an escaped pipe is text, not a cell boundary.
+#[test]
+fn an_empty_cell_keeps_its_row() {
+    let text = "---\ntitle: \"Update x\"\ndoc_type: apiPageType\n---\n# Update x\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|c|String||\n|a|String|\n|d|String|Either \\| or not.|\n| e | String |  |\n";
+    let page = page::parse("api/x.md", text);
+    let pf = extract(&page, Precedence::Current);
+    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with("api/x.md:18:") && warnings[0].contains("2 of 3 columns"),
+        "{warnings:#?}"
+    );
+    let op = pf.operation.unwrap();
+    let names: Vec<&str> = op.request_body.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["c", "d", "e"]);
+    assert_eq!(
+        op.request_body[0]
+            .description
+            .as_deref()
+            .unwrap_or_default(),
+        ""
+    );
+    assert_eq!(
+        op.request_body[1].description.as_deref(),
+        Some("Either | or not.")
+    );
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
