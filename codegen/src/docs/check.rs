@@ -22,6 +22,10 @@ pub enum FindingClass {
     NotInMetadata,
     /// A type or its collection-ness differs.
     Type,
+    /// A name matches only when letter case is ignored: JSON names are
+    /// case-sensitive, so the documented spelling would not reach the
+    /// property.
+    Case,
     /// Enum members differ (beyond `unknownFutureValue`).
     Enum,
     /// An operation's binding or parameters differ.
@@ -33,9 +37,10 @@ pub enum FindingClass {
 }
 
 impl FindingClass {
-    pub const ALL: [FindingClass; 6] = [
+    pub const ALL: [FindingClass; 7] = [
         FindingClass::NotInMetadata,
         FindingClass::Type,
+        FindingClass::Case,
         FindingClass::Enum,
         FindingClass::Operation,
         FindingClass::Example,
@@ -47,6 +52,7 @@ impl FindingClass {
             FindingClass::NotInMetadata => "not-in-metadata",
             FindingClass::Undocumented => "undocumented",
             FindingClass::Type => "type",
+            FindingClass::Case => "case",
             FindingClass::Enum => "enum",
             FindingClass::Operation => "operation",
             FindingClass::Example => "example",
@@ -58,6 +64,9 @@ impl FindingClass {
             FindingClass::NotInMetadata => "Documented but absent from the metadata",
             FindingClass::Undocumented => "In the metadata but undocumented",
             FindingClass::Type => "Type or collection-ness differs",
+            FindingClass::Case => {
+                "Name spelled in other letter case (JSON names are case-sensitive)"
+            }
             FindingClass::Enum => "Enum members differ",
             FindingClass::Operation => "Operation binding or parameters differ",
             FindingClass::Example => "Example JSON does not decode into the metadata's types",
@@ -127,6 +136,15 @@ impl Ctx<'_> {
             patch,
         });
     }
+}
+
+/// A documented name that matches a declared one only when letter case is
+/// ignored.
+fn spelled_apart(documented: &str, declared: &str) -> String {
+    format!(
+        "the docs spell `{documented}`, the metadata `{declared}`: JSON names are case-sensitive, \
+         so a value written as documented would not reach the property"
+    )
 }
 
 /// Compares the facts with the model of the slice.
@@ -310,6 +328,16 @@ fn properties(cx: &mut Ctx<'_>, s: &crate::model::StructDef, doc: &TypeDoc) {
                 );
             }
             Some(m) => {
+                if m.name != name.as_str() {
+                    cx.push(
+                        FindingClass::Case,
+                        subject.clone(),
+                        spelled_apart(name, m.name),
+                        Some(&p.at),
+                        Some(m.line),
+                        None,
+                    );
+                }
                 if !same_type(model, &p.type_name, p.collection, m.ty) {
                     cx.push(
                         FindingClass::Type,
@@ -676,6 +704,14 @@ fn node_request(
                 ),
                 Some(&p.at),
                 Some(s.pos.line),
+                None,
+            ),
+            Some(d) if d.name != p.name => cx.push(
+                FindingClass::Case,
+                format!("{subject} body/{}", p.name),
+                format!("request body: {}", spelled_apart(&p.name, &d.name)),
+                Some(&p.at),
+                Some(d.pos.line),
                 None,
             ),
             Some(d) if !same_type(model, &p.type_name, p.collection, &d.ty) => cx.push(

@@ -577,6 +577,13 @@ fn one_planted_disagreement_of_each_class_is_found() {
         "POST /solutions/migrations/crossTenantMigrationJobs/migrate",
     );
     std::fs::remove_file(tmp.join("crosstenantmigrationjob-migrate.md")).unwrap();
+    // case: a request body row spelled with a capital.
+    edit(
+        &tmp,
+        "graph-docs/api/crosstenantmigrationjob-update.md",
+        "|completeAfterDateTime|DateTimeOffset|",
+        "|CompleteAfterDateTime|DateTimeOffset|",
+    );
     // example: a JSON value of the wrong kind.
     let get = "graph-docs/api/crosstenantmigrationjob-get.md";
     let text = std::fs::read_to_string(tmp.join(get)).unwrap();
@@ -643,6 +650,14 @@ fn one_planted_disagreement_of_each_class_is_found() {
             .as_deref()
             .unwrap()
             .contains("Type=\"Collection(graph.crossTenantMigrationJob)\"")
+    );
+    let f = found(FindingClass::Case, "body/CompleteAfterDateTime");
+    assert!(
+        f.message.contains(
+            "the docs spell `CompleteAfterDateTime`, the metadata `completeAfterDateTime`"
+        ),
+        "{}",
+        f.message
     );
     let f = found(FindingClass::Example, "$.displayName");
     assert!(f.message.contains("expected a string"), "{}", f.message);
