@@ -32,18 +32,23 @@ pub enum FindingClass {
     Operation,
     /// An example's JSON does not decode into the metadata's types.
     Example,
+    /// What `docs-refresh` could not read: a table row skipped, an example
+    /// that is not JSON, a code block left open, an annotation comment that
+    /// does not parse. Its facts are missing from the rest of the report.
+    Unread,
     /// In the metadata, but no page documents it (last: the least actionable).
     Undocumented,
 }
 
 impl FindingClass {
-    pub const ALL: [FindingClass; 7] = [
+    pub const ALL: [FindingClass; 8] = [
         FindingClass::NotInMetadata,
         FindingClass::Type,
         FindingClass::Case,
         FindingClass::Enum,
         FindingClass::Operation,
         FindingClass::Example,
+        FindingClass::Unread,
         FindingClass::Undocumented,
     ];
 
@@ -56,6 +61,7 @@ impl FindingClass {
             FindingClass::Enum => "enum",
             FindingClass::Operation => "operation",
             FindingClass::Example => "example",
+            FindingClass::Unread => "unread",
         }
     }
 
@@ -70,6 +76,9 @@ impl FindingClass {
             FindingClass::Enum => "Enum members differ",
             FindingClass::Operation => "Operation binding or parameters differ",
             FindingClass::Example => "Example JSON does not decode into the metadata's types",
+            FindingClass::Unread => {
+                "Documentation the extractor could not read (its facts are missing)"
+            }
         }
     }
 
@@ -155,6 +164,19 @@ pub fn check(facts: &DocsFacts, model: &Model) -> Report {
     };
     types(&mut cx, facts);
     operations(&mut cx, facts);
+    // What could not be read is a disagreement nobody can see otherwise:
+    // `docs-refresh` printed it once, and its facts are simply absent.
+    // Examples that are not JSON are in the `example` class already.
+    for w in facts.warnings.iter().filter(|w| !w.is_unparsed_example()) {
+        cx.push(
+            FindingClass::Unread,
+            w.at.to_string(),
+            w.message.clone(),
+            Some(&w.at),
+            None,
+            None,
+        );
+    }
     cx.findings.sort();
     cx.findings.dedup();
     Report {

@@ -698,7 +698,10 @@ fn example(page: &mut Page, s: &InSection<'_>, kind: &str) -> Option<Example> {
             Err(e) => {
                 page.warn(
                     line + 1 + json_start.unwrap_or(0) + e.line().saturating_sub(1),
-                    format!("invalid JSON in the {kind} example ({e}): kept verbatim, not decoded"),
+                    format!(
+                        "{} {kind} example ({e}): kept verbatim, not decoded",
+                        Warning::UNPARSED_EXAMPLE
+                    ),
                 );
                 false
             }

@@ -57,6 +57,17 @@ pub struct Warning {
     pub message: String,
 }
 
+impl Warning {
+    /// How the warning for an example that is not JSON begins: `docs-check`
+    /// reports such examples in its `example` class already.
+    pub const UNPARSED_EXAMPLE: &'static str = "invalid JSON in the";
+
+    /// Whether this says an example is not JSON.
+    pub fn is_unparsed_example(&self) -> bool {
+        self.message.starts_with(Self::UNPARSED_EXAMPLE)
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.at, self.message)
