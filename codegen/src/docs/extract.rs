@@ -475,6 +475,12 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
                 }
             }
             Block::Table { header, rows, .. } => table(page, s, header, rows, &mut op),
+            // The request line is read wherever the section says it is,
+            // whatever the block is annotated as: a page whose request is
+            // missed cannot be matched to its operation at all.
+            Block::Code { .. } if s.under(&["http request"]) => {
+                http_requests(page, s.block, &mut op)
+            }
             Block::Code { .. } => {
                 let kind = match annotated {
                     Some("request") => Some("request"),
@@ -484,14 +490,10 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
                     None if s.innermost().contains("response") => Some("response"),
                     None => None,
                 };
-                match kind {
-                    Some(kind) => {
-                        if let Some(e) = example(page, s, kind) {
-                            op.examples.push(e);
-                        }
-                    }
-                    None if s.under(&["http request"]) => http_requests(page, s.block, &mut op),
-                    None => {}
+                if let Some(kind) = kind
+                    && let Some(e) = example(page, s, kind)
+                {
+                    op.examples.push(e);
                 }
             }
             _ => {}
@@ -499,6 +501,17 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
     }
     for e in &op.examples {
         placeholders(page, e, &mut op.todos);
+    }
+    if op.http_requests.is_empty() {
+        let line = sections
+            .iter()
+            .find(|s| s.under(&["http request"]))
+            .map_or(1, |s| s.block.line());
+        page.warn(
+            line,
+            "no request line (`METHOD /path`) under \"HTTP request\": the page's permissions, errors \
+             and examples are tied to no operation",
+        );
     }
     op
 }
@@ -659,8 +672,10 @@ pub const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 
 /// `POST /x/y` (or a full URL) → `("POST", "/x/y")`.
 pub fn request_line(line: &str) -> Option<(String, String)> {
-    let (method, rest) = line.trim().split_once(' ')?;
-    if !METHODS.contains(&method) {
+    let (method, rest) = line.trim().split_once(char::is_whitespace)?;
+    // HTTP methods are case-sensitive, but a page that writes `get` means GET.
+    let method = method.to_ascii_uppercase();
+    if !METHODS.contains(&method.as_str()) {
         return None;
     }
     let path = rest.trim();
@@ -668,8 +683,7 @@ pub fn request_line(line: &str) -> Option<(String, String)> {
         .strip_prefix("https://graph.microsoft.com/beta")
         .or_else(|| path.strip_prefix("https://graph.microsoft.com/v1.0"))
         .unwrap_or(path);
-    path.starts_with('/')
-        .then(|| (method.to_string(), path.to_string()))
+    path.starts_with('/').then(|| (method, path.to_string()))
 }
 
 fn example(page: &mut Page, s: &InSection<'_>, kind: &str) -> Option<Example> {

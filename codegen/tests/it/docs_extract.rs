@@ -758,6 +758,43 @@ fn an_empty_cell_keeps_its_row() {
     );
 }
 
+/// The request line is read under "HTTP request" however its block is
+/// annotated and however the method is written; a page with none says so,
+/// since its facts then belong to no operation.
+#[test]
+fn request_lines_are_read_or_their_absence_reported() {
+    let page_with = |request: &str| {
+        format!(
+            "---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n# Get x\n\n## HTTP request\n\n{request}\n\n## Response\n\nOK.\n"
+        )
+    };
+    for (block, method) in [
+        (
+            "<!-- {\n  \"blockType\": \"request\"\n}\n-->\n```http\nPOST /x\n```",
+            "POST",
+        ),
+        ("```http\nget\t/x\n```", "GET"),
+    ] {
+        let page = page::parse("api/x.md", &page_with(block));
+        let pf = extract(&page, Precedence::Current);
+        let op = pf.operation.unwrap();
+        assert_eq!(op.http_requests.len(), 1, "{block}");
+        assert_eq!(op.http_requests[0].method, method);
+        assert_eq!(op.http_requests[0].path, "/x");
+        assert!(op.examples.is_empty(), "{block}");
+        assert!(pf.warnings.is_empty(), "{:?}", pf.warnings);
+    }
+    let page = page::parse("api/x.md", &page_with("```http\nFETCH /x\n```"));
+    let pf = extract(&page, Precedence::Current);
+    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("api/x.md:9:") && w.contains("no request line")),
+        "{warnings:#?}"
+    );
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
