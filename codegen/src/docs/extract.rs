@@ -394,15 +394,38 @@ fn param(page: &Page, header: &[String], row: &Row) -> Option<ParamDoc> {
     })
 }
 
-/// The backticked values after "possible values are".
+/// The backticked values of the sentence "possible values are", and of
+/// the one Graph adds for an evolvable enum: "Use the `Prefer:
+/// include-unknown-enum-members` request header to get the following values
+/// in this evolvable enum: `x`, `y`."
 fn possible_values(description: &str) -> Vec<String> {
+    // ASCII lowercasing keeps every byte where it was: offsets carry over.
     let lower = description.to_ascii_lowercase();
     let Some(i) = lower.find("possible values are") else {
         return Vec::new();
     };
-    let rest = &description[i..];
-    let rest = rest.split(". ").next().unwrap_or(rest);
-    rest.split('`')
+    let mut values = backticked(sentence(&description[i..]));
+    if let Some(j) = lower[i..].find("following values in this evolvable enum") {
+        let rest = &description[i + j..];
+        let listed = rest.split_once(':').map_or(rest, |(_, after)| after);
+        values.extend(backticked(sentence(listed)));
+    }
+    values
+}
+
+/// `text` up to the end of its first sentence: a full stop followed by a
+/// space and a capital (so that "e.g. this" does not end it).
+fn sentence(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let end = (0..bytes.len().saturating_sub(2))
+        .find(|&k| bytes[k] == b'.' && bytes[k + 1] == b' ' && bytes[k + 2].is_ascii_uppercase())
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The texts between pairs of backticks.
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
         .skip(1)
         .step_by(2)
         .map(str::to_string)

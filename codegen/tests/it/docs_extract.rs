@@ -795,6 +795,28 @@ fn request_lines_are_read_or_their_absence_reported() {
     );
 }
 
+/// Graph's evolvable enums list their later members in a sentence of their
+/// own after "possible values are"; both sentences count, the header name
+/// between them does not, and a note with "e.g." does not end the list.
+#[test]
+fn evolvable_enum_members_after_the_first_sentence_count() {
+    let text = "---\ntitle: \"thing resource type\"\ndoc_type: resourcePageType\n---\n# thing resource type\n\n## Properties\n\n|Property|Type|Description|\n|:---|:---|:---|\n|state|thingState|The state. The possible values are: `on` (e.g. lit), `off`, `unknownFutureValue`. Use the `Prefer: include-unknown-enum-members` request header to get the following values in this [evolvable enum](/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations): `dimmed`, `broken`. Other text names `nothing`.|\n";
+    let page = page::parse("resources/thing.md", text);
+    let pf = extract(&page, Precedence::Current);
+    let (_, state) = pf
+        .types
+        .iter()
+        .find(|(n, _)| n == "thingState")
+        .expect("the enum's members");
+    let members: Vec<&str> = state.members.keys().map(String::as_str).collect();
+    assert_eq!(
+        members,
+        ["broken", "dimmed", "off", "on", "unknownFutureValue"],
+        "{members:?}"
+    );
+    assert_eq!(state.members["on"].description.as_deref(), Some("e.g. lit"));
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
