@@ -262,6 +262,7 @@ fn types(cx: &mut Ctx<'_>, facts: &DocsFacts) {
             if doc.at.is_some() {
                 properties(cx, s, doc);
             }
+            base_type(cx, s, doc);
         } else if let Some(e) = find_enum(model, name) {
             documented.insert(e.name.clone());
             enum_members(cx, e, doc);
@@ -292,6 +293,33 @@ fn types(cx: &mut Ctx<'_>, facts: &DocsFacts) {
             );
         }
     }
+}
+
+/// The documented base type against the metadata's, by local name (the
+/// sentence "Inherits from entity." names no namespace).
+fn base_type(cx: &mut Ctx<'_>, s: &crate::model::StructDef, doc: &TypeDoc) {
+    let Some(documented) = doc.base_type.as_deref() else {
+        return;
+    };
+    let declared = s.base_type.as_deref().map(local);
+    if declared == Some(local(documented)) {
+        return;
+    }
+    cx.push(
+        FindingClass::Type,
+        s.name.clone(),
+        format!(
+            "the docs say `{}` inherits from `{documented}`, the metadata {}",
+            local(&s.name),
+            match declared {
+                Some(b) => format!("from `{b}`"),
+                None => "from nothing".to_string(),
+            }
+        ),
+        doc.at.as_ref(),
+        Some(s.pos.line),
+        None,
+    );
 }
 
 fn properties(cx: &mut Ctx<'_>, s: &crate::model::StructDef, doc: &TypeDoc) {

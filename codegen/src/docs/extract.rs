@@ -168,6 +168,17 @@ fn resource(page: &mut Page, sections: &[InSection<'_>], out: &mut PageFacts) {
         .and_then(|t| t.strip_suffix(" resource type"))
         .map(|t| t.trim().to_string());
     for s in sections {
+        // "Inherits from [entity](../resources/entity.md)." under the title.
+        if let Block::Paragraph { text, .. } = s.block
+            && doc.base_type.is_none()
+            && let Some(rest) = text.strip_prefix("Inherits from ")
+            && let Some(base) = rest
+                .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+                .next()
+                .filter(|b| !b.is_empty())
+        {
+            doc.base_type = Some(base.to_string());
+        }
         if let Some(json) = s.annotation
             && json.get("blockType").and_then(|v| v.as_str()) == Some("resource")
         {
@@ -176,10 +187,11 @@ fn resource(page: &mut Page, sections: &[InSection<'_>], out: &mut PageFacts) {
                 doc.qualified_name = Some(t.to_string());
                 name = Some(local(t).to_string());
             }
-            doc.base_type = json
-                .get("baseType")
-                .and_then(|v| v.as_str())
-                .map(str::to_string);
+            // The annotation's qualified name wins over the sentence's
+            // local one; an annotation without one leaves the sentence's.
+            if let Some(base) = json.get("baseType").and_then(|v| v.as_str()) {
+                doc.base_type = Some(base.to_string());
+            }
             if let Block::Code { .. } = s.block {
                 doc.json_representation = example(page, s, "resource");
             }

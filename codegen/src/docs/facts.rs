@@ -148,7 +148,8 @@ pub struct TypeDoc {
     pub qualified_name: Option<String>,
     pub at: Option<Source>,
     pub description: Option<Text>,
-    /// `microsoft.graph.entity`, from the annotation or "Inherits from".
+    /// `microsoft.graph.entity` from the resource annotation, or `entity`
+    /// from the sentence "Inherits from entity." when the annotation names none.
     pub base_type: Option<String>,
     pub properties: BTreeMap<String, PropertyDoc>,
     /// Navigation properties (the Relationships table).

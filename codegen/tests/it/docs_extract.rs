@@ -580,6 +580,13 @@ fn one_planted_disagreement_of_each_class_is_found() {
         "POST /solutions/migrations/crossTenantMigrationJobs/migrate",
     );
     std::fs::remove_file(tmp.join("crosstenantmigrationjob-migrate.md")).unwrap();
+    // type: a documented base type the metadata does not have.
+    edit(
+        &tmp,
+        "graph-docs/resources/sharepointsitemigrationtaskparameters.md",
+        "Inherits from [sharePointMigrationTaskParameters](../resources/sharepointmigrationtaskparameters.md).",
+        "Inherits from [entity](../resources/entity.md).",
+    );
     // unread: a row with a cell too few, skipped by the extractor.
     edit(
         &tmp,
@@ -660,6 +667,14 @@ fn one_planted_disagreement_of_each_class_is_found() {
             .as_deref()
             .unwrap()
             .contains("Type=\"Collection(graph.crossTenantMigrationJob)\"")
+    );
+    let f = found(FindingClass::Type, "sharePointSiteMigrationTaskParameters");
+    assert!(
+        f.message.contains(
+            "inherits from `entity`, the metadata from `sharePointMigrationTaskParameters`"
+        ),
+        "{}",
+        f.message
     );
     let f = found(
         FindingClass::Unread,
