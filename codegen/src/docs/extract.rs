@@ -809,23 +809,124 @@ fn placeholders(page: &Page, e: &Example, todos: &mut Vec<Todo>) {
     }
 }
 
-/// The line (from 0) of the last named key of a JSON path (`$.a.b[2]` →
-/// the first line holding `"b"`), 0 when there is none: enough to point a
-/// reader at a value.
+/// The line (from 0) where the value at a JSON path (`$.value[1].id`, as
+/// the walks over examples write paths) is written: the line of its key in
+/// an object, of the value itself in an array; 0 when the text holds no
+/// such path (or is not JSON). Reads the text as JSON, keeping the path of
+/// the value at hand, so that `id` in `value[1]` is not taken for the first
+/// `"id"` of the text.
 pub fn key_line(json: &str, path: &str) -> usize {
-    let key = path
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .split('[')
-        .next()
-        .unwrap_or("");
-    if key.is_empty() || key == "$" {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            key_line: usize,
+        },
+        Array {
+            index: usize,
+        },
+    }
+    fn path_of(stack: &[Frame]) -> String {
+        let mut p = String::from("$");
+        for f in stack {
+            match f {
+                Frame::Object { key: Some(k), .. } => {
+                    p.push('.');
+                    p.push_str(k);
+                }
+                Frame::Object { key: None, .. } => {}
+                Frame::Array { index } => p.push_str(&format!("[{index}]")),
+            }
+        }
+        p
+    }
+    if path == "$" {
         return 0;
     }
-    json.lines()
-        .position(|l| l.contains(&format!("\"{key}\"")))
-        .unwrap_or(0)
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut line = 0;
+    let mut chars = json.chars().peekable();
+    // Whether the next string is an object's key.
+    let mut expecting_key = false;
+    // The line where the value about to start is named: its key's line in
+    // an object, its own in an array.
+    let at_value = |stack: &[Frame], line: usize| -> Option<usize> {
+        (path_of(stack) == path).then(|| match stack.last() {
+            Some(Frame::Object { key_line, .. }) => *key_line,
+            _ => line,
+        })
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '{' | '[' => {
+                if let Some(l) = at_value(&stack, line) {
+                    return l;
+                }
+                if c == '{' {
+                    stack.push(Frame::Object {
+                        key: None,
+                        key_line: line,
+                    });
+                    expecting_key = true;
+                } else {
+                    stack.push(Frame::Array { index: 0 });
+                }
+            }
+            '}' | ']' => {
+                stack.pop();
+                expecting_key = false;
+            }
+            ',' => match stack.last_mut() {
+                Some(Frame::Object { key, .. }) => {
+                    *key = None;
+                    expecting_key = true;
+                }
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            '"' => {
+                let mut text = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(escaped) = chars.next() {
+                                text.push(escaped);
+                            }
+                        }
+                        '\n' => {
+                            line += 1;
+                            text.push(c);
+                        }
+                        _ => text.push(c),
+                    }
+                }
+                if expecting_key {
+                    if let Some(Frame::Object { key, key_line }) = stack.last_mut() {
+                        *key = Some(text);
+                        *key_line = line;
+                    }
+                    expecting_key = false;
+                } else if let Some(l) = at_value(&stack, line) {
+                    return l;
+                }
+            }
+            c if c.is_whitespace() || c == ':' => {}
+            _ => {
+                // A number, `true`, `false` or `null`.
+                if let Some(l) = at_value(&stack, line) {
+                    return l;
+                }
+                while chars
+                    .peek()
+                    .is_some_and(|n| !matches!(n, ',' | '}' | ']') && !n.is_whitespace())
+                {
+                    chars.next();
+                }
+            }
+        }
+    }
+    0
 }
 
 /// The line (from 0) of a string value at a JSON path: after the line of

@@ -832,6 +832,46 @@ fn evolvable_enum_members_after_the_first_sentence_count() {
     assert_eq!(state.members["on"].description.as_deref(), Some("e.g. lit"));
 }
 
+/// A JSON path's line is where that path's key is written, not the first
+/// line that mentions the key anywhere in the text.
+#[test]
+fn json_paths_are_located_at_their_own_key() {
+    use migrations_codegen::docs::extract::key_line;
+    let json = r##"{
+  "value": [
+    {
+      "targetGroupIdentity": {
+        "id": "a"
+      }
+    },
+    {
+      "@odata.type": "#x",
+      "sourceGroupIdentity": {"id": "b", "flags": [true, null, 3]},
+      "escaped \" key": 1,
+      "text": "a \"quoted\" value, with [brackets] and {braces}",
+      "id": "c"
+    }
+  ]
+}"##;
+    let cases = [
+        ("$", 0),
+        ("$.value", 1),
+        ("$.value[0]", 2),
+        ("$.value[0].targetGroupIdentity.id", 4),
+        ("$.value[1]", 7),
+        ("$.value[1].@odata.type", 8),
+        ("$.value[1].sourceGroupIdentity.id", 9),
+        ("$.value[1].sourceGroupIdentity.flags[2]", 9),
+        ("$.value[1].escaped \" key", 10),
+        ("$.value[1].id", 12),
+        ("$.value[2]", 0),
+    ];
+    for (path, line) in cases {
+        assert_eq!(key_line(json, path), line, "{path}");
+    }
+    assert_eq!(key_line("{ not json", "$.x"), 0);
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
