@@ -399,7 +399,8 @@ fn param(page: &Page, header: &[String], row: &Row) -> Option<ParamDoc> {
         type_name,
         collection,
         required,
-        todo: todo_count(d) > 0,
+        // A marker in any cell (`|**TODO: name**|…|`) leaves the row unsettled.
+        todo: row.cells.iter().any(|c| c.todos > 0),
         possible_values: possible_values(d),
         description,
         at: page.at(row.line),

@@ -71,6 +71,9 @@ pub struct Cell {
     pub text: String,
     /// Link targets in the cell, in order (`../resources/x.md`).
     pub links: Vec<String>,
+    /// TODO markers in the cell, those in HTML comments (which `text` leaves
+    /// out) included.
+    pub todos: usize,
 }
 
 /// A parsed page.
@@ -310,21 +313,32 @@ fn inline(
 ) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut links = Vec::new();
+    // A marker in text, in a code span or in an HTML comment
+    // (`<!-- TODO: … -->` inside a sentence or a cell) is one.
+    let todo = |page: &mut Page, t: &str, start: usize| {
+        for _ in 0..todo_count(t) {
+            let t = t.trim();
+            let t = t
+                .strip_prefix("<!--")
+                .map_or(t, |r| r.strip_suffix("-->").unwrap_or(r).trim());
+            page.todos.push((t.to_string(), lines.line(start)));
+        }
+    };
     for (e, r) in events {
         match e {
             Event::Text(t) => {
-                for _ in 0..todo_count(t) {
-                    page.todos.push((t.trim().to_string(), lines.line(r.start)));
-                }
+                todo(page, t, r.start);
                 out.push_str(t);
             }
             Event::Code(t) => {
+                todo(page, t, r.start);
                 out.push('`');
                 out.push_str(t);
                 out.push('`');
             }
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::InlineHtml(h) if h.starts_with("<br") => out.push(' '),
+            Event::InlineHtml(h) => todo(page, h, r.start),
             Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
             Event::End(TagEnd::Item) => out.push(' '),
             _ => {}
@@ -442,8 +456,10 @@ fn cells(
     while i < events.len() {
         if let (Event::Start(Tag::TableCell), r) = &events[i] {
             let end = find_end(events, i);
+            let before = page.todos.len();
             let (text, links) = inline(page, lines, &events[i + 1..end]);
-            out.push((Cell { text, links }, r.clone()));
+            let todos = page.todos.len() - before;
+            out.push((Cell { text, links, todos }, r.clone()));
             i = end;
         }
         i += 1;

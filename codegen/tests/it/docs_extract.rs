@@ -872,6 +872,41 @@ fn json_paths_are_located_at_their_own_key() {
     assert_eq!(key_line("{ not json", "$.x"), 0);
 }
 
+/// TODO markers count wherever a page puts them: in an HTML comment inside
+/// a sentence or a cell, in a code span, and in the name or type column of
+/// a row, which then stays unsettled.
+#[test]
+fn todo_markers_in_comments_code_and_any_cell_count() {
+    let text = "---\ntitle: \"Update x\"\ndoc_type: apiPageType\n---\n# Update x\n\nUpdates x. <!-- TODO: say what it returns -->\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|**TODO: name**|**TODO: type**|Settled words.|\n|b|String|Fine <!-- TODO: check -->.|\n|c|String|Set to `TODO` for now.|\n|d|String|Fine.|\n";
+    let page = page::parse("api/x.md", text);
+    let pf = extract(&page, Precedence::Current);
+    let op = pf.operation.unwrap();
+    let unsettled: Vec<(&str, bool)> = op
+        .request_body
+        .iter()
+        .map(|p| (p.name.as_str(), p.todo))
+        .collect();
+    assert_eq!(
+        unsettled,
+        [("TODO: name", true), ("b", true), ("c", true), ("d", false)]
+    );
+    let marked: Vec<(&str, usize)> = op
+        .todos
+        .iter()
+        .map(|t| (t.text.as_str(), t.at.line))
+        .collect();
+    for (text, line) in [
+        ("TODO: say what it returns", 7),
+        ("TODO: check", 20),
+        ("TODO", 21),
+    ] {
+        assert!(
+            marked.contains(&(text, line)),
+            "no {text:?} at {line} in {marked:?}"
+        );
+    }
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
