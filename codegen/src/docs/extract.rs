@@ -587,7 +587,16 @@ fn table(
         }
         return;
     }
-    let status_col = column(header, &["Status code", "Code", "Status", "HTTP status"]);
+    let status_col = column(
+        header,
+        &[
+            "Status code",
+            "Code",
+            "Status",
+            "HTTP status",
+            "HTTP status code",
+        ],
+    );
     if let Some(sc) = status_col
         && (s.under(&["response", "error"]))
     {
@@ -626,6 +635,18 @@ fn table(
                 at: page.at(row.line),
             });
         }
+        return;
+    }
+    if s.under(&["error"]) {
+        // An error table is worth the documented cases it holds: one whose
+        // status column is not recognised would lose them all unseen.
+        page.warn(
+            s.block.line(),
+            format!(
+                "table under an errors heading without a status column (headers: {}): ignored",
+                header.join(", ")
+            ),
+        );
         return;
     }
     let params = if s.under(&["function parameters"]) {

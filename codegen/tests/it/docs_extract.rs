@@ -907,6 +907,41 @@ fn todo_markers_in_comments_code_and_any_cell_count() {
     }
 }
 
+/// An error table headed "HTTP status code" is read; one whose status
+/// column is not recognised is a warning, not documented cases lost unseen.
+#[test]
+fn error_tables_are_read_or_reported() {
+    let page_with = |table: &str| {
+        format!(
+            "---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n# Get x\n\n## HTTP request\n\n```http\nGET /x\n```\n\n## Errors\n\n{table}\n"
+        )
+    };
+    let page = page::parse(
+        "api/x.md",
+        &page_with(
+            "|HTTP status code|Error code|Message|\n|:---|:---|:---|\n|404|notFound|No x.|\n",
+        ),
+    );
+    let pf = extract(&page, Precedence::Current);
+    let op = pf.operation.unwrap();
+    assert_eq!(op.errors.len(), 1, "{:?}", pf.warnings);
+    assert_eq!(op.errors[0].status, 404);
+    assert_eq!(op.errors[0].code.as_deref(), Some("notFound"));
+    let page = page::parse(
+        "api/x.md",
+        &page_with("|Reason|Message|\n|:---|:---|\n|Gone|No x.|\n"),
+    );
+    let pf = extract(&page, Precedence::Current);
+    assert!(pf.operation.unwrap().errors.is_empty());
+    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("api/x.md:15:") && w.contains("without a status column")),
+        "{warnings:#?}"
+    );
+}
+
 /// Only the block that opens a page is its front matter: one opened by an
 /// editor's byte-order mark counts, a later `---` block does not overwrite
 /// the title and is reported where it is.
