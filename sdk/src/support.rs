@@ -646,7 +646,10 @@ macro_rules! edit_object {
             $map.serialize_entry("@odata.type", t)?;
         }
     };
-    (@odata_type not_sent, $self:ident, $map:ident, $sent_elsewhere:ident) => {};
+    (@odata_type not_sent, $self:ident, $map:ident, $sent_elsewhere:ident) => {
+        // An edit with no settable property reads the closure nowhere else.
+        let _ = &$sent_elsewhere;
+    };
 }
 pub(crate) use edit_object;
 
