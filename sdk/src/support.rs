@@ -505,13 +505,30 @@ pub fn overridden(extra: &serde_json::Map<String, serde_json::Value>, key: &str)
     !extra.is_empty() && extra.contains_key(key)
 }
 
+/// Whether an edit sends the `additional_data` entry `key`: it was added
+/// or changed.
+pub fn additional_changed(
+    before: Option<&serde_json::Map<String, serde_json::Value>>,
+    after: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> bool {
+    !after.is_empty()
+        && after
+            .get(key)
+            .is_some_and(|v| before.and_then(|b| b.get(key)) != Some(v))
+}
+
 /// The unknown properties of an edit's body: those added or changed, and
 /// `null` for those removed, except those insisted on (sent as insisted).
+/// An entry named like a known property (`known`) that was removed sends
+/// no `null`: the typed field speaks for that name, and a `null` would clear
+/// the property.
 pub fn edit_additional<M: serde::ser::SerializeMap>(
     map: &mut M,
     before: Option<&serde_json::Map<String, serde_json::Value>>,
     after: &serde_json::Map<String, serde_json::Value>,
     insisted: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
 ) -> Result<(), M::Error> {
     for (k, v) in after {
         if before.and_then(|b| b.get(k)) != Some(v) && !overridden(insisted, k) {
@@ -519,10 +536,9 @@ pub fn edit_additional<M: serde::ser::SerializeMap>(
         }
     }
     if let Some(before) = before {
-        for k in before
-            .keys()
-            .filter(|k| !after.contains_key(*k) && !overridden(insisted, k))
-        {
+        for k in before.keys().filter(|k| {
+            !after.contains_key(*k) && !overridden(insisted, k) && !known.contains(&k.as_str())
+        }) {
             map.serialize_entry(k, &serde_json::Value::Null)?;
         }
     }
@@ -572,11 +588,14 @@ macro_rules! edit_object {
                 use serde::ser::SerializeMap;
                 let base = self.base.as_deref();
                 let mut map = serializer.serialize_map(None)?;
-                // Each key is sent once: what was insisted on wins over
-                // `additional_data`, which wins over the typed field.
+                // Each key is sent once: what was insisted on wins over an
+                // `additional_data` entry added or changed, which wins over
+                // the typed field.
+                let before_extra = base.map(|b| &b.additional_data);
+                let extra = &self.current.additional_data;
                 let sent_elsewhere = |key: &str| {
                     crate::support::overridden(&self.insisted, key)
-                        || crate::support::overridden(&self.current.additional_data, key)
+                        || crate::support::additional_changed(before_extra, extra, key)
                 };
                 crate::support::edit_object!(@odata_type $odata_type, self, map, sent_elsewhere);
                 $(
@@ -584,7 +603,7 @@ macro_rules! edit_object {
                         crate::support::edit_entry(&mut map, $json, base.map(|b| &b.$field), &self.current.$field)?;
                     }
                 )*
-                crate::support::edit_additional(&mut map, base.map(|b| &b.additional_data), &self.current.additional_data, &self.insisted)?;
+                crate::support::edit_additional(&mut map, before_extra, extra, &self.insisted, &["@odata.type", $($json),*])?;
                 for (k, v) in &self.insisted {
                     map.serialize_entry(k, v)?;
                 }

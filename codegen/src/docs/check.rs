@@ -756,28 +756,33 @@ fn node_request(
                 Some(s.pos.line),
                 None,
             ),
-            Some(d) if d.name != p.name => cx.push(
-                FindingClass::Case,
-                format!("{subject} body/{}", p.name),
-                format!("request body: {}", spelled_apart(&p.name, &d.name)),
-                Some(&p.at),
-                Some(d.pos.line),
-                None,
-            ),
-            Some(d) if !same_type(model, &p.type_name, p.collection, &d.ty) => cx.push(
-                FindingClass::Type,
-                format!("{subject} body/{}", p.name),
-                format!(
-                    "the request body types `{}` as {}, the metadata as {}",
-                    p.name,
-                    describe_doc_type(&p.type_name, p.collection),
-                    d.ty
-                ),
-                Some(&p.at),
-                Some(d.pos.line),
-                None,
-            ),
-            Some(_) => {}
+            Some(d) => {
+                if d.name != p.name {
+                    cx.push(
+                        FindingClass::Case,
+                        format!("{subject} body/{}", p.name),
+                        format!("request body: {}", spelled_apart(&p.name, &d.name)),
+                        Some(&p.at),
+                        Some(d.pos.line),
+                        None,
+                    );
+                }
+                if !same_type(model, &p.type_name, p.collection, &d.ty) {
+                    cx.push(
+                        FindingClass::Type,
+                        format!("{subject} body/{}", p.name),
+                        format!(
+                            "the request body types `{}` as {}, the metadata as {}",
+                            p.name,
+                            describe_doc_type(&p.type_name, p.collection),
+                            d.ty
+                        ),
+                        Some(&p.at),
+                        Some(d.pos.line),
+                        None,
+                    );
+                }
+            }
         }
     }
 }

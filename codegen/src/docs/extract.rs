@@ -418,20 +418,28 @@ fn possible_values(description: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut values = backticked(sentence(&description[i..]));
-    if let Some(j) = lower[i..].find("following values in this evolvable enum") {
-        let rest = &description[i + j..];
-        let listed = rest.split_once(':').map_or(rest, |(_, after)| after);
-        values.extend(backticked(sentence(listed)));
+    if let Some(j) = lower[i..].find("in this evolvable enum") {
+        // The values follow the colon of that sentence, or the sentence's
+        // own words when it has none.
+        let own = sentence(&description[i + j..]);
+        let listed = own.split_once(':').map_or(own, |(_, after)| after);
+        values.extend(backticked(listed));
     }
     values
 }
 
-/// `text` up to the end of its first sentence: a full stop followed by a
-/// space and a capital (so that "e.g. this" does not end it).
+/// `text` up to the end of its first sentence: a full stop and a space,
+/// except after "e.g" and "i.e" (so that "(e.g. SharePoint)" does not end it).
 fn sentence(text: &str) -> &str {
     let bytes = text.as_bytes();
-    let end = (0..bytes.len().saturating_sub(2))
-        .find(|&k| bytes[k] == b'.' && bytes[k + 1] == b' ' && bytes[k + 2].is_ascii_uppercase())
+    let end = (0..bytes.len().saturating_sub(1))
+        .find(|&k| {
+            bytes[k] == b'.'
+                && bytes[k + 1] == b' '
+                && !(k >= 3
+                    && (bytes[k - 3..k].eq_ignore_ascii_case(b"e.g")
+                        || bytes[k - 3..k].eq_ignore_ascii_case(b"i.e")))
+        })
         .unwrap_or(text.len());
     &text[..end]
 }
@@ -637,7 +645,7 @@ fn table(
         }
         return;
     }
-    if s.under(&["error"]) {
+    if s.innermost().contains("error") {
         // An error table is worth the documented cases it holds: one whose
         // status column is not recognised would lose them all unseen.
         page.warn(

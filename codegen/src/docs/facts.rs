@@ -58,13 +58,19 @@ pub struct Warning {
 }
 
 impl Warning {
-    /// How the warning for an example that is not JSON begins: `docs-check`
-    /// reports such examples in its `example` class already.
+    /// How the warning for an example that is not JSON begins.
     pub const UNPARSED_EXAMPLE: &'static str = "invalid JSON in the";
 
-    /// Whether this says an example is not JSON.
+    /// Whether this says a request or response example is not JSON:
+    /// `docs-check` reports those of the operations it matches in its
+    /// `example` class. (A resource page's JSON representation is no such
+    /// example.)
     pub fn is_unparsed_example(&self) -> bool {
-        self.message.starts_with(Self::UNPARSED_EXAMPLE)
+        self.message
+            .strip_prefix(Self::UNPARSED_EXAMPLE)
+            .is_some_and(|rest| {
+                rest.starts_with(" request example") || rest.starts_with(" response example")
+            })
     }
 }
 

@@ -599,7 +599,7 @@ fn one_planted_disagreement_of_each_class_is_found() {
         &tmp,
         "graph-docs/api/crosstenantmigrationjob-update.md",
         "|completeAfterDateTime|DateTimeOffset|",
-        "|CompleteAfterDateTime|DateTimeOffset|",
+        "|CompleteAfterDateTime|Int32|",
     );
     // example: a JSON value of the wrong kind.
     let get = "graph-docs/api/crosstenantmigrationjob-get.md";
@@ -685,6 +685,18 @@ fn one_planted_disagreement_of_each_class_is_found() {
         "{}",
         f.message
     );
+    // A resource page's JSON representation that is not JSON is `unread`:
+    // no `example` finding covers it.
+    let warning = |message: &str| migrations_codegen::docs::Warning {
+        at: migrations_codegen::docs::Source::new("resources/x.md", 3),
+        message: message.to_string(),
+    };
+    assert!(
+        !warning("invalid JSON in the resource example (x): kept verbatim").is_unparsed_example()
+    );
+    assert!(
+        warning("invalid JSON in the response example (x): kept verbatim").is_unparsed_example()
+    );
     // Examples that are not JSON are `example` findings, not `unread` ones.
     assert!(
         !report
@@ -692,6 +704,8 @@ fn one_planted_disagreement_of_each_class_is_found() {
             .iter()
             .any(|f| f.class == FindingClass::Unread && f.message.contains("invalid JSON"))
     );
+    // Spelled and typed apart: both are reported.
+    found(FindingClass::Type, "body/CompleteAfterDateTime");
     let f = found(FindingClass::Case, "body/CompleteAfterDateTime");
     assert!(
         f.message.contains(
@@ -748,13 +762,19 @@ fn malformed_markdown_gives_located_warnings() {
 /// is skipped; an escaped pipe is text, not a cell boundary.
 #[test]
 fn an_empty_cell_keeps_its_row() {
-    let text = "---\ntitle: \"Update x\"\ndoc_type: apiPageType\n---\n# Update x\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|c|String||\n|a|String|\n|d|String|Either \\| or not.|\n| e | String |  |\n";
+    // A title naming errors does not make every table an error table; a
+    // pipe after an escaped backslash is text, as pulldown-cmark reads it.
+    let text = "---\ntitle: \"Update errorSettings\"\ndoc_type: apiPageType\n---\n# Update errorSettings\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|c|String||\n|a|String|\n|d|String|Either \\| or not.|\n| e | String |  |\n|f|String\\\\|g|\n";
     let page = page::parse("api/x.md", text);
     let pf = extract(&page, Precedence::Current);
     let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert!(
         warnings[0].starts_with("api/x.md:18:") && warnings[0].contains("2 of 3 columns"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].starts_with("api/x.md:21:") && warnings[1].contains("2 of 3 columns"),
         "{warnings:#?}"
     );
     let op = pf.operation.unwrap();
@@ -830,6 +850,22 @@ fn evolvable_enum_members_after_the_first_sentence_count() {
         "{members:?}"
     );
     assert_eq!(state.members["on"].description.as_deref(), Some("e.g. lit"));
+    // The list ends with its sentence, whatever the next one starts with;
+    // an evolvable sentence without a colon lists its own values.
+    let text = "---\ntitle: \"thing resource type\"\ndoc_type: resourcePageType\n---\n# thing resource type\n\n## Properties\n\n|Property|Type|Description|\n|:---|:---|:---|\n|mode|thingMode|The possible values are: `a` (e.g. SharePoint), `b`. `null` means not set.|\n|kind|thingKind|The possible values are: `c`. Use the following value in this evolvable enum `d`. Note: `e` was removed.|\n";
+    let pf = extract(
+        &page::parse("resources/thing.md", text),
+        Precedence::Current,
+    );
+    let members = |name: &str| -> Vec<String> {
+        pf.types
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.members.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(members("thingMode"), ["a", "b"]);
+    assert_eq!(members("thingKind"), ["c", "d"]);
 }
 
 /// A JSON path's line is where that path's key is written, not the first

@@ -308,6 +308,24 @@ fn every_key_of_a_body_is_sent_once() {
     once(&text, "completeAfterDateTime", "\"2033-01-01T00:00:00Z\"");
     once(&text, "newThing", "2");
 
+    // An entry that is only carried along (unchanged since the fetch) does
+    // not hide a typed change; one removed sends no `null` under a known
+    // name beside the typed value.
+    let mut carried = CrossTenantMigrationJob::new();
+    carried
+        .additional_data
+        .insert("completeAfterDateTime".into(), json!("old"));
+    let new = || at("2034-01-01T00:00:00Z");
+    let edit = carried.edit().with_complete_after_date_time(new());
+    let text = serde_json::to_string(&edit).unwrap();
+    once(&text, "completeAfterDateTime", "\"2034-01-01T00:00:00Z\"");
+    let mut removed = carried.edit().with_complete_after_date_time(new());
+    removed
+        .additional_data_mut()
+        .remove("completeAfterDateTime");
+    let text = serde_json::to_string(&removed).unwrap();
+    once(&text, "completeAfterDateTime", "\"2034-01-01T00:00:00Z\"");
+
     let mut model = CrossTenantMigrationJob::new().with_display_name("typed");
     model.odata_type = Some("#microsoft.graph.crossTenantMigrationJob".into());
     model
