@@ -183,8 +183,11 @@ const STALE_POLLS: u32 = 2;
 
 /// The first polls after `validate` or `migrate` may still read the status
 /// from before it: migrating a `failed` job again, or validating again a
-/// job whose validation expired (`validatePassed`), which the documentation
-/// allows. A terminal status is taken at once when the wait has seen the
+/// job whose validation expired (`validatePassed`). The migrate page asks
+/// for that ("revalidate first" after seven days), though the current
+/// validate page lists only `submitted` and `validateFailed` as statuses it
+/// starts from: should the service refuse it, `validate` returns its 409 and
+/// no wait starts. A terminal status is taken at once when the wait has seen the
 /// job in progress, or when the job's `lastUpdatedDateTime` moved since the
 /// first poll; otherwise only after it held for [`STALE_POLLS`] more polls
 /// (an action the service finished, or refused, before the first poll).
