@@ -529,6 +529,22 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The facts of one page given as text.
+fn facts_of(path: &str, text: &str) -> PageFacts {
+    extract(&page::parse(path, text), Precedence::Current)
+}
+
+/// Asserts that a warning starts with `at` (`api/x.md:19:`) and says `words`.
+fn assert_warned(pf: &PageFacts, at: &str, words: &str) {
+    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with(at) && w.contains(words)),
+        "no `{at} … {words}` in {warnings:#?}"
+    );
+}
+
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -732,17 +748,8 @@ fn one_planted_disagreement_of_each_class_is_found() {
 #[test]
 fn malformed_markdown_gives_located_warnings() {
     let text = "---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n# Get x\n\nGets x.\n\n## HTTP request\n\n```http\nGET /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|a|String|\n|b|String|Fine.|\n\n## Examples\n\n<!-- { \"blockType\": \"request\", broken -->\n```http\nGET https://graph.microsoft.com/beta/x\n```\n\n<!-- {\n  \"blockType\": \"response\"\n}\n-->\n```http\nHTTP/1.1 200 OK\n\n{ \"a\": 1,, }\n```\n\n```json\n{ \"unterminated\": true\n";
-    let page = page::parse("api/x.md", text);
-    let pf = extract(&page, Precedence::Current);
-    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
-    let has = |prefix: &str, words: &str| {
-        assert!(
-            warnings
-                .iter()
-                .any(|w| w.starts_with(prefix) && w.contains(words)),
-            "no `{prefix} … {words}` in {warnings:#?}"
-        )
-    };
+    let pf = facts_of("api/x.md", text);
+    let has = |at: &str, words: &str| assert_warned(&pf, at, words);
     has("api/x.md:19:", "table row has 2 of 3 columns");
     has("api/x.md:24:", "annotation comment is not valid JSON");
     has("api/x.md:36:", "invalid JSON in the response example");
@@ -765,18 +772,10 @@ fn an_empty_cell_keeps_its_row() {
     // A title naming errors does not make every table an error table; a
     // pipe after an escaped backslash is text, as pulldown-cmark reads it.
     let text = "---\ntitle: \"Update errorSettings\"\ndoc_type: apiPageType\n---\n# Update errorSettings\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|c|String||\n|a|String|\n|d|String|Either \\| or not.|\n| e | String |  |\n|f|String\\\\|g|\n";
-    let page = page::parse("api/x.md", text);
-    let pf = extract(&page, Precedence::Current);
-    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
-    assert_eq!(warnings.len(), 2, "{warnings:#?}");
-    assert!(
-        warnings[0].starts_with("api/x.md:18:") && warnings[0].contains("2 of 3 columns"),
-        "{warnings:#?}"
-    );
-    assert!(
-        warnings[1].starts_with("api/x.md:21:") && warnings[1].contains("2 of 3 columns"),
-        "{warnings:#?}"
-    );
+    let pf = facts_of("api/x.md", text);
+    assert_eq!(pf.warnings.len(), 2, "{:#?}", pf.warnings);
+    assert_warned(&pf, "api/x.md:18:", "2 of 3 columns");
+    assert_warned(&pf, "api/x.md:21:", "2 of 3 columns");
     let op = pf.operation.unwrap();
     let names: Vec<&str> = op.request_body.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["c", "d", "e"]);
@@ -810,8 +809,7 @@ fn request_lines_are_read_or_their_absence_reported() {
         ),
         ("```http\nget\t/x\n```", "GET"),
     ] {
-        let page = page::parse("api/x.md", &page_with(block));
-        let pf = extract(&page, Precedence::Current);
+        let pf = facts_of("api/x.md", &page_with(block));
         let op = pf.operation.unwrap();
         assert_eq!(op.http_requests.len(), 1, "{block}");
         assert_eq!(op.http_requests[0].method, method);
@@ -819,15 +817,8 @@ fn request_lines_are_read_or_their_absence_reported() {
         assert!(op.examples.is_empty(), "{block}");
         assert!(pf.warnings.is_empty(), "{:?}", pf.warnings);
     }
-    let page = page::parse("api/x.md", &page_with("```http\nFETCH /x\n```"));
-    let pf = extract(&page, Precedence::Current);
-    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.starts_with("api/x.md:9:") && w.contains("no request line")),
-        "{warnings:#?}"
-    );
+    let pf = facts_of("api/x.md", &page_with("```http\nFETCH /x\n```"));
+    assert_warned(&pf, "api/x.md:9:", "no request line");
 }
 
 /// Graph's evolvable enums list their later members in a sentence of their
@@ -836,8 +827,7 @@ fn request_lines_are_read_or_their_absence_reported() {
 #[test]
 fn evolvable_enum_members_after_the_first_sentence_count() {
     let text = "---\ntitle: \"thing resource type\"\ndoc_type: resourcePageType\n---\n# thing resource type\n\n## Properties\n\n|Property|Type|Description|\n|:---|:---|:---|\n|state|thingState|The state. The possible values are: `on` (e.g. lit), `off`, `unknownFutureValue`. Use the `Prefer: include-unknown-enum-members` request header to get the following values in this [evolvable enum](/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations): `dimmed`, `broken`. Other text names `nothing`.|\n";
-    let page = page::parse("resources/thing.md", text);
-    let pf = extract(&page, Precedence::Current);
+    let pf = facts_of("resources/thing.md", text);
     let (_, state) = pf
         .types
         .iter()
@@ -853,10 +843,7 @@ fn evolvable_enum_members_after_the_first_sentence_count() {
     // The list ends with its sentence, whatever the next one starts with;
     // an evolvable sentence without a colon lists its own values.
     let text = "---\ntitle: \"thing resource type\"\ndoc_type: resourcePageType\n---\n# thing resource type\n\n## Properties\n\n|Property|Type|Description|\n|:---|:---|:---|\n|mode|thingMode|The possible values are: `a` (e.g. SharePoint), `b`. `null` means not set.|\n|kind|thingKind|The possible values are: `c`. Use the following value in this evolvable enum `d`. Note: `e` was removed.|\n";
-    let pf = extract(
-        &page::parse("resources/thing.md", text),
-        Precedence::Current,
-    );
+    let pf = facts_of("resources/thing.md", text);
     let members = |name: &str| -> Vec<String> {
         pf.types
             .iter()
@@ -914,8 +901,7 @@ fn json_paths_are_located_at_their_own_key() {
 #[test]
 fn todo_markers_in_comments_code_and_any_cell_count() {
     let text = "---\ntitle: \"Update x\"\ndoc_type: apiPageType\n---\n# Update x\n\nUpdates x. <!-- TODO: say what it returns -->\n\n## HTTP request\n\n```http\nPATCH /x\n```\n\n## Request body\n\n|Property|Type|Description|\n|:---|:---|:---|\n|**TODO: name**|**TODO: type**|Settled words.|\n|b|String|Fine <!-- TODO: check -->.|\n|c|String|Set to `TODO` for now.|\n|d|String|Fine.|\n";
-    let page = page::parse("api/x.md", text);
-    let pf = extract(&page, Precedence::Current);
+    let pf = facts_of("api/x.md", text);
     let op = pf.operation.unwrap();
     let unsettled: Vec<(&str, bool)> = op
         .request_body
@@ -952,30 +938,22 @@ fn error_tables_are_read_or_reported() {
             "---\ntitle: \"Get x\"\ndoc_type: apiPageType\n---\n# Get x\n\n## HTTP request\n\n```http\nGET /x\n```\n\n## Errors\n\n{table}\n"
         )
     };
-    let page = page::parse(
+    let pf = facts_of(
         "api/x.md",
         &page_with(
             "|HTTP status code|Error code|Message|\n|:---|:---|:---|\n|404|notFound|No x.|\n",
         ),
     );
-    let pf = extract(&page, Precedence::Current);
     let op = pf.operation.unwrap();
     assert_eq!(op.errors.len(), 1, "{:?}", pf.warnings);
     assert_eq!(op.errors[0].status, 404);
     assert_eq!(op.errors[0].code.as_deref(), Some("notFound"));
-    let page = page::parse(
+    let pf = facts_of(
         "api/x.md",
         &page_with("|Reason|Message|\n|:---|:---|\n|Gone|No x.|\n"),
     );
-    let pf = extract(&page, Precedence::Current);
+    assert_warned(&pf, "api/x.md:15:", "without a status column");
     assert!(pf.operation.unwrap().errors.is_empty());
-    let warnings: Vec<String> = pf.warnings.iter().map(ToString::to_string).collect();
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w.starts_with("api/x.md:15:") && w.contains("without a status column")),
-        "{warnings:#?}"
-    );
 }
 
 /// Only the block that opens a page is its front matter: one opened by an
