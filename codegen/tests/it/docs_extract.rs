@@ -684,22 +684,20 @@ fn one_planted_disagreement_of_each_class_is_found() {
             .unwrap()
             .contains("Type=\"Collection(graph.crossTenantMigrationJob)\"")
     );
-    let f = found(FindingClass::Type, "sharePointSiteMigrationTaskParameters");
-    assert!(
-        f.message.contains(
-            "inherits from `entity`, the metadata from `sharePointMigrationTaskParameters`"
-        ),
-        "{}",
-        f.message
+    // A finding of `class` about `subject` whose message says `words`.
+    let says = |class: FindingClass, subject: &str, words: &str| {
+        let f = found(class, subject);
+        assert!(f.message.contains(words), "{}", f.message);
+    };
+    says(
+        FindingClass::Type,
+        "sharePointSiteMigrationTaskParameters",
+        "inherits from `entity`, the metadata from `sharePointMigrationTaskParameters`",
     );
-    let f = found(
+    says(
         FindingClass::Unread,
         "resources/crosstenantmigrationjob.md:",
-    );
-    assert!(
-        f.message.contains("table row has 2 of 3 columns"),
-        "{}",
-        f.message
+        "table row has 2 of 3 columns",
     );
     // A resource page's JSON representation that is not JSON is `unread`:
     // no `example` finding covers it.
@@ -722,13 +720,10 @@ fn one_planted_disagreement_of_each_class_is_found() {
     );
     // Spelled and typed apart: both are reported.
     found(FindingClass::Type, "body/CompleteAfterDateTime");
-    let f = found(FindingClass::Case, "body/CompleteAfterDateTime");
-    assert!(
-        f.message.contains(
-            "the docs spell `CompleteAfterDateTime`, the metadata `completeAfterDateTime`"
-        ),
-        "{}",
-        f.message
+    says(
+        FindingClass::Case,
+        "body/CompleteAfterDateTime",
+        "the docs spell `CompleteAfterDateTime`, the metadata `completeAfterDateTime`",
     );
     let f = found(FindingClass::Example, "$.displayName");
     assert!(f.message.contains("expected a string"), "{}", f.message);
