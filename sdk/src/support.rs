@@ -241,8 +241,8 @@ macro_rules! odata_object {
                 map: &mut A,
             ) -> Result<(), A::Error> {
                 match key.as_str() {
-                    "@odata.type" => self.odata_type = map.next_value()?,
-                    $( $json => self.$field = map.next_value()?, )*
+                    "@odata.type" => crate::support::known_field(&mut self.odata_type, &mut self.additional_data, "@odata.type", map)?,
+                    $( $json => crate::support::known_field(&mut self.$field, &mut self.additional_data, $json, map)?, )*
                     _ => {
                         self.additional_data.insert(key.into_string(), map.next_value()?);
                     }
@@ -496,6 +496,35 @@ pub fn edit_entry<M: serde::ser::SerializeMap, T: serde::Serialize + PartialEq>(
         return Ok(());
     }
     map.serialize_entry(key, after)
+}
+
+/// Decodes the value of a known property into its field. In the lenient
+/// pass of a single entity (`runtime::lenient`), a value that does not
+/// decode is kept as received in `extra` under its name, and the field
+/// stays unset.
+pub fn known_field<'de, A, T>(
+    field: &mut T,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    map: &mut A,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    if !crate::runtime::lenient::active() {
+        *field = map.next_value()?;
+        return Ok(());
+    }
+    let raw: serde_json::Value = map.next_value()?;
+    match T::deserialize(&raw) {
+        Ok(value) => *field = value,
+        Err(e) => {
+            crate::runtime::lenient::reject(key, e);
+            extra.insert(key.to_string(), raw);
+        }
+    }
+    Ok(())
 }
 
 /// Whether `key` is in `extra` and so sent from there: a JSON object names

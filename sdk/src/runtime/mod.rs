@@ -29,6 +29,8 @@ pub mod edm;
 mod error;
 mod field;
 mod flags;
+#[doc(hidden)]
+pub mod lenient;
 pub mod options;
 mod origin;
 mod paging;

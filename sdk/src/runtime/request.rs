@@ -620,10 +620,34 @@ impl Request {
         }
     }
 
+    /// One entity (or any single value) from a response body. A property
+    /// value that does not decode does not fail the response: it is kept as
+    /// received in its object's `additional_data` (see `lenient`), and a
+    /// warning names it. Only when even that fails is the strict decode's
+    /// error returned, with its JSON path.
+    fn decode_entity<T: DeserializeOwned>(&self, raw: &RawResponse) -> Result<T> {
+        let strict = match self.decode(raw) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        match super::lenient::leniently(|| serde_json::from_slice::<T>(&raw.body)) {
+            (Ok(v), kept) if !kept.is_empty() => {
+                tracing::warn!(
+                    method = %self.method,
+                    template = %self.template(),
+                    kept = ?kept,
+                    "property values that did not decode are kept as received in additional_data"
+                );
+                Ok(v)
+            }
+            _ => Err(strict),
+        }
+    }
+
     /// Send and decode the JSON response body.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
         let raw = self.execute_success().await?;
-        self.decode(&raw)
+        self.decode_entity(&raw)
     }
 
     /// Send; `204 No Content` (or an empty 2xx body) gives `None`.
@@ -632,7 +656,7 @@ impl Request {
         if raw.status == StatusCode::NO_CONTENT || raw.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        self.decode(&raw).map(Some)
+        self.decode_entity(&raw).map(Some)
     }
 
     /// Send; any 2xx is success and the body is ignored.

@@ -409,3 +409,76 @@ fn date_time_offsets_rfc_3339_cannot_hold_are_written_in_utc() {
     let literal = encode_odata_literal(&ODataLiteral::DateTimeOffset(d));
     assert!(literal.contains("0001-03-04T05"), "{literal}");
 }
+
+/// One value that does not decode (`"status": 3`, a `null` in a list of
+/// strings) does not lose the entity it is in: the property stays unset,
+/// the value is kept as received in `additional_data` and written back
+/// unchanged, and a warning names it. A body that is no object at all still
+/// fails, with the strict decode's path.
+#[tokio::test]
+#[allow(
+    deprecated,
+    reason = "the job types are deprecated in the metadata and still documented"
+)]
+async fn a_malformed_value_does_not_lose_its_entity() {
+    use crate::support::*;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let (log, _guard) = capture_tracing();
+    let server = MockServer::start().await;
+    let job_path = "/beta/solutions/migrations/crossTenantMigrationJobs/j";
+    Mock::given(method("GET"))
+        .and(path(job_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "j",
+            "displayName": "kept",
+            "resources": ["a", null],
+            "status": 3,
+            "exchangeSettings": {"domain": 7}
+        })))
+        .mount(&server)
+        .await;
+    let jobs = client(&server)
+        .solutions()
+        .migrations()
+        .cross_tenant_migration_jobs();
+    let job = jobs.by_id("j").get().await.unwrap();
+    assert_eq!(job.display_name, Field::Set("kept".to_string()));
+    assert!(job.resources.is_unset() && job.status.is_unset());
+    assert_eq!(job.additional_data["resources"], json!(["a", null]));
+    assert_eq!(job.additional_data["status"], json!(3));
+    let back = serde_json::to_value(&job).unwrap();
+    for key in ["resources", "status", "exchangeSettings", "displayName"] {
+        assert_eq!(
+            back[key],
+            json!({
+                "id": "j",
+                "displayName": "kept",
+                "resources": ["a", null],
+                "status": 3,
+                "exchangeSettings": {"domain": 7}
+            })[key],
+            "{key} written back as received: {back}"
+        );
+    }
+    let logged = log.text();
+    let warning = logged
+        .lines()
+        .find(|l| l.contains("WARN") && l.contains("kept as received"))
+        .unwrap_or_else(|| panic!("no warning in {logged}"));
+    assert!(warning.contains("status: invalid type"), "{warning}");
+    assert!(
+        !warning.contains("127.0.0.1"),
+        "no URL in the warning: {warning}"
+    );
+
+    Mock::given(method("GET"))
+        .and(path(
+            "/beta/solutions/migrations/crossTenantMigrationJobs/k",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(["not", "a", "job"])))
+        .mount(&server)
+        .await;
+    let err = jobs.by_id("k").get().await.unwrap_err();
+    assert!(matches!(err, graph_migrations::Error::Decode(_)), "{err}");
+}
