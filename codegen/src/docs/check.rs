@@ -1299,6 +1299,25 @@ fn is_date_time(s: &str) -> bool {
 
 /// The report for people: findings by class, each with both locations and
 /// the patch skeleton when there is one.
+/// For each documented operation, the bound operation its request calls
+/// (`POST …/{id}/validate`), `None` for requests on resources (CRUD).
+pub fn called_operations<'m>(
+    model: &'m Model,
+    ops: &[OperationDoc],
+) -> Vec<Option<&'m OperationDef>> {
+    let tree = url_tree(model);
+    ops.iter()
+        .map(|op| {
+            op.http_requests
+                .iter()
+                .find_map(|r| match resolve(model, &tree, &r.path) {
+                    Ok(Target::Operation(called, ..)) => Some(called),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# docs-check: {} findings\n", report.findings.len());

@@ -39,7 +39,12 @@ pub(super) fn unsettled(plan: &Plan, model: &Model, docs: &DocsFacts) -> Vec<Uns
             }
         }
     }
-    for op in &docs.operations {
+    let called = crate::docs::check::called_operations(model, &docs.operations);
+    for (op, action) in docs.operations.iter().zip(called) {
+        if let Some(action) = action {
+            operation_rows(model, op, action, &mut found);
+            continue;
+        }
         let Some(ty) = operation_type(plan, op) else {
             continue;
         };
@@ -52,7 +57,7 @@ pub(super) fn unsettled(plan: &Plan, model: &Model, docs: &DocsFacts) -> Vec<Uns
             }
         }
         for todo in &op.todos {
-            let Some((path, value)) = placeholder(&todo.text) else {
+            let Some((_, path, value)) = placeholder(&todo.text) else {
                 continue;
             };
             if let Some(element) = resolve(model, &ty, path) {
@@ -81,6 +86,16 @@ pub(super) fn unsettled(plan: &Plan, model: &Model, docs: &DocsFacts) -> Vec<Uns
                         .find(|n| n.name == property)
                         .map(|n| (n.ty.to_string(), n.nullable))
                 });
+            // An action's parameter (`microsoft.graph.validate/x`).
+            let declared = declared.or_else(|| {
+                model
+                    .operations
+                    .iter()
+                    .filter(|o| o.name == owner)
+                    .flat_map(|o| &o.parameters)
+                    .find(|p| p.name == property)
+                    .map(|p| (p.ty.to_string(), p.nullable))
+            });
             let shape = match declared {
                 Some((ty, nullable)) => {
                     format!("{ty}, {}", if nullable { "nullable" } else { "not nullable" })
@@ -134,11 +149,65 @@ fn operation_type(plan: &Plan, op: &OperationDoc) -> Option<String> {
     (inner != "None" && !inner.starts_with("Edm.")).then(|| inner.to_string())
 }
 
-/// `placeholder value in the … example: $.a.b = "String"` → (`$.a.b`, `"String"`).
-fn placeholder(text: &str) -> Option<(&str, &str)> {
+/// `placeholder value in the request example: $.a.b = "String"` →
+/// (`request`, `$.a.b`, `"String"`).
+fn placeholder(text: &str) -> Option<(&str, &str, &str)> {
     let rest = text.strip_prefix("placeholder value in the ")?;
-    let (_, assignment) = rest.split_once(": ")?;
-    assignment.split_once(" = ")
+    let (kind, assignment) = rest.split_once(": ")?;
+    let kind = kind.strip_suffix(" example").unwrap_or(kind);
+    let (path, value) = assignment.split_once(" = ")?;
+    Some((kind, path, value))
+}
+
+/// The unsettled rows of a documented action or function: its request body
+/// rows and request example values are its parameters
+/// (`microsoft.graph.validate/x`), its response example values belong to
+/// what it returns.
+fn operation_rows(
+    model: &Model,
+    op: &OperationDoc,
+    called: &crate::model::OperationDef,
+    found: &mut BTreeMap<String, Vec<String>>,
+) {
+    for p in op.request_body.iter().chain(&op.todo_rows) {
+        if p.todo {
+            found
+                .entry(format!("{}/{}", called.name, p.name))
+                .or_default()
+                .push(format!("request body row marked TODO at {}", p.at));
+        }
+    }
+    let returns = called
+        .return_type
+        .as_ref()
+        .and_then(|r| r.ty.kind.structured_name());
+    for todo in &op.todos {
+        let Some((kind, path, value)) = placeholder(&todo.text) else {
+            continue;
+        };
+        let element = if kind == "request" {
+            let first = path.strip_prefix("$.").unwrap_or(path);
+            let (name, rest) = first.split_once('.').unwrap_or((first, ""));
+            let name = name.split('[').next().unwrap_or(name);
+            called.parameters.iter().find(|p| p.name == name).map(|p| {
+                match p.ty.kind.structured_name() {
+                    Some(complex) if !rest.is_empty() => {
+                        resolve(model, complex, &format!("$.{rest}"))
+                            .unwrap_or_else(|| format!("{}/{name}", called.name))
+                    }
+                    _ => format!("{}/{name}", called.name),
+                }
+            })
+        } else {
+            returns.and_then(|ty| resolve(model, ty, path))
+        };
+        if let Some(element) = element {
+            found
+                .entry(element)
+                .or_default()
+                .push(format!("placeholder example value {value} at {}", todo.at));
+        }
+    }
 }
 
 /// The property a JSON path of an example names, from the request's type

@@ -233,3 +233,72 @@ fn a_type_named_like_an_edit_is_a_located_error() {
         "{err}"
     );
 }
+
+/// An action's request body rows and request example values are its
+/// parameters: a TODO row of `validate`'s body is watched as
+/// `microsoft.graph.validate/displayName` (with the parameter's shape), not as
+/// the `displayName` of the job it returns; its response example values
+/// belong to the job.
+#[test]
+fn the_watch_list_files_an_actions_rows_under_the_action() {
+    use migrations_codegen::docs::{Source, Todo};
+    let root = support::workspace_root();
+    let model = pipeline::load_committed_model(&root).unwrap_or_else(|d| panic!("{d}"));
+    let mut docs = pipeline::load_docs_facts_or_default(&root).unwrap_or_else(|d| panic!("{d}"));
+    let at = Source::new("graph-docs/api/planted-validate.md", 7);
+    let validate = docs
+        .operations
+        .iter_mut()
+        .find(|o| {
+            o.http_requests
+                .iter()
+                .any(|r| r.path == "/solutions/migrations/crossTenantMigrationJobs/validate")
+        })
+        .expect("the validate page's facts");
+    let row = validate
+        .request_body
+        .iter_mut()
+        .find(|p| p.name == "displayName")
+        .expect("validate's displayName row");
+    row.todo = true;
+    row.at = at.clone();
+    for text in [
+        "placeholder value in the request example: $.sourceTenantId = \"String\"",
+        "placeholder value in the response example: $.status = \"String\"",
+    ] {
+        validate.todos.push(Todo {
+            text: text.to_string(),
+            at: at.clone(),
+        });
+    }
+    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
+    let plan = plan(&model, &support::committed_config(), &options, &docs)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let watched = |element: &str| {
+        plan.unsettled
+            .iter()
+            .find(|u| u.element == element)
+            .unwrap_or_else(|| panic!("{element} is not watched"))
+    };
+    let display_name = watched("microsoft.graph.validate/displayName");
+    assert_eq!(display_name.shape, "Edm.String, not nullable");
+    assert!(
+        display_name.reasons[0]
+            .contains("request body row marked TODO at graph-docs/api/planted-validate.md:7")
+    );
+    watched("microsoft.graph.validate/sourceTenantId");
+    let status = watched("microsoft.graph.crossTenantMigrationJob/status");
+    assert!(
+        status
+            .reasons
+            .iter()
+            .any(|r| r.contains("planted-validate.md"))
+    );
+    // The job's own displayName is watched for the create page, not for this.
+    assert!(
+        plan.unsettled
+            .iter()
+            .filter(|u| u.element == "microsoft.graph.crossTenantMigrationJob/displayName")
+            .all(|u| u.reasons.iter().all(|r| !r.contains("planted-validate.md")))
+    );
+}
