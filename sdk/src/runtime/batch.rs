@@ -161,21 +161,10 @@ impl Batch {
             };
             let mut headers = BTreeMap::new();
             for (n, v) in &req.headers {
-                headers.insert(n.clone(), v.clone());
+                add_header(&mut headers, n, v);
             }
             // As on every request the client sends itself.
-            match headers
-                .iter_mut()
-                .find(|(k, _)| k.eq_ignore_ascii_case("prefer"))
-            {
-                Some((_, v)) => {
-                    v.push_str(", ");
-                    v.push_str(INCLUDE_UNKNOWN_ENUM_MEMBERS);
-                }
-                None => {
-                    headers.insert("Prefer".into(), INCLUDE_UNKNOWN_ENUM_MEMBERS.into());
-                }
-            }
+            add_header(&mut headers, "Prefer", INCLUDE_UNKNOWN_ENUM_MEMBERS);
             if body.is_some()
                 && !headers
                     .keys()
@@ -360,5 +349,24 @@ impl BatchItemResponse {
             return Ok(None);
         }
         self.json().map(Some)
+    }
+}
+
+/// Adds a header to a batch item's headers. A JSON object holds each name
+/// once, so a repeated header (`Prefer` twice, or `Prefer` and `prefer`) is
+/// joined into one value with `, `, as HTTP reads repeated headers and as a
+/// request sent on its own carries them.
+fn add_header(headers: &mut BTreeMap<String, String>, name: &str, value: &str) {
+    match headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+    {
+        Some((_, v)) => {
+            v.push_str(", ");
+            v.push_str(value);
+        }
+        None => {
+            headers.insert(name.to_string(), value.to_string());
+        }
     }
 }

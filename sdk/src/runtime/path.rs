@@ -207,12 +207,29 @@ impl RequestPath {
 
     /// Appends `/name(a='v',b=3)` (bound functions); `/name()` without arguments.
     pub fn call(&self, name: &str, args: &[(&str, ODataLiteral<'_>)]) -> Self {
-        self.segment(name).with_call_on_last(args)
+        self.segment(name).with_arguments(args)
     }
 
     /// Appends `(a='v',b=3)` to the last segment (alternate keys):
     /// `.../crossTenantMigrationJobs` → `.../crossTenantMigrationJobs(displayName='x')`.
+    ///
+    /// A key that is an empty string names nothing: like an empty
+    /// [`key`](Self::key), the path is marked invalid and sending it fails
+    /// with [`super::Error::InvalidRequest`] before any network traffic.
     pub fn with_call_on_last(&self, args: &[(&str, ODataLiteral<'_>)]) -> Self {
+        let mut next = self.with_arguments(args);
+        if let Some((name, _)) = args
+            .iter()
+            .find(|(_, lit)| matches!(lit, ODataLiteral::String(s) if s.is_empty()))
+        {
+            next.invalid
+                .get_or_insert_with(|| format!("alternate key {name:?} is empty"));
+        }
+        next
+    }
+
+    /// `(a='v',b=3)` appended to the last segment.
+    fn with_arguments(&self, args: &[(&str, ODataLiteral<'_>)]) -> Self {
         let mut next = self.clone();
         next.path.push('(');
         next.template.push('(');

@@ -125,7 +125,26 @@ async fn dot_segments_and_empty_keys_are_refused_before_sending() {
         b.add(c.request(Method::GET, job(key)));
         assert!(b.send().await.is_err());
     }
+    // An empty alternate key names nothing either; a function's empty
+    // string argument is a value like any other.
+    let mappings = c
+        .solutions()
+        .share_point()
+        .migrations()
+        .cross_organization_user_mappings();
+    let err = mappings
+        .by_source_user_principal_name("")
+        .delete()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("alternate key \"sourceUserPrincipalName\" is empty")),
+        "{err:?}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
+    let call = RequestPath::root().call("f", &[("x", ODataLiteral::String(""))]);
+    assert_eq!(call.as_str(), "/f(x='')");
+    assert!(c.request(Method::GET, call).send_empty().await.is_ok());
 }
 
 #[tokio::test]
