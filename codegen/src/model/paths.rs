@@ -10,7 +10,8 @@ use super::{Model, OperationDef};
 pub enum SegmentKind {
     Singleton,
     EntitySet,
-    /// A navigation property of the previous node's type.
+    /// A navigation property of the previous node's type; `owner` is the
+    /// type that declares it (that type or one of its bases).
     Navigation {
         owner: String,
         contained: bool,
@@ -143,12 +144,20 @@ fn walk_node(
         return;
     }
     on_path.push(node.ty.clone());
-    for nav in model.all_navigation_properties(&node.ty) {
+    // Each with the type that declares it: a slice keeps a navigation
+    // property on that type (`baseItem.createdByUser` reached as
+    // `/drive/createdByUser`).
+    let declared = model.base_chain(&node.ty).into_iter().flat_map(|s| {
+        s.navigation_properties
+            .iter()
+            .map(move |nav| (s.name.as_str(), nav))
+    });
+    for (owner, nav) in declared {
         let Some(target) = nav.ty.kind.structured_name() else {
             continue;
         };
         let kind = SegmentKind::Navigation {
-            owner: node.ty.clone(),
+            owner: owner.to_string(),
             contained: nav.contains_target,
         };
         let child = node.child(nav.name.clone(), kind, target, nav.ty.collection);

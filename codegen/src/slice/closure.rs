@@ -196,10 +196,30 @@ fn close_types(model: &Model, sel: &mut Selection, mut work: Vec<String>) {
                 }
             }
         }
-        if s.kind == StructuredKind::Entity {
+        match s.kind {
             // Entity types reached only through property closure keep no
             // navigation properties unless a path put them there.
-            sel.navigations.entry(name.clone()).or_default();
+            StructuredKind::Entity => {
+                sel.navigations.entry(name.clone()).or_default();
+            }
+            // A complex type's navigation properties are part of its value
+            // (an action's result may be nothing else): no path reaches
+            // them, so they are kept with the type, and their targets too.
+            StructuredKind::Complex => {
+                let kept = sel.navigations.entry(name.clone()).or_default();
+                for n in &s.navigation_properties {
+                    kept.insert(n.name.clone());
+                    if let Some(target) = n.ty.kind.structured_name() {
+                        work.push(target.to_string());
+                        work.extend(
+                            model
+                                .derived_closure(target)
+                                .into_iter()
+                                .map(str::to_string),
+                        );
+                    }
+                }
+            }
         }
     }
 }

@@ -106,9 +106,13 @@ impl SliceConfig {
             && !self.exclude.iter().any(|p| p.matches(segments))
     }
 
-    /// Whether anything at or below this prefix may be in the slice.
+    /// Whether anything at or below this prefix may be in the slice: an
+    /// include may reach it, and no exclude ending in `**` takes all of it
+    /// (so that excluding a subtree also spares the walk, and the path
+    /// budget, everything below it).
     pub fn may_include_below(&self, prefix: &[&str]) -> bool {
         self.include.iter().any(|p| p.may_match_below(prefix))
+            && !self.exclude.iter().any(|p| p.covers_below(prefix))
     }
 }
 
@@ -173,6 +177,12 @@ impl PathPattern {
 
     pub fn may_match_below(&self, prefix: &[&str]) -> bool {
         match_parts(&self.parts, prefix, true)
+    }
+
+    /// Whether the pattern matches `prefix` and every path below it: it
+    /// ends in `**`, which takes any segments that follow.
+    pub fn covers_below(&self, prefix: &[&str]) -> bool {
+        matches!(self.parts.last(), Some(Part::Any)) && self.matches(prefix)
     }
 }
 

@@ -600,3 +600,78 @@ fn included_paths_are_the_migration_trees() {
     }
     assert_eq!(paths.len(), 12, "{paths:#?}");
 }
+
+/// graph-beta.csdl sliced with `include` (and `exclude`), and the model of
+/// the slice.
+fn sliced_with(include: &[&str], exclude: &[&str]) -> Option<(Sliced, Model)> {
+    let (file, text) = support::shared_csdl("graph-beta.csdl")?;
+    let config =
+        migrations_codegen::slice::SliceConfig::new(include, exclude).expect("valid patterns");
+    let sliced = pipeline::slice_source(&file, &text, &config, &[])
+        .unwrap_or_else(|d| panic!("slicing {include:?} failed:\n{d}"));
+    let model = pipeline::load_model(pipeline::SLICED_CSDL, &sliced.csdl)
+        .unwrap_or_else(|d| panic!("the slice of {include:?} does not resolve:\n{d}"));
+    Some((sliced, model))
+}
+
+fn navigation_names(model: &Model, ty: &str) -> BTreeSet<String> {
+    model.structs[&q(ty)]
+        .navigation_properties
+        .iter()
+        .map(|n| n.name.clone())
+        .collect()
+}
+
+/// A path through an inherited navigation property keeps it on the type that
+/// declares it: `/drive/createdByUser` is `baseItem`'s.
+#[test]
+fn an_inherited_navigation_property_is_kept_where_it_is_declared() {
+    let Some((sliced, model)) = sliced_with(&["/drive/createdByUser"], &[]) else {
+        return;
+    };
+    assert!(
+        sliced
+            .selection
+            .paths
+            .contains(&"/drive/createdByUser".to_string())
+    );
+    assert_eq!(
+        navigation_names(&model, "baseItem"),
+        BTreeSet::from(["createdByUser".to_string()])
+    );
+    assert!(model.structs.contains_key(&q("user")));
+}
+
+/// A complex type's navigation properties are part of its value: an
+/// action's result that has nothing else keeps them, and their targets.
+#[test]
+fn a_complex_types_navigation_properties_are_kept_with_their_targets() {
+    let Some((_, model)) = sliced_with(&["/applicationTemplates/*/instantiate"], &[]) else {
+        return;
+    };
+    let navs = navigation_names(&model, "applicationServicePrincipal");
+    assert!(
+        navs.contains("application") && navs.contains("servicePrincipal"),
+        "{navs:?}"
+    );
+    assert!(model.structs.contains_key(&q("application")));
+    assert!(model.structs.contains_key(&q("servicePrincipal")));
+}
+
+/// An excluded subtree is not walked: it costs nothing of the path budget,
+/// and the navigation property leading into it is not kept.
+#[test]
+fn an_excluded_subtree_is_not_walked_nor_kept() {
+    let Some((sliced, model)) = sliced_with(
+        &["/solutions/migrations/**"],
+        &["/solutions/migrations/crossTenantMigrationJobs/*/users/**"],
+    ) else {
+        return;
+    };
+    assert!(
+        !sliced.selection.paths.iter().any(|p| p.contains("/users")),
+        "{:?}",
+        sliced.selection.paths
+    );
+    assert!(!navigation_names(&model, "crossTenantMigrationJob").contains("users"));
+}
