@@ -228,9 +228,18 @@ impl RequestPath {
         next
     }
 
-    /// `(a='v',b=3)` appended to the last segment.
+    /// `(a='v',b=3)` appended to the last segment. A timestamp kept as
+    /// received because it is none (`2025-7-18T09:08:04.451Z`) would go out
+    /// unquoted as text: the path is marked invalid instead.
     fn with_arguments(&self, args: &[(&str, ODataLiteral<'_>)]) -> Self {
         let mut next = self.clone();
+        if let Some((name, ODataLiteral::DateTimeOffset(t))) = args
+            .iter()
+            .find(|(_, lit)| matches!(lit, ODataLiteral::DateTimeOffset(t) if t.value().is_err()))
+        {
+            next.invalid
+                .get_or_insert_with(|| format!("argument {name:?} is not a timestamp: {t}"));
+        }
         next.path.push('(');
         next.template.push('(');
         for (i, (name, lit)) in args.iter().enumerate() {

@@ -145,6 +145,17 @@ async fn dot_segments_and_empty_keys_are_refused_before_sending() {
     let call = RequestPath::root().call("f", &[("x", ODataLiteral::String(""))]);
     assert_eq!(call.as_str(), "/f(x='')");
     assert!(c.request(Method::GET, call).send_empty().await.is_ok());
+    // A timestamp kept as received because it is none would go out as bare
+    // text: refused.
+    let kept: graph_migrations::runtime::edm::DateTimeOffset =
+        serde_json::from_value(serde_json::json!("2025-7-18T09:08:04.451Z")).unwrap();
+    let call = RequestPath::root().call("f", &[("at", ODataLiteral::DateTimeOffset(kept))]);
+    let err = c.request(Method::GET, call).send_empty().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("argument \"at\" is not a timestamp")),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
