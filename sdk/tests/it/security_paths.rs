@@ -253,11 +253,16 @@ async fn dot_and_empty_keys_are_refused_before_anything_is_sent() {
         }
     }
     assert_eq!(server.count(), 0);
-    // In a literal they are ordinary text.
-    for key in ["", ".", ".."] {
+    // In a literal dots are ordinary text; an empty alternate key names
+    // nothing and is refused too.
+    for key in [".", ".."] {
         jobs.by_display_name(key).get().await.unwrap();
     }
-    assert_eq!(server.count(), 3);
+    assert!(matches!(
+        jobs.by_display_name("").get().await,
+        Err(Error::InvalidRequest(m)) if m.contains("alternate key \"displayName\" is empty")
+    ));
+    assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]
