@@ -29,7 +29,6 @@
 mod events;
 mod fast;
 mod grammar;
-mod split;
 mod values;
 
 use quick_xml::Reader;
@@ -59,25 +58,7 @@ pub struct Parsed {
 /// On failure the diagnostics hold every error found (and the warnings met
 /// before), in document order.
 pub fn parse(file: &str, text: &str, options: &ParseOptions) -> Result<Parsed, Diagnostics> {
-    parse_with(file, text, options, true, Some(SPLIT_ABOVE))
-}
-
-/// Inputs with more than this many bytes after the first schema's start
-/// tag have that schema read on two cores (see `split`): below it, a
-/// second thread costs more than it saves.
-const SPLIT_ABOVE: usize = 128 * 1024;
-
-/// [`parse`] with a split tried in the first schema whatever its size, and
-/// whether it was taken: the result must not differ from
-/// [`parse_without_fast_path`], which the fuzz targets and
-/// `parser_split.rs` check. Not part of the API.
-#[doc(hidden)]
-pub fn parse_split_everywhere(
-    file: &str,
-    text: &str,
-    options: &ParseOptions,
-) -> (Result<Parsed, Diagnostics>, bool) {
-    parse_reporting_split(file, text, options, true, Some(0))
+    parse_with(file, text, options, true)
 }
 
 /// [`parse`] with every tag read by quick-xml, none by the fast path: the
@@ -89,49 +70,23 @@ pub fn parse_without_fast_path(
     text: &str,
     options: &ParseOptions,
 ) -> Result<Parsed, Diagnostics> {
-    parse_with(file, text, options, false, None)
+    parse_with(file, text, options, false)
 }
 
-/// [`parse`], with or without the reader's fast path, and with a split of
-/// the first schema tried above a size or never (neither may change the
-/// result: tests compare them).
+/// [`parse`], with or without the reader's fast path (which must not change
+/// the result: tests compare both).
 fn parse_with(
     file: &str,
     text: &str,
     options: &ParseOptions,
     fast_path: bool,
-    split_above: Option<usize>,
 ) -> Result<Parsed, Diagnostics> {
-    parse_reporting_split(file, text, options, fast_path, split_above).0
-}
-
-/// [`parse_with`], and whether a schema was read on two cores.
-fn parse_reporting_split(
-    file: &str,
-    text: &str,
-    options: &ParseOptions,
-    fast_path: bool,
-    split_above: Option<usize>,
-) -> (Result<Parsed, Diagnostics>, bool) {
-    let mut parser = match Parser::new(file, text, Pos { line: 1, col: 1 }, options.strict) {
-        Ok(parser) => parser,
-        Err(diagnostics) => return (Err(diagnostics), false),
-    };
+    let mut parser = Parser::new(file, text, Pos { line: 1, col: 1 }, options.strict)?;
     parser.fast_path = fast_path;
-    parser.split_above = split_above;
     let document = parser.document();
-    let split = parser.split;
-    let parsed = parser
+    parser
         .finish(document)
-        .map(|(document, warnings)| Parsed { document, warnings });
-    (parsed, split)
-}
-
-/// Whether [`parse`] reads a schema of `text` on two cores (a test of the
-/// split's reach: the result is the same either way). Not part of the API.
-#[doc(hidden)]
-pub fn parse_splits(file: &str, text: &str, options: &ParseOptions) -> bool {
-    parse_reporting_split(file, text, options, true, Some(SPLIT_ABOVE)).1
+        .map(|(document, warnings)| Parsed { document, warnings })
 }
 
 /// Parses a sequence of schema-level elements (`EnumType`, `TypeDefinition`,
@@ -199,11 +154,6 @@ struct Parser<'a> {
     /// In-scope namespace declarations, innermost last.
     ns: Vec<NsBinding<'a>>,
     depth: usize,
-    /// Whether the first schema may be read on two cores, and above what
-    /// size of the rest of the input (see `split`).
-    split_above: Option<usize>,
-    /// Whether a schema was read on two cores.
-    split: bool,
     diags: Vec<Diagnostic>,
     has_error: bool,
     /// Lists for the children that come in numbers, reused from element to
@@ -278,8 +228,6 @@ impl<'a> Parser<'a> {
             line_start: 0,
             ns: Vec::new(),
             depth: 0,
-            split_above: None,
-            split: false,
             diags: Vec::new(),
             has_error: false,
             scratch: Scratch::default(),

@@ -13,7 +13,6 @@ mod parser_conformance;
 mod parser_errors;
 mod parser_features;
 mod parser_real;
-mod parser_split;
 mod patch_actions;
 mod patch_committed;
 mod patch_errors;

@@ -176,7 +176,7 @@ impl<'a> Parser<'a> {
     }
 
     /// quick-xml's position in the input.
-    pub(super) fn reader_position(&self) -> usize {
+    fn reader_position(&self) -> usize {
         self.reader.buffer_position() as usize + self.skipped
     }
 
@@ -517,7 +517,7 @@ impl<'a> Parser<'a> {
         self.fatal(at, format!("malformed attribute in <{qname}>: {what}"))
     }
 
-    pub(super) fn close(&mut self, el: &Elem<'a>) {
+    fn close(&mut self, el: &Elem<'a>) {
         if el.real {
             self.ns.truncate(el.ns_mark);
             self.depth = self.depth.saturating_sub(1);

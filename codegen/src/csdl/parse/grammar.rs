@@ -474,16 +474,26 @@ impl<'a> Parser<'a> {
         let before = schemas.len();
         let mut legacy = false;
         while let Some(child) = self.next_child(&el, TextMode::Report)? {
-            if child.csdl() == Some("Schema")
-                && let Some(at) = self.split_point(&child)
+            if child.csdl() == Some("Schema") {
+                let schema = self.schema(child)?;
+                schemas.push(schema);
+            } else if let Ns::Other(uri) = child.ns
+                && child.local == "Schema"
+                && let Some(csdl) = legacy_edm(uri)
             {
-                if self.schema_split(&el, child, at, schemas)? {
-                    // The rest of `el` was read on the other core.
-                    break;
-                }
-                continue;
+                self.error(
+                    child.offset,
+                    format!(
+                        "<{}> is in the CSDL {csdl} namespace \"{uri}\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"{}\"",
+                        child.qname,
+                        super::events::EDM_NS
+                    ),
+                );
+                legacy = true;
+                self.skip(child)?;
+            } else {
+                self.unexpected(child, &el, "<Schema>")?;
             }
-            self.data_services_child(&el, child, schemas, &mut legacy)?;
         }
         if schemas.len() == before && !legacy {
             self.error(
@@ -494,63 +504,20 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// One child of `edmx:DataServices`: a schema, or what is reported
-    /// (`legacy` is set for a schema of OData V1-V3).
-    pub(super) fn data_services_child(
-        &mut self,
-        el: &Elem<'a>,
-        child: Elem<'a>,
-        schemas: &mut Vec<Schema>,
-        legacy: &mut bool,
-    ) -> PResult<()> {
-        if child.csdl() == Some("Schema") {
-            let schema = self.schema(child)?;
-            schemas.push(schema);
-        } else if let Ns::Other(uri) = child.ns
-            && child.local == "Schema"
-            && let Some(csdl) = legacy_edm(uri)
-        {
-            self.error(
-                child.offset,
-                format!(
-                    "<{}> is in the CSDL {csdl} namespace \"{uri}\" of OData V1-V3: OData V2 and V3 metadata is not supported, expected xmlns=\"{}\"",
-                    child.qname,
-                    super::events::EDM_NS
-                ),
-            );
-            *legacy = true;
-            self.skip(child)?;
-        } else {
-            self.unexpected(child, el, "<Schema>")?;
-        }
-        Ok(())
-    }
-
     fn schema(&mut self, el: Elem<'a>) -> PResult<Schema> {
-        let mut schema = self.schema_open(&el);
-        self.schema_children(&el, &mut schema)?;
-        Ok(schema)
-    }
-
-    /// A schema from its start tag, without its children.
-    pub(super) fn schema_open(&mut self, el: &Elem<'a>) -> Schema {
         let pos = self.pos(el.offset);
-        let namespace = self.namespace(el, "Namespace");
-        let alias = self.identifier(el, "Alias", false);
-        Schema {
+        let namespace = self.namespace(&el, "Namespace");
+        let alias = self.identifier(&el, "Alias", false);
+        let mut schema = Schema {
             namespace,
             alias,
             pos,
             ..Schema::default()
+        };
+        while let Some(child) = self.next_child(&el, TextMode::Report)? {
+            self.schema_item(&mut schema, &el, child)?;
         }
-    }
-
-    /// The children of the schema element `el`, up to its end tag.
-    pub(super) fn schema_children(&mut self, el: &Elem<'a>, schema: &mut Schema) -> PResult<()> {
-        while let Some(child) = self.next_child(el, TextMode::Report)? {
-            self.schema_item(schema, el, child)?;
-        }
-        Ok(())
+        Ok(schema)
     }
 
     /// One element of a schema (or of a fragment).
