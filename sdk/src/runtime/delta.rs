@@ -328,6 +328,12 @@ where
 }
 
 /// [`delta_update`] with options.
+///
+/// The report exists only once the call returns: a future dropped part-way
+/// (a timeout, Ctrl-C, the other branch of a `select!`) leaves no record of
+/// the chunks already applied, and sending everything again repeats them
+/// (removals then fail). To checkpoint a long run, call it with a bounded
+/// number of changes at a time, a few chunks' worth, and keep each report.
 pub async fn delta_update_with<T, R>(
     client: &Client,
     path: RequestPath,

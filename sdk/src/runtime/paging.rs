@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -188,6 +189,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
             },
             remaining: self.max_pages.unwrap_or(usize::MAX),
             followed: HashSet::new(),
+            hasher: RandomState::new(),
             read: 0,
         }
     }
@@ -249,8 +251,11 @@ enum State<T> {
 pub struct Pages<T> {
     state: State<T>,
     remaining: usize,
-    /// Every `@odata.nextLink` followed: one named again would loop.
-    followed: HashSet<String>,
+    /// The URL of every page read, the first included, hashed (links can be
+    /// kilobytes long, and a listing of a whole organisation has thousands
+    /// of pages): a next link to one of them would loop.
+    followed: HashSet<u64>,
+    hasher: RandomState,
     /// Pages read so far.
     read: usize,
 }
@@ -273,16 +278,20 @@ impl<T> std::fmt::Debug for Pages<T> {
 
 impl<T> Pages<T> {
     /// The `@odata.nextLink` the next page would be read from: after the
-    /// stream stopped at [`Pager::max_pages`], where to resume; after a page
-    /// failed (throttled past the retries, a malformed item), the link of
-    /// that page, to read it again with [`Pager::resume`]. `None` before the
-    /// first page (unless the pager was resumed from a link), when the last
-    /// page had no next link, when the first page failed, and after a
-    /// refused or repeated link.
+    /// stream stopped at [`Pager::max_pages`], where to resume; while a page
+    /// is being read (a `next()` given up on, a timeout), the link of that
+    /// page, which was not delivered; after a page failed (throttled past
+    /// the retries, a malformed item), the link of that page, to read it
+    /// again with [`Pager::resume`]. `None` before the first page (unless
+    /// the pager was resumed from a link), when the last page had no next
+    /// link, when the first page failed, and after a refused or repeated
+    /// link.
     pub fn next_link(&self) -> Option<&str> {
         match &self.state {
-            State::Ready { link, .. } | State::Failed { link } => link.as_deref(),
-            _ => None,
+            State::Ready { link, .. } | State::Fetching { link, .. } | State::Failed { link } => {
+                link.as_deref()
+            }
+            State::Refused(_) | State::Done => None,
         }
     }
 }
@@ -328,20 +337,28 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
                         }
                     };
                     this.read += 1;
-                    if let Some(link) = link {
-                        this.followed.insert(link);
-                    }
+                    let key = |request: &Request| {
+                        request
+                            .build_url()
+                            .ok()
+                            .map(|url| this.hasher.hash_one(url.as_str()))
+                    };
+                    this.followed.extend(key(&request));
                     this.state = match page.next_link.as_deref() {
-                        // A link already followed would read the same pages
-                        // forever (A → B → A), and ending quietly would make
-                        // a cut-short listing look complete.
-                        Some(next) if this.followed.contains(next) => {
-                            State::Refused(Error::RepeatedNextLink {
-                                path_template: request.template().to_string(),
-                                pages: this.read,
-                            })
-                        }
                         Some(next) => match request.next_page(next) {
+                            // A link to a page already read, the first
+                            // included, would read the same pages forever
+                            // (A → B → A), and ending quietly would make a
+                            // cut-short listing look complete.
+                            Ok(next_request)
+                                if key(&next_request)
+                                    .is_some_and(|k| this.followed.contains(&k)) =>
+                            {
+                                State::Refused(Error::RepeatedNextLink {
+                                    path_template: request.template().to_string(),
+                                    pages: this.read,
+                                })
+                            }
                             Ok(request) => State::Ready {
                                 request,
                                 link: Some(next.to_string()),

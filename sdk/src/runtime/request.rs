@@ -271,7 +271,7 @@ impl Request {
         s
     }
 
-    fn build_url(&self) -> Result<Url> {
+    pub(crate) fn build_url(&self) -> Result<Url> {
         let inner = &self.client.inner;
         match &self.target {
             Target::Absolute { url, .. } => {

@@ -199,6 +199,18 @@ impl<T: fmt::Debug> std::error::Error for WaitError<T> {
 
 type StatusCallback = Box<dyn FnMut(&str) + Send>;
 
+/// Whether a failed poll leaves the wait going while time is left: what is
+/// transient for any request ([`Error::is_transient`]), and a 500 or 502,
+/// which the client does not retry (a `POST` must not be sent twice) but
+/// which, on the `GET` of a poll, says nothing of the job: one gateway
+/// hiccup must not end a wait of hours while the job runs on.
+fn keeps_waiting(error: &Error) -> bool {
+    error.is_transient()
+        || error
+            .status()
+            .is_some_and(|s| matches!(s.as_u16(), 500 | 502))
+}
+
 /// The shortest interval between polls: a zero interval would poll Graph
 /// in a tight loop and, multiplied by the factor, never grow.
 const MIN_INTERVAL: Duration = Duration::from_millis(1);
@@ -286,10 +298,11 @@ impl Waiter {
     /// is not [`Outcome::InProgress`].
     ///
     /// A value with no status counts as in progress. A transient error from
-    /// `poll` (throttling, 503, 504, a transport failure that outlasted the
-    /// client's retries) keeps the wait going, at least as long as its
-    /// `Retry-After`; any other error ends it with [`WaitError::Poll`], and so
-    /// does a transient one at `max_wait`. At `max_wait` one last poll is
+    /// `poll` (throttling, 500, 502, 503, 504, a transport failure that
+    /// outlasted the client's retries) keeps the wait going, at least as long
+    /// as its `Retry-After`; any other error (a token the credential could
+    /// not get included) ends it with [`WaitError::Poll`], and so does a
+    /// transient one at `max_wait`. At `max_wait` one last poll is
     /// made, then [`WaitError::Timeout`]. Both keep the last value polled.
     pub async fn wait<T, S, P, Fut, R, C>(
         mut self,
@@ -340,7 +353,7 @@ impl Waiter {
                     // is left. Anything else is the caller's to handle.
                     let now = Instant::now();
                     let left = deadline.map(|d| d.saturating_duration_since(now));
-                    if error.is_transient() && left.is_none_or(|l| !l.is_zero()) {
+                    if keeps_waiting(&error) && left.is_none_or(|l| !l.is_zero()) {
                         let next = delays.next().unwrap_or(max_interval);
                         let d = error
                             .retry_after()

@@ -9,6 +9,7 @@ use graph_migrations::{Items, Pager};
 use http::Method;
 use serde::Deserialize;
 use serde_json::json;
+use std::time::Duration;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -588,4 +589,75 @@ async fn a_malformed_item_loses_neither_its_page_nor_the_next() {
         Err(Error::Decode(e)) => assert_eq!(e.json_path, "value[1].id"),
         other => panic!("{other:?}"),
     }
+}
+
+/// The first page's own URL counts as read: a next link back to it (a
+/// server that dropped the skiptoken) stops paging before its items come
+/// a second time, where each of them might have been acted on twice.
+#[tokio::test]
+async fn a_next_link_to_the_first_page_is_an_error_before_its_items_repeat() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "first"}],
+            "@odata.nextLink": format!("{}{USERS_PATH}", server.uri()),
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut items = c.request(Method::GET, users()).pager::<User>().items();
+    let mut ids = Vec::new();
+    let err = loop {
+        match items.next().await {
+            Some(Ok(user)) => ids.push(user.id),
+            Some(Err(e)) => break e,
+            None => panic!("the stream ended quietly after {ids:?}"),
+        }
+    };
+    assert_eq!(ids, ["first"]);
+    assert!(
+        matches!(err, Error::RepeatedNextLink { pages: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// A `next()` given up on while its page is being read (a timeout, a
+/// shutdown in `select!`) leaves the page undelivered: `next_link` names
+/// it, so a checkpoint taken then resumes there instead of looking finished.
+#[tokio::test]
+async fn next_link_names_the_page_being_read() {
+    let server = MockServer::start().await;
+    let second = format!("{}{USERS_PATH}?$skiptoken=p2", server.uri());
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"value": [{"id": "b"}]}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}],
+            "@odata.nextLink": second,
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut pages = c.request(Method::GET, users()).pager::<User>().pages();
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(first.items, [User { id: "a".into() }]);
+    let given_up = tokio::time::timeout(Duration::from_millis(200), pages.next()).await;
+    assert!(given_up.is_err(), "the second page came early");
+    assert_eq!(pages.next_link(), Some(second.as_str()));
+    let mut items = c.request(Method::GET, users()).pager::<User>().items();
+    items.next().await.unwrap().unwrap();
+    let given_up = tokio::time::timeout(Duration::from_millis(200), items.next()).await;
+    assert!(given_up.is_err(), "the second page came early");
+    assert_eq!(items.next_link(), Some(second.as_str()));
 }

@@ -275,6 +275,54 @@ async fn throttling_during_a_wait_waits_on() {
     );
 }
 
+/// A 500 or 502 on a poll (which the client does not retry, since a `POST`
+/// must not be sent twice) says nothing of the job: the wait polls on. A
+/// 400 still ends it.
+#[tokio::test]
+async fn a_server_error_on_a_poll_does_not_end_the_wait() {
+    for status in [500, 502] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(JOB_PATH))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(
+                    json!({"error": {"code": "UnknownError", "message": "gateway"}}),
+                ),
+            )
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(JOB_PATH))
+            .respond_with(Script {
+                statuses: vec!["processing", "completed"],
+                polls: Arc::default(),
+            })
+            .mount(&server)
+            .await;
+        let (w, seen) = waiter();
+        let done = jobs(&server).wait_for_migration(w).await.unwrap();
+        assert_eq!(done.outcome, Outcome::Succeeded, "{status}");
+        assert_eq!(*seen.lock().unwrap(), ["processing", "completed"]);
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": {"code": "BadRequest", "message": "no"}})),
+        )
+        .mount(&server)
+        .await;
+    let (w, _) = waiter();
+    let err = jobs(&server).wait_for_migration(w).await.unwrap_err();
+    assert!(
+        matches!(&err, WaitError::Poll { error, .. } if error.status().map(|s| s.as_u16()) == Some(400)),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_validation_keeps_the_job() {
     let (server, _) = scripted(JOB_PATH, &["validateInProgress", "validateFailed"]).await;
