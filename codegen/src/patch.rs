@@ -258,6 +258,13 @@ impl Patch {
                         .iter_mut()
                         .find(|s| &s.namespace == schema || s.alias.as_deref() == Some(schema.as_str()))
                         .ok_or_else(|| fail(format!("patch adds to schema \"{schema}\", which the metadata does not define")))?;
+                    // A schema holds one container at most, and an added one
+                    // would not merge with the metadata's: refused, not dropped.
+                    if !elements.containers.is_empty() {
+                        return Err(fail(
+                            "patch adds an <EntityContainer>: a schema holds at most one, and an add cannot merge into the metadata's; expected types, operations, terms or annotations".to_string(),
+                        ));
+                    }
                     let mut e = (**elements).clone();
                     let mark = |anns: &mut Vec<Annotation>| anns.push(patched_annotation(&note));
                     e.enum_types
@@ -276,6 +283,12 @@ impl Patch {
                         .iter_mut()
                         .for_each(|x| mark(&mut x.annotations));
                     e.terms.iter_mut().for_each(|x| mark(&mut x.annotations));
+                    e.annotations
+                        .iter_mut()
+                        .for_each(|x| mark(&mut x.annotations));
+                    if !e.own_annotations.is_empty() {
+                        mark(&mut e.own_annotations);
+                    }
                     target.enum_types.extend(e.enum_types);
                     target.type_definitions.extend(e.type_definitions);
                     target.complex_types.extend(e.complex_types);
@@ -318,9 +331,23 @@ impl Patch {
                     attribute,
                     value,
                 } => {
-                    let mut found = None;
+                    // As for added elements: a type the metadata lacks, or a
+                    // value that is no type at all, is this patch's error,
+                    // not the resolver's at 0:0 (nor a slice that does not
+                    // parse again).
+                    if matches!(attribute.as_str(), "Type" | "BaseType")
+                        && let Some(problem) = type_value_problem(doc, &aliases, attribute, value)
+                    {
+                        return Err(fail(format!(
+                            "patch sets {attribute} of \"{target}\" to \"{value}\"{problem}"
+                        )));
+                    }
+                    // Every overload a target names is set: the first failure
+                    // is the patch's error, whichever overload comes last.
+                    let mut found: Option<Result<(), String>> = None;
                     with_target(doc, &aliases, target, &mut |mut t| {
-                        found = Some(t.set(attribute, value))
+                        let result = t.set(attribute, value);
+                        found = Some(found.take().unwrap_or(Ok(())).and(result));
                     });
                     match found {
                         None => {
@@ -330,20 +357,6 @@ impl Patch {
                         }
                         Some(Err(msg)) => return Err(fail(msg)),
                         Some(Ok(())) => {}
-                    }
-                    // As for added elements: a type the metadata lacks is
-                    // this patch's error, not the resolver's at 0:0.
-                    if matches!(attribute.as_str(), "Type" | "BaseType") {
-                        let element = value
-                            .strip_prefix("Collection(")
-                            .and_then(|v| v.strip_suffix(')'))
-                            .unwrap_or(value);
-                        if !type_is_known(doc, &aliases, element) {
-                            return Err(fail(format!(
-                                "patch sets {attribute} of \"{target}\" to \"{value}\", which the metadata ({}) does not define",
-                                doc.file
-                            )));
-                        }
                     }
                     with_target(doc, &aliases, target, &mut |mut t| {
                         t.annotations().push(patched_annotation(&note))
@@ -367,18 +380,21 @@ impl Patch {
                     }
                 }
                 ChangeKind::RemoveAnnotation { target, term } => {
+                    // Found on any overload the target names, inline or in an
+                    // external annotation block, it is removed; the target is
+                    // marked either way.
+                    let external = remove_external_annotation(doc, &aliases, target, term);
                     let mut removed = None;
                     with_target(doc, &aliases, target, &mut |mut t| {
                         let anns = t.annotations();
                         let before = anns.len();
                         anns.retain(|a| &a.term != term);
-                        removed = Some(before != anns.len());
-                        if before != anns.len() {
+                        let here = before != anns.len();
+                        removed = Some(removed.unwrap_or(false) || here);
+                        if here || external {
                             anns.push(patched_annotation(&note));
                         }
                     });
-                    // External annotation blocks count too.
-                    let external = remove_external_annotation(doc, &aliases, target, term);
                     match removed {
                         None if !external => {
                             return Err(fail(format!(
@@ -497,6 +513,49 @@ fn unknown_type_refs(
 /// Whether `name` (alias or namespace qualified) names a type of `doc`, or
 /// of a namespace it only references (`edmx:Include`), taken on trust as
 /// the resolver does; Edm types always.
+/// What is wrong with `value` as the `Type` or `BaseType` a patch sets, as
+/// the end of a sentence, if anything.
+fn type_value_problem(
+    doc: &Document,
+    aliases: &[(String, String)],
+    attribute: &str,
+    value: &str,
+) -> Option<String> {
+    let element = match value
+        .strip_prefix("Collection(")
+        .and_then(|v| v.strip_suffix(')'))
+    {
+        Some(_) if attribute == "BaseType" => {
+            return Some(
+                ": expected the qualified name of a structured type, not a collection".into(),
+            );
+        }
+        Some(inner) => inner,
+        None => value,
+    };
+    let mut segments = element.split('.');
+    let well_formed = element.contains('.')
+        && segments.all(|s| {
+            s.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+        });
+    if !well_formed {
+        return Some(
+            ": expected a qualified type name such as Namespace.Type or Collection(Namespace.Type)"
+                .into(),
+        );
+    }
+    if let Some(edm) = element.strip_prefix("Edm.") {
+        return crate::model::Primitive::from_edm_name(edm)
+            .is_none()
+            .then(|| format!(": \"{element}\" is no type of the Edm namespace"));
+    }
+    (!type_is_known(doc, aliases, element))
+        .then(|| format!(", which the metadata ({}) does not define", doc.file))
+}
+
 fn type_is_known(doc: &Document, aliases: &[(String, String)], name: &str) -> bool {
     let q = qualify(aliases, name);
     // A patch names a handful of types: looking each up in its schema
@@ -628,7 +687,13 @@ fn op_matches(aliases: &[(String, String)], op: &syntax::Operation, local: &str)
         .iter()
         .map(|p| qualify(aliases, &p.ty.to_string()))
         .collect();
-    actual == wanted || (op.is_bound && wanted.len() == 1 && actual.first() == wanted.first())
+    // Graph writes an action's target with its binding parameter only; a
+    // function's names all of them (the resolver's reading).
+    actual == wanted
+        || (op.kind == syntax::OperationKind::Action
+            && op.is_bound
+            && wanted.len() == 1
+            && actual.first() == wanted.first())
 }
 
 /// A mutable view of whatever a target names.
@@ -851,16 +916,18 @@ fn remove_external_annotation(
     let wanted = qualify(aliases, target);
     let mut removed = false;
     for schema in &mut doc.schemas {
-        for block in schema
-            .annotations
-            .iter_mut()
-            .filter(|a| qualify(aliases, &a.target) == wanted)
-        {
+        // A block this removal empties goes; one that was empty already is
+        // the metadata's, and stays.
+        schema.annotations.retain_mut(|block| {
+            if qualify(aliases, &block.target) != wanted {
+                return true;
+            }
             let before = block.annotations.len();
             block.annotations.retain(|a| a.term != term);
-            removed |= before != block.annotations.len();
-        }
-        schema.annotations.retain(|b| !b.annotations.is_empty());
+            let here = before != block.annotations.len();
+            removed |= here;
+            !(here && block.annotations.is_empty())
+        });
     }
     removed
 }

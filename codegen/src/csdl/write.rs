@@ -14,6 +14,20 @@ pub struct Writer {
     depth: usize,
 }
 
+/// Appends `text` to a comment: no two dashes may meet inside one (XML
+/// forbids `--` there, and `-->` would end it early), so a space goes
+/// between every two. A patch's description is free text: `a ---> b`.
+fn push_comment_text(out: &mut String, text: &str) {
+    let mut dash = false;
+    for c in text.chars() {
+        if dash && c == '-' {
+            out.push(' ');
+        }
+        dash = c == '-';
+        out.push(c);
+    }
+}
+
 /// Writes `doc`, with `header` lines as a leading XML comment.
 pub fn write_document(doc: &Document, header: &[String]) -> String {
     let mut w = Writer {
@@ -25,11 +39,12 @@ pub fn write_document(doc: &Document, header: &[String]) -> String {
     if !header.is_empty() {
         w.out.push_str("<!--\n");
         for line in header {
-            // `--` may not appear inside a comment.
             if line.is_empty() {
                 w.out.push('\n');
             } else {
-                let _ = writeln!(w.out, "  {}", line.replace("--", "- -"));
+                w.out.push_str("  ");
+                push_comment_text(&mut w.out, line);
+                w.out.push('\n');
             }
         }
         w.out.push_str("-->\n");
@@ -650,4 +665,36 @@ fn facet_attrs(f: &Facets) -> Vec<(&'static str, Option<String>)> {
         ("Unicode", f.unicode.map(|u| b(u).to_string())),
         ("SRID", f.srid.clone()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_document;
+    use crate::csdl::{ParseOptions, parse};
+
+    #[test]
+    fn header_text_with_dashes_stays_inside_the_comment() {
+        let doc = parse(
+            "t.csdl",
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices><Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm"/></edmx:DataServices></edmx:Edmx>"#,
+            &ParseOptions::default(),
+        )
+        .expect("parses")
+        .document;
+        let header = ["x ---> y", "----", "a - b -- c", "-", "ends-"].map(String::from);
+        let written = write_document(&doc, &header);
+        let comment = &written[written.find("<!--").expect("a comment") + 4..];
+        let comment = &comment[..comment.find("-->").expect("the comment ends")];
+        assert!(!comment.contains("--"), "{written}");
+        assert!(comment.contains("x - - -> y"), "{written}");
+        let again = parse("w.csdl", &written, &ParseOptions::default())
+            .unwrap_or_else(|d| panic!("{d}\n{written}"));
+        let namespaces: Vec<&str> = again
+            .document
+            .schemas
+            .iter()
+            .map(|s| s.namespace.as_str())
+            .collect();
+        assert_eq!(namespaces, ["ns"]);
+    }
 }

@@ -201,6 +201,11 @@ fn target_kept(model: &Model, sel: &Selection, kept_schema: &Schema, target: &st
             }
         };
     }
+    // An operation named without its parameters: every overload of it, as
+    // the resolver reads the target.
+    if member.is_none() && sel.keeps_operation_named(&q) {
+        return true;
+    }
     if !sel.keeps_type(&q) && !sel.terms.contains(&q) {
         return false;
     }

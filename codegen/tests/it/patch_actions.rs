@@ -198,9 +198,11 @@ term = "Org.OData.Core.V1.Description"
         .unwrap();
     assert_eq!(vocab::description(&label.annotations), None);
     assert_eq!(vocab::patched(&label.annotations), [p.note()]);
-    // The type's description lived in an external block: gone too.
+    // The type's description lived in an external block: gone too, and
+    // the type says it was patched.
     let thing = model.struct_def("test.ns.thing").unwrap();
     assert_eq!(vocab::description(&thing.annotations), None);
+    assert_eq!(vocab::patched(&thing.annotations), [p.note()]);
     // The unrelated external annotation stays.
     let color = &model.struct_def("test.ns.box").unwrap().properties[0];
     assert_eq!(
@@ -236,6 +238,9 @@ xml = '''
   <Parameter Name="key" Type="Edm.String" />
   <ReturnType Type="t.thing" />
 </Function>
+<Annotations Target="t.extra">
+  <Annotation Term="Org.OData.Core.V1.Description" String="Added with it." />
+</Annotations>
 '''
 "#,
     );
@@ -249,7 +254,13 @@ xml = '''
     assert_eq!(vocab::patched(&parts.annotations), [p.note()]);
 
     let extra = model.struct_def("test.ns.extra").expect("type added");
-    assert_eq!(vocab::patched(&extra.annotations), [p.note()]);
+    // Marked once for the type and once for the annotation block the
+    // patch added to it.
+    assert_eq!(vocab::patched(&extra.annotations), [p.note(), p.note()]);
+    assert_eq!(
+        vocab::description(&extra.annotations).as_deref(),
+        Some("Added with it.")
+    );
     let find = model
         .operations
         .iter()
@@ -400,4 +411,101 @@ xml = '''
         added.value.as_ref().map(|v| &v.kind),
         Some(migrations_codegen::csdl::syntax::ExprKind::If(branches)) if branches.len() == 3
     ));
+}
+
+/// A target with parameter types names the overloads a resolver would: a
+/// function's by all its parameters, so removing `f(thing)` keeps
+/// `f(thing, Edm.String)`; only an action's may be named by its binding
+/// parameter alone.
+#[test]
+fn a_function_overload_is_named_by_all_its_parameters() {
+    let (model, _) = apply(
+        r#"
+[[change]]
+action = "add"
+schema = "test.ns"
+xml = '''
+<Function Name="look" IsBound="true">
+  <Parameter Name="bindingParameter" Type="t.thing" />
+  <ReturnType Type="Edm.String" />
+</Function>
+<Function Name="look" IsBound="true">
+  <Parameter Name="bindingParameter" Type="t.thing" />
+  <Parameter Name="how" Type="Edm.String" />
+  <ReturnType Type="Edm.String" />
+</Function>
+'''
+
+[[change]]
+action = "remove"
+target = "t.look(t.thing)"
+"#,
+    );
+    let looks: Vec<String> = model
+        .operations
+        .iter()
+        .filter(|o| o.short_name() == "look")
+        .map(|o| o.signature())
+        .collect();
+    assert_eq!(looks, ["test.ns.look(test.ns.thing,Edm.String)"]);
+}
+
+/// A change to every overload a target names fails if it fails on any of
+/// them, whichever comes last.
+#[test]
+fn a_change_that_fails_on_one_overload_fails() {
+    let p = patch(
+        r#"
+[[change]]
+action = "add"
+schema = "test.ns"
+xml = '''
+<Action Name="act" />
+<Action Name="act">
+  <Parameter Name="how" Type="Edm.String" />
+</Action>
+'''
+
+[[change]]
+action = "set-attribute"
+target = "t.act"
+attribute = "IsBound"
+value = "true"
+"#,
+    );
+    let err = p
+        .apply(&mut doc())
+        .expect_err("binding an action without parameters");
+    assert!(
+        err.to_string()
+            .contains("IsBound=\"true\" needs a binding parameter"),
+        "{err}"
+    );
+}
+
+/// Removing an annotation prunes the external blocks it empties, and only
+/// those: an empty block the metadata wrote stays as written.
+#[test]
+fn only_blocks_a_removal_empties_are_pruned() {
+    let text = support::SMALL_CSDL.replace(
+        "<Annotations Target=\"t.thing\">",
+        "<Annotations Target=\"t.box\" />\n      <Annotations Target=\"t.thing\">",
+    );
+    let mut d = pipeline::parse_document("test.csdl", &text).unwrap();
+    patch(
+        r#"
+[[change]]
+action = "remove-annotation"
+target = "t.thing"
+term = "Org.OData.Core.V1.Description"
+"#,
+    )
+    .apply(&mut d)
+    .unwrap_or_else(|e| panic!("{e}"));
+    let targets: Vec<&str> = d.schemas[0]
+        .annotations
+        .iter()
+        .map(|b| b.target.as_str())
+        .collect();
+    assert_eq!(targets, ["t.box", "test.ns.box/color"]);
 }

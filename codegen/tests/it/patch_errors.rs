@@ -259,6 +259,44 @@ fn set_attribute_to_an_unknown_type_is_located_in_the_patch() {
             )
         );
     }
+    // Values that are no type, refused where they are written: a slice
+    // holding them would not parse again, or fail to resolve at 0:0.
+    for (target, attribute, value, problem) in [
+        (
+            "t.thing/label",
+            "Type",
+            "Edm.Strng",
+            ": \"Edm.Strng\" is no type of the Edm namespace",
+        ),
+        (
+            "t.thing/label",
+            "Type",
+            "Edm.String)",
+            ": expected a qualified type name",
+        ),
+        (
+            "t.thing/label",
+            "Type",
+            "label",
+            ": expected a qualified type name",
+        ),
+        (
+            "t.box",
+            "BaseType",
+            "Collection(t.box)",
+            ": expected the qualified name of a structured type, not a collection",
+        ),
+    ] {
+        let d = apply_err(&format!(
+            "action = \"set-attribute\"\ntarget = \"{target}\"\nattribute = \"{attribute}\"\nvalue = \"{value}\"\n"
+        ));
+        assert!(
+            only(&d).starts_with(&format!(
+                "{FILE}:6:10: error: patch sets {attribute} of \"{target}\" to \"{value}\"{problem}"
+            )),
+            "{d}"
+        );
+    }
     // Known types, Edm types and collections are fine.
     for (target, attribute, value) in [
         ("t.thing/label", "Type", "t.color"),
@@ -356,5 +394,18 @@ fn add_annotation_xml_holds_only_annotations() {
         format!(
             "{FILE}:9:1: error: the xml of an \"add-annotation\" change may only hold <Annotation> elements"
         )
+    );
+}
+
+/// An added `<EntityContainer>` would be a second container, which nothing
+/// merges: refused where the patch adds it, not dropped in silence.
+#[test]
+fn adding_an_entity_container_is_refused() {
+    let d = apply_err(
+        "action = \"add\"\nschema = \"test.ns\"\nxml = '<EntityContainer Name=\"D\"><EntitySet Name=\"more\" EntityType=\"t.thing\"/></EntityContainer>'\n",
+    );
+    assert!(
+        only(&d).contains("patch adds an <EntityContainer>: a schema holds at most one"),
+        "{d}"
     );
 }

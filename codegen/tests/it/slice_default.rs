@@ -675,3 +675,46 @@ fn an_excluded_subtree_is_not_walked_nor_kept() {
     );
     assert!(!navigation_names(&model, "crossTenantMigrationJob").contains("users"));
 }
+
+/// An annotation block whose target names an operation without its
+/// parameter types (`ns.f`, every overload, as the resolver reads it)
+/// stays in the slice with the operation; it was dropped.
+#[test]
+fn annotations_on_an_operation_named_without_parameters_are_kept() {
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+<edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/>
+</edmx:Reference>
+<edmx:DataServices>
+<Schema Namespace="ns" Alias="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+<Function Name="look" IsBound="true"><Parameter Name="bp" Type="n.thing"/><ReturnType Type="Edm.String"/></Function>
+<EntityContainer Name="c"><EntitySet Name="things" EntityType="n.thing"/></EntityContainer>
+<Annotations Target="n.look"><Annotation Term="Core.Description" String="looks"/></Annotations>
+</Schema>
+</edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let config =
+        migrations_codegen::slice::SliceConfig::new(&["/things/**"], &[]).expect("valid patterns");
+    let sliced = pipeline::slice_source("t.csdl", text, &config, &[])
+        .unwrap_or_else(|d| panic!("slicing failed:\n{d}"));
+    assert!(
+        sliced.csdl.contains("<Annotations Target=\"n.look\">"),
+        "{}",
+        sliced.csdl
+    );
+    let model = pipeline::load_model(pipeline::SLICED_CSDL, &sliced.csdl)
+        .unwrap_or_else(|d| panic!("the slice does not resolve:\n{d}"));
+    let look = model
+        .operations
+        .iter()
+        .find(|o| o.name == "ns.look")
+        .expect("the function is kept");
+    assert!(
+        look.annotations
+            .iter()
+            .any(|a| a.term.ends_with("Description")),
+        "{look:?}"
+    );
+}
