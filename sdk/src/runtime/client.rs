@@ -219,9 +219,9 @@ impl ClientBuilder {
     /// Build the client.
     pub fn build(self) -> Result<Client> {
         let mut base_url = match &self.base_url {
-            Some(s) => {
-                Url::parse(s).map_err(|e| Error::Config(format!("invalid base URL {s:?}: {e}")))?
-            }
+            Some(s) => Url::parse(s).map_err(|e| {
+                Error::Config(format!("invalid base URL {:?}: {e}", without_userinfo(s)))
+            })?,
             None => self.cloud.unwrap_or_default().base_url(),
         };
         match base_url.scheme() {
@@ -317,6 +317,20 @@ impl ClientBuilder {
 
 fn origin_is_https(u: &Url) -> bool {
     u.scheme() == "https"
+}
+
+/// `url` with what may be a user name and password (before an `@` in the
+/// authority) replaced by `***`: a URL that does not parse is shown in the
+/// error, and must not show its credentials.
+fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]).into(),
+        None => url.into(),
+    }
 }
 
 #[cfg(test)]

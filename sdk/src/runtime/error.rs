@@ -25,7 +25,8 @@ pub enum Error {
 
     /// The request could not be sent or its response could not be read.
     #[error(
-        "transport error on {method} {path_template} after {attempts} attempt(s) (client-request-id {client_request_id}): {source}"
+        "transport error on {method} {path_template} after {attempts} attempt(s) (client-request-id {client_request_id}){}: {source}",
+        answered(*.status, .request_id.as_deref())
     )]
     #[non_exhaustive]
     Transport {
@@ -42,6 +43,12 @@ pub enum Error {
         /// What failed: the connection, the TLS handshake, a timeout.
         #[source]
         source: TransportError,
+        /// The status of a response whose body was cut off: the service
+        /// answered, and may have applied the request (a `POST` is not sent
+        /// again, whatever the status).
+        status: Option<StatusCode>,
+        /// The `request-id` of that response.
+        request_id: Option<String>,
     },
 
     /// A success response whose body did not match the expected type.
@@ -402,6 +409,7 @@ impl Error {
             Error::Service(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport { status, .. } => *status,
             _ => None,
         }
     }
@@ -422,6 +430,7 @@ impl Error {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
+            Error::Transport { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -507,5 +516,17 @@ impl Error {
             || self
                 .status()
                 .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504))
+    }
+}
+
+/// " after a 201 Created response (request-id r1) whose body was cut off",
+/// or nothing when no response came.
+fn answered(status: Option<StatusCode>, request_id: Option<&str>) -> String {
+    match (status, request_id) {
+        (None, _) => String::new(),
+        (Some(status), Some(id)) => {
+            format!(", after a {status} response (request-id {id}) whose body was cut off")
+        }
+        (Some(status), None) => format!(", after a {status} response whose body was cut off"),
     }
 }

@@ -67,6 +67,19 @@ impl std::fmt::Debug for Request {
     }
 }
 
+/// Whether a response with this status is sent again: throttling always
+/// (the service did nothing), 503 for an idempotent request or with
+/// `Retry-After` (the service says when to come back), 504 for an
+/// idempotent one.
+fn retried_status(status: StatusCode, idempotent: bool, headers: &http::HeaderMap) -> bool {
+    match status.as_u16() {
+        429 => true,
+        503 => idempotent || parse_retry_after(headers).is_some(),
+        504 => idempotent,
+        _ => false,
+    }
+}
+
 pub(crate) fn is_idempotent(m: &Method) -> bool {
     matches!(
         *m,
@@ -92,6 +105,8 @@ enum Attempt {
     Transport {
         error: TransportError,
         retryable: bool,
+        /// The status and `request-id` of a response whose body was cut off.
+        answered: Option<(StatusCode, Option<String>)>,
     },
     /// Not retryable at all (auth failure, bad request construction).
     Fatal(Error),
@@ -450,14 +465,37 @@ impl Request {
                 Attempt::Transport {
                     error: TransportError::new(error),
                     retryable,
+                    answered: None,
                 }
             };
             let resp = rb.send().await.map_err(transport)?;
             let status = resp.status();
             let headers = resp.headers().clone();
             let limit = inner.max_response_bytes;
+            let retried = retried_status(status, idempotent, &headers);
             let body = read_body(resp, limit).await.map_err(|e| match e {
-                BodyError::Transport(error) => transport(error),
+                // The status came, its body did not. A status that is
+                // retried anyway (429, 503 with `Retry-After`) is retried as
+                // it would have been, after its `Retry-After`; otherwise the
+                // error keeps the status and `request-id` (a 201 whose body
+                // was cut off was applied, and is not sent again).
+                BodyError::Transport(_) if retried => Attempt::Retryable(RawResponse {
+                    status,
+                    headers: headers.clone(),
+                    body: bytes::Bytes::new(),
+                    attempts: n,
+                    client_request_id: Some(p.client_request_id.clone()),
+                }),
+                BodyError::Transport(error) => match transport(error) {
+                    Attempt::Transport {
+                        error, retryable, ..
+                    } => Attempt::Transport {
+                        error,
+                        retryable,
+                        answered: Some((status, header_str(&headers, "request-id"))),
+                    },
+                    other => other,
+                },
                 BodyError::TooLarge => Attempt::Fatal(Error::ResponseTooLarge {
                     method: p.method.clone(),
                     path_template: p.template.clone(),
@@ -484,13 +522,7 @@ impl Request {
                 attempts: n,
                 client_request_id: Some(p.client_request_id.clone()),
             };
-            let retry_status = match status.as_u16() {
-                429 => true,
-                503 => idempotent || parse_retry_after(&raw.headers).is_some(),
-                504 => idempotent,
-                _ => false,
-            };
-            if retry_status {
+            if retried {
                 Err(Attempt::Retryable(raw))
             } else {
                 Ok(raw)
@@ -569,14 +601,19 @@ impl Request {
         span.record("duration_ms", start.elapsed().as_millis() as u64);
         let raw = match result {
             Ok(r) | Err(Attempt::Retryable(r)) => r,
-            Err(Attempt::Transport { error, .. }) => {
+            Err(Attempt::Transport {
+                error, answered, ..
+            }) => {
                 span.in_scope(|| tracing::warn!(attempts = n, "graph request failed: {error}"));
+                let (status, request_id) = answered.map_or((None, None), |(s, id)| (Some(s), id));
                 return Err(Error::Transport {
                     method: p.method,
                     path_template: p.template,
                     attempts: n,
                     client_request_id: p.client_request_id,
                     source: error,
+                    status,
+                    request_id,
                 });
             }
             Err(Attempt::Fatal(e)) => return Err(e),

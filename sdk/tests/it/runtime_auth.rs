@@ -358,3 +358,23 @@ async fn a_refused_token_is_replaced_once_and_an_expired_one_never_sent() {
     assert!(err.to_string().contains("already expired"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
+
+/// A base URL that does not parse is shown in the error, without the user
+/// name and password it may carry.
+#[test]
+fn an_unparsable_base_url_does_not_show_its_credentials() {
+    for url in [
+        "https://app:S3cret@graph.microsoft.com:99999/beta",
+        "https://S3cret@graph.microsoft.com:99999",
+        "https://app:S3cret@@graph.microsoft.com:99999/beta?x=1",
+    ] {
+        let err = graph_migrations::Client::builder()
+            .base_url(url)
+            .bearer_token("t")
+            .build()
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("S3cret"), "{shown}");
+        assert!(shown.contains("graph.microsoft.com:99999"), "{shown}");
+    }
+}

@@ -536,3 +536,95 @@ async fn every_error_names_the_client_request_id_sent() {
         "{err}"
     );
 }
+
+/// A server that answers the n-th connection with `script[n]` (the last
+/// one again after the end), written as is: a response whose body is
+/// shorter than its `Content-Length` is cut off when the connection closes.
+async fn scripted_raw_server(script: Vec<&'static str>) -> (String, Arc<AtomicU32>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicU32::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                break;
+            };
+            let n = c.fetch_add(1, Ordering::SeqCst) as usize;
+            let answer = script[n.min(script.len() - 1)];
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 4096];
+                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
+                if let Err(e) = sock.write_all(answer.as_bytes()).await {
+                    eprintln!("scripted server: writing failed: {e}");
+                }
+                drop(sock);
+            });
+        }
+    });
+    (format!("http://{addr}/beta"), count)
+}
+
+/// A response whose status came and whose body was cut off: the status
+/// decides. A 429 is retried after its `Retry-After`, even for a `POST`; a
+/// 201 was applied, so the `POST` is not sent again, and the error keeps
+/// the status and the `request-id`; a 503 that stays cut off ends as that
+/// 503, with its ids.
+#[tokio::test]
+async fn a_response_cut_off_after_its_status_keeps_the_status() {
+    const CUT_429: &str = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nrequest-id: r429\r\ncontent-type: application/json\r\nContent-Length: 200\r\n\r\n{\"error\":";
+    const NO_CONTENT: &str =
+        "HTTP/1.1 204 No Content\r\nrequest-id: r204\r\nContent-Length: 0\r\n\r\n";
+    const CUT_201: &str = "HTTP/1.1 201 Created\r\nrequest-id: r201\r\ncontent-type: application/json\r\nContent-Length: 200\r\n\r\n{\"id\":";
+    const CUT_503: &str = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nrequest-id: r503\r\nContent-Length: 200\r\n\r\n{";
+    let client = |base: &str| {
+        graph_migrations::Client::builder()
+            .base_url(base)
+            .bearer_token(TOKEN)
+            .retry_policy(fast_retry(2))
+            .build()
+            .unwrap()
+    };
+
+    let (base, count) = scripted_raw_server(vec![CUT_429, NO_CONTENT]).await;
+    let started = Instant::now();
+    client(&base)
+        .request(Method::POST, jobs())
+        .json(&json!({}))
+        .send_empty()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After kept"
+    );
+
+    let (base, count) = scripted_raw_server(vec![CUT_201]).await;
+    let err = client(&base)
+        .request(Method::POST, jobs())
+        .json(&json!({}))
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a 201 is not sent again");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(201));
+    assert_eq!(err.request_id(), Some("r201"));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("201 Created") && shown.contains("r201"),
+        "{shown}"
+    );
+
+    let (base, count) = scripted_raw_server(vec![CUT_503]).await;
+    let err = client(&base)
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(err.request_id(), Some("r503"));
+}
