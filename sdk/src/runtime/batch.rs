@@ -285,6 +285,12 @@ impl BatchItemResponse {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Whether the item's `Content-Type` says JSON (or says nothing).
+    fn is_json(&self) -> bool {
+        self.header("content-type")
+            .is_none_or(|t| t.to_ascii_lowercase().contains("json"))
+    }
+
     fn raw(&self) -> RawResponse {
         let mut headers = http::HeaderMap::new();
         for (k, v) in &self.headers {
@@ -303,6 +309,14 @@ impl BatchItemResponse {
         }
         let body = match &self.body {
             None => bytes::Bytes::new(),
+            // Graph sends a body that is not JSON (a gateway's HTML page) as
+            // a base64 string: its text is what the error shows.
+            Some(serde_json::Value::String(encoded)) if !self.is_json() => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .map_or_else(|_| encoded.clone().into_bytes().into(), Into::into)
+            }
             Some(v) => serde_json::to_vec(v).unwrap_or_default().into(),
         };
         RawResponse {

@@ -258,3 +258,29 @@ async fn items_without_their_own_ids_report_the_batch_ids() {
     let decoded = resp.get(&second).unwrap().json::<Value>().unwrap_err();
     assert_eq!(decoded.request_id(), Some("batch-rid"));
 }
+
+/// An item whose body is not JSON comes base64-encoded (a gateway's HTML
+/// page): its error shows the text, not the encoded string.
+#[tokio::test]
+async fn an_item_body_that_is_not_json_shows_as_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "responses": [
+                {"id": "1", "status": 502, "headers": {"Content-Type": "text/html"},
+                 "body": "PGh0bWw+QmFkIEdhdGV3YXk8L2h0bWw+"}
+            ]
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut b = c.batch();
+    let id = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "a")));
+    let resp = b.send().await.unwrap();
+    let err = resp.get(&id).unwrap().error().unwrap();
+    assert_eq!(err.status(), Some(http::StatusCode::BAD_GATEWAY));
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("<html>Bad Gateway</html>"), "{shown}");
+    assert!(!shown.contains("PGh0bWw"), "{shown}");
+}
