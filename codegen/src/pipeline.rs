@@ -50,10 +50,14 @@ pub fn load_patches(dir: &Path) -> Result<Vec<Patch>, Diagnostics> {
         .collect()
 }
 
-/// Paths in diagnostics are shown relative to the workspace when possible.
+/// Paths in diagnostics are shown relative to the workspace when possible,
+/// with `/` between components on every system. A patch's label is made so
+/// and recorded in what regeneration writes (its notes, `AppliedPatch`): it
+/// must not depend on where the workspace is, so the last `metadata`
+/// directory counts (a workspace under `/tmp/metadata/` is no `metadata/`).
 pub fn display(path: &Path) -> String {
-    let s = path.display().to_string();
-    match s.find("/metadata/") {
+    let s = path.display().to_string().replace('\\', "/");
+    match s.rfind("/metadata/") {
         Some(i) => s[i + 1..].to_string(),
         None => s,
     }
@@ -326,10 +330,12 @@ pub fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
     };
     for e in rd.filter_map(Result::ok) {
         let p = e.path();
-        if p.is_dir() {
-            out.extend(walk_files(&p));
-        } else {
-            out.push(p);
+        // Not `Path::is_dir`, which follows a symbolic link: a link in an
+        // owned directory to elsewhere in the workspace would make
+        // everything there "stale" and removed. The link itself is listed.
+        match e.file_type() {
+            Ok(t) if t.is_dir() => out.extend(walk_files(&p)),
+            _ => out.push(p),
         }
     }
     out

@@ -42,8 +42,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
     /// Exit with status 2 when a finding of one of these classes is present
-    /// (comma-separated: not-in-metadata, undocumented, type, enum,
-    /// operation, example).
+    /// (comma-separated: not-in-metadata, undocumented, type, case, enum,
+    /// operation, example, unread).
     #[arg(long, value_delimiter = ',')]
     pub fail_on: Vec<String>,
     #[arg(long, default_value_t = 60)]

@@ -188,7 +188,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 Ok(before) => {
                     let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                         .map_err(|d| d.to_string())?;
-                    let mut report = diff::diff(&before, &outputs.model, &config);
+                    let options = pipeline::load_options(&root).map_err(|d| d.to_string())?;
+                    let mut report = diff::diff(&before, &outputs.model, &config, &options);
                     report.watch(outputs.plan.unsettled.iter().map(|u| u.element.clone()));
                     let suggestion = sdk_version(&root)
                         .ok()
@@ -217,7 +218,8 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             let new_model = diff_input(&root, &new, &sliced, timeout)?;
             let config = pipeline::load_config(&root.join("metadata/slice.toml"))
                 .map_err(|d| d.to_string())?;
-            let mut report = diff::diff(&old_model, &new_model, &config);
+            let options = pipeline::load_options(&root).map_err(|d| d.to_string())?;
+            let mut report = diff::diff(&old_model, &new_model, &config, &options);
             // A new side that cannot be planned is reported by the diff
             // itself (`NotPlanned`); the watch list is then empty.
             match pipeline::watch_list(&root, &new_model) {

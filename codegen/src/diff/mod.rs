@@ -50,14 +50,14 @@ use crate::plan::{self, Paths, Plan};
 
 /// Compares two resolved models, and the generated Rust of the paths
 /// `paths` covers in each: a method name is what the plan of each side
-/// says, the same plan the code and the API listing are made from.
-pub fn diff(old: &Model, new: &Model, paths: &dyn Paths) -> Report {
-    let options = plan::Options::default();
+/// says with `options` (those of `metadata/generate.toml`, which name
+/// types), the same plan the code and the API listing are made from.
+pub fn diff(old: &Model, new: &Model, paths: &dyn Paths, options: &plan::Options) -> Report {
     // Names do not depend on the documentation.
     let docs = crate::docs::DocsFacts::default();
     let plans = (
-        plan::plan(old, paths, &options, &docs),
-        plan::plan(new, paths, &options, &docs),
+        plan::plan(old, paths, options, &docs),
+        plan::plan(new, paths, options, &docs),
     );
     let mut d = Differ {
         old,

@@ -68,7 +68,12 @@ fn drift_report_names_every_change_exactly() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model, &support::committed_config());
+    let report = diff::diff(
+        &old.model,
+        &new.model,
+        &support::committed_config(),
+        &support::committed_options(),
+    );
     let lines: Vec<String> = report.changes.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -127,7 +132,12 @@ fn drift_suggests_a_minor_bump_below_one_and_a_major_one_above() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &new.model, &support::committed_config());
+    let report = diff::diff(
+        &old.model,
+        &new.model,
+        &support::committed_config(),
+        &support::committed_options(),
+    );
     let class = report.classification();
     let s = diff::suggest(Version::parse("0.1.0").unwrap(), class);
     assert_eq!((s.bump, s.next.as_str()), (Bump::Minor, "0.2.0"));
@@ -214,7 +224,12 @@ fn drift_report_snapshot() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let mut report = diff::diff(&old.model, &new.model, &support::committed_config());
+    let mut report = diff::diff(
+        &old.model,
+        &new.model,
+        &support::committed_config(),
+        &support::committed_options(),
+    );
     report.old = "graph-beta.csdl".into();
     report.new = "graph-beta.csdl with crossTenantMigrationTask settled".into();
     // Patch digests change whenever a patch file does: not part of this snapshot.
@@ -231,7 +246,12 @@ fn a_slice_diffed_with_itself_is_empty() {
     let Some((old, _)) = before_and_after() else {
         return;
     };
-    let report = diff::diff(&old.model, &old.model, &support::committed_config());
+    let report = diff::diff(
+        &old.model,
+        &old.model,
+        &support::committed_config(),
+        &support::committed_options(),
+    );
     assert!(report.is_empty(), "{report:#?}");
     assert_eq!(report.classification(), None);
     let s = diff::suggest(Version::parse("0.3.1").unwrap(), None);
@@ -247,7 +267,12 @@ fn changes_to_unsettled_elements_are_reported_first() {
     let Some((old, new)) = before_and_after() else {
         return;
     };
-    let mut report = diff::diff(&old.model, &new.model, &support::committed_config());
+    let mut report = diff::diff(
+        &old.model,
+        &new.model,
+        &support::committed_config(),
+        &support::committed_options(),
+    );
     let watched = pipeline::watch_list(&support::workspace_root(), &old.model).unwrap();
     for field in ["taskType", "lastUpdatedDateTime", "currentStatus"] {
         assert!(

@@ -110,7 +110,12 @@ fn report(old: &str, new: &str) -> Report {
         pipeline::load_model(name, text).unwrap_or_else(|d| panic!("{name} does not load:\n{d}"))
     };
     let everything = SliceConfig::new(&["/**"], &[]).expect("valid patterns");
-    diff::diff(&load("old", old), &load("new", new), &everything)
+    diff::diff(
+        &load("old", old),
+        &load("new", new),
+        &everything,
+        &Default::default(),
+    )
 }
 
 /// The changes between `BASE` and `BASE` edited, one line each.
@@ -1218,4 +1223,35 @@ fn generated_methods_options_and_edits_follow_the_annotations() {
         ],
         "{out:#?}"
     );
+}
+
+/// The diff names types as the options given do (`cargo xtask diff` passes
+/// those of `metadata/generate.toml`): with `t.ns` the namespace whose types
+/// keep their short names, a second `box` elsewhere renames nothing.
+#[test]
+fn the_diff_names_types_with_the_options_it_is_given() {
+    let new = BASE.replace(
+        "  </edmx:DataServices>",
+        "    <Schema Namespace=\"u.other\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"><ComplexType Name=\"box\"><Property Name=\"x\" Type=\"Edm.String\" /></ComplexType></Schema>\n  </edmx:DataServices>",
+    );
+    let load = |name: &str, text: &str| {
+        pipeline::load_model(name, text).unwrap_or_else(|d| panic!("{name} does not load:\n{d}"))
+    };
+    let everything = SliceConfig::new(&["/**"], &[]).expect("valid patterns");
+    let renamed = |options: &migrations_codegen::plan::Options| -> Vec<String> {
+        diff::diff(&load("old", BASE), &load("new", &new), &everything, options)
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::TypeRenamed)
+            .map(ToString::to_string)
+            .collect()
+    };
+    let default = renamed(&Default::default());
+    assert_eq!(default.len(), 1, "{default:?}");
+    assert!(default[0].contains("t.ns.box"), "{default:?}");
+    let own = migrations_codegen::plan::Options {
+        namespace: "t.ns".into(),
+        ..Default::default()
+    };
+    assert_eq!(renamed(&own), Vec::<String>::new());
 }

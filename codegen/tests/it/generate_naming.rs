@@ -531,8 +531,12 @@ fn operation_method_names_agree_across_code_listing_and_diff() {
         ["find", "find_with_name"]
     );
     let load = |csdl: &str| pipeline::load_model("names.csdl", csdl).unwrap();
-    let report =
-        migrations_codegen::diff::diff(&load(&old), &load(&new), &support::config(&["/things/**"]));
+    let report = migrations_codegen::diff::diff(
+        &load(&old),
+        &load(&new),
+        &support::config(&["/things/**"]),
+        &Default::default(),
+    );
     let renames: Vec<String> = report
         .changes
         .iter()

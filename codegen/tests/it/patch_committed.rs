@@ -284,3 +284,55 @@ fn all_patches_together_and_twice() {
     assert!(delta_update_on(&model, "crossOrganizationUserMappings").is_some());
     assert!(delta_update_on(&model, "crossOrganizationGroupMappings").is_some());
 }
+
+/// A patch's label is recorded in what regeneration writes (its notes, the
+/// `AppliedPatch` digests that say it was applied): it is the same wherever
+/// the workspace is, a directory named `metadata` above it and Windows'
+/// separators included.
+#[test]
+fn patch_labels_do_not_depend_on_where_the_workspace_is() {
+    let committed = support::committed_patches();
+    let elsewhere = std::env::temp_dir()
+        .join(format!("label-test-{}", std::process::id()))
+        .join("metadata/ws/metadata/patches");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for p in &committed {
+        let name = p.file.rsplit('/').next().unwrap();
+        std::fs::copy(
+            support::workspace_root().join(&p.file),
+            elsewhere.join(name),
+        )
+        .unwrap();
+    }
+    let moved = pipeline::load_patches(&elsewhere).unwrap_or_else(|d| panic!("{d}"));
+    let _ = std::fs::remove_dir_all(elsewhere.ancestors().nth(4).unwrap());
+    let labels = |ps: &[Patch]| {
+        ps.iter()
+            .map(|p| (p.file.clone(), p.note()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels(&moved), labels(&committed));
+    assert_eq!(
+        pipeline::display(std::path::Path::new(r"C:\w\metadata/patches\0001-x.toml")),
+        "metadata/patches/0001-x.toml"
+    );
+}
+
+/// The files regeneration owns are listed without following a symbolic
+/// link out of their directory: what the link points to is not "stale"
+/// and is never removed.
+#[cfg(unix)]
+#[test]
+fn owned_files_are_listed_without_following_links() {
+    let dir = std::env::temp_dir().join(format!("walk-test-{}", std::process::id()));
+    let (owned, outside) = (dir.join("owned"), dir.join("outside"));
+    std::fs::create_dir_all(&owned).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(owned.join("a.rs"), "").unwrap();
+    std::fs::write(outside.join("slice.toml"), "").unwrap();
+    std::os::unix::fs::symlink(&outside, owned.join("link")).unwrap();
+    let mut listed = pipeline::walk_files(&owned);
+    listed.sort();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(listed, [owned.join("a.rs"), owned.join("link")]);
+}

@@ -56,6 +56,12 @@ pub(crate) fn committed_config() -> SliceConfig {
         .unwrap_or_else(|d| panic!("metadata/slice.toml does not load:\n{d}"))
 }
 
+/// `metadata/generate.toml` as committed.
+pub(crate) fn committed_options() -> migrations_codegen::plan::Options {
+    pipeline::load_options(&workspace_root())
+        .unwrap_or_else(|d| panic!("metadata/generate.toml does not load:\n{d}"))
+}
+
 /// `metadata/patches/*.toml` as committed, in file-name order.
 pub(crate) fn committed_patches() -> Vec<Patch> {
     pipeline::load_patches(&workspace_root().join("metadata/patches"))
