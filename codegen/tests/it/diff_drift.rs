@@ -124,7 +124,7 @@ fn drift_report_names_every_change_exactly() {
     assert!(report.fails_on(Severity::Breaking));
     assert_eq!(report.count(Severity::Breaking), 2);
     assert_eq!(report.count(Severity::Additive), 2);
-    assert_eq!(report.patches_in_force.len(), 3, "{report:#?}");
+    assert_eq!(report.patches_in_force.len(), 4, "{report:#?}");
 }
 
 #[test]

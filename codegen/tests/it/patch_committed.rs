@@ -13,6 +13,7 @@ use crate::support;
 const P0001: &str = "0001-validate-on-collection.toml";
 const P0002: &str = "0002-user-mappings-delta-update.toml";
 const P0003: &str = "0003-group-mappings-delta-update.toml";
+const P0004: &str = "0004-validate-current-documentation.toml";
 const JOB: &str = "microsoft.graph.crossTenantMigrationJob";
 const SP_ROOT: &str = "microsoft.graph.sharePointMigrationsRoot";
 
@@ -45,7 +46,7 @@ fn every_committed_patch_is_covered_here() {
         .collect();
     assert_eq!(
         files,
-        BTreeSet::from([P0001, P0002, P0003].map(String::from)),
+        BTreeSet::from([P0001, P0002, P0003, P0004].map(String::from)),
         "a new patch needs its test in codegen/tests/it/patch_committed.rs"
     );
     // Loading gives them in file-name order, with their file in the note.
@@ -53,7 +54,7 @@ fn every_committed_patch_is_covered_here() {
     let notes: Vec<&str> = patches.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
         notes,
-        [P0001, P0002, P0003].map(|f| format!("metadata/patches/{f}"))
+        [P0001, P0002, P0003, P0004].map(|f| format!("metadata/patches/{f}"))
     );
     for p in &patches {
         assert!(p.note().starts_with(&format!("{}: ", p.file)));
@@ -65,6 +66,8 @@ fn every_committed_patch_is_covered_here() {
     }
 }
 
+/// A docs page (front matter first), or `CURRENT.md`, the record of what
+/// the newest published pages say where a saved page is older.
 #[test]
 fn every_patch_cites_an_existing_documentation_page() {
     for p in support::committed_patches() {
@@ -72,10 +75,57 @@ fn every_patch_cites_an_existing_documentation_page() {
             return;
         };
         assert!(
-            text.starts_with("---"),
+            text.starts_with("---")
+                || (p.documentation == "CURRENT.md"
+                    && text.starts_with("# What the current published documentation says")),
             "{} is not a docs page",
             p.documentation
         );
+    }
+}
+
+/// The single-job validate, the current documentation's form, carries what
+/// that documentation says (CURRENT.md): the docs stage has only the older,
+/// collection-bound page, which goes to the overload of patch 0001.
+#[test]
+fn p0004_documents_the_current_validate() {
+    let patches = [
+        support::committed_patch(P0001),
+        support::committed_patch(P0004),
+    ];
+    let Some(model) = patched(&patches) else {
+        return;
+    };
+    let v = validates(&model);
+    let single = v
+        .iter()
+        .find(|o| !o.binding.as_ref().unwrap().ty.collection)
+        .unwrap();
+    let long = vocab::long_description(&single.annotations).expect("a long description");
+    for said in [
+        "no request body",
+        "`submitted` or `validateFailed`",
+        "`validatePassed` or `validateFailed`",
+    ] {
+        assert!(long.contains(said), "{said}: {long}");
+    }
+    assert!(vocab::description(&single.annotations).is_some());
+    assert_eq!(vocab::patched(&single.annotations), [patches[1].note()]);
+    let collection = v
+        .iter()
+        .find(|o| o.binding.as_ref().unwrap().ty.collection)
+        .unwrap();
+    assert_eq!(vocab::long_description(&collection.annotations), None);
+    // What CURRENT.md says, said by the patch.
+    let Some((_, current)) = support::shared_file("api-docs/CURRENT.md") else {
+        return;
+    };
+    for said in [
+        "no request body",
+        "`submitted` or `validateFailed`",
+        "`validatePassed` or `validateFailed`",
+    ] {
+        assert!(current.contains(said), "CURRENT.md no longer says {said}");
     }
 }
 
@@ -190,7 +240,7 @@ fn p0001_validate_reaches_the_api_surface() {
         "{surface}"
     );
     assert!(surface.lines().any(|l| l
-        == "POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate -> microsoft.graph.crossTenantMigrationJob  [deprecated, removal 2026-07-09 passed]"));
+        == "POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate -> microsoft.graph.crossTenantMigrationJob  [patched: metadata/patches/0004-validate-current-documentation.toml]  [deprecated, removal 2026-07-09 passed]"));
 }
 
 fn delta_update_on(model: &Model, nav: &str) -> Option<vocab::DeltaUpdate> {

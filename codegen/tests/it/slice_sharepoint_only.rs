@@ -78,11 +78,12 @@ fn no_cross_tenant_migration_type_remains() {
             "migrationsRoot is not on a SharePoint path"
         );
         assert!(!body(&sliced.csdl).contains("migrationsRoot\""));
-        // 0001 is recorded as applied (on the container), though nothing it
-        // added is in this slice; 0002 and 0003 mark the mappings.
+        // 0001 and 0004 are recorded as applied (on the container), though
+        // nothing they touched is in this slice; 0002 and 0003 mark the
+        // mappings.
         let recorded =
             migrations_codegen::model::vocab::applied_patches(&model.container_annotations);
-        assert_eq!(recorded.len(), if with_patches { 3 } else { 0 });
+        assert_eq!(recorded.len(), if with_patches { 4 } else { 0 });
         let on_elements = sliced
             .csdl
             .matches("GraphMigrations.Sdk.V1.Patched")

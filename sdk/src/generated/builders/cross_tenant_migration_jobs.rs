@@ -101,7 +101,7 @@ impl CrossTenantMigrationJobsRequestBuilder {
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/validate`
     ///
-    /// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. The metadata's overload stays; this adds the documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
+    /// **Metadata patch in force**: metadata/patches/0001-validate-on-collection.toml: validate is documented by the saved page as an action bound to the crossTenantMigrationJobs collection, taking the job definition and answering 201 with the job; the metadata only binds it to a single job without parameters. CURRENT.md: that page is the older form (Global Administrator only), and the current page documents the single-job binding the metadata has (patch 0004); nothing published says the older form was removed. The metadata's overload stays; this adds the older documented one. (documentation: graph-docs/api/crosstenantmigrationjob-validate.md)
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -331,6 +331,12 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
+    ///
+    /// Validate the configuration of an existing cross-tenant migration job, asynchronously; nothing is migrated.
+    ///
+    /// The current documentation's form of validate (the saved page describes the older, collection-bound one): no request body. The job must be in status `submitted` or `validateFailed` before the call. Then poll the job (`GET /solutions/migrations/crossTenantMigrationJobs/{id}`, or `wait_for_validation`) until its status is `validatePassed` or `validateFailed`. Roles: Microsoft 365 Migration Administrator or Global Administrator; application and delegated permissions are not supported.
+    ///
+    /// **Metadata patch in force**: metadata/patches/0004-validate-current-documentation.toml: validate bound to one job, the metadata's overload, is what the current documentation describes (CURRENT.md): no request body; the job must be in status submitted or validateFailed; it validates asynchronously and migrates nothing; poll the job until validatePassed or validateFailed. The saved page describes the older, collection-bound form (patch 0001), so the docs stage has nothing for this overload; the metadata has no description either. This adds the current page's, in our words. (documentation: CURRENT.md)
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -507,6 +513,10 @@ impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemMigrateError {
     }
 }
 /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
+///
+/// Validate the configuration of an existing cross-tenant migration job, asynchronously; nothing is migrated.
+///
+/// The current documentation's form of validate (the saved page describes the older, collection-bound one): no request body. The job must be in status `submitted` or `validateFailed` before the call. Then poll the job (`GET /solutions/migrations/crossTenantMigrationJobs/{id}`, or `wait_for_validation`) until its status is `validatePassed` or `validateFailed`. Roles: Microsoft 365 Migration Administrator or Global Administrator; application and delegated permissions are not supported.
 #[derive(Clone)]
 pub struct CrossTenantMigrationJobsItemValidateRequestBuilder {
     client: crate::runtime::Client,
@@ -518,6 +528,10 @@ crate::support::request_builder!(
 );
 impl CrossTenantMigrationJobsItemValidateRequestBuilder {
     /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/validate`
+    ///
+    /// Validate the configuration of an existing cross-tenant migration job, asynchronously; nothing is migrated.
+    ///
+    /// The current documentation's form of validate (the saved page describes the older, collection-bound one): no request body. The job must be in status `submitted` or `validateFailed` before the call. Then poll the job (`GET /solutions/migrations/crossTenantMigrationJobs/{id}`, or `wait_for_validation`) until its status is `validatePassed` or `validateFailed`. Roles: Microsoft 365 Migration Administrator or Global Administrator; application and delegated permissions are not supported.
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
