@@ -8,7 +8,7 @@ use super::{
     Docs, EditPlan, EditSetter, MethodKind, Plan, ReadOnlyField, RustType, StructKind, StructPlan,
 };
 use crate::csdl::{Diagnostic, Diagnostics};
-use crate::docs::DocsFacts;
+use crate::docs::{DocsFacts, ParamDoc};
 use crate::model::{Model, vocab};
 
 /// Adds an edit to every struct some `PATCH` method takes, and points those
@@ -113,6 +113,24 @@ pub(super) fn plan_edits(plan: &mut Plan, model: &Model, docs: &DocsFacts) {
                     {
                         *read_only = ro.clone();
                     }
+                    if let Some(s) = named_struct(structs, ty)
+                        && let [endpoint] = m.endpoints.as_slice()
+                        && let Some(table) = create_table(docs, endpoint.http, &endpoint.template)
+                    {
+                        for f in &s.fields {
+                            let listed = table.iter().any(|p| p.name == f.json);
+                            if !listed && !read_only.iter().any(|(_, json, _)| *json == f.json) {
+                                read_only.push((
+                                    f.rust_name.clone(),
+                                    f.json.clone(),
+                                    format!(
+                                        "not among the properties the documentation lets a create set ({})",
+                                        table[0].at
+                                    ),
+                                ));
+                            }
+                        }
+                    }
                 }
                 MethodKind::Update { ty, edit } => {
                     *edit = named_struct(structs, ty)
@@ -181,6 +199,17 @@ fn named_struct<'p>(structs: &'p [StructPlan], ty: &RustType) -> Option<&'p Stru
     structs
         .iter()
         .find(|s| s.rust_name == name || s.any.as_ref().is_some_and(|a| a.rust_name == name))
+}
+
+/// The properties a create request may set, when its page lists them ("You
+/// can specify the following properties when creating"): a settled table of
+/// the operation's own page. A draft's rows, or a table with a TODO marker,
+/// decide nothing (the create-task page is such a draft).
+fn create_table<'d>(docs: &'d DocsFacts, http: &str, template: &str) -> Option<&'d [ParamDoc]> {
+    let op = docs.operation(http, template)?;
+    let table = op.request_body.as_slice();
+    let settled = !table.is_empty() && table.iter().all(|p| !p.todo && p.at.page == op.page);
+    settled.then_some(table)
 }
 
 /// Why the service, not the caller, sets `property` of `owner`: the

@@ -482,3 +482,44 @@ async fn a_malformed_value_does_not_lose_its_entity() {
     let err = jobs.by_id("k").get().await.unwrap_err();
     assert!(matches!(err, graph_migrations::Error::Decode(_)), "{err}");
 }
+
+/// Creating a job sends only what its documentation lets a create set
+/// ("You can specify the following properties when creating"): a job
+/// fetched and posted again, with its `id` and `status`, is refused before
+/// anything is sent, citing the page.
+#[tokio::test]
+#[allow(
+    deprecated,
+    reason = "the cross-tenant job types are deprecated in the metadata"
+)]
+async fn creating_a_job_from_a_fetched_one_is_refused() {
+    use graph_migrations::models::*;
+    let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
+    let client = graph_migrations::Client::builder()
+        .base_url(sim.base_url())
+        .bearer_token("sim.*")
+        .build()
+        .unwrap();
+    let jobs = client
+        .solutions()
+        .migrations()
+        .cross_tenant_migration_jobs();
+    let template = "/solutions/migrations/crossTenantMigrationJobs";
+    let fetched = CrossTenantMigrationJob::new()
+        .with_id("job-1".to_string())
+        .with_display_name("again".to_string())
+        .with_status(CrossTenantMigrationJobStatus::Completed);
+    let err = jobs.post(&fetched).await.unwrap_err();
+    assert!(
+        matches!(&err, graph_migrations::Error::InvalidRequest(m)
+            if m.contains("`id`")
+                && m.contains("migrationsroot-post-crosstenantmigrationjobs.md:57")),
+        "{err}"
+    );
+    assert_eq!(
+        sim.stats().requests("POST", template),
+        0,
+        "nothing was sent"
+    );
+    sim.shutdown().await;
+}

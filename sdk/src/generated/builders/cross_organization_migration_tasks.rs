@@ -67,6 +67,16 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
                 "documented as read-only (graph-docs/resources/sharepointmigrationtask.md:42)",
                 body.started_date_time.is_unset(),
             ),
+            (
+                "id",
+                "not among the properties the documentation lets a create set (graph-docs/api/sharepointmigrationtask-update.md:57)",
+                body.id.is_unset(),
+            ),
+            (
+                "status",
+                "not among the properties the documentation lets a create set (graph-docs/api/sharepointmigrationtask-update.md:57)",
+                body.status.is_unset(),
+            ),
         ]
             .into_iter()
             .find(|(_, _, unset)| !unset)

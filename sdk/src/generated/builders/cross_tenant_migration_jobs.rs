@@ -60,8 +60,66 @@ impl CrossTenantMigrationJobsRequestBuilder {
         &self,
         body: &crate::models::CrossTenantMigrationJob,
     ) -> crate::runtime::SendRequest<crate::models::CrossTenantMigrationJob> {
+        let refused = [
+            (
+                "id",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.id.is_unset(),
+            ),
+            (
+                "createdBy",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.created_by.is_unset(),
+            ),
+            (
+                "createdDateTime",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.created_date_time.is_unset(),
+            ),
+            (
+                "jobType",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.job_type.is_unset(),
+            ),
+            (
+                "lastUpdatedDateTime",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.last_updated_date_time.is_unset(),
+            ),
+            (
+                "message",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.message.is_unset(),
+            ),
+            (
+                "status",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.status.is_unset(),
+            ),
+            (
+                "targetTenantId",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.target_tenant_id.is_unset(),
+            ),
+            (
+                "users",
+                "not among the properties the documentation lets a create set (graph-docs/api/migrationsroot-post-crosstenantmigrationjobs.md:57)",
+                body.users.is_unset(),
+            ),
+        ]
+            .into_iter()
+            .find(|(_, _, unset)| !unset)
+            .map(|(p, why, _)| (p, why));
         crate::runtime::SendRequest::new(
-            self.client.request(http::Method::POST, self.path.clone()).json(body),
+            self
+                .client
+                .request(http::Method::POST, self.path.clone())
+                .json(
+                    &crate::support::CreateBody {
+                        body,
+                        refused,
+                    },
+                ),
         )
     }
     /// `/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`: one item by its key.
