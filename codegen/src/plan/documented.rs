@@ -106,6 +106,24 @@ pub(super) fn request_docs(op: &OperationDoc) -> Docs {
     if let Some(s) = &op.summary {
         d.paragraph(doc_text(&s.text));
     }
+    // The operation's own page still marked TODO (a draft): what follows
+    // may change, and the reader should know it. A draft that only filled
+    // in a settled page does not unsettle it, nor does a placeholder value
+    // in an example (`"id": "String"`), which the watch list keeps.
+    let unsettled: Vec<String> = op
+        .todos
+        .iter()
+        .filter(|t| t.at.page == op.page && t.text.to_ascii_uppercase().contains("TODO"))
+        .map(|t| t.at.to_string())
+        .collect();
+    if let Some(first) = unsettled.first() {
+        d.paragraph(format!(
+            "**Documentation unsettled**: its page still has {} TODO marker{} (first at {first}); what it \
+             says below may change.",
+            unsettled.len(),
+            if unsettled.len() == 1 { "" } else { "s" }
+        ));
+    }
     if !op.permissions.is_empty() {
         let lines: Vec<String> = op
             .permissions

@@ -302,3 +302,49 @@ fn the_watch_list_files_an_actions_rows_under_the_action() {
             .all(|u| u.reasons.iter().all(|r| !r.contains("planted-validate.md")))
     );
 }
+
+/// A request whose own page is still a draft (TODO markers) says so in its
+/// docs; a settled page that a draft only filled in does not, nor does a
+/// page whose only "TODO" is a placeholder value in an example.
+#[test]
+fn a_request_documented_by_a_draft_says_so() {
+    let root = support::workspace_root();
+    let model = pipeline::load_committed_model(&root).unwrap_or_else(|d| panic!("{d}"));
+    let docs = pipeline::load_docs_facts_or_default(&root).unwrap_or_else(|d| panic!("{d}"));
+    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
+    let plan = plan(&model, &support::committed_config(), &options, &docs)
+        .unwrap_or_else(|d| panic!("{d}"));
+    let docs_of = |http: &str, template: &str| -> String {
+        plan.builders
+            .iter()
+            .flat_map(|b| &b.methods)
+            .find(|m| {
+                m.endpoints
+                    .iter()
+                    .any(|e| e.http == http && e.template == template)
+                    && !m.docs.is_empty()
+            })
+            .unwrap_or_else(|| panic!("{http} {template} is not planned"))
+            .docs
+            .lines()
+            .join("\n")
+    };
+    let unsettled = "**Documentation unsettled**";
+    let create_task = docs_of(
+        "POST",
+        "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users",
+    );
+    assert!(
+        create_task.contains(&format!(
+            "{unsettled}: its page still has 6 TODO markers (first at crosstenantmigrationtask-create.md:56)"
+        )),
+        "{create_task}"
+    );
+    let create_job = docs_of("POST", "/solutions/migrations/crossTenantMigrationJobs");
+    assert!(!create_job.contains(unsettled), "{create_job}");
+    let mappings = docs_of(
+        "PATCH",
+        "/solutions/sharePoint/migrations/crossOrganizationUserMappings",
+    );
+    assert!(!mappings.contains(unsettled), "{mappings}");
+}
