@@ -149,20 +149,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
             )
             .map_err(|d| d.to_string())?;
             let stale = pipeline::stale_files(&outputs);
-            for path in &stale {
-                match outputs.files.get(path) {
-                    Some(contents) => {
-                        if let Some(dir) = path.parent() {
-                            std::fs::create_dir_all(dir)
-                                .map_err(|e| format!("{}: {e}", dir.display()))?;
-                        }
-                        std::fs::write(path, contents)
-                            .map_err(|e| format!("{}: {e}", path.display()))?;
-                    }
-                    None => std::fs::remove_file(path)
-                        .map_err(|e| format!("{}: {e}", path.display()))?,
-                }
-            }
+            write_outputs(&stale, &outputs.files)?;
             let counts = outputs.model.counts();
             println!(
                 "regenerated from {}: {} entity types, {} complex types, {} enum types, {} operations; {} files written or removed",
@@ -406,4 +393,86 @@ fn sdk_version(root: &Path) -> Result<Version, String> {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| format!("{p}: {e}"));
     Version::from_manifests(&read("sdk/Cargo.toml")?, &read("Cargo.toml")?)
         .map_err(|e| format!("sdk/Cargo.toml (or the workspace's Cargo.toml): {e}"))
+}
+
+/// Writes the files of `stale` that `files` holds and removes the others,
+/// leaving the tree as it was when a write fails: every new content goes to
+/// a temporary file beside its target first, and only when all are written
+/// are they renamed into place (each rename is atomic), then the files no
+/// longer generated removed. A write cut short (a full disk, a read-only
+/// directory, the process killed) leaves no file half-written, and no
+/// slice newer than the code generated from it.
+fn write_outputs(
+    stale: &[std::path::PathBuf],
+    files: &std::collections::BTreeMap<std::path::PathBuf, String>,
+) -> Result<(), String> {
+    let mut written: Vec<(std::path::PathBuf, &std::path::Path)> = Vec::new();
+    let outcome = stale.iter().try_for_each(|path| -> Result<(), String> {
+        let Some(contents) = files.get(path) else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".regen-{}.tmp", std::process::id()));
+        let temporary = path.with_file_name(name);
+        std::fs::write(&temporary, contents)
+            .map_err(|e| format!("{}: {e}", temporary.display()))?;
+        written.push((temporary, path));
+        Ok(())
+    });
+    if let Err(e) = outcome {
+        for (temporary, _) in &written {
+            let _ = std::fs::remove_file(temporary);
+        }
+        return Err(format!("{e} (nothing was changed)"));
+    }
+    for (temporary, path) in &written {
+        std::fs::rename(temporary, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    for path in stale.iter().filter(|p| !files.contains_key(*p)) {
+        std::fs::remove_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_outputs;
+    use std::collections::BTreeMap;
+
+    /// A write that fails changes nothing: the file written before it keeps
+    /// its old content, and no temporary file is left behind. When all
+    /// succeed, the files are replaced and those no longer generated go.
+    #[test]
+    fn a_failed_regeneration_changes_nothing() {
+        let dir = std::env::temp_dir().join(format!("xtask-write-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (kept, gone, blocker) = (dir.join("a.rs"), dir.join("gone.rs"), dir.join("blocker"));
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::write(&gone, "old").unwrap();
+        // A file where a directory would have to be: the second write fails.
+        std::fs::write(&blocker, "").unwrap();
+        let inside = blocker.join("b.rs");
+        let files = BTreeMap::from([
+            (kept.clone(), "new".to_string()),
+            (inside.clone(), "x".into()),
+        ]);
+        let err = write_outputs(&[kept.clone(), inside], &files).unwrap_err();
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old");
+        let left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+
+        let files = BTreeMap::from([(kept.clone(), "new".to_string())]);
+        write_outputs(&[kept.clone(), gone.clone()], &files).unwrap();
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "new");
+        assert!(!gone.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -159,6 +159,23 @@ fn not_a_workspace_file(path: &str) -> Option<&'static str> {
     if path.ends_with(['/', '\\']) || p.file_name().is_none() {
         return Some("no file name");
     }
+    // What regeneration reads or owns: writing the slice there would
+    // overwrite an input, or collide with another output.
+    if p.extension().is_none_or(|e| e != "csdl") {
+        return Some("not a .csdl file (regeneration would overwrite an input or another output)");
+    }
+    let normal: Vec<&std::ffi::OsStr> = p
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let under =
+        |dirs: &[&str]| normal.len() > dirs.len() && normal.iter().zip(dirs).all(|(n, d)| n == d);
+    if under(&["sdk", "src", "generated"]) || under(&["metadata", "patches"]) {
+        return Some("inside a directory that regeneration owns or reads patches from");
+    }
     None
 }
 
@@ -217,6 +234,10 @@ mod tests {
             ("metadata/../../x.csdl", "it leaves the workspace"),
             ("metadata/", "no file name"),
             ("", "empty"),
+            ("metadata/slice.toml", "not a .csdl file"),
+            ("metadata/api-surface.txt", "not a .csdl file"),
+            ("sdk/src/generated/x.csdl", "regeneration owns"),
+            ("./metadata/patches/x.csdl", "reads patches from"),
         ] {
             let text = format!("# generation\nsliced_csdl = {value:?}\n");
             let e = Options::from_toml("g.toml", &text).unwrap_err().to_string();
