@@ -510,9 +510,6 @@ fn unknown_type_refs(
     out
 }
 
-/// Whether `name` (alias or namespace qualified) names a type of `doc`, or
-/// of a namespace it only references (`edmx:Include`), taken on trust as
-/// the resolver does; Edm types always.
 /// What is wrong with `value` as the `Type` or `BaseType` a patch sets, as
 /// the end of a sentence, if anything.
 fn type_value_problem(
@@ -556,6 +553,9 @@ fn type_value_problem(
         .then(|| format!(", which the metadata ({}) does not define", doc.file))
 }
 
+/// Whether `name` (alias or namespace qualified) names a type of `doc`, or
+/// of a namespace it only references (`edmx:Include`), taken on trust as
+/// the resolver does; Edm types always.
 fn type_is_known(doc: &Document, aliases: &[(String, String)], name: &str) -> bool {
     let q = qualify(aliases, name);
     // A patch names a handful of types: looking each up in its schema

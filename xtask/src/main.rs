@@ -411,6 +411,14 @@ fn write_outputs(
         let Some(contents) = files.get(path) else {
             return Ok(());
         };
+        // A directory (or a link) where the file goes would fail its rename
+        // after others were done: refused now, while nothing has changed.
+        if path.symlink_metadata().is_ok_and(|m| !m.is_file()) {
+            return Err(format!(
+                "{}: not a file, cannot be replaced",
+                path.display()
+            ));
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -428,8 +436,16 @@ fn write_outputs(
         }
         return Err(format!("{e} (nothing was changed)"));
     }
-    for (temporary, path) in &written {
-        std::fs::rename(temporary, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for (i, (temporary, path)) in written.iter().enumerate() {
+        if let Err(e) = std::fs::rename(temporary, path) {
+            for (left, _) in &written[i..] {
+                let _ = std::fs::remove_file(left);
+            }
+            return Err(format!(
+                "{}: {e} (the files before it were replaced: run regen again)",
+                path.display()
+            ));
+        }
     }
     for path in stale.iter().filter(|p| !files.contains_key(*p)) {
         std::fs::remove_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -462,6 +478,20 @@ mod tests {
         let err = write_outputs(&[kept.clone(), inside], &files).unwrap_err();
         assert!(err.contains("nothing was changed"), "{err}");
         assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old");
+        // A directory where a file goes: refused before any rename.
+        let in_the_way = dir.join("z.rs");
+        std::fs::create_dir_all(&in_the_way).unwrap();
+        let files = BTreeMap::from([
+            (kept.clone(), "new".to_string()),
+            (in_the_way.clone(), "x".into()),
+        ]);
+        let err = write_outputs(&[kept.clone(), in_the_way.clone()], &files).unwrap_err();
+        assert!(
+            err.contains("not a file") && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old");
+        std::fs::remove_dir(&in_the_way).unwrap();
         let left: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

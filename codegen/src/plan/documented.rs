@@ -110,12 +110,17 @@ pub(super) fn request_docs(op: &OperationDoc) -> Docs {
     // may change, and the reader should know it. A draft that only filled
     // in a settled page does not unsettle it, nor does a placeholder value
     // in an example (`"id": "String"`), which the watch list keeps.
-    let unsettled: Vec<String> = op
+    let mut unsettled: Vec<&crate::docs::Source> = op
         .todos
         .iter()
-        .filter(|t| t.at.page == op.page && t.text.to_ascii_uppercase().contains("TODO"))
-        .map(|t| t.at.to_string())
+        .filter(|t| {
+            t.at.page == op.page
+                && t.text.to_ascii_uppercase().contains("TODO")
+                && !is_front_matter(&t.text)
+        })
+        .map(|t| &t.at)
         .collect();
+    unsettled.sort_by_key(|at| at.line);
     if let Some(first) = unsettled.first() {
         d.paragraph(format!(
             "**Documentation unsettled**: its page still has {} TODO marker{} (first at {first}); what it \
@@ -162,6 +167,17 @@ pub(super) fn request_docs(op: &OperationDoc) -> Docs {
     }
     d.paragraph(format!("Documentation: <{}>", page_url(&op.page)));
     d
+}
+
+/// A marker in the page's front matter (`author: "TODO: ..."`, a lower-case
+/// key): about the page's metadata, not about what it documents.
+fn is_front_matter(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(key, _)| {
+        !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    })
 }
 
 #[cfg(test)]

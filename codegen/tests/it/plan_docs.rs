@@ -336,7 +336,7 @@ fn a_request_documented_by_a_draft_says_so() {
     );
     assert!(
         create_task.contains(&format!(
-            "{unsettled}: its page still has 6 TODO markers (first at crosstenantmigrationtask-create.md:56)"
+            "{unsettled}: its page still has 4 TODO markers (first at crosstenantmigrationtask-create.md:53)"
         )),
         "{create_task}"
     );

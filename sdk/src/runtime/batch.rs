@@ -291,7 +291,10 @@ impl BatchItemResponse {
             .is_none_or(|t| t.to_ascii_lowercase().contains("json"))
     }
 
-    fn raw(&self) -> RawResponse {
+    /// The item as a response. `for_error`: a body Graph base64-encoded
+    /// because it is not JSON is decoded, for the error to show its text;
+    /// what `json()` reads stays as sent (the `body` field's contract).
+    fn raw(&self, for_error: bool) -> RawResponse {
         let mut headers = http::HeaderMap::new();
         for (k, v) in &self.headers {
             if let (Ok(n), Ok(v)) = (
@@ -311,7 +314,7 @@ impl BatchItemResponse {
             None => bytes::Bytes::new(),
             // Graph sends a body that is not JSON (a gateway's HTML page) as
             // a base64 string: its text is what the error shows.
-            Some(serde_json::Value::String(encoded)) if !self.is_json() => {
+            Some(serde_json::Value::String(encoded)) if for_error && !self.is_json() => {
                 use base64::Engine as _;
                 base64::engine::general_purpose::STANDARD
                     .decode(encoded)
@@ -333,7 +336,7 @@ impl BatchItemResponse {
         if self.is_success() {
             return None;
         }
-        let raw = self.raw();
+        let raw = self.raw(true);
         Some(
             ServiceError::from_response(self.method.clone(), self.path_template.clone(), &raw)
                 .into(),
@@ -345,7 +348,7 @@ impl BatchItemResponse {
         if let Some(e) = self.error() {
             return Err(e);
         }
-        let raw = self.raw();
+        let raw = self.raw(false);
         decode_json(&raw.body).map_err(|(json_path, message)| {
             Error::decode_failure(
                 self.method.clone(),

@@ -118,7 +118,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("cloud", &self.cloud)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("authenticated", &self.token.is_some())
             .finish_non_exhaustive()
     }
@@ -319,18 +319,29 @@ fn origin_is_https(u: &Url) -> bool {
     u.scheme() == "https"
 }
 
-/// `url` with what may be a user name and password (before an `@` in the
-/// authority) replaced by `***`: a URL that does not parse is shown in the
-/// error, and must not show its credentials.
+/// `url` with what may be a user name and password hidden: everything from
+/// after its scheme to its last `@` becomes `***`. A URL that does not parse
+/// is shown in errors, and `ClientBuilder`'s `Debug` shows the one given;
+/// neither may show credentials, and a string the parser refused need not
+/// have the shape that would say where they end (`https://app:pa/ss@host`).
 fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
-        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]).into(),
-        None => url.into(),
+    let Some(at) = url.rfind('@') else {
+        return url.into();
+    };
+    let scheme = url
+        .find(':')
+        .filter(|&i| {
+            i > 0
+                && url[..i]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        })
+        .map_or(0, |i| i + 1);
+    let start = scheme + url[scheme..].bytes().take_while(|&b| b == b'/').count();
+    if at < start {
+        return url.into();
     }
+    format!("{}***{}", &url[..start], &url[at..]).into()
 }
 
 #[cfg(test)]

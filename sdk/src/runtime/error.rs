@@ -402,8 +402,8 @@ impl Error {
         }
     }
 
-    /// The HTTP status of a service error (or of a decode error, or of a
-    /// response too large to read).
+    /// The HTTP status of a service error (or of a decode error, of a
+    /// response too large to read, or of a response whose body was cut off).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Service(e) => Some(e.status),
@@ -510,12 +510,20 @@ impl Error {
         self.status_is(429)
     }
 
-    /// Whether the condition is transient (429, 503, 504, or a transport error).
+    /// Whether the condition is transient (429, 503, 504, or a transport
+    /// error): worth trying again. A transport error after the status came
+    /// is so only for a request that may be sent twice (`GET`, `PUT`,
+    /// `DELETE`) or a status that says to retry: a `POST` answered `201`
+    /// whose body was cut off was applied, and sending it again would apply
+    /// it twice.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Error::Transport { .. })
-            || self
-                .status()
-                .is_some_and(|s| matches!(s.as_u16(), 429 | 503 | 504))
+        let retried = |s: StatusCode| matches!(s.as_u16(), 429 | 503 | 504);
+        match self {
+            Error::Transport { status, method, .. } => {
+                status.is_none_or(retried) || super::retry::is_idempotent(method)
+            }
+            _ => self.status().is_some_and(retried),
+        }
     }
 }
 

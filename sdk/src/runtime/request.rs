@@ -17,6 +17,7 @@ use super::error::{Error, Result, ServiceError, TransportError};
 use super::origin::{checked_link, same_origin};
 use super::path::{RequestPath, UNRESERVED};
 use super::response::{RawResponse, decode_json, header_str, parse_retry_after};
+use super::retry::is_idempotent;
 
 /// Query names and values: everything outside `unreserved` is encoded except
 /// the characters OData expressions use that are harmless in a query (`$ ( ) , : / @`).
@@ -78,13 +79,6 @@ fn retried_status(status: StatusCode, idempotent: bool, headers: &http::HeaderMa
         504 => idempotent,
         _ => false,
     }
-}
-
-pub(crate) fn is_idempotent(m: &Method) -> bool {
-    matches!(
-        *m,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
-    )
 }
 
 /// What one attempt produced.

@@ -2,6 +2,18 @@
 
 use std::time::Duration;
 
+use http::Method;
+
+/// Whether a request with this method may be sent twice with the effect of
+/// once: retried on any transient failure, and worth trying again after a
+/// response cut off ([`Error::is_transient`](super::Error::is_transient)).
+pub(crate) fn is_idempotent(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+    )
+}
+
 /// When and how requests are retried.
 ///
 /// Retried: 429, 503 and 504 responses, and transport errors. Idempotent

@@ -260,7 +260,8 @@ async fn items_without_their_own_ids_report_the_batch_ids() {
 }
 
 /// An item whose body is not JSON comes base64-encoded (a gateway's HTML
-/// page): its error shows the text, not the encoded string.
+/// page): its error shows the text, not the encoded string; a success's
+/// body stays as sent.
 #[tokio::test]
 async fn an_item_body_that_is_not_json_shows_as_text() {
     let server = MockServer::start().await;
@@ -269,7 +270,9 @@ async fn an_item_body_that_is_not_json_shows_as_text() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "responses": [
                 {"id": "1", "status": 502, "headers": {"Content-Type": "text/html"},
-                 "body": "PGh0bWw+QmFkIEdhdGV3YXk8L2h0bWw+"}
+                 "body": "PGh0bWw+QmFkIEdhdGV3YXk8L2h0bWw+"},
+                {"id": "2", "status": 200, "headers": {"Content-Type": "text/plain"},
+                 "body": "aGVsbG8="}
             ]
         })))
         .mount(&server)
@@ -277,7 +280,10 @@ async fn an_item_body_that_is_not_json_shows_as_text() {
     let c = client(&server);
     let mut b = c.batch();
     let id = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "a")));
+    let ok = b.add(c.request(Method::GET, jobs().key("crossTenantMigrationJob-id", "b")));
     let resp = b.send().await.unwrap();
+    // A success's body is read as sent: the base64 string.
+    assert_eq!(resp.get(&ok).unwrap().json::<String>().unwrap(), "aGVsbG8=");
     let err = resp.get(&id).unwrap().error().unwrap();
     assert_eq!(err.status(), Some(http::StatusCode::BAD_GATEWAY));
     let shown = format!("{err} {err:?}");

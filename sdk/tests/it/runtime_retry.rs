@@ -612,11 +612,24 @@ async fn a_response_cut_off_after_its_status_keeps_the_status() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(201));
     assert_eq!(err.request_id(), Some("r201"));
+    // Applied: not worth sending again, whatever the error's kind.
+    assert!(!err.is_transient(), "{err:?}");
     let shown = err.to_string();
     assert!(
         shown.contains("201 Created") && shown.contains("r201"),
         "{shown}"
     );
+
+    // A `GET` may be sent again: its cut-off 200 is transient.
+    const CUT_200: &str = "HTTP/1.1 200 OK\r\nrequest-id: r200\r\nContent-Length: 200\r\n\r\n{";
+    let (base, _) = scripted_raw_server(vec![CUT_200]).await;
+    let err = client(&base)
+        .request(Method::GET, jobs())
+        .send::<Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200), "{err:?}");
+    assert!(err.is_transient(), "{err:?}");
 
     let (base, count) = scripted_raw_server(vec![CUT_503]).await;
     let err = client(&base)

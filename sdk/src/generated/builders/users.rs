@@ -48,7 +48,7 @@ impl UsersRequestBuilder {
     ///
     /// Create a new crossTenantMigrationTask object.
     ///
-    /// **Documentation unsettled**: its page still has 6 TODO markers (first at crosstenantmigrationtask-create.md:56); what it says below may change.
+    /// **Documentation unsettled**: its page still has 4 TODO markers (first at crosstenantmigrationtask-create.md:53); what it says below may change.
     ///
     /// **Success**: `201 Created`.
     ///
