@@ -314,7 +314,11 @@ fn too_many_paths(model: &Model, config: &SliceConfig, visited: &[PathNode]) -> 
 /// which segment is missing and what exists there instead.
 fn check_roots(model: &Model, config: &SliceConfig) -> Result<(), Diagnostics> {
     let mut errors = Vec::new();
-    for pattern in &config.include {
+    // An exclude is checked as an include is: a misspelled one excludes
+    // nothing, and the slice would silently hold what it was meant to keep out.
+    let patterns = (config.include.iter().map(|p| ("include", p)))
+        .chain(config.exclude.iter().map(|p| ("exclude", p)));
+    for (kind, pattern) in patterns {
         let literal = pattern.literal_prefix();
         if literal.is_empty() {
             continue;
@@ -401,7 +405,7 @@ fn check_roots(model: &Model, config: &SliceConfig) -> Result<(), Diagnostics> {
             config.file.clone(),
             pattern.pos(),
             format!(
-                "include path \"{}\" does not resolve in {}: segment \"{missing}\" is not found under {parent}{hint} (closest existing: {}{more})",
+                "{kind} path \"{}\" does not resolve in {}: segment \"{missing}\" is not found under {parent}{hint} (closest existing: {}{more})",
                 pattern.as_str(),
                 model.file,
                 shown.join(", ")

@@ -331,3 +331,26 @@ fn a_slice_reaching_too_many_paths_is_refused_with_where_they_are() {
         .unwrap_or_else(|d| panic!("{d}"));
     assert!(sliced.selection.paths.len() < 100);
 }
+
+/// A misspelled exclude path excludes nothing: it is an error, located in
+/// slice.toml, as a misspelled include is, not a slice that silently holds
+/// what it was meant to keep out.
+#[test]
+fn an_exclude_path_that_does_not_resolve_is_an_error() {
+    let Some((file, text)) = support::shared_csdl("graph-beta.csdl") else {
+        return;
+    };
+    let toml =
+        "include = [\"/solutions/migrations/**\"]\nexclude = [\"/solutions/migratons/**\"]\n";
+    let config = SliceConfig::from_toml("metadata/slice.toml", toml).unwrap();
+    let d = slice_err(&file, &text, &config, &[]);
+    assert_eq!(d.0.len(), 1, "{d}");
+    let shown = d.0[0].to_string();
+    assert!(
+        shown.starts_with(
+            "metadata/slice.toml:2:13: error: exclude path \"/solutions/migratons/**\" does not resolve"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("did you mean \"migrations\"?"), "{shown}");
+}
