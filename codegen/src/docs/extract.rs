@@ -460,6 +460,9 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
         summary: summary(page, sections),
         ..OperationDoc::default()
     };
+    // Failures the page states in a sentence ("a `409 Conflict` response is
+    // returned"), kept for the statuses its error table, if any, leaves out.
+    let mut stated: Vec<ErrorCase> = Vec::new();
     for s in sections {
         let annotated = s
             .annotation
@@ -509,6 +512,19 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
                         at: page.at(*line),
                     });
                 }
+                for (status, said) in stated_errors(text) {
+                    if !stated.iter().any(|e| e.status == status) {
+                        stated.push(ErrorCase {
+                            status,
+                            code: None,
+                            scenario: None,
+                            placeholders: Vec::new(),
+                            message_pattern: said,
+                            message_column: "Description (stated in the text)".into(),
+                            at: page.at(*line),
+                        });
+                    }
+                }
             }
             Block::List { items, .. } if s.under(&["permissions"]) => {
                 for (item, line) in items {
@@ -546,6 +562,8 @@ fn operation(page: &mut Page, sections: &[InSection<'_>]) -> OperationDoc {
     for e in &op.examples {
         placeholders(page, e, &mut op.todos);
     }
+    stated.retain(|e| !op.errors.iter().any(|t| t.status == e.status));
+    op.errors.extend(stated);
     if op.http_requests.is_empty() {
         let line = sections
             .iter()
@@ -695,6 +713,41 @@ pub fn placeholders_of(message: &str) -> Vec<String> {
         let Some(j) = rest[i..].find('}') else { break };
         out.push(rest[i + 1..i + j].to_string());
         rest = &rest[i + j + 1..];
+    }
+    out
+}
+
+/// The failures a paragraph states: each sentence that speaks of a
+/// response and names a status of 400 or more in a code span ("If the job
+/// can't be canceled, a `409 Conflict` response is returned") → `(409, the
+/// sentence)`.
+pub fn stated_errors(text: &str) -> Vec<(u16, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let said = sentence(rest);
+        rest = rest[said.len()..].trim_start_matches('.').trim_start();
+        // A code span followed by "response": `` `409 Conflict` response ``.
+        let pieces: Vec<&str> = said.split('`').collect();
+        for i in (1..pieces.len()).step_by(2) {
+            let (span, after) = (pieces[i], pieces.get(i + 1).copied().unwrap_or(""));
+            if !after
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("response")
+            {
+                continue;
+            }
+            if let Some(status) = span
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u16>().ok())
+                .filter(|n| (400..600).contains(n))
+                && !out.iter().any(|(s, _)| *s == status)
+            {
+                out.push((status, format!("{}.", said.trim().trim_end_matches('.'))));
+            }
+        }
     }
     out
 }

@@ -46,9 +46,18 @@ pub(super) fn plan_errors(
             v.name = format!("{}{n}", v.name);
         }
     }
-    let mut docs = Docs::line(format!(
-        "The documented failures of `{label}`, from the error table of its page."
-    ));
+    // A page lists its failures in an error table, or states them in a
+    // sentence ("a `409 Conflict` response is returned").
+    let from = if op
+        .errors
+        .iter()
+        .all(|e| e.message_column.contains("stated in the text"))
+    {
+        "as its page states them"
+    } else {
+        "from the error table of its page"
+    };
+    let mut docs = Docs::line(format!("The documented failures of `{label}`, {from}."));
     docs.paragraph(format!(
         "Convert a request's error with `From` (`.map_err({rust_name}::from)`): it is matched by HTTP \
          status, then Graph error code, then message pattern (case, punctuation and whitespace are \

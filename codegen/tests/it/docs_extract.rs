@@ -168,6 +168,11 @@ fn scanned_counts(text: &str) -> Counts {
     let mut header: Option<Vec<String>> = None;
     let mut last_comment_type: Option<String> = None;
     let mut comment: Option<String> = None;
+    // Failures stated in a sentence of an API page ("a `409 Conflict`
+    // response"), counted for the statuses no error table has.
+    let api_page = text.contains("doc_type: apiPageType");
+    let mut table_statuses: Vec<u16> = Vec::new();
+    let mut stated: Vec<u16> = Vec::new();
     for (i, raw) in lines.iter().enumerate() {
         let l = raw.trim_end();
         if in_front {
@@ -246,12 +251,13 @@ fn scanned_counts(text: &str) -> Counts {
                 && (under("response") || under("error"))
                 && first != "permission type"
             {
-                if row.get(sc).is_some_and(|s| {
+                if let Some(n) = row.get(sc).and_then(|s| {
                     s.trim_matches('`')
                         .get(..3)
-                        .is_some_and(|n| n.parse::<u16>().is_ok())
+                        .and_then(|n| n.parse::<u16>().ok())
                 }) {
                     c.errors += 1;
+                    table_statuses.push(n);
                 }
                 continue;
             }
@@ -274,6 +280,22 @@ fn scanned_counts(text: &str) -> Counts {
             // A comment describes the block right after it only.
             last_comment_type = None;
         }
+        if api_page {
+            let pieces: Vec<&str> = t.split('`').collect();
+            for k in (1..pieces.len()).step_by(2) {
+                let after = pieces.get(k + 1).copied().unwrap_or("");
+                let status = pieces[k].get(..3).and_then(|n| n.parse::<u16>().ok());
+                if let Some(n) = status.filter(|n| *n >= 400)
+                    && after
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("response")
+                    && !stated.contains(&n)
+                {
+                    stated.push(n);
+                }
+            }
+        }
         if after_h1
             && !summary_done
             && !t.is_empty()
@@ -285,6 +307,10 @@ fn scanned_counts(text: &str) -> Counts {
             summary_done = true;
         }
     }
+    c.errors += stated
+        .iter()
+        .filter(|n| !table_statuses.contains(n))
+        .count();
     c
 }
 
@@ -1082,4 +1108,67 @@ fn a_damaged_facts_file_is_refused_where_it_breaks() {
     let line = text.lines().position(|l| l.contains("\"format\"")).unwrap() + 1;
     assert!(e.starts_with(&format!("docs-facts.json:{line}:")), "{e}");
     assert!(e.contains("format 999 is not the format"), "{e}");
+}
+
+/// A failure a page states in a sentence ("a `409 Conflict` response is
+/// returned") is a documented error case, for the statuses its error table,
+/// if any, leaves out: cancelling or deleting a job documents its 409 so.
+/// A success status, or a status in a sentence about no response, is none.
+#[test]
+fn failures_stated_in_a_sentence_are_error_cases() {
+    let page_with = |errors: &str| {
+        format!(
+            "---\ntitle: \"Cancel x\"\ndoc_type: apiPageType\n---\n# Cancel x\n\nCancel x. If x can't be canceled, a `409 Conflict` response is returned and x goes on. Status `404` is a code, not a response here.\n\n## HTTP request\n\n```http\nPOST /x/cancel\n```\n\n## Response\n\nIf successful, this action returns a `202 Accepted` response code. If not successful, a `409 CONFLICT` response code is returned.\n\n{errors}"
+        )
+    };
+    let op = facts_of("api/x.md", &page_with("")).operation.unwrap();
+    let stated: Vec<(u16, &str, &str)> = op
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.status,
+                e.message_pattern.as_str(),
+                e.message_column.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stated,
+        [(
+            409,
+            "If x can't be canceled, a `409 Conflict` response is returned and x goes on.",
+            "Description (stated in the text)"
+        )]
+    );
+    assert_eq!(op.errors[0].at.to_string(), "api/x.md:7");
+    // An error table decides its statuses; a stated one it leaves out stays.
+    let table = "## Errors\n\n|HTTP status code|Message|\n|:---|:---|\n|409|Busy.|\n|404|No x.|\n";
+    let op = facts_of("api/x.md", &page_with(table)).operation.unwrap();
+    let cases: Vec<(u16, &str)> = op
+        .errors
+        .iter()
+        .map(|e| (e.status, e.message_pattern.as_str()))
+        .collect();
+    assert_eq!(cases, [(409, "Busy."), (404, "No x.")]);
+    // The shared pages: the job's and the task's cancel, and the delete.
+    let Some(facts) = shared_facts() else { return };
+    for (method, path) in [
+        (
+            "post",
+            "/solutions/migrations/crossTenantMigrationJobs/{id}/cancel",
+        ),
+        (
+            "delete",
+            "/solutions/migrations/crossTenantMigrationJobs/{id}",
+        ),
+        (
+            "post",
+            "/solutions/migrations/crossTenantMigrationJobs/{id}/users/{id}/cancel",
+        ),
+    ] {
+        let op = facts.operation(method, path).expect("documented");
+        let statuses: Vec<u16> = op.errors.iter().map(|e| e.status).collect();
+        assert_eq!(statuses, [409], "{method} {path}");
+    }
 }

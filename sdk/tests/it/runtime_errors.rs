@@ -366,3 +366,22 @@ async fn send_variants() {
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), before);
 }
+
+/// Failures a page states in a sentence are typed too: a job that cannot
+/// be cancelled or deleted answers 409, whatever the service's message.
+#[tokio::test]
+async fn stated_conflicts_of_cancel_and_delete_are_typed() {
+    use graph_migrations::builders::CrossTenantMigrationJobsItemCancelError as Cancel;
+    use graph_migrations::builders::CrossTenantMigrationJobsItemDeleteError as Delete;
+    let err = failed(409, "conflict", "The job is running.").await;
+    assert!(matches!(Cancel::from(err), Cancel::Conflict { .. }));
+    let err = failed(409, "conflict", "The job is not in a final state.").await;
+    match Delete::from(err) {
+        Delete::Conflict { error, .. } => {
+            assert_eq!(error.message(), Some("The job is not in a final state."));
+        }
+        other => panic!("{other:?}"),
+    }
+    let err = failed(404, "notFound", "No such job.").await;
+    assert!(matches!(Delete::from(err), Delete::Other(_)));
+}

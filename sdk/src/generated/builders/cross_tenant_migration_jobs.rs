@@ -350,6 +350,8 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
     /// **Availability**: the global service only, not the national clouds.
     ///
     /// Documentation: <https://learn.microsoft.com/graph/api/migrationsroot-delete-crosstenantmigrationjobs?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `409` Conflict (see [`CrossTenantMigrationJobsItemDeleteError`]).
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -405,6 +407,56 @@ impl CrossTenantMigrationJobsItemRequestBuilder {
         )
     }
 }
+/// The documented failures of `DELETE /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}`, as its page states them.
+///
+/// Convert a request's error with `From` (`.map_err(CrossTenantMigrationJobsItemDeleteError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/migrationsroot-delete-crosstenantmigrationjobs?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrossTenantMigrationJobsItemDeleteError {
+    /// `409`: If a crossTenantMigrationJob isn't in a final state, a `409 Conflict` response is returned.
+    ///
+    /// Documented at `graph-docs/api/migrationsroot-delete-crosstenantmigrationjobs.md:19`.
+    #[non_exhaustive]
+    Conflict {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl CrossTenantMigrationJobsItemDeleteError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 409,
+            code: None,
+            pattern: "If a crossTenantMigrationJob isn't in a final state, a `409 Conflict` response is returned.",
+            exact_message: false,
+        },
+    ];
+}
+crate::support::documented_error!(
+    CrossTenantMigrationJobsItemDeleteError, {
+        Conflict,
+    }
+);
+impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemDeleteError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossTenantMigrationJobsItemDeleteError::Conflict {
+                    error,
+                }
+            }
+            _ => CrossTenantMigrationJobsItemDeleteError::Other(error),
+        }
+    }
+}
 /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`
 #[derive(Clone)]
 pub struct CrossTenantMigrationJobsItemCancelRequestBuilder {
@@ -427,6 +479,8 @@ impl CrossTenantMigrationJobsItemCancelRequestBuilder {
     /// **Availability**: the global service only, not the national clouds.
     ///
     /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-cancel?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `409` Conflict (see [`CrossTenantMigrationJobsItemCancelError`]).
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationJob`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -436,6 +490,56 @@ impl CrossTenantMigrationJobsItemCancelRequestBuilder {
         crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
+    }
+}
+/// The documented failures of `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/cancel`, as its page states them.
+///
+/// Convert a request's error with `From` (`.map_err(CrossTenantMigrationJobsItemCancelError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationjob-cancel?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CrossTenantMigrationJobsItemCancelError {
+    /// `409`: If the job can't be canceled, a `409 Conflict` response is returned and the migrations continue.
+    ///
+    /// Documented at `graph-docs/api/crosstenantmigrationjob-cancel.md:17`.
+    #[non_exhaustive]
+    Conflict {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl CrossTenantMigrationJobsItemCancelError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 409,
+            code: None,
+            pattern: "If the job can't be canceled, a `409 Conflict` response is returned and the migrations continue.",
+            exact_message: false,
+        },
+    ];
+}
+crate::support::documented_error!(
+    CrossTenantMigrationJobsItemCancelError, {
+        Conflict,
+    }
+);
+impl From<crate::runtime::Error> for CrossTenantMigrationJobsItemCancelError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                CrossTenantMigrationJobsItemCancelError::Conflict {
+                    error,
+                }
+            }
+            _ => CrossTenantMigrationJobsItemCancelError::Other(error),
+        }
     }
 }
 /// `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate`

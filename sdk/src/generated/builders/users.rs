@@ -165,6 +165,8 @@ impl UsersItemCancelRequestBuilder {
     /// **Success**: `202 Accepted`.
     ///
     /// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationtask-cancel?view=graph-rest-beta>
+    ///
+    /// **Documented errors**: `409` Conflict (see [`UsersItemCancelError`]).
     #[deprecated(
         note = "reads or writes `microsoft.graph.crossTenantMigrationTask`, deprecated in Microsoft Graph beta, since 2023-11-15, removal date 2026-07-09 has passed (version 2023-11/PrivatePreview:CrossTenantContentMigrationAPI)"
     )]
@@ -174,5 +176,55 @@ impl UsersItemCancelRequestBuilder {
         crate::runtime::SendRequest::new(
             self.client.request(http::Method::POST, self.path.clone()),
         )
+    }
+}
+/// The documented failures of `POST /solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/users/{crossTenantMigrationTaskId}/cancel`, as its page states them.
+///
+/// Convert a request's error with `From` (`.map_err(UsersItemCancelError::from)`): it is matched by HTTP status, then Graph error code, then message pattern (case, punctuation and whitespace are ignored, text after the pattern is allowed, and a status documented once matches by status alone when the page describes the case rather than quoting the message). Anything else is `Other`. Every variant keeps the whole error: status, code, message and both request ids.
+///
+/// Documentation: <https://learn.microsoft.com/graph/api/crosstenantmigrationtask-cancel?view=graph-rest-beta>
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UsersItemCancelError {
+    /// `409`: If the User migration can't be canceled or is in a terminal state, a `409 CONFLICT` response code is returned, and the migration continues.
+    ///
+    /// Documented at `graph-docs/api/crosstenantmigrationtask-cancel.md:19`.
+    #[non_exhaustive]
+    Conflict {
+        /// The SDK error: status, Graph code and message, request ids.
+        error: crate::runtime::Error,
+    },
+    /// Any failure the page does not document (another status, a
+    /// transport or decode error): the whole error.
+    Other(crate::runtime::Error),
+}
+impl UsersItemCancelError {
+    /// The documented cases, in the order the page lists them.
+    pub const CASES: &'static [crate::runtime::documented::Case] = &[
+        crate::runtime::documented::Case {
+            status: 409,
+            code: None,
+            pattern: "If the User migration can't be canceled or is in a terminal state, a `409 CONFLICT` response code is returned, and the migration continues.",
+            exact_message: false,
+        },
+    ];
+}
+crate::support::documented_error!(
+    UsersItemCancelError, {
+        Conflict,
+    }
+);
+impl From<crate::runtime::Error> for UsersItemCancelError {
+    fn from(error: crate::runtime::Error) -> Self {
+        match crate::runtime::documented::classify(&error, Self::CASES) {
+            Some((0, values)) => {
+                #[allow(unused_mut, unused_variables)]
+                let mut values = values.into_iter();
+                UsersItemCancelError::Conflict {
+                    error,
+                }
+            }
+            _ => UsersItemCancelError::Other(error),
+        }
     }
 }
