@@ -346,11 +346,7 @@ fn every_key_of_a_body_is_sent_once() {
 async fn creating_with_a_read_only_property_is_refused_unless_insisted() {
     use graph_migrations::models::*;
     let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
-    let client = graph_migrations::Client::builder()
-        .base_url(sim.base_url())
-        .bearer_token("sim.*")
-        .build()
-        .unwrap();
+    let client = crate::support::sim_client(&sim);
     let tasks = client
         .solutions()
         .share_point()
@@ -495,11 +491,7 @@ async fn a_malformed_value_does_not_lose_its_entity() {
 async fn creating_a_job_from_a_fetched_one_is_refused() {
     use graph_migrations::models::*;
     let sim = graph_sim::start(graph_sim::SimConfig::default()).await;
-    let client = graph_migrations::Client::builder()
-        .base_url(sim.base_url())
-        .bearer_token("sim.*")
-        .build()
-        .unwrap();
+    let client = crate::support::sim_client(&sim);
     let jobs = client
         .solutions()
         .migrations()

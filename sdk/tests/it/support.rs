@@ -44,6 +44,15 @@ pub(crate) fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
+/// A client of the simulator `sim`, with the token that allows every API.
+pub(crate) fn sim_client(sim: &graph_sim::SimHandle) -> Client {
+    Client::builder()
+        .base_url(sim.base_url())
+        .bearer_token("sim.*")
+        .build()
+        .unwrap()
+}
+
 /// Everything written to it, for tracing output (see [`capture_tracing`]).
 #[derive(Clone, Default)]
 pub(crate) struct Capture(pub Arc<Mutex<Vec<u8>>>);
