@@ -91,7 +91,7 @@ pub enum Error {
     InvalidRequest(String),
 
     /// The token provider failed.
-    #[error("authentication failed: {message}")]
+    #[error("authentication failed: {message}{}", refused_by(.refused.as_deref()))]
     #[non_exhaustive]
     Auth {
         /// What the token provider reported.
@@ -99,6 +99,11 @@ pub enum Error {
         /// The provider's own error, when it gave one.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        /// The service's `401` that made the client ask the provider again
+        /// (its token revoked, say), when the provider then failed: its
+        /// status, Graph code and message, and request ids
+        /// ([`Error::status`], [`Error::request_id`]).
+        refused: Option<Box<ServiceError>>,
     },
 
     /// The response body was larger than the client accepts
@@ -367,10 +372,14 @@ impl From<ServiceError> for Error {
 }
 
 impl Error {
-    /// The Graph service error, if this is one.
+    /// The Graph service error, if this is one (or the `401` behind an
+    /// authentication failure).
     pub fn service(&self) -> Option<&ServiceError> {
         match self {
             Error::Service(e) => Some(e),
+            Error::Auth {
+                refused: Some(e), ..
+            } => Some(e),
             _ => None,
         }
     }
@@ -380,6 +389,7 @@ impl Error {
         Error::Auth {
             message: message.into(),
             source: None,
+            refused: None,
         }
     }
 
@@ -391,6 +401,7 @@ impl Error {
         Error::Auth {
             message: message.into(),
             source: Some(source.into()),
+            refused: None,
         }
     }
 
@@ -410,6 +421,9 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { status, .. } => *status,
+            Error::Auth {
+                refused: Some(e), ..
+            } => Some(e.status),
             _ => None,
         }
     }
@@ -431,6 +445,9 @@ impl Error {
             Error::Decode(e) => e.request_id.as_deref(),
             Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             Error::Transport { request_id, .. } => request_id.as_deref(),
+            Error::Auth {
+                refused: Some(e), ..
+            } => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -447,6 +464,9 @@ impl Error {
             Error::ResponseTooLarge {
                 client_request_id, ..
             } => Some(client_request_id),
+            Error::Auth {
+                refused: Some(e), ..
+            } => e.client_request_id.as_deref(),
             _ => None,
         }
     }
@@ -536,5 +556,17 @@ fn answered(status: Option<StatusCode>, request_id: Option<&str>) -> String {
             format!(", after a {status} response (request-id {id}) whose body was cut off")
         }
         (Some(status), None) => format!(", after a {status} response whose body was cut off"),
+    }
+}
+
+/// ", after a 401 Unauthorized (request-id r1)" for the `401` behind an
+/// authentication failure, or nothing.
+fn refused_by(refused: Option<&ServiceError>) -> String {
+    match refused {
+        None => String::new(),
+        Some(e) => match &e.request_id {
+            Some(id) => format!(", after a {} from the service (request-id {id})", e.status),
+            None => format!(", after a {} from the service", e.status),
+        },
     }
 }

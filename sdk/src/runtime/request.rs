@@ -409,7 +409,24 @@ impl Request {
         if refused && let Some(cache) = &self.client.inner.token {
             cache.invalidate().await;
             tracing::debug!("401: asking the token provider again");
-            return self.attempt_once(p, n).await;
+            return match self.attempt_once(p, n).await {
+                // The provider failed: its reason is the error, with the
+                // 401 that made the client ask (status, code, ids) kept.
+                Err(Attempt::Fatal(Error::Auth {
+                    message, source, ..
+                })) => Err(Attempt::Fatal(Error::Auth {
+                    message,
+                    source,
+                    refused: first.ok().map(|raw| {
+                        Box::new(ServiceError::from_response(
+                            p.method.clone(),
+                            p.template.clone(),
+                            &raw,
+                        ))
+                    }),
+                })),
+                other => other,
+            };
         }
         first
     }

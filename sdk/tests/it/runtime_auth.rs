@@ -384,3 +384,60 @@ fn an_unparsable_base_url_does_not_show_its_credentials() {
         assert!(shown.contains("graph.microsoft.com:99999"), "{shown}");
     }
 }
+
+/// A 401 makes the client ask the provider again; when the provider then
+/// fails, the error is the provider's, with the 401 kept: its status,
+/// Graph code and request id, which support can look up.
+#[tokio::test]
+async fn a_provider_failing_after_a_401_keeps_the_401() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("request-id", "rid-401")
+                .set_body_json(serde_json::json!({"error": {
+                    "code": "InvalidAuthenticationToken", "message": "Token revoked."}})),
+        )
+        .mount(&server)
+        .await;
+    struct OnceThenFailing(AtomicU32);
+    impl TokenProvider for OnceThenFailing {
+        fn token<'a>(
+            &'a self,
+            _scopes: &'a [&'a str],
+        ) -> graph_migrations::runtime::BoxFuture<'a, graph_migrations::Result<AccessToken>>
+        {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                if n == 0 {
+                    Ok(AccessToken::new("t1"))
+                } else {
+                    Err(Error::auth("the client secret expired"))
+                }
+            })
+        }
+    }
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(OnceThenFailing(AtomicU32::new(0)))
+        .build()
+        .unwrap();
+    let err = c
+        .request(Method::GET, job("a"))
+        .send_empty()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.request_id(), Some("rid-401"));
+    assert_eq!(err.code(), Some("InvalidAuthenticationToken"));
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("authentication failed: the client secret expired, after a 401")
+            && shown.contains("rid-401"),
+        "{shown}"
+    );
+    assert!(!shown.contains("t1"), "{shown}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
