@@ -58,7 +58,8 @@ pub enum Error {
     /// A paging `@odata.nextLink` pointing outside the client's base URL
     /// origin; nothing was sent to it.
     #[error(
-        "refusing to follow @odata.nextLink to {link_origin}: expected origin {expected_origin}"
+        "refusing to follow @odata.nextLink to {link_origin}: expected origin {expected_origin}{}",
+        named_by(.request_id.as_deref())
     )]
     #[non_exhaustive]
     InvalidNextLink {
@@ -66,13 +67,19 @@ pub enum Error {
         link_origin: String,
         /// The origin of the client's base URL.
         expected_origin: String,
+        /// The `request-id` of the page that named the link (none for a
+        /// link given to [`super::Pager::resume`]).
+        request_id: Option<String>,
+        /// The `client-request-id` of that page's request.
+        client_request_id: Option<String>,
     },
 
     /// A collection's `@odata.nextLink` named a page already read: following
     /// it would read the same pages forever. What was read before is
     /// complete only up to there.
     #[error(
-        "paging {path_template} stopped after {pages} page(s): @odata.nextLink names a page already read"
+        "paging {path_template} stopped after {pages} page(s): @odata.nextLink names a page already read{}",
+        named_by(.request_id.as_deref())
     )]
     #[non_exhaustive]
     RepeatedNextLink {
@@ -80,6 +87,10 @@ pub enum Error {
         path_template: String,
         /// How many pages were read.
         pages: usize,
+        /// The `request-id` of the page that named the link.
+        request_id: Option<String>,
+        /// The `client-request-id` of that page's request.
+        client_request_id: Option<String>,
     },
 
     /// The client was configured inconsistently.
@@ -361,6 +372,8 @@ impl From<RefusedLink> for Error {
         Error::InvalidNextLink {
             link_origin: r.link_origin,
             expected_origin: r.expected_origin,
+            request_id: None,
+            client_request_id: None,
         }
     }
 }
@@ -448,6 +461,8 @@ impl Error {
             Error::Auth {
                 refused: Some(e), ..
             } => e.request_id.as_deref(),
+            Error::InvalidNextLink { request_id, .. }
+            | Error::RepeatedNextLink { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -467,8 +482,33 @@ impl Error {
             Error::Auth {
                 refused: Some(e), ..
             } => e.client_request_id.as_deref(),
+            Error::InvalidNextLink {
+                client_request_id, ..
+            }
+            | Error::RepeatedNextLink {
+                client_request_id, ..
+            } => client_request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// A paging refusal tied to the page that named the link: its ids.
+    pub(crate) fn named_by_page(mut self, ids: &PageIds) -> Self {
+        if let Error::InvalidNextLink {
+            request_id,
+            client_request_id,
+            ..
+        }
+        | Error::RepeatedNextLink {
+            request_id,
+            client_request_id,
+            ..
+        } = &mut self
+        {
+            request_id.clone_from(&ids.request_id);
+            client_request_id.clone_from(&ids.client_request_id);
+        }
+        self
     }
 
     /// The error for a success response whose body is not what was expected.
@@ -569,4 +609,18 @@ fn refused_by(refused: Option<&ServiceError>) -> String {
             None => format!(", after a {} from the service", e.status),
         },
     }
+}
+
+/// The ids of a page's response, for an error about the link it named.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageIds {
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+}
+
+/// " (named by the page with request-id r7)", or nothing.
+fn named_by(request_id: Option<&str>) -> String {
+    request_id.map_or_else(String::new, |id| {
+        format!(" (named by the page with request-id {id})")
+    })
 }

@@ -17,9 +17,9 @@ use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::edm::de_u64_lenient;
-use super::error::{DecodeError, Error, Result};
+use super::error::{DecodeError, Error, PageIds, Result};
 use super::request::Request;
-use super::response::{RawResponse, decode_json};
+use super::response::{RawResponse, decode_json, header_str};
 
 /// The path template a resumed pager reports in traces and errors: the
 /// link's own path can hold user names, and its template is not known.
@@ -220,7 +220,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
     }
 }
 
-type PageFuture<T> = Pin<Box<dyn Future<Output = (Request, Result<Page<T>>)> + Send>>;
+type PageFuture<T> = Pin<Box<dyn Future<Output = (Request, Result<(Page<T>, PageIds)>)> + Send>>;
 
 enum State<T> {
     /// The request for the next page, and the `@odata.nextLink` it follows
@@ -329,8 +329,8 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
                         }
                         Poll::Ready(done) => done,
                     };
-                    let page = match page {
-                        Ok(page) => page,
+                    let (page, ids) = match page {
+                        Ok(read) => read,
                         Err(e) => {
                             this.state = State::Failed { link };
                             return Poll::Ready(Some(Err(e)));
@@ -357,13 +357,15 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
                                 State::Refused(Error::RepeatedNextLink {
                                     path_template: request.template().to_string(),
                                     pages: this.read,
+                                    request_id: ids.request_id,
+                                    client_request_id: ids.client_request_id,
                                 })
                             }
                             Ok(request) => State::Ready {
                                 request,
                                 link: Some(next.to_string()),
                             },
-                            Err(e) => State::Refused(e),
+                            Err(e) => State::Refused(e.named_by_page(&ids)),
                         },
                         None => State::Done,
                     };
@@ -448,11 +450,17 @@ fn in_page_order<T>(page: Page<T>) -> Vec<Result<T>> {
     }
 }
 
-async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<Page<T>> {
+/// A page, and its response's ids (for an error about the link it names).
+async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<(Page<T>, PageIds)> {
     let raw = req.execute().await?;
     if !raw.status.is_success() {
         return Err(req.service_error(&raw));
     }
+    let ids = PageIds {
+        request_id: header_str(&raw.headers, "request-id"),
+        client_request_id: header_str(&raw.headers, "client-request-id")
+            .or_else(|| raw.client_request_id.clone()),
+    };
     let (p, rejected) = match req.decode::<RawPage<T>>(&raw) {
         Ok(p) => (p, Vec::new()),
         Err(whole) => match decode_items(req, &raw) {
@@ -460,14 +468,15 @@ async fn fetch_page<T: DeserializeOwned>(req: &Request) -> Result<Page<T>> {
             None => return Err(whole),
         },
     };
-    Ok(Page {
+    let page = Page {
         items: p.value,
         next_link: p.next_link,
         delta_link: p.delta_link,
         count: p.count,
         context: p.context,
         rejected,
-    })
+    };
+    Ok((page, ids))
 }
 
 /// The slow path of a page that did not decode as a whole: each item on its

@@ -130,10 +130,14 @@ async fn next_link_to_another_host_is_refused_and_never_contacted() {
     for link in links_off_origin(&server, &evil) {
         Mock::given(method("GET"))
             .and(path(USERS_PATH))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "value": [{"id": "a"}],
-                "@odata.nextLink": link,
-            })))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("request-id", "rid-page")
+                    .set_body_json(json!({
+                        "value": [{"id": "a"}],
+                        "@odata.nextLink": link,
+                    })),
+            )
             .up_to_n_times(1)
             .mount(&server)
             .await;
@@ -143,10 +147,17 @@ async fn next_link_to_another_host_is_refused_and_never_contacted() {
         assert_eq!(first.items, vec![User { id: "a".into() }]);
         let second = pages.next().await.unwrap();
         match second {
-            Err(Error::InvalidNextLink {
-                expected_origin, ..
-            }) => {
-                assert_eq!(expected_origin, server.uri());
+            Err(
+                ref e @ Error::InvalidNextLink {
+                    ref expected_origin,
+                    ..
+                },
+            ) => {
+                assert_eq!(*expected_origin, server.uri());
+                // The page that named the link, for support to look up.
+                assert_eq!(e.request_id(), Some("rid-page"));
+                assert!(e.client_request_id().is_some());
+                assert!(e.to_string().contains("rid-page"), "{e}");
             }
             other => panic!("expected InvalidNextLink for {link}, got {other:?}"),
         }
@@ -599,10 +610,14 @@ async fn a_next_link_to_the_first_page_is_an_error_before_its_items_repeat() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(USERS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "first"}],
-            "@odata.nextLink": format!("{}{USERS_PATH}", server.uri()),
-        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", "rid-first")
+                .set_body_json(json!({
+                    "value": [{"id": "first"}],
+                    "@odata.nextLink": format!("{}{USERS_PATH}", server.uri()),
+                })),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
@@ -620,6 +635,7 @@ async fn a_next_link_to_the_first_page_is_an_error_before_its_items_repeat() {
         matches!(err, Error::RepeatedNextLink { pages: 1, .. }),
         "{err:?}"
     );
+    assert_eq!(err.request_id(), Some("rid-first"));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
