@@ -24,6 +24,20 @@ fn plan_of(
     )
 }
 
+/// The committed documentation facts.
+fn committed_docs() -> DocsFacts {
+    pipeline::load_docs_facts_or_default(&support::workspace_root())
+        .unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// The plan of the committed slice, with the committed options and `docs`.
+fn committed_plan(docs: &DocsFacts) -> migrations_codegen::plan::Plan {
+    let root = support::workspace_root();
+    let model = pipeline::load_committed_model(&root).unwrap_or_else(|d| panic!("{d}"));
+    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
+    plan(&model, &support::committed_config(), &options, docs).unwrap_or_else(|d| panic!("{d}"))
+}
+
 /// A struct's `with_x` and `with_x_null`, and an edit's `with_x` for what
 /// an update may change.
 #[test]
@@ -242,9 +256,7 @@ fn a_type_named_like_an_edit_is_a_located_error() {
 #[test]
 fn the_watch_list_files_an_actions_rows_under_the_action() {
     use migrations_codegen::docs::{Source, Todo};
-    let root = support::workspace_root();
-    let model = pipeline::load_committed_model(&root).unwrap_or_else(|d| panic!("{d}"));
-    let mut docs = pipeline::load_docs_facts_or_default(&root).unwrap_or_else(|d| panic!("{d}"));
+    let mut docs = committed_docs();
     let at = Source::new("graph-docs/api/planted-validate.md", 7);
     let validate = docs
         .operations
@@ -271,9 +283,7 @@ fn the_watch_list_files_an_actions_rows_under_the_action() {
             at: at.clone(),
         });
     }
-    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
-    let plan = plan(&model, &support::committed_config(), &options, &docs)
-        .unwrap_or_else(|d| panic!("{d}"));
+    let plan = committed_plan(&docs);
     let watched = |element: &str| {
         plan.unsettled
             .iter()
@@ -308,12 +318,7 @@ fn the_watch_list_files_an_actions_rows_under_the_action() {
 /// page whose only "TODO" is a placeholder value in an example.
 #[test]
 fn a_request_documented_by_a_draft_says_so() {
-    let root = support::workspace_root();
-    let model = pipeline::load_committed_model(&root).unwrap_or_else(|d| panic!("{d}"));
-    let docs = pipeline::load_docs_facts_or_default(&root).unwrap_or_else(|d| panic!("{d}"));
-    let options = pipeline::load_options(&root).unwrap_or_else(|d| panic!("{d}"));
-    let plan = plan(&model, &support::committed_config(), &options, &docs)
-        .unwrap_or_else(|d| panic!("{d}"));
+    let plan = committed_plan(&committed_docs());
     let docs_of = |http: &str, template: &str| -> String {
         plan.builders
             .iter()

@@ -401,26 +401,19 @@ async fn a_provider_failing_after_a_401_keeps_the_401() {
         )
         .mount(&server)
         .await;
-    struct OnceThenFailing(AtomicU32);
-    impl TokenProvider for OnceThenFailing {
-        fn token<'a>(
-            &'a self,
-            _scopes: &'a [&'a str],
-        ) -> graph_migrations::runtime::BoxFuture<'a, graph_migrations::Result<AccessToken>>
-        {
-            let n = self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(async move {
+    let asked = Arc::new(AtomicU32::new(0));
+    let c = graph_migrations::Client::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .token_provider(token_fn(move |_| {
+            let n = asked.fetch_add(1, Ordering::SeqCst);
+            async move {
                 if n == 0 {
                     Ok(AccessToken::new("t1"))
                 } else {
                     Err(Error::auth("the client secret expired"))
                 }
-            })
-        }
-    }
-    let c = graph_migrations::Client::builder()
-        .base_url(format!("{}/beta", server.uri()))
-        .token_provider(OnceThenFailing(AtomicU32::new(0)))
+            }
+        }))
         .build()
         .unwrap();
     let err = c
