@@ -144,14 +144,17 @@ fn migration_step(status: &str) -> u64 {
 
 impl Report {
     /// The users not every workload of which completed (a job that ended
-    /// `completedWithErrors`); `migrate` on the job again retries them.
+    /// `completedWithErrors`); `migrate` on the job again retries them. A
+    /// user with no workload status at all did not complete either.
     pub(crate) fn failed_users(&self) -> Vec<&str> {
         self.users
             .iter()
             .filter(|u| {
-                !u.services
-                    .iter()
-                    .all(|(_, s)| s.eq_ignore_ascii_case("completed"))
+                u.services.is_empty()
+                    || !u
+                        .services
+                        .iter()
+                        .all(|(_, s)| s.eq_ignore_ascii_case("completed"))
             })
             .map(|u| u.id.as_str())
             .collect()

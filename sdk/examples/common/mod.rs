@@ -4,7 +4,8 @@
 //! * `GRAPH_BASE_URL` set to anything but a Microsoft Graph host (for example
 //!   the URL `cargo run -p graph-sim -- --port 8080` prints): talk to that
 //!   endpoint with the bearer token `GRAPH_TOKEN` (default `sim.*`, the
-//!   simulator's "every permission" test token).
+//!   simulator's "every permission" test token). Sample data is generated
+//!   only when that endpoint is on this machine.
 //! * `GRAPH_BASE_URL` unset, or a Graph host (`https://graph.microsoft.com/beta`,
 //!   national clouds too): real Microsoft Graph, authenticated as
 //!   - the user signed in with `az login` when `GRAPH_CREDENTIAL=azure-cli`
@@ -17,8 +18,9 @@
 //!     SharePoint migration APIs);
 //!   - or a token acquired elsewhere, in `GRAPH_TOKEN`.
 //!
-//! Every example also reads `POLL_SECONDS` (seconds between status polls;
-//! default 2 against the simulator, 30 against Graph).
+//! Every example also reads `POLL_SECONDS` (the first interval between
+//! status polls, 1 to 86,400 seconds; default 2 against the simulator, 30
+//! against Graph).
 
 #![allow(dead_code)]
 
@@ -34,9 +36,11 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Which kind of endpoint a client talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// graph-sim or another non-Graph endpoint (test data may be generated).
+    /// graph-sim, or another endpoint on this machine (test data may be
+    /// generated).
     Simulator,
-    /// Microsoft Graph (a national cloud included).
+    /// Microsoft Graph (a national cloud included), or an endpoint elsewhere
+    /// that may stand in front of it: never test data.
     Graph,
 }
 
@@ -54,12 +58,31 @@ impl Connection {
     }
 }
 
-/// Whether `url` names a Microsoft Graph host (any national cloud).
+/// Whether `url` names a Microsoft Graph host (any national cloud; a host
+/// written with its trailing dot, `graph.microsoft.com.`, is the same host).
 pub(crate) fn is_graph_host(url: &str) -> bool {
     url::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+        })
         .is_some_and(|h| Cloud::ALL.iter().any(|c| c.graph_host() == h))
+}
+
+/// Whether `url` names this machine (`127.0.0.1`, `::1`, `localhost`): the
+/// only endpoints sample data is ever generated for. A proxy in front of
+/// Graph, or any other host, may be a real tenant.
+pub(crate) fn is_loopback(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// Connects from the process environment (see the module docs).
@@ -77,12 +100,16 @@ pub(crate) fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Conne
     };
     let base = var("GRAPH_BASE_URL");
     let token = var("GRAPH_TOKEN");
+    // Between a second and a day: less would poll Graph in a tight loop,
+    // more is no poll at all (and a huge number is no `Duration`).
     let poll_override = match var("POLL_SECONDS") {
         Some(s) => Some(Duration::from_secs_f64(
             s.parse::<f64>()
                 .ok()
-                .filter(|v| v.is_finite() && *v > 0.0)
-                .ok_or_else(|| format!("POLL_SECONDS must be a positive number, got {s:?}"))?,
+                .filter(|v| (1.0..=86_400.0).contains(v))
+                .ok_or_else(|| {
+                    format!("POLL_SECONDS must be a number of seconds from 1 to 86400, got {s:?}")
+                })?,
         )),
         None => None,
     };
@@ -102,7 +129,11 @@ pub(crate) fn connect_with(var: impl Fn(&str) -> Option<String>) -> Result<Conne
             .build()?;
         return Ok(Connection {
             client,
-            endpoint: Endpoint::Simulator,
+            endpoint: if is_loopback(base) {
+                Endpoint::Simulator
+            } else {
+                Endpoint::Graph
+            },
             poll: poll_override.unwrap_or(Duration::from_secs(2)),
         });
     }

@@ -361,6 +361,8 @@ where
         // A 2xx applied the chunk whatever its body says: a body that
         // cannot be read must not send the changes again.
         let (result, returned_error) = match request.execute_success().await {
+            // A 2xx whose body was cut off: applied all the same.
+            Err(e) if e.status().is_some_and(|s| s.is_success()) => (Ok(Vec::new()), Some(e)),
             Err(e) => (Err(e), None),
             Ok(raw)
                 if raw.status == http::StatusCode::NO_CONTENT

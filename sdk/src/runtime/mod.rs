@@ -1,6 +1,6 @@
 //! The hand-written runtime the generated models and request builders call.
 //! It never names generated code, and its modules import one another one way
-//! only (`sdk/tests/runtime_modules.rs` checks), so it could move into a
+//! only (`sdk/tests/it/runtime_modules.rs` checks), so it could move into a
 //! crate of its own.
 //!
 //! * [`Client`] / [`ClientBuilder`]: base URL, national [`Cloud`]s, auth

@@ -67,6 +67,10 @@ async fn migrate_users_runs_to_completion() {
         .services
         .push(("Teams".into(), "failed".into()));
     assert_eq!(partial.failed_users(), [report.users[0].id.as_str()]);
+    // So does one with no workload status at all.
+    let mut silent = report.clone();
+    silent.users[1].services.clear();
+    assert_eq!(silent.failed_users(), [report.users[1].id.as_str()]);
     for u in &report.users {
         assert!(
             u.services.iter().all(|(_, s)| s == "completed"),
@@ -294,11 +298,27 @@ fn connection_from_the_environment() {
     .unwrap();
     assert_eq!(c.endpoint, Endpoint::Graph);
     assert_eq!(c.client.scopes(), ["https://graph.microsoft.us/.default"]);
-    assert!(
-        connect_with(env(&[
-            ("GRAPH_BASE_URL", "http://x"),
-            ("POLL_SECONDS", "-1")
-        ]))
-        .is_err()
-    );
+    for poll in ["-1", "0.001", "1e20", "NaN"] {
+        assert!(
+            connect_with(env(Box::leak(Box::new([
+                ("GRAPH_BASE_URL", "http://127.0.0.1:9"),
+                ("POLL_SECONDS", poll)
+            ]))))
+            .is_err(),
+            "{poll}"
+        );
+    }
+    // Sample data only for this machine: Graph written with its trailing
+    // dot is Graph, and another host may stand in front of a real tenant.
+    assert!(is_graph_host("https://graph.microsoft.com./beta"));
+    for (base, endpoint) in [
+        ("http://localhost:8080", Endpoint::Simulator),
+        ("http://[::1]:8080", Endpoint::Simulator),
+        ("https://graph-proxy.contoso.com/beta", Endpoint::Graph),
+        ("https://10.0.0.5:8443/beta", Endpoint::Graph),
+    ] {
+        let pairs = Box::leak(Box::new([("GRAPH_BASE_URL", base), ("GRAPH_TOKEN", "t")]));
+        let c = connect_with(env(pairs)).unwrap();
+        assert_eq!(c.endpoint, endpoint, "{base}");
+    }
 }

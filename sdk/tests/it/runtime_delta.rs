@@ -427,3 +427,37 @@ async fn generated_delta_updates_leave_out_what_the_update_may_not_carry() {
     .unwrap();
     assert_eq!(whole["value"][0]["deleted"], 1);
 }
+
+/// A chunk answered 2xx was applied, even when its body was cut off: it is
+/// not offered again (removals would then fail), and the report says what
+/// could not be read.
+#[tokio::test]
+async fn a_chunk_answered_2xx_with_a_cut_body_counts_as_applied() {
+    const CUT_200: &str = "HTTP/1.1 200 OK\r\nrequest-id: r-delta\r\ncontent-type: application/json\r\nContent-Length: 200\r\n\r\n{\"value\":[";
+    let (base, count) = scripted_raw_server(vec![CUT_200]).await;
+    let client = graph_migrations::Client::builder()
+        .base_url(&base)
+        .bearer_token(TOKEN)
+        .retry_policy(fast_retry(2))
+        .build()
+        .unwrap();
+    let changes: Vec<DeltaChange<Mapping>> =
+        (0..3).map(|i| DeltaChange::Upsert(mapping(i))).collect();
+    let report = delta_update::<Mapping, Value>(&client, mappings_path(), changes, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        count.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "sent once"
+    );
+    assert!(report.remaining().is_empty());
+    assert_eq!(report.applied_count(), 3);
+    let chunk = &report.chunks[0];
+    assert!(chunk.result.is_ok());
+    let unread = chunk
+        .returned_error
+        .as_ref()
+        .expect("what could not be read");
+    assert_eq!(unread.request_id(), Some("r-delta"));
+}

@@ -513,37 +513,6 @@ async fn every_error_names_the_client_request_id_sent() {
     );
 }
 
-/// A server that answers the n-th connection with `script[n]` (the last
-/// one again after the end), written as is, then hangs up: a response whose
-/// body is shorter than its `Content-Length` is cut off, and an empty one
-/// is no answer at all. (`support::security::RawServer` writes whole
-/// responses only.)
-async fn scripted_raw_server(script: Vec<&'static str>) -> (String, Arc<AtomicU32>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let count = Arc::new(AtomicU32::new(0));
-    let c = count.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                break;
-            };
-            let n = c.fetch_add(1, Ordering::SeqCst) as usize;
-            let answer = script[n.min(script.len() - 1)];
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut buf = [0u8; 4096];
-                let _ = tokio::time::timeout(Duration::from_millis(200), sock.read(&mut buf)).await;
-                if let Err(e) = sock.write_all(answer.as_bytes()).await {
-                    eprintln!("scripted server: writing failed: {e}");
-                }
-                drop(sock);
-            });
-        }
-    });
-    (format!("http://{addr}/beta"), count)
-}
-
 /// A response whose status came and whose body was cut off: the status
 /// decides. A 429 is retried after its `Retry-After`, even for a `POST`; a
 /// 201 was applied, so the `POST` is not sent again, and the error keeps
