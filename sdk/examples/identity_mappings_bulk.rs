@@ -189,11 +189,8 @@ fn read_rows(path: &Path) -> Result<Parsed, BoxError> {
     for (n, record) in reader.deserialize::<Row>().enumerate() {
         let line = n as u64 + 2;
         match record {
-            Ok(row) if row.source_upn.is_empty() => bad.push(Failure {
-                line,
-                source_upn: String::new(),
-                reason: "sourceUserPrincipalName is empty".into(),
-            }),
+            // A row without a source UPN is refused by `change`, which puts
+            // it in the failures file with the others.
             Ok(row) => rows.push((line, row)),
             Err(e) => bad.push(Failure {
                 line,
@@ -207,6 +204,9 @@ fn read_rows(path: &Path) -> Result<Parsed, BoxError> {
 
 /// The delta change for a row.
 fn change(row: &Row) -> Result<DeltaChange<SharePointUserIdentityMapping>, String> {
+    if row.source_upn.is_empty() {
+        return Err("sourceUserPrincipalName is empty".into());
+    }
     let source = UserIdentity::new().with_user_principal_name(row.source_upn.clone());
     let mut m = SharePointUserIdentityMapping::new().with_source_user_identity(source);
     if !row.source_organization_id.is_empty() {

@@ -114,6 +114,9 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
 }
 
+/// Same-origin redirects followed before a request fails (SECURITY.md).
+const MAX_REDIRECTS: usize = 5;
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -273,7 +276,9 @@ impl ClientBuilder {
                     .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                         // Follow only same-origin redirects: the bearer token never
                         // travels to another host.
-                        if attempt.previous().len() >= 5 {
+                        // `previous` starts with the request's own URL:
+                        // five redirects make six entries.
+                        if attempt.previous().len() > MAX_REDIRECTS {
                             attempt.error("too many redirects")
                         } else if same_origin(&origin, attempt.url()) {
                             attempt.follow()

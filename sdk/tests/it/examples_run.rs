@@ -215,7 +215,7 @@ async fn identity_mappings_bulk_applies_a_generated_csv_and_resumes() {
     let removals = dir.join("removals.csv");
     std::fs::write(
         &removals,
-        "action,sourceUserPrincipalName\nremove,user0001@contoso.onmicrosoft.com\nremove,user0002@contoso.onmicrosoft.com\nfrobnicate,user0003@contoso.onmicrosoft.com\n",
+        "action,sourceUserPrincipalName\nremove,user0001@contoso.onmicrosoft.com\nremove,user0002@contoso.onmicrosoft.com\nfrobnicate,user0003@contoso.onmicrosoft.com\nremove,\n",
     )
     .unwrap();
     sim.faults().set(graph_sim::FaultConfig {
@@ -233,9 +233,17 @@ async fn identity_mappings_bulk_applies_a_generated_csv_and_resumes() {
     .await
     .unwrap();
     sim.faults().clear();
-    assert_eq!((summary.total, summary.applied), (3, 2));
-    assert_eq!(summary.failures.len(), 1);
+    assert_eq!((summary.total, summary.applied), (4, 2));
+    assert_eq!(summary.failures.len(), 2);
     assert!(summary.failures[0].reason.contains("unknown action"));
+    assert!(
+        summary.failures[1]
+            .reason
+            .contains("sourceUserPrincipalName is empty")
+    );
+    // Every row not applied is in the failures file, the empty one too.
+    let failed = std::fs::read_to_string(summary.failures_file.as_ref().unwrap()).unwrap();
+    assert_eq!(failed.lines().count(), 3, "{failed}");
     assert_eq!(sim.state().user_mappings().len(), 998);
 
     // No permission: the run stops and keeps every row.

@@ -294,3 +294,35 @@ fn plain_http_base_urls_are_refused_unless_loopback() {
             .unwrap_or_else(|e| panic!("{accepted} refused: {e}"));
     }
 }
+
+/// At most five same-origin redirects are followed, as SECURITY.md says:
+/// a chain of five ends at its answer, a chain of six is an error.
+#[tokio::test]
+async fn five_same_origin_redirects_are_followed_and_a_sixth_is_not() {
+    for (hops, followed) in [(5, true), (6, false)] {
+        let server = self_aware(move |origin, r| {
+            let n: usize = r
+                .target()
+                .rsplit("hop=")
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            if n < hops {
+                RawResponse::redirect(307, &format!("{origin}/beta/x?hop={}", n + 1))
+            } else {
+                RawResponse::json(200, json!({"done": n}))
+            }
+        })
+        .await;
+        let result = server
+            .client()
+            .request(
+                http::Method::GET,
+                graph_migrations::runtime::RequestPath::root().segment("x"),
+            )
+            .send::<serde_json::Value>()
+            .await;
+        assert_eq!(result.is_ok(), followed, "{hops} redirects: {result:?}");
+        assert_eq!(server.count(), hops.min(5) + 1, "{hops} redirects");
+    }
+}
