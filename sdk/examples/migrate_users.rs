@@ -255,9 +255,15 @@ pub(crate) async fn run(client: &Client, options: &Options) -> Result<Report, Bo
     pb.finish_with_message(validated.status.clone());
     say(&pb, format!("validation: {}", validated.status));
     if validated.outcome != Outcome::Succeeded {
-        let tasks: Vec<CrossTenantMigrationTask> = job_ref.users().get().collect_all().await?;
-        for u in outcomes(&tasks) {
-            eprintln!("  user {}: {:?}", u.id, u.services);
+        // The users' statuses help; a failure to list them must not hide
+        // why the validation failed, which is the error returned below.
+        match job_ref.users().get().collect_all().await {
+            Ok(tasks) => {
+                for u in outcomes(&tasks) {
+                    eprintln!("  user {}: {:?}", u.id, u.services);
+                }
+            }
+            Err(e) => eprintln!("  (the users could not be listed: {e})"),
         }
         return Err(format!(
             "validation of job {job_id} ended {}: {}",

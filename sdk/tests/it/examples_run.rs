@@ -111,6 +111,17 @@ async fn migrate_users_reports_a_failed_validation() {
     options.display_name.push_str("-unknown-user");
     let err = migrate_users::run(&client, &options).await.unwrap_err();
     assert!(err.to_string().contains("validateFailed"), "{err}");
+    // The users cannot be listed afterwards (a gateway error): the error is
+    // still the validation's.
+    sim.faults().set(graph_sim::FaultConfig {
+        html_502_every: Some(1),
+        path_contains: Some("/users".into()),
+        ..graph_sim::FaultConfig::default()
+    });
+    options.display_name.push_str("-again");
+    let err = migrate_users::run(&client, &options).await.unwrap_err();
+    assert!(err.to_string().contains("validateFailed"), "{err}");
+    sim.faults().clear();
     sim.shutdown().await;
 }
 
