@@ -930,7 +930,10 @@ pub(crate) fn job_item(
         Method::DELETE => {
             let job = &mut store.jobs[i];
             match job.phase {
-                Phase::PendingDelete | Phase::Deleted => Ok(Resp::empty(StatusCode::ACCEPTED)),
+                // `pendingDelete` is no final state: a second DELETE, or
+                // one retried after a lost answer, is refused as the page
+                // says (migrationsroot-delete-crosstenantmigrationjobs.md:19).
+                Phase::Deleted => Ok(Resp::empty(StatusCode::ACCEPTED)),
                 p if p.is_final() => {
                     enter(job, Phase::PendingDelete, now);
                     Ok(Resp::empty(StatusCode::ACCEPTED))

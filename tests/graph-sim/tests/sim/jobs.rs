@@ -566,6 +566,10 @@ async fn cancel_job_and_delete() {
     assert_eq!(r.status, 202);
     assert_eq!(r.text, "");
     assert_eq!(status_of(&api, &id).await, "pendingDelete");
+    // Deleting again while it is pending: not a final state, 409.
+    let again = api.delete(&format!("{JOBS}/{id}")).await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    assert!(again.error().1.contains("final state"), "{}", again.text);
     sim.clock().advance_secs(60);
     assert_eq!(status_of(&api, &id).await, "deleted");
     assert_eq!(api.delete(&format!("{JOBS}/{id}")).await.status, 202);
