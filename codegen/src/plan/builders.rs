@@ -497,6 +497,24 @@ impl NodePlanner<'_, '_> {
             .to_string();
         for m in &mut builder.methods {
             let [endpoint] = m.endpoints.as_slice() else {
+                // An accessor that reaches several requests (an alternate
+                // key's GET, PATCH and DELETE, documented under that key's
+                // URL and nowhere else): each documented one is named here,
+                // with its page.
+                for e in &m.endpoints {
+                    if let Some(op) = self.types.docs.operation(e.http, &e.template) {
+                        let summary = op
+                            .summary
+                            .as_ref()
+                            .map(|s| format!("{} ", documented::doc_text(&s.text)))
+                            .unwrap_or_default();
+                        m.docs.paragraph(format!(
+                            "`{}`: {summary}Documentation: <{}>",
+                            e.http,
+                            documented::page_url(&op.page)
+                        ));
+                    }
+                }
                 continue;
             };
             let Some(op) = self.types.docs.operation(endpoint.http, &endpoint.template) else {

@@ -353,3 +353,27 @@ fn a_request_documented_by_a_draft_says_so() {
     );
     assert!(!mappings.contains(unsettled), "{mappings}");
 }
+
+/// An alternate key's reads are documented under that key's URL only: the
+/// accessor that reaches them names each documented request and its page.
+#[test]
+fn an_alternate_key_accessor_names_its_documented_requests() {
+    let plan = committed_plan(&committed_docs());
+    let accessor = plan
+        .builders
+        .iter()
+        .flat_map(|b| &b.methods)
+        .find(|m| m.name == "by_source_user_principal_name")
+        .expect("the alternate-key accessor");
+    let docs = accessor.docs.lines().join("\n");
+    assert!(
+        docs.contains(
+            "`GET`: Retrieve a specific user identity mapping by the source user principal name"
+        ),
+        "{docs}"
+    );
+    assert!(
+        docs.contains("graph/api/sharepointuseridentitymapping-get?view=graph-rest-beta"),
+        "{docs}"
+    );
+}

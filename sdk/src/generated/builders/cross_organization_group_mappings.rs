@@ -85,6 +85,8 @@ impl CrossOrganizationGroupMappingsRequestBuilder {
         )
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationGroupMappings(sourceGroupObjectId='{sourceGroupObjectId}')`: one item by its alternate key.
+    ///
+    /// `GET`: Retrieve a specific cross-organization group identity mapping based on the Microsoft Entra ID object ID of the source group. This method allows clients to verify existing group migration configurations and confirm that mappings are correctly established prior to or during cross-tenant migration operations. Documentation: <https://learn.microsoft.com/graph/api/sharepointgroupidentitymapping-get?view=graph-rest-beta>
     pub fn by_source_group_object_id(
         &self,
         source_group_object_id: impl AsRef<str>,

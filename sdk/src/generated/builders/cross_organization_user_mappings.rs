@@ -85,6 +85,8 @@ impl CrossOrganizationUserMappingsRequestBuilder {
         )
     }
     /// `/solutions/sharePoint/migrations/crossOrganizationUserMappings(sourceUserPrincipalName='{sourceUserPrincipalName}')`: one item by its alternate key.
+    ///
+    /// `GET`: Retrieve a specific user identity mapping by the source user principal name (UPN). This method looks up existing user mappings and verifies migration configuration. Documentation: <https://learn.microsoft.com/graph/api/sharepointuseridentitymapping-get?view=graph-rest-beta>
     pub fn by_source_user_principal_name(
         &self,
         source_user_principal_name: impl AsRef<str>,
