@@ -134,8 +134,11 @@ pub(super) fn request_docs(op: &OperationDoc) -> Docs {
             .permissions
             .iter()
             .map(|p| {
+                // The pages write "Not supported." or "N/A" where a
+                // permission type cannot call the API (the extraction keeps
+                // no name for them).
                 let least = if p.least_privileged.is_empty() {
-                    "none listed".to_string()
+                    "not supported".to_string()
                 } else {
                     p.least_privileged.join(", ")
                 };

@@ -377,3 +377,25 @@ fn an_alternate_key_accessor_names_its_documented_requests() {
         "{docs}"
     );
 }
+
+/// A permission type the page marks "Not supported." (or "N/A") says so,
+/// not "none listed": migrate takes no permission at all, only a role.
+#[test]
+fn unsupported_permission_types_say_so() {
+    let plan = committed_plan(&committed_docs());
+    let migrate = plan
+        .builders
+        .iter()
+        .flat_map(|b| &b.methods)
+        .find(|m| {
+            m.endpoints.iter().any(|e| {
+                e.http == "POST"
+                    && e.template
+                        == "/solutions/migrations/crossTenantMigrationJobs/{crossTenantMigrationJobId}/migrate"
+            }) && !m.docs.is_empty()
+        })
+        .expect("migrate is planned");
+    let docs = migrate.docs.lines().join("\n");
+    assert!(docs.contains("- Application: not supported"), "{docs}");
+    assert!(!docs.contains("none listed"), "{docs}");
+}

@@ -33,7 +33,7 @@ impl CrossOrganizationMigrationTasksRequestBuilder {
     /// Create or update a sharePointMigrationTask to migrate a resource from the source organization to the target organization, using the crossOrganizationMigrationParameters. The resource can be a user, a group, or a site.
     ///
     /// **Permissions** (least privileged first):
-    /// - Delegated (personal Microsoft account): none listed
+    /// - Delegated (personal Microsoft account): not supported
     /// - Delegated (work or school account): SharePointCrossTenantMigration.Manage.All
     /// - Application: SharePointCrossTenantMigration.Manage.All
     ///
@@ -455,7 +455,7 @@ impl CrossOrganizationMigrationTasksItemRequestBuilder {
     /// Get a sharePointMigrationTask that was previously created, using the task ID. The returned sharePointMigrationTask object includes the source and target site URLs, migration status, optional timestamps (startedDateTime and finishedDateTime), and error details about issues during processing.
     ///
     /// **Permissions** (least privileged first):
-    /// - Delegated (personal Microsoft account): none listed
+    /// - Delegated (personal Microsoft account): not supported
     /// - Delegated (work or school account): SharePointCrossTenantMigration.Read.All
     /// - Application: SharePointCrossTenantMigration.Read.All
     ///

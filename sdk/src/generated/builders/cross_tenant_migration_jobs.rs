@@ -558,9 +558,9 @@ impl CrossTenantMigrationJobsItemMigrateRequestBuilder {
     /// Migrate a cross-tenant migration job asynchronously. The job must pass validation before migration can start. After a job is created by using the Create crossTenantMigrationJob method and validated by using the validate action, call this action to start the migration of user data from the source tenant to the target tenant for the specified workloads. Validation results expire after seven days; if expired, revalidate the job before you call the migrate API.
     ///
     /// **Permissions** (least privileged first):
-    /// - Delegated (work or school account): none listed
-    /// - Delegated (personal Microsoft account): none listed
-    /// - Application: none listed
+    /// - Delegated (work or school account): not supported
+    /// - Delegated (personal Microsoft account): not supported
+    /// - Application: not supported
     ///
     /// **Roles**: the signed-in user needs one of Microsoft 365 Migration Administrator, Global Administrator.
     ///
