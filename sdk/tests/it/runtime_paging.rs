@@ -519,14 +519,7 @@ async fn a_failed_page_keeps_its_link_to_read_it_again() {
         })))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(USERS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "a"}],
-            "@odata.nextLink": second,
-        })))
-        .mount(&server)
-        .await;
+    mount_first_page(&server, &second).await;
     let c = client(&server);
     let mut items = c.request(Method::GET, users()).pager::<User>().items();
     assert_eq!(items.next().await.unwrap().unwrap().id, "a");
@@ -656,14 +649,7 @@ async fn next_link_names_the_page_being_read() {
         )
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(USERS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "value": [{"id": "a"}],
-            "@odata.nextLink": second,
-        })))
-        .mount(&server)
-        .await;
+    mount_first_page(&server, &second).await;
     let c = client(&server);
     let mut pages = c.request(Method::GET, users()).pager::<User>().pages();
     let first = pages.next().await.unwrap().unwrap();
@@ -676,4 +662,17 @@ async fn next_link_names_the_page_being_read() {
     let given_up = tokio::time::timeout(Duration::from_millis(200), items.next()).await;
     assert!(given_up.is_err(), "the second page came early");
     assert_eq!(items.next_link(), Some(second.as_str()));
+}
+
+/// The first page of `USERS_PATH` (without a skiptoken): item `a`, then
+/// `next`. Mounted last, it answers what the more specific mocks do not.
+async fn mount_first_page(server: &MockServer, next: &str) {
+    Mock::given(method("GET"))
+        .and(path(USERS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a"}],
+            "@odata.nextLink": next,
+        })))
+        .mount(server)
+        .await;
 }

@@ -235,22 +235,7 @@ async fn throttling_during_a_wait_waits_on() {
             .cross_tenant_migration_jobs()
             .by_id("job1")
     };
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(JOB_PATH))
-        .respond_with(throttled())
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(JOB_PATH))
-        .respond_with(Script {
-            statuses: vec!["processing", "completed"],
-            polls: Arc::default(),
-        })
-        .mount(&server)
-        .await;
+    let server = failing_once_then_completing(throttled()).await;
     let (w, seen) = waiter();
     let start = std::time::Instant::now();
     let done = job(&server).wait_for_migration(w).await.unwrap();
@@ -281,26 +266,11 @@ async fn throttling_during_a_wait_waits_on() {
 #[tokio::test]
 async fn a_server_error_on_a_poll_does_not_end_the_wait() {
     for status in [500, 502] {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path(JOB_PATH))
-            .respond_with(
-                ResponseTemplate::new(status).set_body_json(
-                    json!({"error": {"code": "UnknownError", "message": "gateway"}}),
-                ),
-            )
-            .up_to_n_times(1)
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path(JOB_PATH))
-            .respond_with(Script {
-                statuses: vec!["processing", "completed"],
-                polls: Arc::default(),
-            })
-            .mount(&server)
-            .await;
+        let server = failing_once_then_completing(
+            ResponseTemplate::new(status)
+                .set_body_json(json!({"error": {"code": "UnknownError", "message": "gateway"}})),
+        )
+        .await;
         let (w, seen) = waiter();
         let done = jobs(&server).wait_for_migration(w).await.unwrap();
         assert_eq!(done.outcome, Outcome::Succeeded, "{status}");
@@ -525,4 +495,26 @@ fn statuses_per_phase() {
     assert_eq!(task_outcome(&Task::Completed), Succeeded);
     assert_eq!(task_outcome(&Task::Cancelled), Failed);
     assert_eq!(task_outcome(&Task::UnknownValue("x".into())), InProgress);
+}
+
+/// A job whose first poll answers `first`, and whose next polls read
+/// `processing`, then `completed`.
+async fn failing_once_then_completing(first: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(JOB_PATH))
+        .respond_with(Script {
+            statuses: vec!["processing", "completed"],
+            polls: Arc::default(),
+        })
+        .mount(&server)
+        .await;
+    server
 }
