@@ -341,7 +341,7 @@ pub(crate) async fn run(client: &Client, options: &Options) -> Result<Summary, B
         // throttled, unavailable with `Retry-After`, or never reached. After
         // a timeout or a cut-off answer it may have applied the chunk, and
         // its removals would then fail: those rows are reported instead.
-        if nothing_was_done(err) && attempt + 1 < options.attempts {
+        if err.was_not_processed() && attempt + 1 < options.attempts {
             attempt += 1;
             say(
                 &pb,
@@ -354,7 +354,7 @@ pub(crate) async fn run(client: &Client, options: &Options) -> Result<Summary, B
             queue.push_front(range);
             continue;
         }
-        if err.is_transient() && !nothing_was_done(err) {
+        if err.is_transient() && !err.was_not_processed() {
             pb.inc(range.len() as u64);
             let why = format!("outcome unknown, check before rerunning: {}", reason(err));
             fail(range, why, &mut failures, &mut failed_rows);
@@ -441,19 +441,4 @@ async fn main_inner() -> Result<(), BoxError> {
         return Err("stopped early; see the failures file".into());
     }
     Ok(())
-}
-
-/// Whether a failed delta PATCH certainly changed nothing, so that sending
-/// it again is safe: a 429, a 503 with `Retry-After`, or a connection that
-/// was never made.
-fn nothing_was_done(err: &graph_migrations::Error) -> bool {
-    let status = err.status().map(|s| s.as_u16());
-    match err {
-        graph_migrations::Error::Transport {
-            source,
-            status: None,
-            ..
-        } => source.is_connect(),
-        _ => status == Some(429) || (status == Some(503) && err.retry_after().is_some()),
-    }
 }

@@ -536,6 +536,24 @@ impl Error {
         self.service().and_then(|e| e.retry_after)
     }
 
+    /// Whether the service certainly did nothing with the request, so that
+    /// sending it again is safe whatever its method: throttled (429),
+    /// unavailable with `Retry-After` (503), or no connection made. The rule
+    /// the client's own retries follow for a `POST` or `PATCH`; after a
+    /// timeout or an answer cut off, the request may have been applied.
+    pub fn was_not_processed(&self) -> bool {
+        match self {
+            Error::Transport {
+                source,
+                status: None,
+                ..
+            } => source.is_connect(),
+            _ => self.status().is_some_and(|s| {
+                super::retry::unprocessed_status(s.as_u16(), self.retry_after().is_some())
+            }),
+        }
+    }
+
     fn status_is(&self, s: u16) -> bool {
         self.status().is_some_and(|x| x.as_u16() == s)
     }

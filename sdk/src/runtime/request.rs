@@ -17,7 +17,7 @@ use super::error::{Error, Result, ServiceError, TransportError};
 use super::origin::{checked_link, same_origin};
 use super::path::{RequestPath, UNRESERVED};
 use super::response::{RawResponse, decode_json, header_str, parse_retry_after};
-use super::retry::is_idempotent;
+use super::retry::{is_idempotent, unprocessed_status};
 
 /// Query names and values: everything outside `unreserved` is encoded except
 /// the characters OData expressions use that are harmless in a query (`$ ( ) , : / @`).
@@ -73,12 +73,8 @@ impl std::fmt::Debug for Request {
 /// `Retry-After` (the service says when to come back), 504 for an
 /// idempotent one.
 fn retried_status(status: StatusCode, idempotent: bool, headers: &http::HeaderMap) -> bool {
-    match status.as_u16() {
-        429 => true,
-        503 => idempotent || parse_retry_after(headers).is_some(),
-        504 => idempotent,
-        _ => false,
-    }
+    unprocessed_status(status.as_u16(), parse_retry_after(headers).is_some())
+        || (idempotent && matches!(status.as_u16(), 503 | 504))
 }
 
 /// What one attempt produced.

@@ -4,6 +4,13 @@ use std::time::Duration;
 
 use http::Method;
 
+/// Whether a response says the service did nothing with the request, so
+/// that any request, a `POST` too, may be sent again: throttled (429), or
+/// unavailable with a time to come back (503 with `Retry-After`).
+pub(crate) fn unprocessed_status(status: u16, retry_after: bool) -> bool {
+    status == 429 || (status == 503 && retry_after)
+}
+
 /// Whether a request with this method may be sent twice with the effect of
 /// once: retried on any transient failure, and worth trying again after a
 /// response cut off ([`Error::is_transient`](super::Error::is_transient)).

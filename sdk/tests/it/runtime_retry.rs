@@ -588,3 +588,51 @@ async fn a_response_cut_off_after_its_status_keeps_the_status() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
     assert_eq!(err.request_id(), Some("r503"));
 }
+
+/// `was_not_processed`: the rule the client's own retries follow for a
+/// `POST`, for callers that send again themselves (the bulk example).
+#[tokio::test]
+async fn what_was_not_processed_is_safe_to_send_again() {
+    let post = |base: String| async move {
+        graph_migrations::Client::builder()
+            .base_url(base)
+            .bearer_token(TOKEN)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap()
+            .request(Method::POST, jobs())
+            .json(&json!({}))
+            .send_empty()
+            .await
+            .unwrap_err()
+    };
+    // No connection: nothing reached the service.
+    let refused = post("http://127.0.0.1:9/beta".into()).await;
+    assert!(refused.was_not_processed(), "{refused:?}");
+    for (status, retry_after, expected) in [
+        (429, None, true),
+        (503, Some("1"), true),
+        (503, None, false),
+        (500, None, false),
+    ] {
+        let server = MockServer::start().await;
+        let mut answer = ResponseTemplate::new(status);
+        if let Some(ra) = retry_after {
+            answer = answer.insert_header("Retry-After", ra);
+        }
+        Mock::given(method("POST"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let err = post(format!("{}/beta", server.uri())).await;
+        assert_eq!(
+            err.was_not_processed(),
+            expected,
+            "{status} {retry_after:?}"
+        );
+    }
+    // A 201 cut off was applied.
+    const CUT_201: &str = "HTTP/1.1 201 Created\r\nContent-Length: 50\r\n\r\n{";
+    let (base, _) = scripted_raw_server(vec![CUT_201]).await;
+    assert!(!post(base).await.was_not_processed());
+}
